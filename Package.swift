@@ -4,8 +4,14 @@ import PackageDescription
 let package = Package(
   name: "Mal",
   platforms: [.macOS(.v15)],
-  products: [],
-  dependencies: [],
+  products: [
+    .executable(name: "mal", targets: ["mal"]),
+    .library(name: "MalStream", targets: ["MalStream"]),
+    .library(name: "MalTokenize", targets: ["MalTokenize"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+  ],
   targets: [
     .systemLibrary(
       name: "CUTF8Proc", pkgConfig: "libutf8proc",
@@ -13,6 +19,18 @@ let package = Package(
     .systemLibrary(
       name: "CBLAS",
       providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+    .target(name: "MalStream"),
+    .target(name: "MalTokenize", dependencies: ["CUTF8Proc", "MalStream"]),
+    .target(
+      name: "MalCLI",
+      dependencies: [
+        "MalStream", "MalTokenize",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .executableTarget(name: "mal", dependencies: ["MalCLI"]),
+    .testTarget(name: "MalStreamTests", dependencies: ["MalStream"]),
+    .testTarget(name: "MalTokenizeTests", dependencies: ["MalTokenize"]),
+    .testTarget(name: "MalCLITests", dependencies: ["MalCLI"]),
   ],
   swiftLanguageModes: [.v6]
 )

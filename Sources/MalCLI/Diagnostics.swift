@@ -1,0 +1,47 @@
+import ArgumentParser
+import MalStream
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The one place that writes diagnostics to standard error.
+enum Diagnostics {
+  static func write(_ message: String) {
+    var message = message
+    message.withUTF8 { writeToStandardError($0) }
+  }
+}
+
+/// Exit codes: 0 success, 1 runtime failure (I/O), 64 usage (ArgumentParser's), 65 bad input data.
+enum ExitStatus {
+  static let failure: Int32 = 1
+  static let dataError: Int32 = 65
+}
+
+/// Runs `body`, turning library errors into `FILE:LINE:COLUMN: error: MESSAGE` on standard error and an exit code.
+/// A reader that went away (`| head`) ends the run quietly with success.
+func reportingErrors(command: String, _ body: () throws -> Void) throws {
+  do {
+    try body()
+  } catch let error as InputError {
+    Diagnostics.write("\(error)\n")
+    throw ExitCode(ExitStatus.dataError)
+  } catch let error as FileError {
+    Diagnostics.write("\(error)\n")
+    throw ExitCode(ExitStatus.failure)
+  } catch is BrokenPipe {
+    throw ExitCode.success
+  }
+}
+
+private func writeToStandardError(_ bytes: UnsafeBufferPointer<UInt8>) {
+  var offset = 0
+  while offset < bytes.count {
+    let n = write(2, bytes.baseAddress! + offset, bytes.count - offset)
+    if n <= 0 { return }
+    offset += n
+  }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import MalStream
+
+/// Options every line-filter stage shares: inputs, the working column, TSV or text, strictness, output file.
+struct StreamOptions: ParsableArguments {
+  @Argument(help: "Input files; none or '-' reads standard input.")
+  var inputs: [String] = []
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Column to work on, by header name or 1-based number.",
+      discussion: "Default: 'document' or 'text', else the last column that is not a label or id.",
+      valueName: "name|n"))
+  var column: String?
+
+  @Option(help: "Input shape: tsv (header row, tab-separated), text (one document per line), or auto (tsv if the first line has a tab).")
+  var format: RecordOptions.Format = .auto
+
+  @Flag(help: "TSV input has no header row (then --column must be a number, default the last column).")
+  var noHeader = false
+
+  @Flag(help: "Fail on invalid UTF-8 instead of replacing it with U+FFFD.")
+  var strict = false
+
+  @Option(name: [.short, .long], help: "Write to this file (atomically: complete or not at all) instead of standard output.")
+  var output: String?
+
+  var recordOptions: RecordOptions {
+    RecordOptions(
+      format: format,
+      column: column.map(RecordOptions.Column.init(argument:)) ?? .automatic,
+      hasHeader: !noHeader,
+      invalidUTF8: strict ? .fail : .replace)
+  }
+
+  func validate() throws {
+    if let column, column.isEmpty { throw ValidationError("--column needs a name or a number") }
+    if let column, let n = Int(column), n <= 0 { throw ValidationError("--column numbers start at 1, got \(n)") }
+  }
+}
+
+extension RecordOptions.Format: ExpressibleByArgument {}
+
+/// Runs a line-filter stage: every record's working column is replaced by what `transform` appends; the header and
+/// the other columns pass through unchanged. Output goes to standard output or, atomically, to `--output`.
+func runLineFilter(
+  _ stream: StreamOptions, command: String,
+  transform: (UnsafeBufferPointer<UInt8>, ByteBuffer) throws -> Void
+) throws {
+  try reportingErrors(command: command) {
+    let file = try stream.output.map { try AtomicFile(path: $0) }
+    let writer = file.map { OutputWriter(file: $0) } ?? OutputWriter()
+    let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
+    let out = writer.buffer
+    try reader.forEachRecord(header: { header in
+      out.append(header)
+      out.append(byte: 0x0A)
+    }) { record in
+      if record.isBlank {
+        out.append(byte: 0x0A)
+      } else {
+        out.append(record.prefix)
+        try transform(record.value, out)
+        out.append(record.suffix)
+        out.append(byte: 0x0A)
+      }
+      try writer.flushIfFull()
+      return true
+    }
+    try writer.flush()
+    try file?.commit()
+    warnAboutReplacements(reader, command: command)
+  }
+}
+
+/// Tells the user, on standard error, that invalid UTF-8 was replaced.
+func warnAboutReplacements(_ reader: RecordReader, command: String) {
+  guard reader.replacementCount > 0, let first = reader.firstReplacement else { return }
+  let n = reader.replacementCount
+  Diagnostics.write(
+    "\(first): warning: replaced \(n) invalid UTF-8 sequence\(n == 1 ? "" : "s") with U+FFFD (first here); use --strict to fail instead\n"
+  )
+}

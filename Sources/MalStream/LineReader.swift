@@ -1,0 +1,130 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads a file or standard input as lines of raw bytes, in big chunks, with memory bounded by the longest line.
+///
+/// Lines end at LF; a CR before the LF is dropped (CRLF files); a UTF-8 byte-order mark at the start of the
+/// input is skipped; a last line without a newline is still a line; lines of any length work.
+/// Bytes are passed on as they are: `RecordReader` checks UTF-8.
+///
+///     let reader = try LineReader(path: "reviews.txt")
+///     try reader.forEachLine { line, lineNumber in print(lineNumber, line.count) }
+public final class LineReader {
+  /// The input's name in messages: the path as given, or `<stdin>`.
+  public let name: String
+  private let fileDescriptor: Int32
+  private let ownsDescriptor: Bool
+  private var buffer: UnsafeMutablePointer<UInt8>
+  private var capacity: Int
+
+  /// Opens `path` for reading; `-` means standard input.
+  /// - Throws: `FileError` if the file cannot be opened.
+  public convenience init(path: String, chunkSize: Int = 1 << 20) throws {
+    if path == "-" {
+      self.init(fileDescriptor: 0, name: "<stdin>", chunkSize: chunkSize)
+      return
+    }
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    if fd < 0 {
+      throw FileError(path: path, operation: "cannot open for reading", systemMessage: systemErrorMessage())
+    }
+    var info = stat()
+    if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+      close(fd)
+      throw FileError(path: path, operation: "cannot read", systemMessage: "is a directory")
+    }
+    self.init(fileDescriptor: fd, name: path, ownsDescriptor: true, chunkSize: chunkSize)
+  }
+
+  /// Reads from an open file descriptor, standard input (0) by default; it is not closed.
+  public init(fileDescriptor: Int32 = 0, name: String = "<stdin>", ownsDescriptor: Bool = false, chunkSize: Int = 1 << 20) {
+    self.fileDescriptor = fileDescriptor
+    self.name = name
+    self.ownsDescriptor = ownsDescriptor
+    capacity = max(chunkSize, 16)
+    buffer = .allocate(capacity: capacity)
+  }
+
+  deinit {
+    buffer.deallocate()
+    if ownsDescriptor { close(fileDescriptor) }
+  }
+
+  /// Calls `body` with each line (without its line ending) and its 1-based line number.
+  ///
+  /// `body` returns `false` to stop early. The pointer is valid only during the call.
+  /// - Throws: `FileError` on a read failure, or whatever `body` throws.
+  public func forEachLine(_ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Bool) throws {
+    var start = 0  // first byte of the current line
+    var end = 0  // end of valid bytes
+    var scan = 0  // where the search for '\n' resumes
+    var atEOF = false
+    var lineNumber = 0
+    var checkedBOM = false
+
+    while true {
+      // Find the next newline in [scan, end).
+      if scan < end, let found = memchr(buffer + scan, 0x0A, end - scan) {
+        let newline = buffer.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        var lineEnd = newline
+        if lineEnd > start, buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+        lineNumber += 1
+        if try !body(UnsafeBufferPointer(start: buffer + start, count: lineEnd - start), lineNumber) { return }
+        start = newline + 1
+        scan = start
+        continue
+      }
+      scan = end
+      if atEOF {
+        if start < end {
+          var lineEnd = end
+          if buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+          lineNumber += 1
+          _ = try body(UnsafeBufferPointer(start: buffer + start, count: lineEnd - start), lineNumber)
+        }
+        return
+      }
+      // Make room: move the partial line to the front, grow if it fills the buffer.
+      if start > 0 {
+        let pending = end - start
+        if pending > 0 { buffer.update(from: buffer + start, count: pending) }
+        end = pending
+        scan -= start
+        start = 0
+      }
+      if end == capacity {
+        let newCapacity = capacity * 2
+        let newBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBuffer.update(from: buffer, count: end)
+        buffer.deallocate()
+        buffer = newBuffer
+        capacity = newCapacity
+      }
+      let got = read(fileDescriptor, buffer + end, capacity - end)
+      if got < 0 {
+        if errno == EINTR { continue }
+        throw FileError(path: name, operation: "cannot read", systemMessage: systemErrorMessage())
+      }
+      if got == 0 {
+        atEOF = true
+      } else {
+        end += got
+      }
+      if !checkedBOM, end >= 3 || atEOF {
+        checkedBOM = true
+        if lineNumber == 0, start == 0, end >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF {
+          start = 3
+          scan = 3
+        }
+      }
+    }
+  }
+}
+
+/// The C library's message for the current `errno`.
+func systemErrorMessage() -> String {
+  String(cString: strerror(errno))
+}

@@ -1,0 +1,300 @@
+/// How `RecordReader` reads its input: format, working column, header, and what to do with bad UTF-8.
+public struct RecordOptions: Sendable, Hashable {
+  /// The shape of the input.
+  public enum Format: String, Sendable, CaseIterable {
+    /// TSV with a header if the first line holds a tab, else plain text.
+    case auto
+    /// Tab-separated values (with a header row unless `hasHeader` is false).
+    case tsv
+    /// One document per line; the whole line is the working column.
+    case text
+  }
+
+  /// Which column a stage works on.
+  public enum Column: Sendable, Hashable, CustomStringConvertible {
+    /// `document` or `text` if the header has one, else the last column that is not a label or id.
+    case automatic
+    /// The column with this header name (exact match first, then ignoring case).
+    case named(String)
+    /// The column with this 1-based number.
+    case number(Int)
+
+    /// Parses `--column` text: digits are a number, anything else a name.
+    public init(argument: String) {
+      if let n = Int(argument), n > 0 { self = .number(n) } else { self = .named(argument) }
+    }
+
+    public var description: String {
+      switch self {
+      case .automatic: return "auto"
+      case .named(let name): return name
+      case .number(let n): return String(n)
+      }
+    }
+  }
+
+  /// What happens to bytes that are not UTF-8.
+  public enum InvalidUTF8: String, Sendable, Hashable {
+    /// Each maximal ill-formed subpart becomes U+FFFD and is counted.
+    case replace
+    /// The first one stops the run with an `InputError` (`--strict`).
+    case fail
+  }
+
+  public var format: Format
+  public var column: Column
+  /// Whether TSV input starts with a header row.
+  public var hasHeader: Bool
+  public var invalidUTF8: InvalidUTF8
+
+  public init(format: Format = .auto, column: Column = .automatic, hasHeader: Bool = true, invalidUTF8: InvalidUTF8 = .replace) {
+    self.format = format
+    self.column = column
+    self.hasHeader = hasHeader
+    self.invalidUTF8 = invalidUTF8
+  }
+
+  /// Header names that `Column.automatic` skips: labels and ids are not text.
+  public static let nonTextColumnNames: Set<String> = [
+    "id", "label", "labels", "class", "category", "sentiment", "target", "topic", "y", "is_sarcastic",
+  ]
+}
+
+/// The columns of TSV input, resolved from its header.
+public struct RecordLayout: Sendable, Hashable {
+  /// Header names in order; empty for plain text or TSV without a header.
+  public var columnNames: [String]
+  /// Number of tab-separated fields per row; `nil` for plain text.
+  public var columnCount: Int?
+  /// 0-based index of the working column (0 for plain text).
+  public var workingColumn: Int
+
+  /// Whether the input is TSV.
+  public var isTSV: Bool { columnCount != nil }
+}
+
+/// One input row split around its working column.
+///
+/// `line` is the whole row (already UTF-8-checked); `field` the byte range of the working column in it.
+/// Everything outside `field` is passed on unchanged by stages.
+public struct Record {
+  public var line: UnsafeBufferPointer<UInt8>
+  /// Byte range of the working column inside `line`.
+  public var field: Range<Int>
+  /// 1-based line number in `source`.
+  public var lineNumber: Int
+  /// The input's name: a path or `<stdin>`.
+  public var source: String
+  /// Whether this is an empty line in TSV input, passed on as an empty line.
+  public var isBlank: Bool
+
+  /// The bytes before the working column (other columns and their tabs).
+  public var prefix: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: line[..<field.lowerBound]) }
+  /// The working column's bytes.
+  public var value: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: line[field]) }
+  /// The bytes after the working column (its following tab and the other columns).
+  public var suffix: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: line[field.upperBound...]) }
+
+  /// An `InputError` at byte `byteOffset` of this record's line.
+  public func error(_ reason: InputError.Reason, atByte byteOffset: Int) -> InputError {
+    InputError(reason, file: source, lineNumber: lineNumber, line: line, byteOffset: byteOffset)
+  }
+
+  /// An `InputError` at byte `offsetInField` of the working column.
+  public func error(_ reason: InputError.Reason, atFieldByte offsetInField: Int) -> InputError {
+    error(reason, atByte: field.lowerBound + offsetInField)
+  }
+}
+
+/// Reads rows from files or standard input and finds each row's working column: the stream contract of Mal.
+///
+/// Plain text: each line is one record and the whole line is the working column. TSV: the first line is the header,
+/// passed to `header` once (later inputs must repeat the same header, which is then skipped); every other line must have
+/// as many columns as the header. Lines are UTF-8-checked first: ill-formed bytes are replaced by U+FFFD
+/// (counted in `replacementCount`) or, with `.fail`, reported as an `InputError` with file, line and column.
+///
+///     let reader = RecordReader(inputs: ["ratings_test.txt"], options: RecordOptions())
+///     try reader.forEachRecord(header: { _ in }) { record in
+///       print(record.lineNumber, record.value.count)
+///       return true
+///     }
+public final class RecordReader {
+  /// The paths read, in order; `-` is standard input. Empty means standard input.
+  public let inputs: [String]
+  public let options: RecordOptions
+  /// The resolved columns, known once the first line has been read.
+  public private(set) var layout: RecordLayout?
+  /// How many ill-formed UTF-8 subparts were replaced by U+FFFD.
+  public private(set) var replacementCount = 0
+  /// Where the first replacement happened.
+  public private(set) var firstReplacement: SourcePosition?
+  /// How many records (not counting headers) were read.
+  public private(set) var recordCount = 0
+
+  private var headerBytes: [UInt8]?
+  private var repaired: [UInt8] = []
+
+  public init(inputs: [String], options: RecordOptions = RecordOptions()) {
+    self.inputs = inputs.isEmpty ? ["-"] : inputs
+    self.options = options
+  }
+
+  /// Reads every input; calls `header` with the header row (once, TSV only) and `body` with each record.
+  ///
+  /// `body` returns `false` to stop reading. Pointers are valid only during each call.
+  /// - Throws: `FileError` for files that cannot be read, `InputError` for bad data, or what the closures throw.
+  public func forEachRecord(
+    header: (UnsafeBufferPointer<UInt8>) throws -> Void,
+    _ body: (Record) throws -> Bool
+  ) throws {
+    for path in inputs {
+      let reader = try LineReader(path: path)
+      var stop = false
+      var firstLineOfFile = true
+      try reader.forEachLine { rawLine, lineNumber in
+        try self.withCheckedUTF8(rawLine, source: reader.name, lineNumber: lineNumber) { line in
+          if firstLineOfFile {
+            firstLineOfFile = false
+            if try self.handleFirstLine(line, source: reader.name, lineNumber: lineNumber, header: header) {
+              return
+            }
+          }
+          guard let layout = self.layout else { return }
+          self.recordCount += 1
+          let record = try self.split(line, layout: layout, source: reader.name, lineNumber: lineNumber)
+          if try !body(record) { stop = true }
+        }
+        return !stop
+      }
+      if stop { return }
+    }
+  }
+
+  /// Checks `line` and calls `body` with it or with its repaired copy.
+  private func withCheckedUTF8(
+    _ line: UnsafeBufferPointer<UInt8>, source: String, lineNumber: Int,
+    _ body: (UnsafeBufferPointer<UInt8>) throws -> Void
+  ) throws {
+    guard let bad = UTF8Validation.firstInvalidOffset(in: line) else {
+      try body(line)
+      return
+    }
+    let badLength = -UTF8Validation.sequenceLength(in: line, at: bad)
+    let position = SourcePosition(file: source, line: lineNumber, column: scalarColumn(of: bad, in: line))
+    if options.invalidUTF8 == .fail {
+      throw InputError(.invalidUTF8(bytes: Array(line[bad..<(bad + badLength)])), at: position)
+    }
+    if firstReplacement == nil { firstReplacement = position }
+    repaired.removeAll(keepingCapacity: true)
+    replacementCount += UTF8Validation.appendRepairing(line, to: &repaired)
+    try repaired.withUnsafeBufferPointer { try body($0) }
+  }
+
+  /// Resolves the layout on the very first line; on later files checks the repeated header.
+  /// - Returns: whether the line was a header (and so is not a record).
+  private func handleFirstLine(
+    _ line: UnsafeBufferPointer<UInt8>, source: String, lineNumber: Int,
+    header: (UnsafeBufferPointer<UInt8>) throws -> Void
+  ) throws -> Bool {
+    if let layout {
+      guard layout.isTSV, options.hasHeader else { return false }
+      if let headerBytes, !headerBytes.elementsEqual(line) {
+        throw InputError(
+          .headerMismatch(
+            expected: String(decoding: headerBytes, as: UTF8.self), found: String(decoding: line, as: UTF8.self)),
+          at: SourcePosition(file: source, line: lineNumber, column: 1))
+      }
+      return true
+    }
+    let hasTab = line.contains(0x09)
+    let isTSV: Bool
+    switch options.format {
+    case .tsv: isTSV = true
+    case .text: isTSV = false
+    case .auto: isTSV = hasTab
+    }
+    let at = SourcePosition(file: source, line: lineNumber, column: 1)
+    guard isTSV else {
+      if options.column != .automatic {
+        throw InputError(.noColumns(requested: options.column.description), at: at)
+      }
+      layout = RecordLayout(columnNames: [], columnCount: nil, workingColumn: 0)
+      return false
+    }
+    let fields = line.split(separator: 0x09, omittingEmptySubsequences: false).map {
+      String(decoding: $0, as: UTF8.self)
+    }
+    let working: Int
+    if options.hasHeader {
+      working = try Self.resolve(options.column, in: fields, at: at)
+      headerBytes = Array(line)
+      layout = RecordLayout(columnNames: fields, columnCount: fields.count, workingColumn: working)
+      try header(line)
+      return true
+    }
+    switch options.column {
+    case .number(let n):
+      guard n <= fields.count else { throw InputError(.columnOutOfRange(number: n, columnCount: fields.count), at: at) }
+      working = n - 1
+    case .named(let name):
+      throw InputError(.other("--column \(name) names a column, but --no-header says there is no header; give a number"), at: at)
+    case .automatic:
+      working = fields.count - 1
+    }
+    layout = RecordLayout(columnNames: [], columnCount: fields.count, workingColumn: working)
+    return false
+  }
+
+  /// The 0-based index of the working column among `names`.
+  public static func resolve(_ column: RecordOptions.Column, in names: [String], at position: SourcePosition) throws -> Int {
+    switch column {
+    case .number(let n):
+      guard n <= names.count else { throw InputError(.columnOutOfRange(number: n, columnCount: names.count), at: position) }
+      return n - 1
+    case .named(let name):
+      if let i = names.firstIndex(of: name) { return i }
+      if let i = names.firstIndex(where: { $0.lowercased() == name.lowercased() }) { return i }
+      throw InputError(.missingColumn(name: name, available: names), at: position)
+    case .automatic:
+      let lowered = names.map { $0.lowercased() }
+      if let i = lowered.firstIndex(of: "document") ?? lowered.firstIndex(of: "text") { return i }
+      if let i = lowered.lastIndex(where: { !RecordOptions.nonTextColumnNames.contains($0) }) { return i }
+      return names.count - 1
+    }
+  }
+
+  /// Finds the working column in `line`, checking the number of columns.
+  private func split(_ line: UnsafeBufferPointer<UInt8>, layout: RecordLayout, source: String, lineNumber: Int) throws -> Record {
+    guard let columnCount = layout.columnCount else {
+      return Record(line: line, field: 0..<line.count, lineNumber: lineNumber, source: source, isBlank: false)
+    }
+    if line.isEmpty {
+      return Record(line: line, field: 0..<0, lineNumber: lineNumber, source: source, isBlank: true)
+    }
+    var column = 0
+    var fieldStart = 0
+    var field: Range<Int>? = nil
+    var i = 0
+    let count = line.count
+    while i < count {
+      if line[i] == 0x09 {
+        if column == layout.workingColumn { field = fieldStart..<i }
+        column += 1
+        fieldStart = i + 1
+        if column >= columnCount {
+          throw InputError(
+            .raggedRow(expected: columnCount, found: line.count(where: { $0 == 0x09 }) + 1),
+            file: source, lineNumber: lineNumber, line: line, byteOffset: i)
+        }
+      }
+      i += 1
+    }
+    if column == layout.workingColumn { field = fieldStart..<count }
+    guard column == columnCount - 1, let field else {
+      throw InputError(
+        .raggedRow(expected: columnCount, found: column + 1),
+        file: source, lineNumber: lineNumber, line: line, byteOffset: count)
+    }
+    return Record(line: line, field: field, lineNumber: lineNumber, source: source, isBlank: false)
+  }
+}
