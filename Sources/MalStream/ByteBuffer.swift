@@ -8,58 +8,73 @@
 ///     out.append(byte: UInt8(ascii: "!"))
 ///     out.string   // "영화 !"
 public final class ByteBuffer {
-  @usableFromInline var storage: UnsafeMutablePointer<UInt8>
-  @usableFromInline var capacity: Int
+  /// Storage, capacity and count live behind a pointer: stored `var`s of a class would pay a dynamic
+  /// exclusivity check on every append, which measured ~15% of `mal tokenize`'s instructions.
+  private struct Header {
+    var storage: UnsafeMutablePointer<UInt8>
+    var capacity: Int
+    var count: Int
+  }
+  private let header: UnsafeMutablePointer<Header>
+
   /// The number of bytes held.
-  public private(set) var count: Int = 0
+  public var count: Int { header.pointee.count }
 
   /// Creates an empty buffer that can hold `capacity` bytes before it grows.
   public init(capacity: Int = 1 << 16) {
-    self.capacity = max(capacity, 16)
-    storage = .allocate(capacity: self.capacity)
+    let capacity = max(capacity, 16)
+    header = .allocate(capacity: 1)
+    header.initialize(to: Header(storage: .allocate(capacity: capacity), capacity: capacity, count: 0))
   }
 
-  deinit { storage.deallocate() }
+  deinit {
+    header.pointee.storage.deallocate()
+    header.deallocate()
+  }
 
   /// Whether the buffer holds no bytes.
-  public var isEmpty: Bool { count == 0 }
+  public var isEmpty: Bool { header.pointee.count == 0 }
 
   /// Empties the buffer, keeping its capacity.
-  public func removeAll() { count = 0 }
+  public func removeAll() { header.pointee.count = 0 }
 
   /// Drops the last `n` bytes.
   public func removeLast(_ n: Int) {
-    precondition(n <= count, "cannot remove more bytes than the buffer holds")
-    count -= n
+    precondition(n >= 0 && n <= header.pointee.count, "cannot remove more bytes than the buffer holds")
+    header.pointee.count -= n
   }
 
   /// Makes room for at least `additional` more bytes.
+  @inline(__always)
   public func reserve(_ additional: Int) {
-    let needed = count + additional
-    if needed <= capacity { return }
-    var newCapacity = capacity * 2
+    let needed = header.pointee.count + additional
+    if needed > header.pointee.capacity { grow(to: needed) }
+  }
+
+  private func grow(to needed: Int) {
+    var newCapacity = header.pointee.capacity * 2
     while newCapacity < needed { newCapacity *= 2 }
     let newStorage = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-    newStorage.update(from: storage, count: count)
-    storage.deallocate()
-    storage = newStorage
-    capacity = newCapacity
+    newStorage.update(from: header.pointee.storage, count: header.pointee.count)
+    header.pointee.storage.deallocate()
+    header.pointee.storage = newStorage
+    header.pointee.capacity = newCapacity
   }
 
   /// Appends one byte.
   @inline(__always)
   public func append(byte: UInt8) {
-    if count == capacity { reserve(1) }
-    storage[count] = byte
-    count += 1
+    reserve(1)
+    header.pointee.storage[header.pointee.count] = byte
+    header.pointee.count += 1
   }
 
   /// Appends `bytes`.
   public func append(_ bytes: UnsafeBufferPointer<UInt8>) {
     guard let source = bytes.baseAddress, bytes.count > 0 else { return }
     reserve(bytes.count)
-    (storage + count).update(from: source, count: bytes.count)
-    count += bytes.count
+    (header.pointee.storage + header.pointee.count).update(from: source, count: bytes.count)
+    header.pointee.count += bytes.count
   }
 
   /// Appends the UTF-8 bytes of `string`.
@@ -76,29 +91,29 @@ public final class ByteBuffer {
     upTo maxCount: Int, _ body: (UnsafeMutablePointer<UInt8>) throws -> Int
   ) rethrows {
     reserve(maxCount)
-    let written = try body(storage + count)
+    let written = try body(header.pointee.storage + header.pointee.count)
     precondition(written >= 0 && written <= maxCount, "wrote past the reserved capacity")
-    count += written
+    header.pointee.count += written
   }
 
   /// Calls `body` with the bytes held; the pointer is valid only inside `body`.
   public func withUnsafeBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-    try body(UnsafeBufferPointer(start: storage, count: count))
+    try body(UnsafeBufferPointer(start: header.pointee.storage, count: header.pointee.count))
   }
 
   /// Calls `body` with the bytes in `range`; the pointer is valid only inside `body`.
   public func withUnsafeBytes<R>(
     in range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>) throws -> R
   ) rethrows -> R {
-    precondition(range.lowerBound >= 0 && range.upperBound <= count, "range outside the buffer")
-    return try body(UnsafeBufferPointer(start: storage + range.lowerBound, count: range.count))
+    precondition(range.lowerBound >= 0 && range.upperBound <= header.pointee.count, "range outside the buffer")
+    return try body(UnsafeBufferPointer(start: header.pointee.storage + range.lowerBound, count: range.count))
   }
 
   /// The bytes held, decoded as UTF-8 (ill-formed bytes become U+FFFD).
   public var string: String {
-    String(decoding: UnsafeBufferPointer(start: storage, count: count), as: UTF8.self)
+    withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
   }
 
   /// The bytes held, copied into an array.
-  public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage, count: count)) }
+  public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
 }

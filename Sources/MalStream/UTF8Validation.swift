@@ -51,26 +51,26 @@ public enum UTF8Validation {
     let count = bytes.count
     var i = 0
     while i < count {
-      // Skip ASCII eight bytes at a time.
-      while i + 8 <= count {
-        let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-        if word & 0x8080_8080_8080_8080 != 0 { break }
-        i += 8
-      }
-      if i >= count { break }
-      let b = base[i]
-      if b < 0x80 {
-        i += 1
+      if base[i] < 0x80 {
+        // Skip ASCII eight bytes at a time.
+        while i + 8 <= count, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+          i += 8
+        }
+        while i < count, base[i] < 0x80 { i += 1 }
         continue
       }
-      // Precomposed Hangul and most CJK: three-byte sequences with a lead of E1…EC.
-      if b >= 0xE1, b <= 0xEC, i + 2 < count, base[i + 1] & 0xC0 == 0x80, base[i + 2] & 0xC0 == 0x80 {
-        i += 3
-        continue
+      // A run of multi-byte sequences; three-byte ones with a lead of E1…EC (Hangul, most CJK) need no range check.
+      while i < count {
+        let b = base[i]
+        if b < 0x80 { break }
+        if b >= 0xE1, b <= 0xEC, i + 2 < count, (base[i + 1] & 0xC0) | ((base[i + 2] & 0xC0) >> 2) == 0xA0 {
+          i += 3
+          continue
+        }
+        let n = sequenceLength(in: bytes, at: i)
+        if n < 0 { return i }
+        i += n
       }
-      let n = sequenceLength(in: bytes, at: i)
-      if n < 0 { return i }
-      i += n
     }
     return nil
   }

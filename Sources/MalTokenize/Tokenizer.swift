@@ -22,6 +22,7 @@ public final class Tokenizer {
   private let wordStartMarker: [UInt8]
   private let jamoSyllableEnd: UInt32
   private let kerasFilter: KerasFilter
+  private let table: ScalarTable
 
   public init(options: TokenizerOptions = TokenizerOptions()) {
     self.options = options
@@ -30,6 +31,7 @@ public final class Tokenizer {
     wordStartMarker = Array((options.wordStartMarker ?? "").utf8)
     jamoSyllableEnd = options.jamoSyllableEnd.unicodeScalars.first!.value
     kerasFilter = KerasFilter(options.kerasFilters)
+    table = ScalarTable(compatibility: compatibility, caseFolding: options.lowercase, normalizing: normalizing)
   }
 
   /// Appends the tokens of `text` (well-formed UTF-8) to `output`, separated by single spaces.
@@ -44,9 +46,29 @@ public final class Tokenizer {
       return
     default: break
     }
+    let needsCheck = normalizing || options.lowercase
+    if (options.mode == .word || options.mode == .jamo) && options.repeatLimit == nil {
+      // Fast path: segment while checking that the text is already normalized; redo from normalized text
+      // only in the rare case it is not.
+      let target = options.mode == .jamo ? words : output
+      if options.mode == .jamo { words.removeAll() }
+      let mark = target.count
+      if !segmentWords(text, into: target, checkingStability: needsCheck) {
+        target.removeLast(target.count - mark)
+        normalized.removeAll()
+        normalize(text, into: normalized)
+        normalized.withUnsafeBytes { _ = segmentWords($0, into: target, checkingStability: false) }
+      }
+      if options.mode == .jamo {
+        words.withUnsafeBytes {
+          Jamo.decompose($0, form: options.jamoForm, syllableEnd: jamoSyllableEnd, into: output)
+        }
+      }
+      return
+    }
     normalized.removeAll()
     var input = text
-    if (normalizing || options.lowercase) && !isStable(text) {
+    if needsCheck && !isStable(text) {
       normalize(text, into: normalized)
       input = normalized.withUnsafeBytes { $0 }
     }
@@ -57,10 +79,10 @@ public final class Tokenizer {
     }
     switch options.mode {
     case .word:
-      segmentWords(input, into: output)
+      _ = segmentWords(input, into: output, checkingStability: false)
     case .jamo:
       words.removeAll()
-      segmentWords(input, into: words)
+      _ = segmentWords(input, into: words, checkingStability: false)
       words.withUnsafeBytes {
         Jamo.decompose($0, form: options.jamoForm, syllableEnd: jamoSyllableEnd, into: output)
       }
@@ -102,9 +124,7 @@ public final class Tokenizer {
       let (scalar, length) = UTF8Scalar.decode(p, at: i)
       i += length
       if scalar >= 0xAC00 && scalar <= 0xD7A3 { continue }
-      if !UnicodeData.isStable(scalar, compatibility: compatibility, caseFolding: options.lowercase, normalizing: normalizing) {
-        return false
-      }
+      if table.entry(scalar) & ScalarTable.unstable != 0 { return false }
     }
     return true
   }
@@ -123,41 +143,22 @@ public final class Tokenizer {
   // MARK: Word segmentation
 
   /// Word mode: see `TokenizerOptions.Mode.word`.
-  private func segmentWords(_ text: UnsafeBufferPointer<UInt8>, into output: ByteBuffer) {
-    guard let p = text.baseAddress, text.count > 0 else { return }
+  /// - Returns: `false`, having written nothing useful, if `checkingStability` and the text needs normalizing.
+  private func segmentWords(
+    _ text: UnsafeBufferPointer<UInt8>, into output: ByteBuffer, checkingStability: Bool
+  ) -> Bool {
+    guard let p = text.baseAddress, text.count > 0 else { return true }
     let n = text.count
     let lowercase = options.lowercase
-    let splitsParticles = options.splitsParticles
-    let asciiKind = ScalarKind.ascii
+    let table = self.table
+    let unstableMask: UInt8 = checkingStability ? ScalarTable.unstable : 0
+    var stable = true
     // Every input byte yields at most one output byte plus a separating space, and a particle split adds one
     // space to a token of at least six bytes.
     output.appendWithUnsafeCapacity(upTo: 2 * n + 8) { out in
-      var w = 0
-      var open: UInt8 = 0  // class of the token being written; 0 when none is open
-      var tokenStart = 0
+      var writer = WordWriter(out: out, splitsParticles: options.splitsParticles)
       var previous: UInt32 = 0
       var graphemeState: Int32 = 0
-
-      @inline(__always) func close() {
-        if open == ScalarKind.hangul && splitsParticles {
-          w = ParticleSplitter.split(out, tokenStart: tokenStart, end: w)
-        }
-        open = 0
-      }
-      @inline(__always) func start(_ kind: UInt8) {
-        close()
-        if w > 0 {
-          out[w] = 0x20
-          w += 1
-        }
-        tokenStart = w
-        open = kind
-      }
-      @inline(__always) func copy(_ from: Int, _ length: Int) {
-        for k in 0..<length { out[w + k] = p[from + k] }
-        w += length
-      }
-
       var i = 0
       while i < n {
         let b = p[i]
@@ -167,65 +168,88 @@ public final class Tokenizer {
         if b < 0x80 {
           scalar = UInt32(b)
           length = 1
-          kind = asciiKind[Int(b)]
+          kind = table.entries[Int(b)]
+        } else if b >= 0xEA && b <= 0xED {
+          // Precomposed Hangul syllables U+AC00…U+D7A3 have lead bytes EA…ED.
+          scalar = UInt32(b & 0x0F) << 12 | UInt32(p[i + 1] & 0x3F) << 6 | UInt32(p[i + 2] & 0x3F)
+          length = 3
+          if scalar >= 0xAC00 && scalar <= 0xD7A3 {
+            kind = ScalarKind.hangul
+          } else {
+            let entry = table.entry(scalar)
+            if entry & unstableMask != 0 {
+              stable = false
+              return 0
+            }
+            kind = entry & ScalarTable.kindMask
+          }
         } else {
           (scalar, length) = UTF8Scalar.decode(p, at: i)
-          kind = ScalarKind.of(scalar)
+          let entry = table.entry(scalar)
+          if entry & unstableMask != 0 {
+            stable = false
+            return 0
+          }
+          kind = entry & ScalarTable.kindMask
         }
 
         // Inside a symbol cluster, the grapheme rules decide (emoji ZWJ sequences, flags, keycaps).
-        if open == ScalarKind.symbol && kind != ScalarKind.separator {
-          if !UnicodeData.isGraphemeBreak(previous, scalar, state: &graphemeState) {
-            copy(i, length)
-            previous = scalar
-            i += length
-            continue
-          }
+        if writer.open == ScalarKind.symbol && kind != ScalarKind.separator
+          && !UnicodeData.isGraphemeBreak(previous, scalar, state: &graphemeState)
+        {
+          writer.copy(p, i, length)
+          previous = scalar
+          i += length
+          continue
         }
 
         switch kind {
+        case ScalarKind.hangul:
+          if writer.open != kind { writer.start(kind) }
+          writer.copy3(p, i)
         case ScalarKind.separator:
-          close()
+          writer.close()
         case ScalarKind.ignorable:
           break
         case ScalarKind.extend:
-          if open == 0 {
-            start(ScalarKind.symbol)
+          if writer.open == 0 {
+            writer.start(ScalarKind.symbol)
             graphemeState = 0
           }
-          copy(i, length)
+          writer.copy(p, i, length)
         case ScalarKind.punctuation:
           let next = i + length < n ? p[i + length] : 0
-          if open == ScalarKind.latin && (scalar == 0x27 || scalar == 0x2019) && i + length < n
-            && (next < 0x80 ? asciiKind[Int(next)] == ScalarKind.latin
-              : ScalarKind.of(UTF8Scalar.decode(p, at: i + length).scalar) == ScalarKind.latin)
+          if writer.open == ScalarKind.latin && (scalar == 0x27 || scalar == 0x2019) && i + length < n
+            && (next < 0x80
+              ? table.entries[Int(next)] == ScalarKind.latin
+              : table.entry(UTF8Scalar.decode(p, at: i + length).scalar) & ScalarTable.kindMask == ScalarKind.latin)
           {
-            copy(i, length)  // don't, l'amour, rock'n'roll
-          } else if open == ScalarKind.digit && (scalar == 0x2E || scalar == 0x2C) && next >= 0x30 && next <= 0x39 {
-            copy(i, length)  // 1,000  3.5
+            writer.copy(p, i, length)  // don't, l'amour, rock'n'roll
+          } else if writer.open == ScalarKind.digit && (scalar == 0x2E || scalar == 0x2C) && next >= 0x30 && next <= 0x39 {
+            writer.copy(p, i, length)  // 1,000  3.5
           } else {
-            start(ScalarKind.punctuation)
-            copy(i, length)
+            writer.start(ScalarKind.punctuation)
+            writer.copy(p, i, length)
           }
         case ScalarKind.symbol:
-          start(ScalarKind.symbol)
+          writer.start(ScalarKind.symbol)
           graphemeState = 0
-          copy(i, length)
+          writer.copy(p, i, length)
         default:  // a letter of some script, or a digit
-          if open != kind { start(kind) }
-          if lowercase && length == 1 && scalar >= 0x41 && scalar <= 0x5A {
-            out[w] = b | 0x20
-            w += 1
+          if writer.open != kind { writer.start(kind) }
+          if length == 1 {
+            writer.append(lowercase && b >= 0x41 && b <= 0x5A ? b | 0x20 : b)
           } else {
-            copy(i, length)
+            writer.copy(p, i, length)
           }
         }
         previous = scalar
         i += length
       }
-      close()
-      return w
+      writer.close()
+      return writer.w
     }
+    return stable
   }
 
   // MARK: Other modes
@@ -247,7 +271,7 @@ public final class Tokenizer {
       while i < n {
         let b = p[i]
         let (scalar, length) = b < 0x80 ? (UInt32(b), 1) : UTF8Scalar.decode(p, at: i)
-        let kind = b < 0x80 ? ScalarKind.ascii[Int(b)] : ScalarKind.of(scalar)
+        let kind = table.entry(scalar) & ScalarTable.kindMask
         if kind == ScalarKind.separator {
           inCluster = false
           atWordStart = true
@@ -294,7 +318,7 @@ public final class Tokenizer {
       while i < n {
         let b = p[i]
         let (scalar, length) = b < 0x80 ? (UInt32(b), 1) : UTF8Scalar.decode(p, at: i)
-        let kind = b < 0x80 ? ScalarKind.ascii[Int(b)] : ScalarKind.of(scalar)
+        let kind = table.entry(scalar) & ScalarTable.kindMask
         if kind == ScalarKind.separator {
           inToken = false
         } else if kind != ScalarKind.ignorable {
@@ -317,5 +341,98 @@ public final class Tokenizer {
       }
       return w
     }
+  }
+}
+
+/// The output side of word segmentation: one token open at a time, tokens separated by single spaces.
+private struct WordWriter {
+  let out: UnsafeMutablePointer<UInt8>
+  let splitsParticles: Bool
+  /// Bytes written.
+  var w = 0
+  /// Class of the open token (a `ScalarKind` token class), or 0 when none is open.
+  var open: UInt8 = 0
+  var tokenStart = 0
+
+  init(out: UnsafeMutablePointer<UInt8>, splitsParticles: Bool) {
+    self.out = out
+    self.splitsParticles = splitsParticles
+  }
+
+  @inline(__always) mutating func close() {
+    if open == ScalarKind.hangul && splitsParticles {
+      w = ParticleSplitter.split(out, tokenStart: tokenStart, end: w)
+    }
+    open = 0
+  }
+
+  @inline(__always) mutating func start(_ kind: UInt8) {
+    close()
+    if w > 0 {
+      out[w] = 0x20
+      w += 1
+    }
+    tokenStart = w
+    open = kind
+  }
+
+  @inline(__always) mutating func append(_ byte: UInt8) {
+    out[w] = byte
+    w += 1
+  }
+
+  @inline(__always) mutating func copy3(_ p: UnsafePointer<UInt8>, _ from: Int) {
+    out[w] = p[from]
+    out[w + 1] = p[from + 1]
+    out[w + 2] = p[from + 2]
+    w += 3
+  }
+
+  @inline(__always) mutating func copy(_ p: UnsafePointer<UInt8>, _ from: Int, _ length: Int) {
+    for k in 0..<length { out[w + k] = p[from + k] }
+    w += length
+  }
+}
+
+/// Per-scalar facts for the tokenizer, cached for the Basic Multilingual Plane: the `ScalarKind` in the low bits
+/// and whether the scalar needs normalization work under this tokenizer's options.
+final class ScalarTable {
+  static let kindMask: UInt8 = 0x3F
+  static let unstable: UInt8 = 0x40
+  private static let unknown: UInt8 = 0xFF
+  /// 65,536 entries, filled on first use of each scalar; ASCII is filled up front.
+  let entries: UnsafeMutablePointer<UInt8>
+  private let compatibility: Bool
+  private let caseFolding: Bool
+  private let normalizing: Bool
+
+  init(compatibility: Bool, caseFolding: Bool, normalizing: Bool) {
+    self.compatibility = compatibility
+    self.caseFolding = caseFolding
+    self.normalizing = normalizing
+    entries = .allocate(capacity: 0x10000)
+    entries.initialize(repeating: Self.unknown, count: 0x10000)
+    // ASCII is always stable: segmentation lowers A–Z itself.
+    for b in 0..<128 { entries[b] = ScalarKind.ascii[b] }
+  }
+
+  deinit { entries.deallocate() }
+
+  @inline(__always)
+  func entry(_ scalar: UInt32) -> UInt8 {
+    if scalar < 0x10000 {
+      let cached = entries[Int(scalar)]
+      if cached != Self.unknown { return cached }
+      let computed = compute(scalar)
+      entries[Int(scalar)] = computed
+      return computed
+    }
+    return compute(scalar)
+  }
+
+  private func compute(_ scalar: UInt32) -> UInt8 {
+    let stable = UnicodeData.isStable(
+      scalar, compatibility: compatibility, caseFolding: caseFolding, normalizing: normalizing)
+    return ScalarKind.of(scalar) | (stable ? 0 : Self.unstable)
   }
 }
