@@ -9,8 +9,7 @@ struct StreamOptions: ParsableArguments {
   @Option(
     name: .long,
     help: ArgumentHelp(
-      "Column to work on, by header name or 1-based number.",
-      discussion: "Default: 'document' or 'text', else the last column that is not a label or id.",
+      "Column to work on, by header name or 1-based number (default: 'document' or 'text', else the last column that is not a label or id).",
       valueName: "name|n"))
   var column: String?
 

@@ -49,13 +49,13 @@ struct TokenizeCommand: ParsableCommand {
   var repeatLimit: Int?
 
   @Option(help: ArgumentHelp("In char mode, put this marker before each word's first character (e.g. ▁), so mal detokenize can rebuild words.", valueName: "marker"))
-  var wordStartMarker: String?
+  var marker: String?
 
   @Option(help: "In jamo mode: compatibility jamo (ㅇㅕㅇ, with an end mark per syllable) or conjoining jamo (U+1100…, recomposed by NFC).")
   var jamo: TokenizerOptions.JamoForm = .compatibility
 
-  @Option(help: ArgumentHelp("In keras mode, the characters replaced by spaces (Keras's filters).", valueName: "chars"))
-  var filters: String = TokenizerOptions.kerasDefaultFilters
+  @Option(help: ArgumentHelp("In keras mode, the characters replaced by spaces (Keras's filters; default: its own, !\"#$%&()*+,-./:;<=>?@[\\]^_`{|}~ with tab and newline).", valueName: "chars"))
+  var filters: String?
 
   var effectiveMode: TokenizerOptions.Mode { keras ? .keras : mode }
 
@@ -63,11 +63,12 @@ struct TokenizeCommand: ParsableCommand {
     if keras && mode != .word && mode != .keras {
       throw ValidationError("--keras and --mode \(mode.rawValue) contradict each other; --keras means --mode keras")
     }
+    if filters != nil && effectiveMode != .keras { throw ValidationError("--filters applies to --mode keras only") }
     if let n = repeatLimit, n < 1 { throw ValidationError("--repeat must be at least 1, got \(n)") }
-    if let marker = wordStartMarker {
-      if effectiveMode != .char { throw ValidationError("--word-start-marker applies to --mode char only") }
+    if let marker {
+      if effectiveMode != .char { throw ValidationError("--marker applies to --mode char only") }
       if marker.isEmpty || marker.contains(where: { $0.isWhitespace }) {
-        throw ValidationError("--word-start-marker must be non-empty and contain no whitespace")
+        throw ValidationError("--marker must be non-empty and contain no whitespace")
       }
     }
     let kerasLike = effectiveMode == .keras || effectiveMode == .kerasTextVectorization
@@ -84,9 +85,9 @@ struct TokenizeCommand: ParsableCommand {
     options.lowercase = lower
     options.splitsParticles = splitParticles
     options.repeatLimit = repeatLimit
-    options.wordStartMarker = wordStartMarker
+    options.wordStartMarker = marker
     options.jamoForm = jamo
-    options.kerasFilters = filters
+    options.kerasFilters = filters ?? TokenizerOptions.kerasDefaultFilters
     return options
   }
 
@@ -102,11 +103,11 @@ struct DetokenizeCommand: ParsableCommand {
     abstract: "Rebuild text from the tokens of mal tokenize's char and jamo modes.",
     discussion: """
       Streams. Recomposes jamo into Hangul syllables (--jamo) and rebuilds words from word-start markers \
-      (--word-start-marker). Word mode cannot be undone exactly: tokens are joined with single spaces.
+      (--marker). Word mode cannot be undone exactly: tokens are joined with single spaces.
 
       Examples:
-        echo "영화가 좋다" | mal tokenize --mode jamo | mal detokenize --jamo compatibility
-        echo "영화가 좋다" | mal tokenize --mode char --word-start-marker ▁ | mal detokenize --word-start-marker ▁
+        echo 영화가 좋다 | mal tokenize --mode jamo | mal detokenize --jamo compatibility
+        echo 영화가 좋다 | mal tokenize --mode char --marker ▁ | mal detokenize --marker ▁
       """)
 
   @OptionGroup var stream: StreamOptions
@@ -115,10 +116,10 @@ struct DetokenizeCommand: ParsableCommand {
   var jamo: TokenizerOptions.JamoForm?
 
   @Option(help: ArgumentHelp("The marker mal tokenize --mode char put before each word.", valueName: "marker"))
-  var wordStartMarker: String?
+  var marker: String?
 
   func run() throws {
-    let detokenizer = Detokenizer(jamo: jamo, wordStartMarker: wordStartMarker)
+    let detokenizer = Detokenizer(jamo: jamo, wordStartMarker: marker)
     try runLineFilter(stream, command: "detokenize") { field, out in
       out.append(detokenizer.detokenize(String(decoding: field, as: UTF8.self)))
     }

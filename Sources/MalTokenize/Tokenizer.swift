@@ -225,8 +225,12 @@ public final class Tokenizer {
               : table.entry(UTF8Scalar.decode(p, at: i + length).scalar) & ScalarTable.kindMask == ScalarKind.latin)
           {
             writer.copy(p, i, length)  // don't, l'amour, rock'n'roll
-          } else if writer.open == ScalarKind.digit && (scalar == 0x2E || scalar == 0x2C) && next >= 0x30 && next <= 0x39 {
-            writer.copy(p, i, length)  // 1,000  3.5
+          } else if writer.open == ScalarKind.digit && (scalar == 0x2E || scalar == 0x2C) && i + length < n
+            && (next < 0x80
+              ? next >= 0x30 && next <= 0x39
+              : table.entry(UTF8Scalar.decode(p, at: i + length).scalar) & ScalarTable.kindMask == ScalarKind.digit)
+          {
+            writer.copy(p, i, length)  // 1,000  3.5  ３.５
           } else {
             writer.start(ScalarKind.punctuation)
             writer.copy(p, i, length)

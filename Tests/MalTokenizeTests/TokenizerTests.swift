@@ -26,6 +26,7 @@ struct WordModeTests {
     TokenCase("English apostrophes and numbers", "I don't pay $1,000 for 3.5 stars.", ["I", "don't", "pay", "$", "1,000", "for", "3.5", "stars", "."]),
     TokenCase("curly apostrophe inside a word", "It’s fine", ["It’s", "fine"]),
     TokenCase("apostrophe not inside a word", "'quoted' dogs'", ["'", "quoted", "'", "dogs", "'"]),
+    TokenCase("full-width number with a point", "３.５점", ["３.５", "점"]),
     TokenCase("number ending in a period", "It costs 5. Then", ["It", "costs", "5", ".", "Then"]),
     TokenCase("each punctuation mark alone", "wow!!! ...ok?", ["wow", "!", "!", "!", ".", ".", ".", "ok", "?"]),
     TokenCase("emoji with skin tone and ZWJ family stay whole", "좋아요👍🏻👨‍👩‍👧", ["좋아요", "👍🏻", "👨‍👩‍👧"]),

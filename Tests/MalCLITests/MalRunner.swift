@@ -1,0 +1,90 @@
+import Foundation
+
+/// Runs the built `mal` executable, as a user would, and captures what it prints.
+enum Mal {
+  static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+  /// The `mal` built beside this test bundle (or `MAL_BINARY`).
+  static let executable: String = {
+    if let path = ProcessInfo.processInfo.environment["MAL_BINARY"] { return path }
+    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mal").path
+    if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+    for configuration in ["debug", "release"] {
+      let path = repositoryRoot.appendingPathComponent(".build/\(configuration)/mal").path
+      if FileManager.default.isExecutableFile(atPath: path) { return path }
+    }
+    return beside
+  }()
+
+  static let corpora: String = {
+    if let path = ProcessInfo.processInfo.environment["MAL_CORPORA"], !path.isEmpty { return path }
+    return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpora").path
+  }()
+  static let hasCorpora = FileManager.default.fileExists(atPath: corpora + "/nsmc/ratings_test.txt")
+
+  struct Result: Equatable, CustomStringConvertible {
+    var stdout: String
+    var stderr: String
+    var status: Int32
+    var description: String { "status \(status)\nstdout: \(stdout)\nstderr: \(stderr)" }
+  }
+
+  /// Runs `executable` (default `mal`) with `arguments`, feeding `input` on standard input.
+  static func run(
+    _ arguments: [String], input: String = "", executable: String = Mal.executable, directory: String? = nil,
+    environment: [String: String] = [:]
+  ) throws -> Result {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: directory ?? repositoryRoot.path)
+    var env = ProcessInfo.processInfo.environment
+    env["COLUMNS"] = "80"
+    for (k, v) in environment { env[k] = v }
+    process.environment = env
+    let stdin = Pipe()
+    let stdout = Pipe()
+    let stderr = Pipe()
+    process.standardInput = stdin
+    process.standardOutput = stdout
+    process.standardError = stderr
+    try process.run()
+    // Write and read on separate threads so a big input or output cannot deadlock the pipes.
+    let writer = Thread {
+      stdin.fileHandleForWriting.write(Data(input.utf8))
+      try? stdin.fileHandleForWriting.close()
+    }
+    writer.start()
+    let errData = LockedData()
+    let errReader = Thread { errData.set(stderr.fileHandleForReading.readDataToEndOfFile()) }
+    errReader.start()
+    let outData = stdout.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    while !errData.isSet { usleep(1000) }
+    return Result(
+      stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData.value, as: UTF8.self),
+      status: process.terminationStatus)
+  }
+}
+
+final class LockedData: @unchecked Sendable {
+  private let lock = NSLock()
+  private var data: Data?
+  func set(_ d: Data) { lock.withLock { data = d } }
+  var isSet: Bool { lock.withLock { data != nil } }
+  var value: Data { lock.withLock { data ?? Data() } }
+}
+
+/// A fresh temporary folder, removed at deinit.
+final class TemporaryFolder {
+  let path = NSTemporaryDirectory() + "mal-cli-tests-" + UUID().uuidString
+  init() { try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
+  deinit { try? FileManager.default.removeItem(atPath: path) }
+  var contents: [String] { (try? FileManager.default.contentsOfDirectory(atPath: path).sorted()) ?? [] }
+  func file(_ name: String, _ text: String) -> String {
+    let file = path + "/" + name
+    FileManager.default.createFile(atPath: file, contents: Data(text.utf8))
+    return file
+  }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import Testing
+
+@Suite("mal tokenize, run as a program")
+struct TokenizeCommandTests {
+  struct ErrorCase: Sendable, CustomTestStringConvertible {
+    var id: String
+    var arguments: [String]
+    var input: String
+    var stderr: String
+    var status: Int32
+    var testDescription: String { id }
+  }
+
+  static let errors: [ErrorCase] = [
+    ErrorCase(
+      id: "unknown column", arguments: ["tokenize", "--column", "nope"], input: "id\tdocument\tlabel\n1\tx\t0\n",
+      stderr: "<stdin>:1:1: error: no column named 'nope'; the header has 'id', 'document', 'label'\n", status: 65),
+    ErrorCase(
+      id: "ragged row", arguments: ["tokenize"], input: "a\tb\n1\t좋다\t3\n",
+      stderr: "<stdin>:2:5: error: expected 2 tab-separated columns as in the header, found 3\n", status: 65),
+    ErrorCase(
+      id: "column of plain text", arguments: ["tokenize", "--column", "label"], input: "no tabs here\n",
+      stderr: "<stdin>:1:1: error: --column label needs TSV input with a header row, but this line has no tab; use --format tsv if the header is elsewhere\n",
+      status: 65),
+    ErrorCase(
+      id: "column number too big", arguments: ["tokenize", "--column", "4"], input: "a\tb\n",
+      stderr: "<stdin>:1:1: error: column 4 does not exist; the header has 2 columns (numbers start at 1)\n", status: 65),
+    ErrorCase(
+      id: "unreadable file", arguments: ["tokenize", "no/such/file.tsv"], input: "",
+      stderr: "no/such/file.tsv: error: cannot open for reading: No such file or directory\n", status: 1),
+    ErrorCase(
+      id: "repeat below 1", arguments: ["tokenize", "--repeat", "0"], input: "",
+      stderr: "Error: --repeat must be at least 1, got 0\nUsage: mal tokenize [<options>] [<inputs> ...]\n  See 'mal tokenize --help' for more information.\n",
+      status: 64),
+    ErrorCase(
+      id: "marker outside char mode", arguments: ["tokenize", "--marker", "▁"], input: "",
+      stderr: "Error: --marker applies to --mode char only\nUsage: mal tokenize [<options>] [<inputs> ...]\n  See 'mal tokenize --help' for more information.\n",
+      status: 64),
+    ErrorCase(
+      id: "keras with particles", arguments: ["tokenize", "--keras", "--split-particles"], input: "",
+      stderr: "Error: --mode keras reproduces Keras exactly; --split-particles, --repeat and --normalize do not apply\nUsage: mal tokenize [<options>] [<inputs> ...]\n  See 'mal tokenize --help' for more information.\n",
+      status: 64),
+  ]
+
+  @Test("bad input and bad options: message, exit code", arguments: errors)
+  func error(_ c: ErrorCase) throws {
+    let result = try Mal.run(c.arguments, input: c.input)
+    #expect(result.stderr == c.stderr)
+    #expect(result.status == c.status)
+    #expect(result.stdout.isEmpty || c.status == 65)
+  }
+
+  @Test("invalid UTF-8: replaced with a warning, or an error under --strict")
+  func invalidUTF8() throws {
+    let folder = TemporaryFolder()
+    let path = folder.path + "/bad.txt"
+    FileManager.default.createFile(atPath: path, contents: Data([0x61, 0x62, 0xFF, 0x63, 0x0A]))
+    let lenient = try Mal.run(["tokenize", path])
+    #expect(lenient.stdout == "ab \u{FFFD} c\n")
+    #expect(lenient.stderr == "\(path):1:3: warning: replaced 1 invalid UTF-8 sequence with U+FFFD (first here); use --strict to fail instead\n")
+    #expect(lenient.status == 0)
+    let strict = try Mal.run(["tokenize", "--strict", path])
+    #expect(strict.stderr == "\(path):1:3: error: invalid UTF-8 byte sequence 0xFF; drop --strict to replace it with U+FFFD\n")
+    #expect(strict.status == 65)
+  }
+
+  @Test("an error leaves no output file, not even a temporary one")
+  func noPartialOutput() throws {
+    let folder = TemporaryFolder()
+    let rows = (1...5000).map { "\($0)\t리뷰 \($0)\t1" }.joined(separator: "\n")
+    let result = try Mal.run(["tokenize", "-o", folder.path + "/out.tsv"], input: "id\tdocument\tlabel\n\(rows)\nbroken row\n")
+    #expect(result.status == 65)
+    #expect(result.stderr == "<stdin>:5002:11: error: expected 3 tab-separated columns as in the header, found 1\n")
+    #expect(folder.contents.isEmpty)
+  }
+
+  @Test("-o writes the whole output atomically")
+  func outputFile() throws {
+    let folder = TemporaryFolder()
+    let result = try Mal.run(["tokenize", "-o", folder.path + "/out.tsv"], input: "id\tdocument\tlabel\n1\t영화가 좋다!\t1\n")
+    #expect(result.status == 0 && result.stdout.isEmpty && result.stderr.isEmpty)
+    #expect(folder.contents == ["out.tsv"])
+    #expect(try String(contentsOfFile: folder.path + "/out.tsv", encoding: .utf8) == "id\tdocument\tlabel\n1\t영화가 좋다 !\t1\n")
+  }
+
+  @Test("CRLF, BOM, empty lines and an empty document keep their rows")
+  func rowsPreserved() throws {
+    let result = try Mal.run(["tokenize"], input: "\u{FEFF}id\ttext\tlabel\r\n1\t\t0\r\n\r\n2\tOK!\t1\r\n")
+    #expect(result.stdout == "id\ttext\tlabel\n1\t\t0\n\n2\tOK !\t1\n")
+    #expect(result.status == 0)
+  }
+
+  @Test("empty input gives empty output")
+  func emptyInput() throws {
+    #expect(try Mal.run(["tokenize"], input: "") == Mal.Result(stdout: "", stderr: "", status: 0))
+  }
+
+  @Test("the sample corpus: same rows, ids and labels")
+  func sampleCorpus() throws {
+    let path = Mal.repositoryRoot.appendingPathComponent("Corpora/sample-ko.tsv").path
+    let input = try String(contentsOfFile: path, encoding: .utf8)
+    let result = try Mal.run(["tokenize", path])
+    #expect(result.status == 0)
+    let inRows = input.split(separator: "\n", omittingEmptySubsequences: false)
+    let outRows = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+    #expect(inRows.count == outRows.count)
+    for (a, b) in zip(inRows, outRows) {
+      let x = a.split(separator: "\t", omittingEmptySubsequences: false)
+      let y = b.split(separator: "\t", omittingEmptySubsequences: false)
+      #expect(x.count == y.count && x.first == y.first && x.last == y.last)
+    }
+  }
+
+  @Test("a reader that goes away ends the run quietly with success")
+  func brokenPipe() throws {
+    let folder = TemporaryFolder()
+    let big = folder.file("big.txt", String(repeating: "영화가 정말 재밌네요 ㅋㅋ\n", count: 400_000))
+    let result = try Mal.run(
+      ["-c", "\"$0\" tokenize \"$1\" | head -1; echo \"status ${PIPESTATUS[0]}\"", Mal.executable, big],
+      executable: "/bin/bash")
+    #expect(result.stdout == "영화가 정말 재밌네요 ㅋㅋ\nstatus 0\n")
+    #expect(result.stderr == "")
+  }
+
+  @Test("invoked as 'tokenize' through a symlink, it is mal tokenize")
+  func stageName() throws {
+    let folder = TemporaryFolder()
+    try FileManager.default.createSymbolicLink(atPath: folder.path + "/tokenize", withDestinationPath: Mal.executable)
+    let result = try Mal.run(["--lower"], input: "Hello, 세상!\n", executable: folder.path + "/tokenize")
+    #expect(result == Mal.Result(stdout: "hello , 세상 !\n", stderr: "", status: 0))
+  }
+
+  @Test("--help matches the golden file")
+  func help() throws {
+    for command in ["tokenize", "detokenize"] {
+      let golden = Mal.repositoryRoot.appendingPathComponent("Tests/MalCLITests/Golden/\(command)-help.txt").path
+      let result = try Mal.run([command, "--help"])
+      #expect(result.status == 0)
+      #expect(result.stdout == (try String(contentsOfFile: golden, encoding: .utf8)), "\(command)")
+    }
+  }
+
+  @Test("every example in --help runs")
+  func helpExamples() throws {
+    let folder = TemporaryFolder()
+    try FileManager.default.createSymbolicLink(atPath: folder.path + "/mal", withDestinationPath: Mal.executable)
+    var ran = 0
+    for command in [[], ["tokenize"], ["detokenize"]] {
+      let help = try Mal.run(command + ["--help"]).stdout
+      let examples = help.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("mal ") || $0.hasPrefix("echo ") }
+      #expect(!examples.isEmpty, "\(command)")
+      for example in examples {
+        if example.contains("../shared/corpora") && !Mal.hasCorpora {
+          print("skipped (no ../shared/corpora): \(example)")
+          continue
+        }
+        let result = try Mal.run(
+          ["-o", "pipefail", "-c", example], executable: "/bin/bash",
+          environment: ["PATH": folder.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")])
+        #expect(result.status == 0 && !result.stdout.isEmpty && result.stderr.isEmpty, "\(example): \(result)")
+        ran += 1
+      }
+    }
+    #expect(ran >= 6)
+  }
+}
