@@ -17,13 +17,14 @@ public struct MalCommand: ParsableCommand {
   /// Subcommands that `mal` also answers to when invoked under their own name (`tokenize` → `mal tokenize`).
   public static let stageNames: [String] = configuration.subcommands.map { $0._commandName }
 
-  @Flag(help: .hidden)
-  var stageNamesFlag = false
+  /// Prints the stage names, one a line, for Scripts/setup.sh to make its symlinks.
+  @Flag(name: .customLong("stage-names"), help: .hidden)
+  var printsStageNames = false
 
   public init() {}
 
   public func run() throws {
-    if stageNamesFlag {
+    if printsStageNames {
       print(Self.stageNames.joined(separator: "\n"))
       return
     }

@@ -165,3 +165,24 @@ struct TokenizeCommandTests {
     #expect(ran >= 6)
   }
 }
+
+@Suite("mal tokenize as a mapper")
+struct MapperTests {
+  @Test("tokenizing shards without their header equals tokenizing the whole file")
+  func shards() throws {
+    let path = Mal.repositoryRoot.appendingPathComponent("Corpora/sample-ko.tsv").path
+    let whole = try Mal.run(["tokenize", path])
+    #expect(whole.status == 0)
+    let body = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst()
+    var pieces = ""
+    for shard in stride(from: 0, to: body.count, by: 70) {
+      let lines = body.dropFirst(shard).prefix(70).joined(separator: "\n") + "\n"
+      let result = try Mal.run(["tokenize", "--no-header", "--column", "2"], input: lines)
+      #expect(result.status == 0 && result.stderr.isEmpty)
+      pieces += result.stdout
+    }
+    let withoutHeader = String(whole.stdout.drop(while: { $0 != "\n" }).dropFirst())
+    #expect(withoutHeader == pieces)
+    #expect(pieces.split(separator: "\n").count == 240)
+  }
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Benchmarks, release build, real corpora: Scripts/bench.sh tokenize
+# The reference tools are installed into a git-ignored venv (Scripts/.venv) on first use.
+# Corpora come from $MAL_CORPORA (default ../shared/corpora).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+corpora="${MAL_CORPORA:-../shared/corpora}"
+what="${1:-tokenize}"
+
+venv() {
+  if [ ! -x Scripts/.venv/bin/python ]; then
+    python3 -m venv Scripts/.venv
+  fi
+  Scripts/.venv/bin/pip install -q "$@"
+}
+
+case "$what" in
+  tokenize)
+    swift build -c release 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
+    venv tokenizers
+    Scripts/.venv/bin/python Scripts/bench/tokenize.py "$(swift build -c release --show-bin-path)/mal" \
+      "$corpora/nsmc/reviews_unlabeled.txt" "$corpora/imdb/unlabeled.txt"
+    ;;
+  *)
+    echo "usage: Scripts/bench.sh tokenize" >&2
+    exit 64
+    ;;
+esac
