@@ -63,7 +63,9 @@ enum RepeatCollapser {
 
   @inline(__always)
   private static func isRepeatable(_ s: UInt32) -> Bool {
-    !(s >= 0x30 && s <= 0x39) && s != 0x20 && s != 0x09 && UnicodeData.category(s) != .nd
+    if s < 0x80 { return !(s >= 0x30 && s <= 0x39) && s != 0x20 && s != 0x09 }
+    if s >= 0xAC00 && s <= 0xD7A3 { return true }
+    return UnicodeData.category(s) != .nd
   }
 
   @inline(__always)

@@ -242,7 +242,17 @@ public final class Tokenizer {
         default:  // a letter of some script, or a digit
           if writer.open != kind { writer.start(kind) }
           if length == 1 {
+            // An ASCII word or number: take the whole run of its class at once.
             writer.append(lowercase && b >= 0x41 && b <= 0x5A ? b | 0x20 : b)
+            var j = i + 1
+            while j < n, p[j] < 0x80, table.entries[Int(p[j])] == kind {
+              let c = p[j]
+              writer.append(lowercase && c >= 0x41 && c <= 0x5A ? c | 0x20 : c)
+              j += 1
+            }
+            previous = UInt32(p[j - 1])
+            i = j
+            continue
           } else {
             writer.copy(p, i, length)
           }
@@ -398,13 +408,14 @@ private struct WordWriter {
   }
 }
 
-/// Per-scalar facts for the tokenizer, cached for the Basic Multilingual Plane: the `ScalarKind` in the low bits
-/// and whether the scalar needs normalization work under this tokenizer's options.
+/// Per-scalar facts for the tokenizer, cached for the first two planes (all of the BMP and the emoji): the
+/// `ScalarKind` in the low bits and whether the scalar needs normalization work under this tokenizer's options.
 final class ScalarTable {
   static let kindMask: UInt8 = 0x3F
   static let unstable: UInt8 = 0x40
   private static let unknown: UInt8 = 0xFF
-  /// 65,536 entries, filled on first use of each scalar; ASCII is filled up front.
+  static let cachedScalars = 0x20000
+  /// One entry per scalar below `cachedScalars`, filled on first use; ASCII is filled up front.
   let entries: UnsafeMutablePointer<UInt8>
   private let compatibility: Bool
   private let caseFolding: Bool
@@ -414,8 +425,8 @@ final class ScalarTable {
     self.compatibility = compatibility
     self.caseFolding = caseFolding
     self.normalizing = normalizing
-    entries = .allocate(capacity: 0x10000)
-    entries.initialize(repeating: Self.unknown, count: 0x10000)
+    entries = .allocate(capacity: Self.cachedScalars)
+    entries.initialize(repeating: Self.unknown, count: Self.cachedScalars)
     // ASCII is always stable: segmentation lowers A–Z itself.
     for b in 0..<128 { entries[b] = ScalarKind.ascii[b] }
   }
@@ -424,7 +435,7 @@ final class ScalarTable {
 
   @inline(__always)
   func entry(_ scalar: UInt32) -> UInt8 {
-    if scalar < 0x10000 {
+    if scalar < Self.cachedScalars {
       let cached = entries[Int(scalar)]
       if cached != Self.unknown { return cached }
       let computed = compute(scalar)

@@ -13,27 +13,34 @@ enum UnicodeData {
   }
 
   /// Whether `scalar`, standing alone among other such scalars, is already in the normal form asked for:
-  /// it has no decomposition for that form, canonical combining class 0, cannot compose with what precedes it,
-  /// and (with `caseFolding`) folds to itself. Text made only of such scalars needs no normalization work.
+  /// the form maps it to itself, its canonical combining class is 0, it cannot compose with what precedes it,
+  /// and (with `caseFolding`) it folds to itself. Text made only of such scalars needs no normalization work.
+  /// Precomposed letters such as `é` are stable under NFC; composition exclusions such as `Ω` (U+2126) are not.
   static func isStable(_ scalar: UInt32, compatibility: Bool, caseFolding: Bool, normalizing: Bool) -> Bool {
     let p = utf8proc_get_property(Int32(bitPattern: scalar)).pointee
-    if caseFolding, p.casefold_seqindex != UInt16.max { return false }
-    guard normalizing else { return true }
-    if p.combining_class != 0 { return false }
-    // Variation selectors and enclosing marks never compose; other marks might (Indic two-part vowels).
-    let category = Category(rawValue: p.category) ?? .unassigned
-    if category == .mn || category == .mc {
-      return (0xFE00...0xFE0F).contains(scalar) || (0xE0100...0xE01EF).contains(scalar)
+    if normalizing {
+      if p.combining_class != 0 { return false }
+      // Variation selectors never compose; other marks might (Indic two-part vowels).
+      let category = Category(rawValue: p.category) ?? .unassigned
+      if category == .mn || category == .mc {
+        if !((0xFE00...0xFE0F).contains(scalar) || (0xE0100...0xE01EF).contains(scalar)) { return false }
+      }
+      // Conjoining jamo compose into syllables algorithmically (NFD Hangul).
+      if (0x1100...0x11FF).contains(scalar) || (0xA960...0xA97F).contains(scalar) || (0xD7B0...0xD7FF).contains(scalar) {
+        return false
+      }
     }
-    // Conjoining jamo compose into syllables algorithmically (NFD Hangul).
-    if (0x1100...0x11FF).contains(scalar) || (0xA960...0xA97F).contains(scalar) || (0xD7B0...0xD7FF).contains(scalar) {
-      return false
+    if p.decomp_seqindex == UInt16.max && (!caseFolding || p.casefold_seqindex == UInt16.max) { return true }
+    // The scalar has a decomposition or a folding: it is stable if the whole mapping gives it back.
+    var bytes: [UInt8] = [0, 0, 0, 0]
+    let length = bytes.withUnsafeMutableBufferPointer { UTF8Scalar.encode(scalar, to: $0.baseAddress!, at: 0) }
+    var scalars: [Int32] = []
+    let count = bytes.withUnsafeBufferPointer {
+      normalize(
+        UnsafeBufferPointer(rebasing: $0[..<length]), into: &scalars, compose: normalizing,
+        compatibility: compatibility && normalizing, caseFolding: caseFolding)
     }
-    if p.decomp_seqindex != UInt16.max {
-      // decomp_type 0 is a canonical decomposition; others are compatibility-only.
-      return !compatibility && p.decomp_type != 0
-    }
-    return true
+    return count == 1 && UInt32(bitPattern: scalars[0]) == scalar
   }
 
   /// Decomposes `bytes` (well-formed UTF-8) into `scalars` with utf8proc, applying canonical (or compatibility)

@@ -36,6 +36,8 @@ struct WordModeTests {
     TokenCase("heart with variation selector", "❤️영화", ["❤️", "영화"]),
     TokenCase("NFD Hangul becomes NFC", "\u{1112}\u{1161}\u{11AB}\u{1100}\u{1173}\u{11AF}", ["한글"]),
     TokenCase("NFD Latin becomes NFC", "Cafe\u{301} ole\u{301}", ["Café", "olé"]),
+    TokenCase("precomposed letters are already NFC", "café naïve", ["café", "naïve"]),
+    TokenCase("singleton decompositions are normalized", "\u{2126} \u{212B}ngstr\u{F6}m", ["\u{3A9}", "\u{C5}ngstr\u{F6}m"]),
     TokenCase("full-width forms kept under NFC", "ＡＢＣ１２３", ["ＡＢＣ", "１２３"]),
     TokenCase("NFKC folds full-width forms", "ＡＢＣ１２３！", ["ABC", "123", "!"]) { $0.normalization = .nfkc },
     TokenCase("NFKC turns compatibility jamo into conjoining jamo", "ㅋㅋ", ["\u{110F}\u{110F}"]) { $0.normalization = .nfkc },
