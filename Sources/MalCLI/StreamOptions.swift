@@ -49,6 +49,8 @@ func runLineFilter(
 ) throws {
   try reportingErrors(command: command) {
     let file = try stream.output.map { try AtomicFile(path: $0) }
+    if let file { InterruptCleanup.register(file.temporaryPath) }
+    defer { if let file { InterruptCleanup.unregister(file.temporaryPath) } }
     let writer = file.map { OutputWriter(file: $0) } ?? OutputWriter()
     let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
     let out = writer.buffer

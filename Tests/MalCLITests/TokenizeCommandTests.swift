@@ -186,3 +186,31 @@ struct MapperTests {
     #expect(pieces.split(separator: "\n").count == 240)
   }
 }
+
+@Suite("Interrupted runs")
+struct InterruptTests {
+  @Test("Ctrl-C during -o leaves no file, not even a temporary one")
+  func interrupt() throws {
+    let folder = TemporaryFolder()
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: Mal.executable)
+    process.arguments = ["tokenize", "-o", folder.path + "/out.tsv"]
+    let stdin = Pipe()
+    process.standardInput = stdin
+    process.standardError = Pipe()
+    try process.run()
+    stdin.fileHandleForWriting.write(Data(String(repeating: "영화가 좋다\n", count: 100_000).utf8))
+    // The input stays open, so mal is still reading when the signal comes.
+    var waited = 0
+    while folder.contents.isEmpty && waited < 5000 {
+      usleep(1000)
+      waited += 1
+    }
+    #expect(folder.contents.count == 1 && folder.contents[0].hasPrefix(".out.tsv.tmp-"))
+    process.interrupt()
+    process.waitUntilExit()
+    #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGINT)
+    #expect(folder.contents.isEmpty)
+    try? stdin.fileHandleForWriting.close()
+  }
+}
