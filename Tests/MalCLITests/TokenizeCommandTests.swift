@@ -214,3 +214,49 @@ struct InterruptTests {
     try? stdin.fileHandleForWriting.close()
   }
 }
+
+@Suite("README examples")
+struct ReadmeTests {
+  /// The `$ command` lines of the README's console blocks, each with the output printed after it.
+  static func examples() throws -> [(command: String, output: String)] {
+    let readme = try String(contentsOfFile: Mal.repositoryRoot.appendingPathComponent("README.md").path, encoding: .utf8)
+    var examples: [(String, String)] = []
+    var inConsole = false
+    var command: String?
+    var output = ""
+    for line in readme.split(separator: "\n", omittingEmptySubsequences: false) {
+      if line.hasPrefix("```") {
+        if let command { examples.append((command, output)) }
+        command = nil
+        output = ""
+        inConsole = line == "```console"
+      } else if inConsole {
+        if line.hasPrefix("$ ") {
+          if let command { examples.append((command, output)) }
+          command = String(line.dropFirst(2))
+          output = ""
+        } else {
+          output += line + "\n"
+        }
+      }
+    }
+    return examples
+  }
+
+  @Test("every console example prints what the README says")
+  func consoleExamples() throws {
+    let folder = TemporaryFolder()
+    for name in ["mal", "tokenize", "detokenize"] {
+      try FileManager.default.createSymbolicLink(atPath: folder.path + "/" + name, withDestinationPath: Mal.executable)
+    }
+    let examples = try Self.examples()
+    #expect(examples.count >= 8)
+    for (command, output) in examples {
+      let result = try Mal.run(
+        ["-o", "pipefail", "-c", command], executable: "/bin/bash",
+        environment: ["PATH": folder.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")])
+      #expect(result.status == 0, "\(command)")
+      #expect(result.stdout == output, "\(command)")
+    }
+  }
+}
