@@ -276,47 +276,32 @@ public final class Tokenizer {
     let lowercase = options.lowercase
     let marker = wordStartMarker
     output.appendWithUnsafeCapacity(upTo: n * (2 + marker.count) + 8) { out in
-      var w = 0
-      var inCluster = false
+      var writer = WordWriter(out: out, splitsParticles: false)
       var atWordStart = true
       var previous: UInt32 = 0
       var state: Int32 = 0
       var i = 0
       while i < n {
-        let b = p[i]
-        let (scalar, length) = b < 0x80 ? (UInt32(b), 1) : UTF8Scalar.decode(p, at: i)
+        let (scalar, length) = p[i] < 0x80 ? (UInt32(p[i]), 1) : UTF8Scalar.decode(p, at: i)
         let kind = table.entry(scalar) & ScalarTable.kindMask
         if kind == ScalarKind.separator {
-          inCluster = false
+          writer.close()
           atWordStart = true
         } else if kind != ScalarKind.ignorable {
-          if !inCluster || UnicodeData.isGraphemeBreak(previous, scalar, state: &state) {
-            if w > 0 {
-              out[w] = 0x20
-              w += 1
-            }
+          if writer.open == 0 || UnicodeData.isGraphemeBreak(previous, scalar, state: &state) {
+            if writer.open == 0 { state = 0 }
+            writer.start(ScalarKind.symbol)
             if atWordStart {
-              for m in marker {
-                out[w] = m
-                w += 1
-              }
+              for m in marker { writer.append(m) }
+              atWordStart = false
             }
-            if !inCluster { state = 0 }
-            inCluster = true
-            atWordStart = false
           }
-          if lowercase && b >= 0x41 && b <= 0x5A {
-            out[w] = b | 0x20
-            w += 1
-          } else {
-            for k in 0..<length { out[w + k] = p[i + k] }
-            w += length
-          }
+          writer.copy(p, i, length, lowercasingASCII: lowercase)
           previous = scalar
         }
         i += length
       }
-      return w
+      return writer.w
     }
   }
 
@@ -326,34 +311,20 @@ public final class Tokenizer {
     let n = text.count
     let lowercase = options.lowercase
     output.appendWithUnsafeCapacity(upTo: n + 8) { out in
-      var w = 0
-      var inToken = false
+      var writer = WordWriter(out: out, splitsParticles: false)
       var i = 0
       while i < n {
-        let b = p[i]
-        let (scalar, length) = b < 0x80 ? (UInt32(b), 1) : UTF8Scalar.decode(p, at: i)
+        let (scalar, length) = p[i] < 0x80 ? (UInt32(p[i]), 1) : UTF8Scalar.decode(p, at: i)
         let kind = table.entry(scalar) & ScalarTable.kindMask
         if kind == ScalarKind.separator {
-          inToken = false
+          writer.close()
         } else if kind != ScalarKind.ignorable {
-          if !inToken {
-            if w > 0 {
-              out[w] = 0x20
-              w += 1
-            }
-            inToken = true
-          }
-          if lowercase && b >= 0x41 && b <= 0x5A {
-            out[w] = b | 0x20
-            w += 1
-          } else {
-            for k in 0..<length { out[w + k] = p[i + k] }
-            w += length
-          }
+          if writer.open == 0 { writer.start(ScalarKind.otherLetter) }
+          writer.copy(p, i, length, lowercasingASCII: lowercase)
         }
         i += length
       }
-      return w
+      return writer.w
     }
   }
 }
@@ -405,6 +376,16 @@ private struct WordWriter {
   @inline(__always) mutating func copy(_ p: UnsafePointer<UInt8>, _ from: Int, _ length: Int) {
     for k in 0..<length { out[w + k] = p[from + k] }
     w += length
+  }
+
+  /// Copies one scalar, lowering it first if it is ASCII A–Z and `lowercasingASCII` is set.
+  @inline(__always) mutating func copy(_ p: UnsafePointer<UInt8>, _ from: Int, _ length: Int, lowercasingASCII: Bool) {
+    let b = p[from]
+    if lowercasingASCII && b >= 0x41 && b <= 0x5A {
+      append(b | 0x20)
+    } else {
+      copy(p, from, length)
+    }
   }
 }
 
