@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmarks, release build, real corpora: Scripts/bench.sh tokenize
+# Benchmarks, release build, real corpora: Scripts/bench.sh STAGE, where STAGE is tokenize or any NAME with a
+# Scripts/bench-NAME.sh (vocab, pad, word2vec, recurrent, …).
 # The reference tools are installed into a git-ignored venv (Scripts/.venv) on first use.
 # Corpora come from $MAL_CORPORA (default ../shared/corpora).
 set -euo pipefail
@@ -22,7 +23,11 @@ case "$what" in
       "$corpora/nsmc/reviews_unlabeled.txt" "$corpora/imdb/unlabeled.txt"
     ;;
   *)
-    echo "usage: Scripts/bench.sh tokenize" >&2
+    if [ -x "Scripts/bench-$what.sh" ]; then
+      exec "Scripts/bench-$what.sh" "${@:2}"
+    fi
+    stages="tokenize $(ls Scripts/bench-*.sh 2>/dev/null | sed 's|Scripts/bench-||; s|\.sh$||' | tr '\n' ' ')"
+    echo "usage: Scripts/bench.sh STAGE; stages: $stages" >&2
     exit 64
     ;;
 esac
