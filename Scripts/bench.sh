@@ -26,7 +26,7 @@ case "$what" in
     if [ -x "Scripts/bench-$what.sh" ]; then
       exec "Scripts/bench-$what.sh" "${@:2}"
     fi
-    stages="tokenize $(ls Scripts/bench-*.sh 2>/dev/null | sed 's|Scripts/bench-||; s|\.sh$||' | tr '\n' ' ')"
+    stages="tokenize $( (ls Scripts/bench-*.sh 2>/dev/null || true) | sed 's|Scripts/bench-||; s|\.sh$||' | tr '\n' ' ')"
     echo "usage: Scripts/bench.sh STAGE; stages: $stages" >&2
     exit 64
     ;;
