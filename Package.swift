@@ -13,6 +13,12 @@ let package = Package(
     .systemLibrary(
       name: "CBLAS",
       providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+    // Recurrent core (issue 6): tensors over OpenBLAS, Keras-exact layers, benchmark.
+    .target(name: "MalTensor", dependencies: ["CBLAS"]),
+    .target(name: "MalRecurrent", dependencies: ["MalTensor"]),
+    .executableTarget(name: "MalRecurrentBench", dependencies: ["MalRecurrent", "MalTensor"]),
+    .testTarget(name: "MalTensorTests", dependencies: ["MalTensor"]),
+    .testTarget(name: "MalRecurrentTests", dependencies: ["MalRecurrent", "MalTensor"]),
   ],
   swiftLanguageModes: [.v6]
 )
