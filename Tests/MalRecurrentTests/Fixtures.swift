@@ -87,3 +87,6 @@ func expectClose(_ actual: Tensor, _ expected: Tensor, absolute: Float, relative
           "\(what): element \(worstIndex) is \(worstIndex < 0 ? 0 : actual.scalars[worstIndex]), expected \(worstIndex < 0 ? 0 : expected.scalars[worstIndex])",
           sourceLocation: sourceLocation)
 }
+
+/// JSON numbers as JSONSerialization returns them.
+typealias NSNumberLike = NSNumber
