@@ -1,3 +1,4 @@
+import Dispatch
 import MalTensor
 
 /// Runs a recurrent layer over a sequence in both directions and merges the two results
@@ -32,6 +33,8 @@ public final class Bidirectional: Layer {
   public let forwardLayer: Recurrent
   /// The backward half, a copy of the forward layer that reads the sequence from the end.
   public let backwardLayer: Recurrent
+  /// Run the two directions on two threads (set by `Sequential.configureThreads`).
+  var parallelDirections = false
   private var forwardOutput = Tensor(shape: [0])
   private var backwardOutput = Tensor(shape: [0])
 
@@ -77,8 +80,24 @@ public final class Bidirectional: Layer {
   /// - Throws: `ModelError.Reason.shapeMismatch` when a shape does not fit.
   public func call(_ input: Tensor, mask: Tensor? = nil, training: Bool = false) throws(ModelError)
     -> (outputs: [Tensor], states: [Tensor]) {
-    let f = try forwardLayer.call(input, mask: mask, training: training)
-    let b = try backwardLayer.call(input, mask: mask, training: training)
+    let f: RecurrentOutput, b: RecurrentOutput
+    if parallelDirections {
+      let halves = UncheckedSendable([forwardLayer, backwardLayer])
+      let arguments = UncheckedSendable((input, mask, training))
+      let results = UncheckedSendable(ResultPair<RecurrentOutput>())
+      DispatchQueue.concurrentPerform(iterations: 2) { i in
+        // Each direction owns its weights and buffers; the two threads share only `input`.
+        let (input, mask, training) = arguments.value
+        results.value.set(i, Result { () throws(ModelError) in
+          try halves.value[i].call(input, mask: mask, training: training)
+        })
+      }
+      f = try results.value.first!.get()
+      b = try results.value.second!.get()
+    } else {
+      f = try forwardLayer.call(input, mask: mask, training: training)
+      b = try backwardLayer.call(input, mask: mask, training: training)
+    }
     forwardOutput = f.output
     backwardOutput = b.output
     return (merge(f.output, b.output), f.states + b.states)
@@ -137,9 +156,30 @@ public final class Bidirectional: Layer {
         gb.scalars[i] = g[i] * forwardOutput.scalars[i]
       }
     }
-    var dx = forwardLayer.backward(gf)!
-    let dxb = backwardLayer.backward(gb)!
+    var dx: Tensor, dxb: Tensor
+    if parallelDirections {
+      let halves = UncheckedSendable([forwardLayer, backwardLayer])
+      let gradients = UncheckedSendable([gf, gb])
+      let results = UncheckedSendable(ResultPair<Tensor>())
+      DispatchQueue.concurrentPerform(iterations: 2) { i in
+        results.value.set(i, .success(halves.value[i].backward(gradients.value[i])!))
+      }
+      dx = try! results.value.first!.get()
+      dxb = try! results.value.second!.get()
+    } else {
+      dx = forwardLayer.backward(gf)!
+      dxb = backwardLayer.backward(gb)!
+    }
     for i in 0..<dx.count { dx.scalars[i] += dxb.scalars[i] }
     return dx
+  }
+}
+
+/// Two result slots written by two threads, one slot each.
+final class ResultPair<Value> {
+  var first: Result<Value, ModelError>?
+  var second: Result<Value, ModelError>?
+  func set(_ index: Int, _ result: Result<Value, ModelError>) {
+    if index == 0 { first = result } else { second = result }
   }
 }

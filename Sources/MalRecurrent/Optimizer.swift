@@ -1,3 +1,4 @@
+import Dispatch
 import MalTensor
 
 #if canImport(Glibc)
@@ -30,10 +31,34 @@ public protocol Optimizer: AnyObject {
   var clipping: GradientClipping { get }
   /// The number of steps taken (Keras `iterations`).
   var iterations: Int { get }
+  /// Threads that share the update of large weights (an Embedding's table); results do not
+  /// depend on it. `Sequential.trainStep` sets it to the model's thread count.
+  var threadCount: Int { get set }
   /// Updates every parameter from its stored gradient.
   func apply(to parameters: [Parameter])
   /// A slot variable by Keras's suffix (`momentum`, `velocity`) for a parameter, if it exists.
   func slot(_ name: String, for parameter: Parameter) -> Tensor?
+}
+
+/// Runs `body` over `0..<count` split into `threads` contiguous ranges, in parallel when the
+/// work is large enough to pay for waking a thread (≥ 65,536 elements).
+func parallelChunks(count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
+  let parts = count >= 65_536 ? max(1, threads) : 1
+  if parts == 1 { body(0..<count); return }
+  withoutActuallyEscaping(body) { body in
+    let shared = UncheckedSendable(body)
+    DispatchQueue.concurrentPerform(iterations: parts) { part in
+      let lower = count * part / parts, upper = count * (part + 1) / parts
+      shared.value(lower..<upper)
+    }
+  }
+}
+
+/// Carries a value into `concurrentPerform`'s closure. Each use below hands every thread a
+/// disjoint range of the buffers it writes, so no element is shared.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+  let value: Value
+  init(_ value: Value) { self.value = value }
 }
 
 /// Slot storage and clipping shared by the optimizers.
@@ -99,6 +124,7 @@ public final class SGD: Optimizer {
   public let clipping: GradientClipping
   public private(set) var iterations = 0
   private let slots = SlotTable()
+  public var threadCount = 1
 
   /// Makes the optimizer with Keras's defaults (lr 0.01, no momentum).
   public init(learningRate: Float = 0.01, momentum: Float = 0, nesterov: Bool = false,
@@ -115,19 +141,25 @@ public final class SGD: Optimizer {
     for parameter in parameters {
       let w = parameter.storage.pointer, g = parameter.gradientStorage.pointer
       if mu == 0 {
-        for i in 0..<parameter.count { w[i] -= lr * g[i] }
+        parallelChunks(count: parameter.count, threads: threadCount) { range in
+          for i in range { w[i] -= lr * g[i] }
+        }
         continue
       }
       let m = slots.buffer("momentum", for: parameter)
-      for i in 0..<parameter.count {
-        m[i] = mu * m[i] - lr * g[i]
-        w[i] += nesterov ? mu * m[i] - lr * g[i] : m[i]
+      let nesterov = self.nesterov
+      parallelChunks(count: parameter.count, threads: threadCount) { range in
+        for i in range {
+          m[i] = mu * m[i] - lr * g[i]
+          w[i] += nesterov ? mu * m[i] - lr * g[i] : m[i]
+        }
       }
     }
     iterations += 1
   }
 
   public func slot(_ name: String, for parameter: Parameter) -> Tensor? { slots.existing(name, for: parameter) }
+
 }
 
 /// RMSprop (Keras `RMSprop`, not centered, no momentum): `v = ρv + (1-ρ)g²`,
@@ -141,6 +173,7 @@ public final class RMSprop: Optimizer {
   public let clipping: GradientClipping
   public private(set) var iterations = 0
   private let slots = SlotTable()
+  public var threadCount = 1
 
   /// Makes the optimizer with Keras's defaults (lr 0.001, ρ 0.9, ε 1e-7).
   public init(learningRate: Float = 0.001, rho: Float = 0.9, epsilon: Float = 1e-7,
@@ -157,15 +190,19 @@ public final class RMSprop: Optimizer {
     for parameter in parameters {
       let w = parameter.storage.pointer, g = parameter.gradientStorage.pointer
       let v = slots.buffer("velocity", for: parameter)
-      for i in 0..<parameter.count {
-        v[i] = rho * v[i] + (1 - rho) * g[i] * g[i]
-        w[i] -= lr * g[i] / (v[i] + epsilon).squareRoot()
+      let rho = self.rho, epsilon = self.epsilon
+      parallelChunks(count: parameter.count, threads: threadCount) { range in
+        for i in range {
+          v[i] = rho * v[i] + (1 - rho) * g[i] * g[i]
+          w[i] -= lr * g[i] / (v[i] + epsilon).squareRoot()
+        }
       }
     }
     iterations += 1
   }
 
   public func slot(_ name: String, for parameter: Parameter) -> Tensor? { slots.existing(name, for: parameter) }
+
 }
 
 /// Adam (Keras `Adam`): `α = lr·sqrt(1-β₂ᵗ)/(1-β₁ᵗ)`, `m += (g-m)(1-β₁)`, `v += (g²-v)(1-β₂)`,
@@ -185,6 +222,7 @@ public final class Adam: Optimizer {
   public let clipping: GradientClipping
   public private(set) var iterations = 0
   private let slots = SlotTable()
+  public var threadCount = 1
 
   /// Makes the optimizer; see the type's description.
   public init(learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7,
@@ -205,15 +243,40 @@ public final class Adam: Optimizer {
       let w = parameter.storage.pointer, g = parameter.gradientStorage.pointer
       let m = slots.buffer("momentum", for: parameter)
       let v = slots.buffer("velocity", for: parameter)
-      for i in 0..<parameter.count {
-        let gi = g[i]
-        m[i] += (gi - m[i]) * oneMinusBeta1
-        v[i] += (gi * gi - v[i]) * oneMinusBeta2
-        w[i] -= m[i] * alpha / (v[i].squareRoot() + eps)
+      parallelChunks(count: parameter.count, threads: threadCount) { range in
+        Adam.update(w: w, g: g, m: m, v: v, range: range, alpha: alpha, oneMinusBeta1: oneMinusBeta1,
+                    oneMinusBeta2: oneMinusBeta2, epsilon: eps)
       }
     }
     iterations += 1
   }
 
   public func slot(_ name: String, for parameter: Parameter) -> Tensor? { slots.existing(name, for: parameter) }
+
+  /// The Adam update of elements `range`, 8 lanes at a time.
+  static func update(w: UnsafeMutablePointer<Float>, g: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>,
+                     v: UnsafeMutablePointer<Float>, range: Range<Int>, alpha: Float, oneMinusBeta1: Float,
+                     oneMinusBeta2: Float, epsilon: Float) {
+    var i = range.lowerBound
+    while i + 8 <= range.upperBound {
+      let gi = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD8<Float>.self)
+      var mi = UnsafeRawPointer(m + i).loadUnaligned(as: SIMD8<Float>.self)
+      var vi = UnsafeRawPointer(v + i).loadUnaligned(as: SIMD8<Float>.self)
+      var wi = UnsafeRawPointer(w + i).loadUnaligned(as: SIMD8<Float>.self)
+      mi += (gi - mi) * oneMinusBeta1
+      vi += (gi * gi - vi) * oneMinusBeta2
+      wi -= mi * alpha / (vi.squareRoot() + epsilon)
+      UnsafeMutableRawPointer(m + i).storeBytes(of: mi, as: SIMD8<Float>.self)
+      UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: SIMD8<Float>.self)
+      UnsafeMutableRawPointer(w + i).storeBytes(of: wi, as: SIMD8<Float>.self)
+      i += 8
+    }
+    while i < range.upperBound {
+      let gi = g[i]
+      m[i] += (gi - m[i]) * oneMinusBeta1
+      v[i] += (gi * gi - v[i]) * oneMinusBeta2
+      w[i] -= m[i] * alpha / (v[i].squareRoot() + epsilon)
+      i += 1
+    }
+  }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import MalTensor
 
 /// The cell a recurrent layer runs at each step.
@@ -38,6 +39,8 @@ final class RecurrentCore {
   var recurrentDropout: Float
   var bpttSteps: Int?
   var random = RandomSource(seed: 0)
+  /// The number of batch slices whose time loops run side by side (1: on the calling thread).
+  var parallelism = 1
 
   private(set) var inputDimension = 0
   private(set) var parameters: [Parameter] = []
@@ -145,9 +148,8 @@ final class RecurrentCore {
   /// final states (h, and c for LSTM), each [B, U].
   func forward(_ input: Tensor, mask: Tensor?, training: Bool, initialState: [Tensor]?) -> (Tensor, [Tensor]) {
     let bSize = input.shape[0], tSize = input.shape[1], d = inputDimension
-    let u = units, g = kind.gates, gu = g * u
+    let u = units
     batch = bSize; time = tSize
-    let n = bSize * tSize
     reserve(batch: bSize, time: tSize)
     inputDropout = training && dropout > 0
     hiddenDropout = training && recurrentDropout > 0
@@ -171,107 +173,15 @@ final class RecurrentCore {
     hasMask = mask != nil
     if let mask { maskBuffer.copy(from: mask) }
 
-    let kernel = parameters[0].storage.pointer
-    let wh = parameters[1].storage.pointer
-    let bias: UnsafeMutablePointer<Float>? = useBias ? parameters[2].storage.pointer : nil
-    let pp = p.pointer
-
-    // Input projection of every step in one product: P = X · kernel + b.
-    if let bias {
-      for r in 0..<n { (pp + r * gu).update(from: bias, count: gu) }
-    }
-    BLAS.gemm(m: n, n: gu, k: d, a: xs.pointer, lda: d, b: kernel, ldb: gu,
-              beta: bias == nil ? 0 : 1, c: pp, ldc: gu)
-
     // Initial state.
     h.zero(bSize * u); c.zero(bSize * u)
     if let initialState {
       h.copy(from: initialState[0])
       if initialState.count > 1 { c.copy(from: initialState[1]) }
     }
-
-    let hp = h.pointer, cp = c.pointer
+    // Batch rows are independent through time: each slice runs its own time loop.
+    forEachSlice(of: bSize) { rows in self.forwardRows(rows) }
     let maskP = maskBuffer.pointer
-    let keepH = hiddenKeep.pointer
-    let ld = tSize * gu, ldh = tSize * u
-    for s in 0..<tSize {
-      let tau = goBackwards ? tSize - 1 - s : s
-      // h_{t-1} as the recurrent kernel sees it (after recurrent dropout).
-      for b in 0..<bSize {
-        let dst = hPrev.pointer + (b * tSize + tau) * u, src = hp + b * u
-        if hiddenDropout {
-          for j in 0..<u { dst[j] = src[j] * keepH[b * u + j] }
-        } else {
-          dst.update(from: src, count: u)
-        }
-      }
-      let pt = pp + tau * gu
-      let hpt = hPrev.pointer + tau * u
-      switch kind {
-      case .simple(let activation):
-        BLAS.gemm(m: bSize, n: u, k: u, a: hpt, lda: ldh, b: wh, ldb: u, beta: 1, c: pt, ldc: ld)
-        for b in 0..<bSize {
-          let row = pt + b * ld
-          activation.apply(row, rows: 1, width: u)
-          if !hasMask || maskP[b * tSize + tau] != 0 { (hp + b * u).update(from: row, count: u) }
-        }
-      case .lstm:
-        BLAS.gemm(m: bSize, n: gu, k: u, a: hpt, lda: ldh, b: wh, ldb: gu, beta: 1, c: pt, ldc: ld)
-        for b in 0..<bSize {
-          let z = pt + b * ld
-          Activations.sigmoid(z, count: 2 * u)
-          Activations.tanh(z + 2 * u, count: u)
-          Activations.sigmoid(z + 3 * u, count: u)
-          let row = (b * tSize + tau) * u
-          let cOld = cPrev.pointer + row, tc = tanhC.pointer + row
-          let cRow = cp + b * u, hRow = hp + b * u
-          cOld.update(from: cRow, count: u)
-          for j in 0..<u { tc[j] = z[u + j] * cOld[j] + z[j] * z[2 * u + j] }
-          let live = !hasMask || maskP[b * tSize + tau] != 0
-          if live { cRow.update(from: tc, count: u) }
-          Activations.tanh(tc, count: u)
-          if live { for j in 0..<u { hRow[j] = z[3 * u + j] * tc[j] } }
-        }
-      case .gru(let resetAfter):
-        for b in 0..<bSize {
-          (hPrevRaw.pointer + (b * tSize + tau) * u).update(from: hp + b * u, count: u)
-        }
-        if resetAfter {
-          let rt = rh.pointer + tau * gu
-          if let bias {
-            for b in 0..<bSize { (rt + b * ld).update(from: bias + gu, count: gu) }
-          }
-          BLAS.gemm(m: bSize, n: gu, k: u, a: hpt, lda: ldh, b: wh, ldb: gu,
-                    beta: bias == nil ? 0 : 1, c: rt, ldc: ld)
-          for b in 0..<bSize {
-            let z = pt + b * ld, r = rt + b * ld
-            for j in 0..<(2 * u) { z[j] += r[j] }
-            Activations.sigmoid(z, count: 2 * u)
-            for j in 0..<u { z[2 * u + j] += z[u + j] * r[2 * u + j] }
-            Activations.tanh(z + 2 * u, count: u)
-          }
-        } else {
-          BLAS.gemm(m: bSize, n: 2 * u, k: u, a: hpt, lda: ldh, b: wh, ldb: gu, beta: 1, c: pt, ldc: ld)
-          for b in 0..<bSize {
-            let z = pt + b * ld
-            Activations.sigmoid(z, count: 2 * u)
-            let row = (b * tSize + tau) * u
-            let rhRow = resetH.pointer + row, hpRow = hPrev.pointer + row
-            for j in 0..<u { rhRow[j] = z[u + j] * hpRow[j] }
-          }
-          BLAS.gemm(m: bSize, n: u, k: u, a: resetH.pointer + tau * u, lda: ldh, b: wh + 2 * u, ldb: gu,
-                    beta: 1, c: pt + 2 * u, ldc: ld)
-          for b in 0..<bSize { Activations.tanh(pt + b * ld + 2 * u, count: u) }
-        }
-        for b in 0..<bSize where !hasMask || maskP[b * tSize + tau] != 0 {
-          let z = pt + b * ld, hRow = hp + b * u
-          for j in 0..<u { hRow[j] = z[j] * hRow[j] + (1 - z[j]) * z[2 * u + j] }
-        }
-      }
-      for b in 0..<bSize {
-        (hSeq.pointer + (b * tSize + tau) * u).update(from: hp + b * u, count: u)
-      }
-    }
 
     var output: Tensor
     if returnSequences {
@@ -294,24 +204,200 @@ final class RecurrentCore {
     return (output, states)
   }
 
+  /// The forward time loop for batch rows `rows` (all buffers already sized and filled).
+  private func forwardRows(_ rows: Range<Int>) {
+    let tSize = time, d = inputDimension
+    let u = units, gu = kind.gates * u
+    let b0 = rows.lowerBound
+    let kernel = parameters[0].storage.pointer
+    let wh = parameters[1].storage.pointer
+    let bias: UnsafeMutablePointer<Float>? = useBias ? parameters[2].storage.pointer : nil
+    let pp = p.pointer
+
+    // Input projection of every step of these rows in one product: P = X · kernel + b.
+    let first = rows.lowerBound * tSize, count = rows.count * tSize
+    if let bias {
+      for r in first..<(first + count) { (pp + r * gu).update(from: bias, count: gu) }
+    }
+    BLAS.gemm(m: count, n: gu, k: d, a: xs.pointer + first * d, lda: d, b: kernel, ldb: gu,
+              beta: bias == nil ? 0 : 1, c: pp + first * gu, ldc: gu)
+
+    let hp = h.pointer, cp = c.pointer
+    let maskP = maskBuffer.pointer
+    let keepH = hiddenKeep.pointer
+    let ld = tSize * gu, ldh = tSize * u
+    for s in 0..<tSize {
+      let tau = goBackwards ? tSize - 1 - s : s
+      // h_{t-1} as the recurrent kernel sees it (after recurrent dropout).
+      for b in rows {
+        let dst = hPrev.pointer + (b * tSize + tau) * u, src = hp + b * u
+        if hiddenDropout {
+          for j in 0..<u { dst[j] = src[j] * keepH[b * u + j] }
+        } else {
+          dst.update(from: src, count: u)
+        }
+      }
+      let pt = pp + tau * gu
+      let hpt = hPrev.pointer + tau * u
+      switch kind {
+      case .simple(let activation):
+        BLAS.gemm(m: rows.count, n: u, k: u, a: hpt + b0 * ldh, lda: ldh, b: wh, ldb: u, beta: 1, c: pt + b0 * ld, ldc: ld)
+        for b in rows {
+          let row = pt + b * ld
+          activation.apply(row, rows: 1, width: u)
+          if !hasMask || maskP[b * tSize + tau] != 0 { (hp + b * u).update(from: row, count: u) }
+        }
+      case .lstm:
+        BLAS.gemm(m: rows.count, n: gu, k: u, a: hpt + b0 * ldh, lda: ldh, b: wh, ldb: gu, beta: 1, c: pt + b0 * ld, ldc: ld)
+        for b in rows {
+          let z = pt + b * ld
+          Activations.sigmoid(z, count: 2 * u)
+          Activations.tanh(z + 2 * u, count: u)
+          Activations.sigmoid(z + 3 * u, count: u)
+          let row = (b * tSize + tau) * u
+          let cOld = cPrev.pointer + row, tc = tanhC.pointer + row
+          let cRow = cp + b * u, hRow = hp + b * u
+          cOld.update(from: cRow, count: u)
+          for j in 0..<u { tc[j] = z[u + j] * cOld[j] + z[j] * z[2 * u + j] }
+          let live = !hasMask || maskP[b * tSize + tau] != 0
+          if live { cRow.update(from: tc, count: u) }
+          Activations.tanh(tc, count: u)
+          if live { for j in 0..<u { hRow[j] = z[3 * u + j] * tc[j] } }
+        }
+      case .gru(let resetAfter):
+        for b in rows {
+          (hPrevRaw.pointer + (b * tSize + tau) * u).update(from: hp + b * u, count: u)
+        }
+        if resetAfter {
+          let rt = rh.pointer + tau * gu
+          if let bias {
+            for b in rows { (rt + b * ld).update(from: bias + gu, count: gu) }
+          }
+          BLAS.gemm(m: rows.count, n: gu, k: u, a: hpt + b0 * ldh, lda: ldh, b: wh, ldb: gu,
+                    beta: bias == nil ? 0 : 1, c: rt + b0 * ld, ldc: ld)
+          for b in rows {
+            let z = pt + b * ld, r = rt + b * ld
+            for j in 0..<(2 * u) { z[j] += r[j] }
+            Activations.sigmoid(z, count: 2 * u)
+            for j in 0..<u { z[2 * u + j] += z[u + j] * r[2 * u + j] }
+            Activations.tanh(z + 2 * u, count: u)
+          }
+        } else {
+          BLAS.gemm(m: rows.count, n: 2 * u, k: u, a: hpt + b0 * ldh, lda: ldh, b: wh, ldb: gu, beta: 1, c: pt + b0 * ld, ldc: ld)
+          for b in rows {
+            let z = pt + b * ld
+            Activations.sigmoid(z, count: 2 * u)
+            let row = (b * tSize + tau) * u
+            let rhRow = resetH.pointer + row, hpRow = hPrev.pointer + row
+            for j in 0..<u { rhRow[j] = z[u + j] * hpRow[j] }
+          }
+          BLAS.gemm(m: rows.count, n: u, k: u, a: resetH.pointer + b0 * ldh + tau * u, lda: ldh, b: wh + 2 * u, ldb: gu,
+                    beta: 1, c: pt + b0 * ld + 2 * u, ldc: ld)
+          for b in rows { Activations.tanh(pt + b * ld + 2 * u, count: u) }
+        }
+        for b in rows where !hasMask || maskP[b * tSize + tau] != 0 {
+          let z = pt + b * ld, hRow = hp + b * u
+          for j in 0..<u { hRow[j] = z[j] * hRow[j] + (1 - z[j]) * z[2 * u + j] }
+        }
+      }
+      for b in rows {
+        (hSeq.pointer + (b * tSize + tau) * u).update(from: hp + b * u, count: u)
+      }
+    }
+
+  }
+
   /// Backpropagates `outputGradient` (shaped like the last output) through time, stores the
   /// weight gradients and returns the input gradient [B, T, D]. With `bpttSteps = k`, only
   /// the last k processing steps are differentiated.
   func backward(_ outputGradient: Tensor) -> Tensor {
     let bSize = batch, tSize = time, d = inputDimension
     let u = units, gu = kind.gates * u, n = bSize * tSize
-    let ld = tSize * gu
-    let wh = parameters[1].storage.pointer
-    let pp = p.pointer, dpp = dp.pointer
-    let maskP = maskBuffer.pointer, keepH = hiddenKeep.pointer
     dp.zero(n * gu)
     if case .gru(true) = kind { drh.zero(n * gu) }
     dh.zero(bSize * u); dc.zero(bSize * u)
-    let dhp = dh.pointer, dcp = dc.pointer, tmp = scratch.pointer, tmp2 = scratch2.pointer, dir = direct.pointer
 
     outputGradient.scalars.withUnsafeBufferPointer { dyBuffer in
-      let dy = dyBuffer.baseAddress!
-      if !returnSequences { dhp.update(from: dy, count: bSize * u) }
+      let dy = UncheckedSendable(dyBuffer.baseAddress!)
+      forEachSlice(of: bSize) { rows in self.backwardRows(rows, dy.value) }
+    }
+
+    // Weight gradients: one product each over all steps, split by gate columns across slices.
+    forEachSlice(of: gu) { columns in self.weightGradients(columns: columns) }
+    var dx = Tensor(shape: [bSize, tSize, d])
+    dx.scalars.withUnsafeMutableBufferPointer { out in
+      let dxp = UncheckedSendable(out.baseAddress!)
+      forEachSlice(of: bSize) { rows in self.inputGradient(rows: rows, into: dxp.value) }
+    }
+    return dx
+  }
+
+  /// The kernel, recurrent-kernel and bias gradients of gate columns `columns`.
+  private func weightGradients(columns: Range<Int>) {
+    let n = batch * time, d = inputDimension, u = units, gu = kind.gates * u
+    let c0 = columns.lowerBound, width = columns.count
+    let dpp = dp.pointer
+    let gKernel = parameters[0].gradientStorage.pointer
+    let gRecurrent = parameters[1].gradientStorage.pointer
+    BLAS.gemm(m: d, n: width, k: n, a: xs.pointer, lda: d, transposeA: true, b: dpp + c0, ldb: gu,
+              c: gKernel + c0, ldc: gu)
+    switch kind {
+    case .simple, .lstm:
+      BLAS.gemm(m: u, n: width, k: n, a: hPrev.pointer, lda: u, transposeA: true, b: dpp + c0, ldb: gu,
+                c: gRecurrent + c0, ldc: gu)
+    case .gru(true):
+      BLAS.gemm(m: u, n: width, k: n, a: hPrev.pointer, lda: u, transposeA: true, b: drh.pointer + c0, ldb: gu,
+                c: gRecurrent + c0, ldc: gu)
+    case .gru(false):
+      // Columns of z and r see h_{t-1}; columns of the candidate see r ⊙ h_{t-1}.
+      let split = 2 * u
+      if c0 < split {
+        let upper = min(columns.upperBound, split)
+        BLAS.gemm(m: u, n: upper - c0, k: n, a: hPrev.pointer, lda: u, transposeA: true, b: dpp + c0, ldb: gu,
+                  c: gRecurrent + c0, ldc: gu)
+      }
+      if columns.upperBound > split {
+        let lower = max(c0, split)
+        BLAS.gemm(m: u, n: columns.upperBound - lower, k: n, a: resetH.pointer, lda: u, transposeA: true,
+                  b: dpp + lower, ldb: gu, c: gRecurrent + lower, ldc: gu)
+      }
+    }
+    if useBias {
+      let gBias = parameters[2].gradientStorage.pointer
+      columnSums(dpp + c0, rows: n, stride: gu, width: width, into: gBias + c0)
+      if case .gru(true) = kind {
+        columnSums(drh.pointer + c0, rows: n, stride: gu, width: width, into: gBias + gu + c0)
+      }
+    }
+  }
+
+  /// dX = dP · kernelᵀ (then the input dropout mask) for batch rows `rows`.
+  private func inputGradient(rows: Range<Int>, into dxp: UnsafeMutablePointer<Float>) {
+    let tSize = time, d = inputDimension, gu = kind.gates * units
+    let first = rows.lowerBound * tSize, count = rows.count * tSize
+    BLAS.gemm(m: count, n: d, k: gu, a: dp.pointer + first * gu, lda: gu, b: parameters[0].storage.pointer, ldb: gu,
+              transposeB: true, c: dxp + first * d, ldc: d)
+    if inputDropout {
+      let keep = inputKeep.pointer
+      for b in rows {
+        for t in 0..<tSize {
+          let row = dxp + (b * tSize + t) * d
+          for j in 0..<d { row[j] *= keep[b * d + j] }
+        }
+      }
+    }
+  }
+
+  /// The backward time loop for batch rows `rows`; `dy` is the output gradient.
+  private func backwardRows(_ rows: Range<Int>, _ dy: UnsafePointer<Float>) {
+    let tSize = time, u = units, gu = kind.gates * u
+    let ld = tSize * gu
+    let b0 = rows.lowerBound
+    let wh = parameters[1].storage.pointer
+    let pp = p.pointer, dpp = dp.pointer
+    let maskP = maskBuffer.pointer, keepH = hiddenKeep.pointer
+    let dhp = dh.pointer, dcp = dc.pointer, tmp = scratch.pointer, tmp2 = scratch2.pointer, dir = direct.pointer
+      if !returnSequences { (dhp + b0 * u).update(from: dy + b0 * u, count: rows.count * u) }
       let first = bpttSteps.map { max(0, tSize - $0) } ?? 0
       var s = tSize - 1
       while s >= first {
@@ -319,7 +405,7 @@ final class RecurrentCore {
         let tau = goBackwards ? tSize - 1 - s : s
         if returnSequences {
           let position = alignOutputWithInput ? tau : s
-          for b in 0..<bSize {
+          for b in rows {
             if zeroOutputForMask && hasMask && maskP[b * tSize + tau] == 0 { continue }
             let src = dy + (b * tSize + position) * u, dst = dhp + b * u
             for j in 0..<u { dst[j] += src[j] }
@@ -329,7 +415,7 @@ final class RecurrentCore {
         let pt = pp + tau * gu, dpt = dpp + tau * gu
         switch kind {
         case .simple(let activation):
-          for b in 0..<bSize where live(b) {
+          for b in rows where live(b) {
             let y = pt + b * ld, dz = dpt + b * ld, g = dhp + b * u
             for j in 0..<u {
               switch activation {
@@ -338,10 +424,10 @@ final class RecurrentCore {
               }
             }
           }
-          BLAS.gemm(m: bSize, n: u, k: u, a: dpt, lda: ld, b: wh, ldb: u, transposeB: true, c: tmp, ldc: u)
-          for b in 0..<bSize where live(b) { scaleHidden(into: dhp + b * u, from: tmp + b * u, keep: keepH + b * u, u) }
+          BLAS.gemm(m: rows.count, n: u, k: u, a: dpt + b0 * ld, lda: ld, b: wh, ldb: u, transposeB: true, c: tmp + b0 * u, ldc: u)
+          for b in rows where live(b) { scaleHidden(into: dhp + b * u, from: tmp + b * u, keep: keepH + b * u, u) }
         case .lstm:
-          for b in 0..<bSize where live(b) {
+          for b in rows where live(b) {
             let z = pt + b * ld, dz = dpt + b * ld
             let row = (b * tSize + tau) * u
             let tc = tanhC.pointer + row, cOld = cPrev.pointer + row
@@ -356,11 +442,11 @@ final class RecurrentCore {
               dcp[b * u + j] = dcTotal * f
             }
           }
-          BLAS.gemm(m: bSize, n: u, k: gu, a: dpt, lda: ld, b: wh, ldb: gu, transposeB: true, c: tmp, ldc: u)
-          for b in 0..<bSize where live(b) { scaleHidden(into: dhp + b * u, from: tmp + b * u, keep: keepH + b * u, u) }
+          BLAS.gemm(m: rows.count, n: u, k: gu, a: dpt + b0 * ld, lda: ld, b: wh, ldb: gu, transposeB: true, c: tmp + b0 * u, ldc: u)
+          for b in rows where live(b) { scaleHidden(into: dhp + b * u, from: tmp + b * u, keep: keepH + b * u, u) }
         case .gru(true):
           let rt = rh.pointer + tau * gu, drt = drh.pointer + tau * gu
-          for b in 0..<bSize where live(b) {
+          for b in rows where live(b) {
             let z = pt + b * ld, r = rt + b * ld, dz = dpt + b * ld, dr = drt + b * ld
             let hOld = hPrevRaw.pointer + (b * tSize + tau) * u
             for j in 0..<u {
@@ -374,13 +460,13 @@ final class RecurrentCore {
               dir[b * u + j] = dhv * zz
             }
           }
-          BLAS.gemm(m: bSize, n: u, k: gu, a: drt, lda: ld, b: wh, ldb: gu, transposeB: true, c: tmp, ldc: u)
-          for b in 0..<bSize where live(b) {
+          BLAS.gemm(m: rows.count, n: u, k: gu, a: drt + b0 * ld, lda: ld, b: wh, ldb: gu, transposeB: true, c: tmp + b0 * u, ldc: u)
+          for b in rows where live(b) {
             scaleHidden(into: dhp + b * u, from: tmp + b * u, keep: keepH + b * u, u)
             for j in 0..<u { dhp[b * u + j] += dir[b * u + j] }
           }
         case .gru(false):
-          for b in 0..<bSize where live(b) {
+          for b in rows where live(b) {
             let z = pt + b * ld, dz = dpt + b * ld
             let hOld = hPrevRaw.pointer + (b * tSize + tau) * u
             for j in 0..<u {
@@ -391,9 +477,9 @@ final class RecurrentCore {
             }
           }
           // d(r ⊙ h) = dCandidate · U_hᵀ
-          BLAS.gemm(m: bSize, n: u, k: u, a: dpt + 2 * u, lda: ld, b: wh + 2 * u, ldb: gu, transposeB: true,
-                    c: tmp2, ldc: u)
-          for b in 0..<bSize where live(b) {
+          BLAS.gemm(m: rows.count, n: u, k: u, a: dpt + b0 * ld + 2 * u, lda: ld, b: wh + 2 * u, ldb: gu, transposeB: true,
+                    c: tmp2 + b0 * u, ldc: u)
+          for b in rows where live(b) {
             let z = pt + b * ld, dz = dpt + b * ld
             let hIn = hPrev.pointer + (b * tSize + tau) * u
             for j in 0..<u {
@@ -401,8 +487,8 @@ final class RecurrentCore {
               dz[u + j] = tmp2[b * u + j] * hIn[j] * rr * (1 - rr)
             }
           }
-          BLAS.gemm(m: bSize, n: u, k: 2 * u, a: dpt, lda: ld, b: wh, ldb: gu, transposeB: true, c: tmp, ldc: u)
-          for b in 0..<bSize where live(b) {
+          BLAS.gemm(m: rows.count, n: u, k: 2 * u, a: dpt + b0 * ld, lda: ld, b: wh, ldb: gu, transposeB: true, c: tmp + b0 * u, ldc: u)
+          for b in rows where live(b) {
             let z = pt + b * ld
             for j in 0..<u { tmp[b * u + j] += tmp2[b * u + j] * z[u + j] }
             scaleHidden(into: dhp + b * u, from: tmp + b * u, keep: keepH + b * u, u)
@@ -410,45 +496,18 @@ final class RecurrentCore {
           }
         }
       }
-    }
+  }
 
-    // Weight gradients: one product each over all steps.
-    let gKernel = parameters[0].gradientStorage.pointer
-    let gRecurrent = parameters[1].gradientStorage.pointer
-    BLAS.gemm(m: d, n: gu, k: n, a: xs.pointer, lda: d, transposeA: true, b: dpp, ldb: gu, c: gKernel, ldc: gu)
-    switch kind {
-    case .simple, .lstm:
-      BLAS.gemm(m: u, n: gu, k: n, a: hPrev.pointer, lda: u, transposeA: true, b: dpp, ldb: gu, c: gRecurrent, ldc: gu)
-    case .gru(true):
-      BLAS.gemm(m: u, n: gu, k: n, a: hPrev.pointer, lda: u, transposeA: true, b: drh.pointer, ldb: gu,
-                c: gRecurrent, ldc: gu)
-    case .gru(false):
-      BLAS.gemm(m: u, n: 2 * u, k: n, a: hPrev.pointer, lda: u, transposeA: true, b: dpp, ldb: gu,
-                c: gRecurrent, ldc: gu)
-      BLAS.gemm(m: u, n: u, k: n, a: resetH.pointer, lda: u, transposeA: true, b: dpp + 2 * u, ldb: gu,
-                c: gRecurrent + 2 * u, ldc: gu)
-    }
-    if useBias {
-      let gBias = parameters[2].gradientStorage.pointer
-      columnSums(dpp, rows: n, width: gu, into: gBias)
-      if case .gru(true) = kind { columnSums(drh.pointer, rows: n, width: gu, into: gBias + gu) }
-    }
-    var dx = Tensor(shape: [bSize, tSize, d])
-    dx.scalars.withUnsafeMutableBufferPointer { out in
-      let dxp = out.baseAddress!
-      BLAS.gemm(m: n, n: d, k: gu, a: dpp, lda: gu, b: parameters[0].storage.pointer, ldb: gu, transposeB: true,
-                c: dxp, ldc: d)
-      if inputDropout {
-        let keep = inputKeep.pointer
-        for b in 0..<bSize {
-          for t in 0..<tSize {
-            let row = dxp + (b * tSize + t) * d
-            for j in 0..<d { row[j] *= keep[b * d + j] }
-          }
-        }
+  /// Runs `body` on `parallelism` contiguous slices of the batch rows, side by side.
+  private func forEachSlice(of rows: Int, _ body: (Range<Int>) -> Void) {
+    let parts = min(max(1, parallelism), rows)
+    if parts <= 1 { body(0..<rows); return }
+    withoutActuallyEscaping(body) { body in
+      let shared = UncheckedSendable(body)
+      DispatchQueue.concurrentPerform(iterations: parts) { part in
+        shared.value((rows * part / parts)..<(rows * (part + 1) / parts))
       }
     }
-    return dx
   }
 
   /// dh = tmp ⊙ keep (recurrent dropout) or dh = tmp.
@@ -462,10 +521,11 @@ final class RecurrentCore {
   }
 }
 
-func columnSums(_ x: UnsafePointer<Float>, rows: Int, width: Int, into out: UnsafeMutablePointer<Float>) {
+/// out[j] = Σ_r x[r · stride + j] for j in 0..<width.
+func columnSums(_ x: UnsafePointer<Float>, rows: Int, stride: Int, width: Int, into out: UnsafeMutablePointer<Float>) {
   out.update(repeating: 0, count: width)
   for r in 0..<rows {
-    let row = x + r * width
+    let row = x + r * stride
     for j in 0..<width { out[j] += row[j] }
   }
 }

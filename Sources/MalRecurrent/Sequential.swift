@@ -28,6 +28,8 @@ public final class Sequential {
   public let layers: [any Layer]
   /// The shape of one output example.
   public let output: FeatureShape
+  /// The number of threads set by `configureThreads(_:strategy:)` (1 by default).
+  public internal(set) var threadCount = 1
 
   /// Names and builds the layers.
   /// - Throws: `ModelError.Reason.invalidConfiguration` when a layer cannot follow the one before.
@@ -139,13 +141,14 @@ public final class Sequential {
     return value
   }
 
-  /// One training step on a batch: forward, loss, backward through time, optimizer update.
-  /// Returns the batch's loss before the update.
+  /// One training step on a batch: forward, loss, backward through time, optimizer update
+  /// (on the model's `threadCount` threads). Returns the batch's loss before the update.
   /// - Throws: as `computeGradients(inputs:targets:loss:training:)`.
   @discardableResult
   public func trainStep(inputs: Tensor, targets: Tensor, loss: Loss, optimizer: any Optimizer)
     throws(ModelError) -> Float {
     let value = try computeGradients(inputs: inputs, targets: targets, loss: loss)
+    optimizer.threadCount = threadCount
     optimizer.apply(to: parameters)
     return value
   }

@@ -57,12 +57,19 @@ public enum Activations {
 
   /// `e^x` lane by lane. Inputs are clamped to [-87.3, 88.3], so the result is finite and
   /// positive (at most ~3.3e38, at least ~1.2e-38).
-  @inlinable
+  @inlinable @inline(__always)
   public static func exp8(_ x: SIMD8<Float>) -> SIMD8<Float> {
     // n = round(x / ln 2); r = x - n·ln 2 with ln 2 split in two parts so r is exact to
     // ~1e-10; then e^x = 2^n · e^r.
-    let clamped = x.clamped(lowerBound: SIMD8(repeating: -87.3), upperBound: SIMD8(repeating: 88.3))
-    let n = (clamped * 1.442_695_04).rounded(.toNearestOrEven)
+    // Comparisons and blends, not `clamped(lowerBound:upperBound:)`, which does not inline here.
+    let low = SIMD8<Float>(repeating: -87.3), high = SIMD8<Float>(repeating: 88.3)
+    var clamped = x.replacing(with: low, where: x .< low)
+    clamped.replace(with: high, where: clamped .> high)
+    // Adding 1.5·2²³ rounds x/ln 2 to an integer held in the low mantissa bits, without a
+    // float-to-int conversion (which does not vectorize here).
+    let magic = SIMD8<Float>(repeating: 12_582_912)
+    let shifted = clamped * 1.442_695_04 + magic
+    let n = shifted - magic
     var r = clamped - n * 0.693_145_751_953_125
     r = r - n * 1.428_606_765_330_187e-6
     // Horner form of the Taylor series 1 + r + r²/2! + … + r⁷/7!.
@@ -74,12 +81,13 @@ public enum Activations {
     p = p * r + 0.5
     p = p * r + 1
     p = p * r + 1
-    let bits = (SIMD8<Int32>(n) &+ 127) &<< 23
+    let integer = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
+    let bits = (integer &+ 127) &<< 23
     return p * unsafeBitCast(bits, to: SIMD8<Float>.self)
   }
 
   /// `tanh(x)` lane by lane, as `sign(x) · (1 - 2 / (e^{2|x|} + 1))`.
-  @inlinable
+  @inlinable @inline(__always)
   public static func tanh8(_ x: SIMD8<Float>) -> SIMD8<Float> {
     let a = abs(x)
     let e = exp8(a + a)
@@ -87,7 +95,7 @@ public enum Activations {
     return t.replacing(with: -t, where: x .< 0)
   }
 
-  @inlinable
+  @inlinable @inline(__always)
   static func abs(_ x: SIMD8<Float>) -> SIMD8<Float> {
     x.replacing(with: -x, where: x .< 0)
   }

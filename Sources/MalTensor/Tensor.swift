@@ -10,10 +10,9 @@
 public struct Tensor: Sendable, Hashable {
   /// The extent of each axis, outermost first, e.g. `[batch, time, features]`. `[]` is a scalar.
   public private(set) var shape: [Int]
-  /// The elements in row-major order; `scalars.count` is the product of `shape`.
-  public var scalars: [Float] {
-    willSet { precondition(newValue.count == scalars.count, "Tensor: element count must not change") }
-  }
+  /// The elements in row-major order; `scalars.count` is the product of `shape`. Elements may
+  /// be changed in place; replacing the array with one of another length breaks the tensor.
+  public var scalars: [Float]
 
   /// Makes a tensor from its shape and row-major elements.
   /// - Precondition: `scalars.count` equals the product of `shape`, and no extent is negative.

@@ -130,3 +130,44 @@ struct TrainingTests {
     #expect(embedding.parameters[0].value.scalars.allSatisfy { abs($0) <= 0.05 })
   }
 }
+
+@Suite("Multithreaded execution", .enabled(if: Fixtures.available, Fixtures.missingReason))
+struct ThreadingTests {
+  /// The split strategy gives each thread a slice of the batch rows (and of the gate columns
+  /// for weight gradients); it must reproduce the Keras gradients as the 1-thread path does.
+  @Test("split over 2 threads still matches recurrent_grads.json", arguments: GradientParityTests.cases)
+  func splitMatchesKeras(_ c: FixtureCase) throws {
+    let model = try gradientModel(c.name)
+    model.configureThreads(2, strategy: .split)
+    try model.setWeights(c.weights())
+    let loss = try model.computeGradients(inputs: c.tensor("inputs"), targets: c.tensor("y_true"),
+                                          loss: .binaryCrossentropy())
+    let reference = Float((c["loss"] as! NSNumberLike).doubleValue)
+    #expect(abs(loss - reference) <= 1e-5 * max(1, abs(reference)))
+    for (parameter, gradient) in zip(model.parameters, c.weights("gradients")) {
+      expectClose(parameter.gradient, gradient, absolute: 1e-6, relative: 1e-4, parameter.path)
+    }
+  }
+
+  @Test("split over 2 threads agrees with 1 thread on a larger masked batch, every cell")
+  func splitAgreesWithSerial() throws {
+    var random = RandomSource(seed: 12)
+    let ids = Tensor(shape: [9, 7], scalars: (0..<63).map { i in i % 7 < 2 && i % 3 == 0 ? 0 : Float(1 + Int(random.next() % 8)) })
+    let y = Tensor(shape: [9, 1], scalars: (0..<9).map { Float($0 % 2) })
+    func build() throws -> Sequential {
+      try Sequential(input: .tokens, layers: [
+        Embedding(inputDimension: 9, outputDimension: 5, maskZero: true),
+        Bidirectional(GRU(units: 4, resetAfter: false, returnSequences: true)),
+        LSTM(units: 3, returnSequences: true, goBackwards: true),
+        SimpleRNN(units: 3), Dense(units: 1, activation: .sigmoid)], seed: 8)
+    }
+    let serial = try build(), split = try build()
+    split.configureThreads(2, strategy: .split)
+    let a = try serial.computeGradients(inputs: ids, targets: y, loss: .binaryCrossentropy())
+    let b = try split.computeGradients(inputs: ids, targets: y, loss: .binaryCrossentropy())
+    #expect(abs(a - b) < 1e-6)
+    for (p, q) in zip(serial.parameters, split.parameters) {
+      expectClose(q.gradient, p.gradient, absolute: 1e-6, relative: 1e-5, p.path)
+    }
+  }
+}
