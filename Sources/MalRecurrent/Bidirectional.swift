@@ -68,13 +68,6 @@ public final class Bidirectional: Layer {
     }
   }
 
-  func rename(_ newName: String, layerPath: String) {
-    name = newName
-    let inner = forwardLayer.cellBaseName
-    forwardLayer.rename("\(layerPath)/forward_\(inner)")
-    backwardLayer.rename("\(layerPath)/backward_\(inner)")
-  }
-
   /// Runs both directions. `outputs` holds the merged output, or `[forward, backward]` for
   /// `.none`; `states` are the forward layer's final states, then the backward layer's.
   /// - Throws: `ModelError.Reason.shapeMismatch` when a shape does not fit.
@@ -101,6 +94,29 @@ public final class Bidirectional: Layer {
     forwardOutput = f.output
     backwardOutput = b.output
     return (merge(f.output, b.output), f.states + b.states)
+  }
+
+  /// Runs both directions on token ids through their projection tables (inference).
+  func callTokens(_ ids: [Int32], batch: Int, time: Int, mask: Tensor?, embedding: Parameter) -> Tensor {
+    let f: RecurrentOutput, b: RecurrentOutput
+    if parallelDirections {
+      let halves = UncheckedSendable([forwardLayer, backwardLayer])
+      let arguments = UncheckedSendable((ids, mask, embedding))
+      let results = UncheckedSendable(ResultPair<RecurrentOutput>())
+      DispatchQueue.concurrentPerform(iterations: 2) { i in
+        let (ids, mask, embedding) = arguments.value
+        results.value.set(i, .success(halves.value[i].callTokens(ids, batch: batch, time: time, mask: mask,
+                                                                   embedding: embedding)))
+      }
+      f = try! results.value.first!.get()
+      b = try! results.value.second!.get()
+    } else {
+      f = forwardLayer.callTokens(ids, batch: batch, time: time, mask: mask, embedding: embedding)
+      b = backwardLayer.callTokens(ids, batch: batch, time: time, mask: mask, embedding: embedding)
+    }
+    forwardOutput = f.output
+    backwardOutput = b.output
+    return merge(f.output, b.output)[0]
   }
 
   private func merge(_ f: Tensor, _ b: Tensor) -> [Tensor] {

@@ -44,9 +44,9 @@ public final class Embedding: Layer {
     return .sequence(features: outputDimension)
   }
 
-  public func forward(_ input: Tensor, mask: Tensor?, training: Bool) throws(ModelError) -> LayerOutput {
+  /// Checks the ids of `input` [batch, time], keeps them, and returns the mask to pass on.
+  func readIDs(_ input: Tensor, mask: Tensor?) throws(ModelError) -> (ids: [Int32], mask: Tensor?) {
     let (batch, time, _) = try dimensions(of: input, shape: .tokens, what: "\(name) input")
-    let d = outputDimension
     ids.removeAll(keepingCapacity: true)
     ids.reserveCapacity(batch * time)
     for value in input.scalars {
@@ -55,19 +55,26 @@ public final class Embedding: Layer {
       }
       ids.append(Int32(value))
     }
-    var output = Tensor(shape: [batch, time, d])
-    let table = parameters[0].storage.pointer
-    output.scalars.withUnsafeMutableBufferPointer { out in
-      for (row, id) in ids.enumerated() {
-        (out.baseAddress! + row * d).update(from: table + Int(id) * d, count: d)
-      }
-    }
     var newMask = mask
     if maskZero {
       var m = Tensor(shape: [batch, time])
       for i in 0..<ids.count where ids[i] != 0 { m.scalars[i] = 1 }
       if let mask { for i in 0..<ids.count { m.scalars[i] *= mask.scalars[i] } }
       newMask = m
+    }
+    return (ids, newMask)
+  }
+
+  public func forward(_ input: Tensor, mask: Tensor?, training: Bool) throws(ModelError) -> LayerOutput {
+    let batch = input.shape.first ?? 0, time = input.rank > 1 ? input.shape[1] : 0
+    let d = outputDimension
+    let newMask = try readIDs(input, mask: mask).mask
+    var output = Tensor(shape: [batch, time, d])
+    let table = parameters[0].storage.pointer
+    output.scalars.withUnsafeMutableBufferPointer { out in
+      for (row, id) in ids.enumerated() {
+        (out.baseAddress! + row * d).update(from: table + Int(id) * d, count: d)
+      }
     }
     return LayerOutput(output: output, mask: newMask)
   }

@@ -155,6 +155,7 @@ public final class SGD: Optimizer {
         }
       }
     }
+    for parameter in parameters { parameter.version &+= 1 }
     iterations += 1
   }
 
@@ -198,6 +199,7 @@ public final class RMSprop: Optimizer {
         }
       }
     }
+    for parameter in parameters { parameter.version &+= 1 }
     iterations += 1
   }
 
@@ -248,6 +250,7 @@ public final class Adam: Optimizer {
                     oneMinusBeta2: oneMinusBeta2, epsilon: eps)
       }
     }
+    for parameter in parameters { parameter.version &+= 1 }
     iterations += 1
   }
 

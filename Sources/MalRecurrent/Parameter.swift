@@ -67,6 +67,9 @@ public final class Parameter {
   public let count: Int
   let storage: FloatBuffer
   let gradientStorage: FloatBuffer
+  /// Bumped whenever the value changes (assign, optimizer step), so caches derived from it
+  /// (projection tables) know when to recompute.
+  var version = 0
 
   init(name: String, path: String, value: Tensor) {
     self.name = name
@@ -92,6 +95,7 @@ public final class Parameter {
       throw ModelError(.shapeMismatch(what: path, expected: shape, found: newValue.shape))
     }
     storage.copy(from: newValue)
+    version &+= 1
   }
 
   /// Replaces the gradient (for optimizers driven by gradients computed elsewhere).

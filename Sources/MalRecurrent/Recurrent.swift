@@ -37,9 +37,13 @@ public class Recurrent: Layer {
   public let goBackwards: Bool
   /// Carry the final states over to the next batch (see the type's description).
   public let stateful: Bool
-  /// Fraction of the input features dropped during training (one mask per sequence).
+  /// Fraction of the input features dropped during training: one mask per sequence, shared
+  /// by all steps and all gates (Keras's default implementation does the same; once
+  /// `recurrent_dropout` is set, Keras draws a separate mask per gate instead).
   public let dropout: Float
-  /// Fraction of the recurrent state dropped before the recurrent kernel during training.
+  /// Fraction of the recurrent state dropped before the recurrent kernel during training:
+  /// one mask per sequence, shared by all steps and gates; the carried state itself is not
+  /// dropped (as Keras).
   public let recurrentDropout: Float
   /// Truncated backpropagation: differentiate only the last `bpttSteps` processing steps
   /// (`nil`: all of them).
@@ -95,11 +99,6 @@ public class Recurrent: Layer {
     return returnSequences ? .sequence(features: units) : .vector(features: units)
   }
 
-  func rename(_ newName: String) {
-    name = newName
-    core.renamePaths(layerPath: newName)
-  }
-
   /// Runs the layer on `input` [batch, time, features] and returns its output and final states.
   /// - Parameters:
   ///   - mask: `[batch, time]`, 1 for real steps, or `nil`.
@@ -111,17 +110,30 @@ public class Recurrent: Layer {
     let (batch, time, _) = try dimensions(of: input, shape: .sequence(features: core.inputDimension),
                                           what: "\(name) input")
     try checkMask(mask, batch: batch, time: time)
-    var start = initialState
     if let initialState {
       guard initialState.count == core.stateCount,
             initialState.allSatisfy({ $0.shape == [batch, units] }) else {
         throw ModelError(.shapeMismatch(what: "\(name) initial state", expected: [batch, units],
                                         found: initialState.first?.shape ?? []))
       }
-    } else if stateful, let carriedStates, carriedStates[0].shape[0] == batch {
+    }
+    return run(.values(input), batch: batch, time: time, mask: mask, training: training, initialState: initialState)
+  }
+
+  /// Runs the layer on token ids through the projection table of `embedding` (inference).
+  func callTokens(_ ids: [Int32], batch: Int, time: Int, mask: Tensor?, embedding: Parameter) -> RecurrentOutput {
+    run(.tokens(ids, table: core.projectionTable(for: embedding)), batch: batch, time: time, mask: mask,
+        training: false, initialState: nil)
+  }
+
+  private func run(_ source: RecurrentCore.Source, batch: Int, time: Int, mask: Tensor?, training: Bool,
+                   initialState: [Tensor]?) -> RecurrentOutput {
+    var start = initialState
+    if initialState == nil, stateful, let carriedStates, carriedStates[0].shape[0] == batch {
       start = carriedStates
     }
-    let (output, states) = core.forward(input, mask: mask, training: training, initialState: start)
+    let (output, states) = core.forward(source, batch: batch, time: time, mask: mask, training: training,
+                                        initialState: start)
     if stateful { carriedStates = states }
     return RecurrentOutput(output: output, states: states)
   }

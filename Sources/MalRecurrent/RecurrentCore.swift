@@ -118,10 +118,6 @@ final class RecurrentCore {
     self.random = random.split()
   }
 
-  func renamePaths(layerPath: String) {
-    for parameter in parameters { parameter.path = "\(layerPath)/\(cellName)/\(parameter.name)" }
-  }
-
   private func reserve(batch b: Int, time t: Int) {
     let n = b * t, u = units, gu = kind.gates * units
     xs.reserve(n * inputDimension)
@@ -147,15 +143,61 @@ final class RecurrentCore {
   /// Runs the layer over `input` [B, T, D]; returns the output ([B, T, U] or [B, U]) and the
   /// final states (h, and c for LSTM), each [B, U].
   func forward(_ input: Tensor, mask: Tensor?, training: Bool, initialState: [Tensor]?) -> (Tensor, [Tensor]) {
-    let bSize = input.shape[0], tSize = input.shape[1], d = inputDimension
+    forward(.values(input), batch: input.shape[0], time: input.shape[1], mask: mask, training: training,
+            initialState: initialState)
+  }
+
+  /// Where the input projection of each step comes from.
+  enum Source {
+    /// Input vectors [B, T, D]: one sgemm with the kernel.
+    case values(Tensor)
+    /// Token ids [B·T] and a table [vocabulary, GU] of `embeddings · kernel + b`: one row copy
+    /// per step (inference only, see `projectionTable(for:)`).
+    case tokens([Int32], table: FloatBuffer)
+  }
+
+  private var tokenIDs: [Int32] = []
+  private var tokenTable: FloatBuffer?
+  private let table = FloatBuffer()
+  private var tableKey: [Int] = []
+
+  /// `embeddings · kernel + input bias` for every token id, [vocabulary, GU]: the input
+  /// projection of every possible step. Cached until a weight changes.
+  func projectionTable(for embedding: Parameter) -> FloatBuffer {
+    let key = [ObjectIdentifier(embedding).hashValue, embedding.version]
+      + parameters.map(\.version)
+    if key == tableKey { return table }
+    let vocabulary = embedding.shape[0], d = inputDimension, gu = kind.gates * units
+    table.reserve(vocabulary * gu)
+    if useBias {
+      let bias = parameters[2].storage.pointer
+      for r in 0..<vocabulary { (table.pointer + r * gu).update(from: bias, count: gu) }
+    }
+    BLAS.gemm(m: vocabulary, n: gu, k: d, a: embedding.storage.pointer, lda: d, b: parameters[0].storage.pointer,
+              ldb: gu, beta: useBias ? 1 : 0, c: table.pointer, ldc: gu)
+    tableKey = key
+    return table
+  }
+
+  func forward(_ source: Source, batch bSize: Int, time tSize: Int, mask: Tensor?, training: Bool,
+               initialState: [Tensor]?) -> (Tensor, [Tensor]) {
+    let d = inputDimension
     let u = units
     batch = bSize; time = tSize
     reserve(batch: bSize, time: tSize)
     inputDropout = training && dropout > 0
     hiddenDropout = training && recurrentDropout > 0
 
+    switch source {
+    case .values(let input):
+      xs.copy(from: input)
+      tokenTable = nil
+    case .tokens(let ids, let table):
+      precondition(!training, "token projection tables are for inference")
+      tokenIDs = ids
+      tokenTable = table
+    }
     // Input (with one dropout mask per sequence, shared by all steps, as Keras).
-    xs.copy(from: input)
     if inputDropout {
       let keep = inputKeep.pointer, scale = 1 / (1 - dropout)
       for i in 0..<(bSize * d) { keep[i] = random.uniform() < dropout ? 0 : scale }
@@ -214,13 +256,19 @@ final class RecurrentCore {
     let bias: UnsafeMutablePointer<Float>? = useBias ? parameters[2].storage.pointer : nil
     let pp = p.pointer
 
-    // Input projection of every step of these rows in one product: P = X · kernel + b.
+    // Input projection of every step of these rows in one product: P = X · kernel + b
+    // (or, for token ids at inference, one row of the precomputed table per step).
     let first = rows.lowerBound * tSize, count = rows.count * tSize
-    if let bias {
-      for r in first..<(first + count) { (pp + r * gu).update(from: bias, count: gu) }
+    if let tokenTable {
+      let table = tokenTable.pointer
+      for r in first..<(first + count) { (pp + r * gu).update(from: table + Int(tokenIDs[r]) * gu, count: gu) }
+    } else {
+      if let bias {
+        for r in first..<(first + count) { (pp + r * gu).update(from: bias, count: gu) }
+      }
+      BLAS.gemm(m: count, n: gu, k: d, a: xs.pointer + first * d, lda: d, b: kernel, ldb: gu,
+                beta: bias == nil ? 0 : 1, c: pp + first * gu, ldc: gu)
     }
-    BLAS.gemm(m: count, n: gu, k: d, a: xs.pointer + first * d, lda: d, b: kernel, ldb: gu,
-              beta: bias == nil ? 0 : 1, c: pp + first * gu, ldc: gu)
 
     let hp = h.pointer, cp = c.pointer
     let maskP = maskBuffer.pointer

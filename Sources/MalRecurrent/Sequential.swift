@@ -85,14 +85,35 @@ public final class Sequential {
   /// or `[batch, features]`. Dropout is off.
   /// - Throws: `ModelError` on a shape mismatch or an id out of range.
   public func predict(_ inputs: Tensor) throws(ModelError) -> Tensor {
-    try run(inputs, training: false)
+    try run(inputs, training: false, backward: false)
   }
 
-  func run(_ inputs: Tensor, training: Bool) throws(ModelError) -> Tensor {
+  func run(_ inputs: Tensor, training: Bool, backward: Bool = true) throws(ModelError) -> Tensor {
     _ = try dimensions(of: inputs, shape: input, what: "input")
     var value = inputs
     var mask: Tensor? = nil
-    for layer in layers {
+    var remaining = layers[...]
+    // Inference shortcut: Embedding followed by a recurrent layer looks up each step's input
+    // projection in a cached [vocabulary, gates·units] table (embeddings · kernel + bias)
+    // instead of multiplying; the same numbers up to rounding, a third of the FLOPs for LSTM.
+    // Only when no backward pass follows: the shortcut skips the caches backward needs.
+    if !training, !backward, layers.count >= 2, let embedding = layers[0] as? Embedding,
+       layers[1] is Recurrent || layers[1] is Bidirectional {
+      let (ids, newMask) = try embedding.readIDs(inputs, mask: nil)
+      let batch = inputs.shape[0], time = inputs.shape[1]
+      let table = embedding.parameters[0]
+      if let recurrent = layers[1] as? Recurrent {
+        value = recurrent.callTokens(ids, batch: batch, time: time, mask: newMask, embedding: table).output
+        mask = recurrent.returnSequences ? newMask : nil
+      } else if let bidirectional = layers[1] as? Bidirectional, bidirectional.mergeMode != .none {
+        value = bidirectional.callTokens(ids, batch: batch, time: time, mask: newMask, embedding: table)
+        mask = bidirectional.forwardLayer.returnSequences ? newMask : nil
+      } else {
+        value = inputs
+      }
+      if value != inputs { remaining = layers.dropFirst(2) }
+    }
+    for layer in remaining {
       let result = try layer.forward(value, mask: mask, training: training)
       value = result.output
       mask = result.mask
