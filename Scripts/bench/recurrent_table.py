@@ -1,7 +1,8 @@
 """Turns the JSON lines of Scripts/bench-recurrent.sh into a Markdown table.
 
 For each (architecture, threads, tool) it reports the median over rounds of each round's
-median samples/s, the ratio to Keras, GFLOP/s and peak RSS.
+median samples/s with the range over rounds, the ratio of medians to Keras, GFLOP/s at the
+median and the largest peak RSS.
 """
 import json
 import statistics
@@ -21,7 +22,7 @@ def med(records, key):
     return statistics.median(r[key] for r in records)
 
 
-print("| model | threads | tool | train samples/s | × Keras | predict samples/s | × Keras "
+print("| model | threads | tool | train samples/s (range) | × Keras | predict samples/s (range) | × Keras "
       "| train GFLOP/s | predict GFLOP/s | peak RSS MB |")
 print("|---|---|---|---|---|---|---|---|---|---|")
 names = {"bilstm": "BiLSTM(64)", "lstm": "LSTM(64)", "gru": "GRU(64)", "simplernn": "SimpleRNN(64)"}
@@ -41,6 +42,10 @@ for arch in sorted({k[0] for k in rows}, key=order.index):
             else:
                 train_ratio = predict_ratio = "–"
             label = {"keras": "Keras 3 / TF", "mal": "Mal", "mal-skylakex": "Mal, OPENBLAS_CORETYPE=SKYLAKEX"}[tool]
-            print(f"| {names[arch]} | {threads} | {label} | {train:,.0f} | {train_ratio} | {predict:,.0f} "
+            def spread(key):
+                values = [r[key] for r in records]
+                return f"{statistics.median(values):,.0f} ({min(values):,.0f}–{max(values):,.0f})"
+            print(f"| {names[arch]} | {threads} | {label} | {spread('train_samples_per_s')} | {train_ratio} "
+                  f"| {spread('predict_samples_per_s')} "
                   f"| {predict_ratio} | {med(records, 'train_gflops'):.1f} | {med(records, 'predict_gflops'):.1f} "
                   f"| {max(r['peak_rss_mb'] for r in records):.0f} |")

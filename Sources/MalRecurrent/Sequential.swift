@@ -13,7 +13,7 @@ import MalTensor
 ///       Bidirectional(LSTM(units: 64)),
 ///       Dense(units: 1, activation: .sigmoid),
 ///     ], seed: 1)
-///     model.parameterCount                                      // 2_659_457
+///     model.parameterCount                                      // 2_658_945
 ///     let loss = try model.trainStep(inputs: ids, targets: labels,
 ///                                    loss: .binaryCrossentropy(), optimizer: adam)
 ///     let p = try model.predict(ids)                            // [batch, 1]
@@ -83,6 +83,10 @@ public final class Sequential {
 
   /// Runs the model on a batch: ids `[batch, time]` for `.tokens`, else `[batch, time, features]`
   /// or `[batch, features]`. Dropout is off.
+  ///
+  /// When an `Embedding` feeds a recurrent layer, each step's input projection is looked up in
+  /// a table `embeddings · kernel + bias` ([inputDimension, gates · units], built on first use
+  /// and rebuilt after any weight changes) instead of being multiplied out.
   /// - Throws: `ModelError` on a shape mismatch or an id out of range.
   public func predict(_ inputs: Tensor) throws(ModelError) -> Tensor {
     try run(inputs, training: false, backward: false)
