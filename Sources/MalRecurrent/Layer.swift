@@ -1,7 +1,7 @@
 import MalTensor
 
 /// The shape of the values a layer receives or produces, without the batch axis.
-public enum FeatureShape: Sendable, Hashable {
+public enum FeatureShape: Sendable, Hashable, Codable {
   /// Integer token ids `[batch, time]` (stored as Float), the input of an `Embedding`.
   case tokens
   /// A sequence `[batch, time, features]`; `time` may differ from batch to batch.
