@@ -8,6 +8,8 @@ let package = Package(
     .executable(name: "mal", targets: ["mal"]),
     .library(name: "MalStream", targets: ["MalStream"]),
     .library(name: "MalTokenize", targets: ["MalTokenize"]),
+    .library(name: "MalTensor", targets: ["MalTensor"]),
+    .library(name: "MalRecurrent", targets: ["MalRecurrent"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,6 +33,12 @@ let package = Package(
     .testTarget(name: "MalStreamTests", dependencies: ["MalStream"]),
     .testTarget(name: "MalTokenizeTests", dependencies: ["MalTokenize"]),
     .testTarget(name: "MalCLITests", dependencies: ["MalCLI"], exclude: ["Golden"]),
+    // Recurrent core (issue 6): tensors over OpenBLAS, Keras-exact layers, benchmark.
+    .target(name: "MalTensor", dependencies: ["CBLAS"]),
+    .target(name: "MalRecurrent", dependencies: ["MalTensor"]),
+    .executableTarget(name: "MalRecurrentBench", dependencies: ["MalRecurrent", "MalTensor"]),
+    .testTarget(name: "MalTensorTests", dependencies: ["MalTensor"]),
+    .testTarget(name: "MalRecurrentTests", dependencies: ["MalRecurrent", "MalTensor"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,187 @@
+/// The configuration of one layer, as Keras's `get_config()` keeps it: enough to rebuild the
+/// layer (without its weights). `Codable`, so a model file can store it as JSON metadata.
+///
+///     let json = try JSONEncoder().encode(model.configuration)
+///     let copy = try Sequential(configuration: JSONDecoder().decode(ModelConfiguration.self, from: json))
+///     try copy.setWeights(model.weights())
+public struct LayerConfiguration: Codable, Sendable, Hashable {
+  /// Keras's class name: `Embedding`, `SimpleRNN`, `LSTM`, `GRU`, `Bidirectional`, `Dense`,
+  /// `Dropout`, `GlobalAveragePooling1D`, `GlobalMaxPooling1D`.
+  public var className: String
+  /// The layer name (`lstm_1`).
+  public var name: String
+  public var units: Int?
+  public var activation: String?
+  public var useBias: Bool?
+  public var returnSequences: Bool?
+  public var returnState: Bool?
+  public var goBackwards: Bool?
+  public var stateful: Bool?
+  public var dropout: Float?
+  public var recurrentDropout: Float?
+  public var bpttSteps: Int?
+  public var unitForgetBias: Bool?
+  public var resetAfter: Bool?
+  public var inputDimension: Int?
+  public var outputDimension: Int?
+  public var maskZero: Bool?
+  public var rate: Float?
+  public var mergeMode: String?
+  /// The wrapped layer of a `Bidirectional` (one element).
+  public var layer: [LayerConfiguration]?
+
+  /// Makes an empty configuration of a class; fill in the fields that class uses.
+  public init(className: String, name: String = "") {
+    self.className = className
+    self.name = name
+  }
+
+  /// The configuration of `layer`, or `nil` for a layer type this module does not define.
+  public init?(_ layer: any Layer) {
+    self.init(className: "", name: layer.name)
+    switch layer {
+    case let embedding as Embedding:
+      className = "Embedding"
+      inputDimension = embedding.inputDimension
+      outputDimension = embedding.outputDimension
+      maskZero = embedding.maskZero
+    case let recurrent as Recurrent:
+      switch recurrent.core.kind {
+      case .simple(let function): className = "SimpleRNN"; activation = function.rawValue
+      case .lstm: className = "LSTM"; unitForgetBias = recurrent.core.unitForgetBias
+      case .gru(let after): className = "GRU"; resetAfter = after
+      }
+      units = recurrent.units
+      useBias = recurrent.core.useBias
+      returnSequences = recurrent.returnSequences
+      returnState = recurrent.returnState
+      goBackwards = recurrent.goBackwards
+      stateful = recurrent.stateful
+      dropout = recurrent.dropout
+      recurrentDropout = recurrent.recurrentDropout
+      bpttSteps = recurrent.bpttSteps
+    case let bidirectional as Bidirectional:
+      className = "Bidirectional"
+      mergeMode = bidirectional.mergeMode.rawValue
+      guard var inner = LayerConfiguration(bidirectional.forwardLayer) else { return nil }
+      // The forward half is named "<bidirectional>/forward_<layer>" once built; keep the layer's own name.
+      let last = inner.name.split(separator: "/").last.map(String.init) ?? ""
+      inner.name = last.hasPrefix("forward_") ? String(last.dropFirst("forward_".count)) : last
+      self.layer = [inner]
+    case let dense as Dense:
+      className = "Dense"
+      units = dense.units
+      activation = dense.activation.rawValue
+      useBias = dense.useBias
+    case let dropoutLayer as Dropout:
+      className = "Dropout"
+      rate = dropoutLayer.rate
+    case is GlobalAveragePooling1D:
+      className = "GlobalAveragePooling1D"
+    case is GlobalMaxPooling1D:
+      className = "GlobalMaxPooling1D"
+    default:
+      return nil
+    }
+  }
+
+  /// Makes a fresh, unbuilt layer from this configuration.
+  /// - Throws: `ModelError.Reason.invalidConfiguration` for an unknown class or a missing or
+  ///   out-of-range field.
+  public func makeLayer() throws(ModelError) -> any Layer {
+    func need<T>(_ value: T?, _ field: String) throws(ModelError) -> T {
+      guard let value else { throw ModelError(.invalidConfiguration("\(className) \(name): missing \(field)")) }
+      return value
+    }
+    func check(_ condition: Bool, _ message: String) throws(ModelError) {
+      if !condition { throw ModelError(.invalidConfiguration("\(className) \(name): \(message)")) }
+    }
+    let rates = [dropout ?? 0, recurrentDropout ?? 0, rate ?? 0]
+    try check(rates.allSatisfy { $0 >= 0 && $0 < 1 }, "dropout rates must be in [0, 1)")
+    try check((units ?? 1) >= 1 && (bpttSteps ?? 1) >= 1, "units and bpttSteps must be ≥ 1")
+    switch className {
+    case "Embedding":
+      let input = try need(inputDimension, "inputDimension"), output = try need(outputDimension, "outputDimension")
+      try check(input >= 1 && output >= 1, "dimensions must be ≥ 1")
+      return Embedding(inputDimension: input, outputDimension: output, maskZero: maskZero ?? false, name: name)
+    case "SimpleRNN":
+      let function = Activation(rawValue: activation ?? "tanh")
+      try check(function == .tanh || function == .relu, "activation must be tanh or relu")
+      return SimpleRNN(units: try need(units, "units"), activation: function!, useBias: useBias ?? true,
+                       returnSequences: returnSequences ?? false, returnState: returnState ?? false,
+                       goBackwards: goBackwards ?? false, stateful: stateful ?? false, dropout: dropout ?? 0,
+                       recurrentDropout: recurrentDropout ?? 0, bpttSteps: bpttSteps, name: name)
+    case "LSTM":
+      return LSTM(units: try need(units, "units"), useBias: useBias ?? true, unitForgetBias: unitForgetBias ?? true,
+                  returnSequences: returnSequences ?? false, returnState: returnState ?? false,
+                  goBackwards: goBackwards ?? false, stateful: stateful ?? false, dropout: dropout ?? 0,
+                  recurrentDropout: recurrentDropout ?? 0, bpttSteps: bpttSteps, name: name)
+    case "GRU":
+      return GRU(units: try need(units, "units"), useBias: useBias ?? true, resetAfter: resetAfter ?? true,
+                 returnSequences: returnSequences ?? false, returnState: returnState ?? false,
+                 goBackwards: goBackwards ?? false, stateful: stateful ?? false, dropout: dropout ?? 0,
+                 recurrentDropout: recurrentDropout ?? 0, bpttSteps: bpttSteps, name: name)
+    case "Bidirectional":
+      let inner = try need(layer?.first, "layer").makeLayer()
+      guard let recurrent = inner as? Recurrent else {
+        throw ModelError(.invalidConfiguration("Bidirectional \(name): the wrapped layer must be recurrent"))
+      }
+      guard let mode = Bidirectional.MergeMode(rawValue: mergeMode ?? "concat") else {
+        throw ModelError(.invalidConfiguration("Bidirectional \(name): unknown merge mode \(mergeMode ?? "")"))
+      }
+      return Bidirectional(recurrent, mergeMode: mode, name: name)
+    case "Dense":
+      guard let function = Activation(rawValue: activation ?? "linear") else {
+        throw ModelError(.invalidConfiguration("Dense \(name): unknown activation \(activation ?? "")"))
+      }
+      return Dense(units: try need(units, "units"), activation: function, useBias: useBias ?? true, name: name)
+    case "Dropout":
+      return Dropout(rate: try need(rate, "rate"), name: name)
+    case "GlobalAveragePooling1D":
+      return GlobalAveragePooling1D(name: name)
+    case "GlobalMaxPooling1D":
+      return GlobalMaxPooling1D(name: name)
+    default:
+      throw ModelError(.invalidConfiguration("unknown layer class \(className)"))
+    }
+  }
+}
+
+/// A model's architecture: its name, input and layers, in order. `Codable`.
+public struct ModelConfiguration: Codable, Sendable, Hashable {
+  /// The model name (first component of every weight path).
+  public var name: String
+  /// The input shape of one example.
+  public var input: FeatureShape
+  /// The layers, first to last.
+  public var layers: [LayerConfiguration]
+
+  /// Makes a configuration.
+  public init(name: String, input: FeatureShape, layers: [LayerConfiguration]) {
+    self.name = name
+    self.input = input
+    self.layers = layers
+  }
+}
+
+extension Sequential {
+  /// The architecture, to store beside the weights.
+  /// - Precondition: every layer is one of this module's layer types.
+  public var configuration: ModelConfiguration {
+    ModelConfiguration(name: name, input: input, layers: layers.map { layer in
+      guard let configuration = LayerConfiguration(layer) else {
+        preconditionFailure("configuration: \(type(of: layer)) has no LayerConfiguration")
+      }
+      return configuration
+    })
+  }
+
+  /// Rebuilds a model from its architecture with fresh weights from `seed`; load trained
+  /// weights with `setWeights(_:)`.
+  /// - Throws: `ModelError.Reason.invalidConfiguration` for a bad configuration.
+  public convenience init(configuration: ModelConfiguration, seed: UInt64 = 0) throws(ModelError) {
+    var layers: [any Layer] = []
+    for layer in configuration.layers { layers.append(try layer.makeLayer()) }
+    try self.init(name: configuration.name, input: configuration.input, layers: layers, seed: seed)
+  }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import MalTensor
+import Testing
+
+@testable import MalRecurrent
+
+@Suite("Model configuration")
+struct ConfigurationTests {
+  @Test("a model rebuilt from its JSON configuration has the same names, paths and outputs")
+  func roundTrip() throws {
+    let model = try Sequential(name: "model", input: .tokens, layers: [
+      Embedding(inputDimension: 8, outputDimension: 4, maskZero: true),
+      Bidirectional(GRU(units: 3, resetAfter: false, returnSequences: true, dropout: 0.1), mergeMode: .average),
+      LSTM(units: 3, useBias: false, returnSequences: true, goBackwards: true, recurrentDropout: 0.2, bpttSteps: 4),
+      SimpleRNN(units: 3, activation: .relu, returnSequences: true, stateful: true),
+      GlobalMaxPooling1D(), Dropout(rate: 0.25), Dense(units: 5, activation: .relu),
+      Dense(units: 1, activation: .sigmoid),
+    ], seed: 3)
+    let json = try JSONEncoder().encode(model.configuration)
+    let decoded = try JSONDecoder().decode(ModelConfiguration.self, from: json)
+    #expect(decoded == model.configuration)
+    let copy = try Sequential(configuration: decoded, seed: 99)
+    #expect(copy.layers.map(\.name) == model.layers.map(\.name))
+    #expect(copy.parameters.map(\.path) == model.parameters.map(\.path))
+    #expect(copy.parameterCount == model.parameterCount)
+    try copy.setWeights(model.weights())
+    #expect(try copy.predict(prePadded) == model.predict(prePadded))
+    #expect(copy.configuration == model.configuration)
+  }
+
+  @Test("bad configurations throw")
+  func invalid() throws {
+    var lstm = LayerConfiguration(className: "LSTM", name: "lstm")
+    #expect(throws: ModelError(.invalidConfiguration("LSTM lstm: missing units"))) { try lstm.makeLayer() }
+    lstm.units = 2
+    lstm.dropout = 1.5
+    #expect(throws: ModelError.self) { try lstm.makeLayer() }
+    #expect(throws: ModelError(.invalidConfiguration("unknown layer class Conv1D"))) {
+      try LayerConfiguration(className: "Conv1D").makeLayer()
+    }
+    var dense = LayerConfiguration(className: "Dense")
+    dense.units = 1
+    dense.activation = "swish"
+    #expect(throws: ModelError.self) { try dense.makeLayer() }
+  }
+}
+
