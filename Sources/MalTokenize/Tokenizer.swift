@@ -34,7 +34,9 @@ public final class Tokenizer {
     table = ScalarTable(compatibility: compatibility, caseFolding: options.lowercase, normalizing: normalizing)
   }
 
-  /// Appends the tokens of `text` (well-formed UTF-8) to `output`, separated by single spaces.
+  /// Appends the tokens of `text` to `output`, separated by single spaces.
+  /// - Precondition: `text` is well-formed UTF-8 (`RecordReader` guarantees it; check other bytes with
+  ///   `UTF8Validation.firstInvalidOffset(in:)` first).
   /// - Complexity: O(n) in the bytes of `text`.
   public func tokenize(_ text: UnsafeBufferPointer<UInt8>, into output: ByteBuffer) {
     switch options.mode {
