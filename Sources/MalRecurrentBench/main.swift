@@ -5,6 +5,7 @@
 //   MalRecurrentBench [--arch bilstm,lstm,gru,simplernn] [--threads 1] [--steps 40] [--runs 3]
 //                     [--batch 64] [--maxlen 40] [--vocab 20000] [--embed 128] [--units 64]
 //                     [--strategy auto|blas|split]
+//   MalRecurrentBench --gemm yes [--threads 1]    # sgemm GFLOP/s at the layers' shapes
 import Dispatch
 import Foundation
 import MalRecurrent
@@ -147,15 +148,6 @@ for arch in options.architectures {
   for i in 0..<3 {
     losses.append(try model.trainStep(inputs: inputs[i % batches], targets: targets[i % batches],
                                       loss: .binaryCrossentropy(), optimizer: adam))
-  }
-  if ProcessInfo.processInfo.environment["MAL_BENCH_PHASES"] != nil {
-    var t0 = now()
-    _ = try model.predict(inputs[0]); let tPredict = now() - t0
-    t0 = now()
-    _ = try model.computeGradients(inputs: inputs[0], targets: targets[0], loss: .binaryCrossentropy())
-    let tGrad = now() - t0
-    t0 = now(); adam.apply(to: model.parameters); let tAdam = now() - t0
-    print("phases: predict \(tPredict) s, forward+backward \(tGrad) s, adam \(tAdam) s")
   }
   var trainRates: [Double] = []
   for _ in 0..<options.runs {
