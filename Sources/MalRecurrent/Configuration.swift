@@ -10,6 +10,8 @@ public struct LayerConfiguration: Codable, Sendable, Hashable {
   public var className: String
   /// The layer name (`lstm_1`).
   public var name: String
+  // The options below are the layers' initializer arguments of the same names (Keras's
+  // get_config() keys in lowerCamelCase); `nil` means "not used by this class" or the default.
   public var units: Int?
   public var activation: String?
   public var useBias: Bool?

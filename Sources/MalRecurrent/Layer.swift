@@ -23,6 +23,8 @@ public struct LayerOutput: Sendable {
   public var output: Tensor
   /// `[batch, time]` with 1 for real steps and 0 for padding, or `nil` when nothing is masked.
   public var mask: Tensor?
+
+  var pair: (Tensor, Tensor?) { (output, mask) }
 }
 
 /// A layer of a `Sequential` model: built once for its input shape, then run forward and

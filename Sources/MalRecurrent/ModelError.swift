@@ -22,7 +22,8 @@ public struct ModelError: Error, Sendable, Hashable, CustomStringConvertible {
     switch reason {
     case let .shapeMismatch(what, expected, found):
       // -1 in an expected shape stands for "any extent".
-      return "\(what): expected shape \(expected.map { $0 < 0 ? "?" : String($0) }), found \(found)"
+      let shape = expected.map { $0 < 0 ? "?" : String($0) }.joined(separator: ", ")
+      return "\(what): expected shape [\(shape)], found \(found)"
     case let .idOutOfRange(id, inputDimension):
       return "token id \(id) is not an integer in 0..<\(inputDimension); raise the Embedding's inputDimension or fix the ids"
     case let .invalidConfiguration(message):

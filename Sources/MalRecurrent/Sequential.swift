@@ -89,10 +89,10 @@ public final class Sequential {
   /// and rebuilt after any weight changes) instead of being multiplied out.
   /// - Throws: `ModelError` on a shape mismatch or an id out of range.
   public func predict(_ inputs: Tensor) throws(ModelError) -> Tensor {
-    try run(inputs, training: false, backward: false)
+    try run(inputs, training: false, backward: false).output
   }
 
-  func run(_ inputs: Tensor, training: Bool, backward: Bool = true) throws(ModelError) -> Tensor {
+  func run(_ inputs: Tensor, training: Bool, backward: Bool = true) throws(ModelError) -> LayerOutput {
     _ = try dimensions(of: inputs, shape: input, what: "input")
     var value = inputs
     var mask: Tensor? = nil
@@ -109,20 +109,19 @@ public final class Sequential {
       if let recurrent = layers[1] as? Recurrent {
         value = recurrent.callTokens(ids, batch: batch, time: time, mask: newMask, embedding: table).output
         mask = recurrent.returnSequences ? newMask : nil
+        remaining = layers.dropFirst(2)
       } else if let bidirectional = layers[1] as? Bidirectional, bidirectional.mergeMode != .none {
         value = bidirectional.callTokens(ids, batch: batch, time: time, mask: newMask, embedding: table)
         mask = bidirectional.forwardLayer.returnSequences ? newMask : nil
-      } else {
-        value = inputs
+        remaining = layers.dropFirst(2)
       }
-      if value != inputs { remaining = layers.dropFirst(2) }
     }
     for layer in remaining {
       let result = try layer.forward(value, mask: mask, training: training)
       value = result.output
       mask = result.mask
     }
-    return value
+    return LayerOutput(output: value, mask: mask)
   }
 
   /// Whether the output layer hands its logits to a cross-entropy loss, as Keras's sigmoid and
@@ -143,20 +142,20 @@ public final class Sequential {
   /// - Throws: `ModelError` on a shape mismatch, an id out of range or a bad label.
   public func computeGradients(inputs: Tensor, targets: Tensor, loss: Loss, training: Bool = true)
     throws(ModelError) -> Float {
-    let predictions = try run(inputs, training: training)
+    let (predictions, mask) = try run(inputs, training: training).pair
     var value: Float
     var gradient: Tensor?
     if !loss.fromLogits, let dense = outputLogitsLayer {
-      let (losses, g) = try loss.withLogits().evaluate(targets: targets, predictions: dense.logits, wantGradient: true)
-      value = loss.mean(losses)
+      var (losses, g) = try loss.withLogits().evaluate(targets: targets, predictions: dense.logits, wantGradient: true)
+      value = Self.applyMask(mask, to: &losses, gradient: &g!)
       gradient = dense.backward(preActivationGradient: g!)
       for layer in layers.dropLast().reversed() {
         guard let g = gradient else { break }
         gradient = layer.backward(g)
       }
     } else {
-      let (losses, g) = try loss.evaluate(targets: targets, predictions: predictions, wantGradient: true)
-      value = loss.mean(losses)
+      var (losses, g) = try loss.evaluate(targets: targets, predictions: predictions, wantGradient: true)
+      value = Self.applyMask(mask, to: &losses, gradient: &g!)
       gradient = g
       for layer in layers.reversed() {
         guard let g = gradient else { break }
@@ -164,6 +163,25 @@ public final class Sequential {
       }
     }
     return value
+  }
+
+  /// The mean loss, with Keras's masking of sequence outputs: when the output still carries a
+  /// mask ([batch, time], e.g. `returnSequences` then `Dense`), masked steps count 0 and the
+  /// mean is over real steps only (0 when there are none). Scales `gradient` to match.
+  static func applyMask(_ mask: Tensor?, to losses: inout [Float], gradient: inout Tensor) -> Float {
+    guard let mask, mask.count == losses.count else {
+      return losses.isEmpty ? 0 : Float(losses.reduce(0.0) { $0 + Double($1) } / Double(losses.count))
+    }
+    let valid = mask.scalars.reduce(0, +)
+    let weight: Float = valid > 0 ? Float(losses.count) / valid : 0
+    let width = gradient.count / max(1, losses.count)
+    var sum = 0.0
+    for row in 0..<losses.count {
+      let w = mask.scalars[row] * weight
+      sum += Double(losses[row] * mask.scalars[row])
+      for j in 0..<width { gradient.scalars[row * width + j] *= w }
+    }
+    return valid > 0 ? Float(sum / Double(valid)) : 0
   }
 
   /// One training step on a batch: forward, loss, backward through time, optimizer update

@@ -5,6 +5,7 @@
 //   MalRecurrentBench [--arch bilstm,lstm,gru,simplernn] [--threads 1] [--steps 40] [--runs 3]
 //                     [--batch 64] [--maxlen 40] [--vocab 20000] [--embed 128] [--units 64]
 //                     [--strategy auto|blas|split]
+//   MalRecurrentBench --gemm yes [--threads 1]    # sgemm GFLOP/s at the layers' shapes
 import Dispatch
 import Foundation
 import MalRecurrent
@@ -21,6 +22,7 @@ struct Options {
   var embed = 128
   var units = 64
   var strategy = "auto"
+  var gemmOnly = false
 }
 
 var options = Options()
@@ -38,6 +40,7 @@ while let flag = arguments.next() {
   case "--embed": options.embed = Int(value)!
   case "--units": options.units = Int(value)!
   case "--strategy": options.strategy = value
+  case "--gemm": options.gemmOnly = value == "yes"
   default: fatalError("unknown flag \(flag)")
   }
 }
@@ -77,6 +80,56 @@ func makeModel(_ arch: String, _ o: Options) throws -> Sequential {
   ], seed: 1)
 }
 
+/// Times single sgemm calls at the shapes of the recurrent layers (row-major, as the layers
+/// call them) and prints GFLOP/s for each.
+func benchmarkGemm(threads: Int) {
+  BLAS.setThreadCount(threads)
+  struct Shape { var name: String; var m, n, k: Int; var transposeA = false, transposeB = false }
+  let shapes = [
+    Shape(name: "input projection [2560x128]·[128x256]", m: 2560, n: 256, k: 128),
+    Shape(name: "recurrent step [64x64]·[64x256]", m: 64, n: 256, k: 64),
+    Shape(name: "recurrent step, half batch [32x64]·[64x256]", m: 32, n: 256, k: 64),
+    Shape(name: "backward step [64x256]·[64x256]ᵀ", m: 64, n: 64, k: 256, transposeB: true),
+    Shape(name: "kernel gradient [2560x128]ᵀ·[2560x256]", m: 128, n: 256, k: 2560, transposeA: true),
+    Shape(name: "input gradient [2560x256]·[128x256]ᵀ", m: 2560, n: 128, k: 256, transposeB: true),
+    Shape(name: "square 1024", m: 1024, n: 1024, k: 1024),
+  ]
+  var random = RandomSource(seed: 5)
+  for shape in shapes {
+    let a = (0..<(shape.m * shape.k)).map { _ in random.uniform(-1, 1) }
+    let b = (0..<(shape.k * shape.n)).map { _ in random.uniform(-1, 1) }
+    var c = [Float](repeating: 0, count: shape.m * shape.n)
+    let flops = 2.0 * Double(shape.m * shape.n * shape.k)
+    let repetitions = max(20, Int(2e9 / flops))
+    var rates: [Double] = []
+    a.withUnsafeBufferPointer { ap in
+      b.withUnsafeBufferPointer { bp in
+        c.withUnsafeMutableBufferPointer { cp in
+          func call() {
+            BLAS.gemm(m: shape.m, n: shape.n, k: shape.k, a: ap.baseAddress!,
+                      lda: shape.transposeA ? shape.m : shape.k, transposeA: shape.transposeA,
+                      b: bp.baseAddress!, ldb: shape.transposeB ? shape.k : shape.n, transposeB: shape.transposeB,
+                      c: cp.baseAddress!, ldc: shape.n)
+          }
+          for _ in 0..<5 { call() }
+          for _ in 0..<5 {
+            let start = now()
+            for _ in 0..<repetitions { call() }
+            rates.append(flops * Double(repetitions) / (now() - start) / 1e9)
+          }
+        }
+      }
+    }
+    precondition(c.allSatisfy(\.isFinite))
+    print("{\"gemm\":\"\(shape.name)\",\"threads\":\(threads),\"gflops\":\((median(rates) * 10).rounded() / 10)}")
+  }
+}
+
+if options.gemmOnly {
+  benchmarkGemm(threads: options.threads)
+  exit(0)
+}
+
 var random = RandomSource(seed: 99)
 let batches = 8
 let inputs = (0..<batches).map { _ in
@@ -95,15 +148,6 @@ for arch in options.architectures {
   for i in 0..<3 {
     losses.append(try model.trainStep(inputs: inputs[i % batches], targets: targets[i % batches],
                                       loss: .binaryCrossentropy(), optimizer: adam))
-  }
-  if ProcessInfo.processInfo.environment["MAL_BENCH_PHASES"] != nil {
-    var t0 = now()
-    _ = try model.predict(inputs[0]); let tPredict = now() - t0
-    t0 = now()
-    _ = try model.computeGradients(inputs: inputs[0], targets: targets[0], loss: .binaryCrossentropy())
-    let tGrad = now() - t0
-    t0 = now(); adam.apply(to: model.parameters); let tAdam = now() - t0
-    print("phases: predict \(tPredict) s, forward+backward \(tGrad) s, adam \(tAdam) s")
   }
   var trainRates: [Double] = []
   for _ in 0..<options.runs {

@@ -45,3 +45,13 @@ struct ConfigurationTests {
   }
 }
 
+
+@Test("ModelError messages say what was expected, what was found and how to fix it")
+func errorMessages() {
+  #expect(ModelError(.shapeMismatch(what: "input", expected: [-1, 5, 3], found: [2, 5, 4])).description
+          == "input: expected shape [?, 5, 3], found [2, 5, 4]")
+  #expect(ModelError(.idOutOfRange(id: 7, inputDimension: 7)).description
+          == "token id 7.0 is not an integer in 0..<7; raise the Embedding's inputDimension or fix the ids")
+  #expect(ModelError(.labelOutOfRange(label: 3, classes: 3)).description == "label 3.0 is not a class index in 0..<3")
+  #expect(ModelError(.invalidConfiguration("unknown layer class Conv1D")).description == "unknown layer class Conv1D")
+}

@@ -92,6 +92,22 @@ struct TrainingTests {
     expectClose(try streamed.call(second).output, try whole.call(second).output, absolute: 0, "after reset")
   }
 
+  @Test("a masked sequence output is scored over real steps only, as Keras")
+  func maskedSequenceLoss() throws {
+    let model = try Sequential(input: .tokens, layers: [
+      Embedding(inputDimension: 8, outputDimension: 3, maskZero: true), GRU(units: 4, returnSequences: true),
+      Dense(units: 3, activation: .softmax)], seed: 6)
+    let labels = Tensor(shape: [3, 6], scalars: (0..<18).map { Float(($0 * 7) % 3) })
+    let perStep = try Loss.sparseCategoricalCrossentropy(fromLogits: true)
+      .perSample(targets: labels, predictions: (model.layers[2] as! Dense).logitsAfter(model, prePadded))
+    var sum = 0.0, count = 0.0
+    for i in 0..<18 where prePadded.scalars[i] != 0 { sum += Double(perStep.scalars[i]); count += 1 }
+    let value = try model.computeGradients(inputs: prePadded, targets: labels,
+                                           loss: .sparseCategoricalCrossentropy(), training: false)
+    #expect(abs(Double(value) - sum / count) < 1e-6, "\(value) vs \(sum / count)")
+    #expect(count == 12)  // prePadded has 6 padding ids
+  }
+
   @Test("shape errors are thrown, not trapped")
   func shapeErrors() throws {
     let model = try Sequential(input: .sequence(features: 3), layers: [LSTM(units: 2), Dense(units: 1)])
@@ -190,17 +206,25 @@ struct ProjectionTableTests {
     let adam = Adam(learningRate: 0.05)
     for step in 0..<3 {
       let fast = try model.predict(prePadded)
-      let slow = try model.run(prePadded, training: false)
+      let slow = try model.run(prePadded, training: false).output
       expectClose(fast, slow, absolute: 1e-6, "step \(step)")
       try model.trainStep(inputs: prePadded, targets: binaryTargets, loss: .binaryCrossentropy(), optimizer: adam)
     }
     var weights = model.weights()
     weights[0].scalars[5] += 0.5  // a used embedding row
     try model.setWeights(weights)
-    expectClose(try model.predict(prePadded), try model.run(prePadded, training: false), absolute: 1e-6, "after setWeights")
+    expectClose(try model.predict(prePadded), try model.run(prePadded, training: false).output, absolute: 1e-6, "after setWeights")
   }
 }
 
 private func GlobalAveragePooling1DIfSequence(_ kind: String) -> (any Layer)? {
   kind == "lstm" ? GlobalAveragePooling1D() : nil
+}
+
+extension Dense {
+  /// The logits this layer produces at the end of `model` for `inputs` (a fresh forward pass).
+  fileprivate func logitsAfter(_ model: Sequential, _ inputs: Tensor) throws -> Tensor {
+    _ = try model.run(inputs, training: false)
+    return logits
+  }
 }
