@@ -35,10 +35,10 @@ let package = Package(
     .testTarget(name: "MalCLITests", dependencies: ["MalCLI"], exclude: ["Golden"]),
     // Recurrent core (issue 6): tensors over OpenBLAS, Keras-exact layers, benchmark.
     .target(name: "MalTensor", dependencies: ["CBLAS"]),
-    .target(name: "MalRecurrent", dependencies: ["MalTensor"]),
+    .target(name: "MalRecurrent", dependencies: ["MalTensor", "MalStream"]),
     .executableTarget(name: "MalRecurrentBench", dependencies: ["MalRecurrent", "MalTensor"]),
     .testTarget(name: "MalTensorTests", dependencies: ["MalTensor"]),
-    .testTarget(name: "MalRecurrentTests", dependencies: ["MalRecurrent", "MalTensor"]),
+    .testTarget(name: "MalRecurrentTests", dependencies: ["MalRecurrent", "MalTensor"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )

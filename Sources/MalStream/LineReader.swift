@@ -128,3 +128,29 @@ public final class LineReader {
 func systemErrorMessage() -> String {
   String(cString: strerror(errno))
 }
+
+/// The exact bytes of the file at `path` (`-` for standard input), for binary formats and small whole-file reads.
+/// - Throws: `FileError` if the file cannot be opened or read.
+public func readFile(atPath path: String) throws -> [UInt8] {
+  let fd: Int32
+  if path == "-" {
+    fd = 0
+  } else {
+    fd = open(path, O_RDONLY | O_CLOEXEC)
+    if fd < 0 {
+      throw FileError(path: path, operation: "cannot open for reading", systemMessage: systemErrorMessage())
+    }
+  }
+  defer { if fd != 0 { close(fd) } }
+  var bytes: [UInt8] = []
+  var chunk = [UInt8](repeating: 0, count: 1 << 20)
+  while true {
+    let got = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+    if got < 0 {
+      if errno == EINTR { continue }
+      throw FileError(path: path, operation: "cannot read", systemMessage: systemErrorMessage())
+    }
+    if got == 0 { return bytes }
+    bytes.append(contentsOf: chunk[0..<got])
+  }
+}
