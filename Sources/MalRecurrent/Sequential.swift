@@ -28,6 +28,8 @@ public final class Sequential {
   public let layers: [any Layer]
   /// The shape of one output example.
   public let output: FeatureShape
+  /// The shape of one example after each layer, first to last.
+  public let layerOutputs: [FeatureShape]
   /// The number of threads set by `configureThreads(_:strategy:)` (1 by default).
   public internal(set) var threadCount = 1
 
@@ -55,10 +57,13 @@ public final class Sequential {
     }
     var random = RandomSource(seed: seed)
     var shape = input
+    var shapes: [FeatureShape] = []
     for layer in layers {
       shape = try layer.build(input: shape, random: &random)
+      shapes.append(shape)
     }
     output = shape
+    layerOutputs = shapes
     for parameter in layers.flatMap(\.parameters) { parameter.path = "\(name)/\(parameter.path)" }
   }
 

@@ -247,3 +247,24 @@ struct ParameterCountTests {
     #expect(model.layers.map(\.parameterCount) == perLayer.map { $0["params"] as! Int })
   }
 }
+
+@Suite("Keras summary table", .enabled(if: Fixtures.available, "needs ../shared/fixtures (set MAL_FIXTURES)"))
+struct SummaryTests {
+  @Test("summary() prints Keras's model.summary() lines exactly")
+  func summaries() throws {
+    let models = Fixtures.json("initializers.json")["models"] as! [[String: Any]]
+    #expect(models.count == 6)
+    for c in models {
+      let name = c["name"] as! String
+      let expected = c["summary_lines"] as! [String]
+      let model = try ParameterCountTests.build(name)
+      // The input length comes from the call's Input(shape=(T, …)); None stays nil.
+      let call = c["call"] as! String
+      let shape = call.split(separator: "(shape=(").dropFirst().first.map { $0.prefix { $0 != "," && $0 != ")" } } ?? ""
+      let lines = model.summary(timeSteps: Int(shape))
+      // Keras printed each fixture model under its own name; the rest of the table must match exactly.
+      #expect(lines.first == "Model: \"sequential\"")
+      #expect(Array(lines.dropFirst()) == Array(expected.dropFirst()), "\(name)")
+    }
+  }
+}
