@@ -87,3 +87,54 @@ struct SafeTensorsTests {
     }
   }
 }
+
+@Suite("Model files")
+struct ModelFileTests {
+  static func model(seed: UInt64) throws -> Sequential {
+    try Sequential(input: .tokens, layers: [
+      Embedding(inputDimension: 50, outputDimension: 8, maskZero: true),
+      Bidirectional(LSTM(units: 4)),
+      Dense(units: 3, activation: .relu),
+      Dense(units: 1, activation: .sigmoid),
+    ], seed: seed)
+  }
+
+  func temporaryPath() throws -> (folder: String, path: String) {
+    let folder = NSTemporaryDirectory() + "mal-mf-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    return (folder, folder + "/m.safetensors")
+  }
+
+  @Test("a written model reads back with the same architecture, weights and predictions")
+  func roundTrip() throws {
+    let (folder, path) = try temporaryPath()
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let model = try Self.model(seed: 7)
+    try ModelFile(model: model, metadata: ["mal.labels": "[\"0\",\"1\"]"]).write(to: path)
+    let loaded = try ModelFile.read(from: path)
+    #expect(loaded.metadata == ["mal.labels": "[\"0\",\"1\"]"])
+    #expect(loaded.model.configuration == model.configuration)
+    #expect(loaded.model.weights() == model.weights())
+    let ids = Tensor(shape: [2, 5], scalars: [0, 0, 3, 4, 49, 1, 2, 3, 4, 5])
+    #expect(try loaded.model.predict(ids) == model.predict(ids))
+  }
+
+  @Test("weights that do not fit the architecture are refused, naming the weight")
+  func mismatch() throws {
+    let (folder, path) = try temporaryPath()
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    var contents = try ModelFile(model: try Self.model(seed: 1)).safeTensors()
+    let bias = "sequential/dense_1/bias"
+    contents = SafeTensors(
+      tensors: contents.tensors.map { $0.name == bias ? NamedTensor(name: bias, tensor: Tensor(shape: [2], scalars: [0, 0])) : $0 },
+      metadata: contents.metadata)
+    try contents.write(to: path)
+    #expect(throws: ModelFileError(file: path, message: "weights '\(bias)' have shape [2] but the model needs [1]")) {
+      try ModelFile.read(from: path)
+    }
+    try SafeTensors(tensors: contents.tensors).write(to: path)
+    #expect(throws: ModelFileError(file: path, message: "no 'mal.model' entry in its metadata: not a model written by mal")) {
+      try ModelFile.read(from: path)
+    }
+  }
+}
