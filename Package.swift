@@ -26,7 +26,7 @@ let package = Package(
     .target(
       name: "MalCLI",
       dependencies: [
-        "MalStream", "MalTokenize",
+        "MalStream", "MalTokenize", "MalTensor", "MalRecurrent",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "mal", dependencies: ["MalCLI"]),

@@ -45,3 +45,17 @@ private func writeToStandardError(_ bytes: UnsafeBufferPointer<UInt8>) {
     offset += n
   }
 }
+
+/// `x` with exactly `digits` decimals, rounded half away from zero: `fixed(0.41234, 4)` → `"0.4123"`.
+func fixed(_ x: Double, _ digits: Int) -> String {
+  guard x.isFinite else { return String(x) }
+  var scale = 1.0
+  for _ in 0..<digits { scale *= 10 }
+  let scaled = (abs(x) * scale).rounded()
+  let whole = Int(scaled / scale)
+  let fraction = Int(scaled - Double(whole) * scale)
+  var fractionText = String(fraction)
+  while fractionText.count < digits { fractionText = "0" + fractionText }
+  let sign = x < 0 && scaled != 0 ? "-" : ""
+  return digits == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(fractionText)"
+}

@@ -1,3 +1,5 @@
+import MalStream
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -51,4 +53,15 @@ enum InterruptCleanup {
       }
     }
   }
+}
+
+/// Writes `bytes` to `path` atomically; an interrupted run leaves neither the file nor its temporary file.
+func writeAtomically(_ path: String, _ bytes: [UInt8]) throws {
+  let file = try AtomicFile(path: path)
+  InterruptCleanup.register(file.temporaryPath)
+  defer { InterruptCleanup.unregister(file.temporaryPath) }
+  let writer = OutputWriter(file: file)
+  bytes.withUnsafeBufferPointer { writer.buffer.append($0) }
+  try writer.flush()
+  try file.commit()
 }

@@ -12,7 +12,10 @@ public struct MalCommand: ParsableCommand {
       Example:
         mal tokenize < Corpora/sample-ko.tsv | head
       """,
-    subcommands: [TokenizeCommand.self, DetokenizeCommand.self])
+    subcommands: [
+      TokenizeCommand.self, DetokenizeCommand.self, TrainCommand.self, PredictCommand.self, EvaluateCommand.self,
+      SummaryCommand.self,
+    ])
 
   /// Subcommands that `mal` also answers to when invoked under their own name (`tokenize` → `mal tokenize`).
   public static let stageNames: [String] = configuration.subcommands.map { $0._commandName }

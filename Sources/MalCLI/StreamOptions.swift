@@ -1,8 +1,8 @@
 import ArgumentParser
 import MalStream
 
-/// Options every line-filter stage shares: inputs, the working column, TSV or text, strictness, output file.
-struct StreamOptions: ParsableArguments {
+/// Options every stage that reads rows shares: inputs, the working column, TSV or text, strictness.
+struct InputOptions: ParsableArguments {
   @Argument(help: "Input files; none or '-' reads standard input.")
   var inputs: [String] = []
 
@@ -22,9 +22,6 @@ struct StreamOptions: ParsableArguments {
   @Flag(help: "Fail on invalid UTF-8 instead of replacing it with U+FFFD.")
   var strict = false
 
-  @Option(name: [.short, .long], help: "Write to this file (atomically: complete or not at all) instead of standard output.")
-  var output: String?
-
   var recordOptions: RecordOptions {
     RecordOptions(
       format: format,
@@ -37,6 +34,17 @@ struct StreamOptions: ParsableArguments {
     if let column, column.isEmpty { throw ValidationError("--column needs a name or a number") }
     if let column, let n = Int(column), n <= 0 { throw ValidationError("--column numbers start at 1, got \(n)") }
   }
+}
+
+/// Options every line-filter stage shares: the input options and an output file.
+struct StreamOptions: ParsableArguments {
+  @OptionGroup var input: InputOptions
+
+  @Option(name: [.short, .long], help: "Write to this file (atomically: complete or not at all) instead of standard output.")
+  var output: String?
+
+  var inputs: [String] { input.inputs }
+  var recordOptions: RecordOptions { input.recordOptions }
 }
 
 extension RecordOptions.Format: ExpressibleByArgument {}

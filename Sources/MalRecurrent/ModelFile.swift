@@ -33,7 +33,9 @@ public struct ModelFile {
 
   /// The safetensors contents: every weight under its Keras path, the architecture and `metadata`.
   public func safeTensors() throws -> SafeTensors {
-    let json = try JSONEncoder().encode(model.configuration)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]  // the same model always gives the same bytes
+    let json = try encoder.encode(model.configuration)
     var entries = metadata
     entries[Self.formatKey] = Self.formatValue
     entries[Self.modelKey] = String(decoding: json, as: UTF8.self)

@@ -30,6 +30,8 @@ public final class Sequential {
   public let output: FeatureShape
   /// The shape of one example after each layer, first to last.
   public let layerOutputs: [FeatureShape]
+  /// The model's output in the last `computeGradients` call (what training accuracy is measured on).
+  public private(set) var lastOutput: Tensor?
   /// The number of threads set by `configureThreads(_:strategy:)` (1 by default).
   public internal(set) var threadCount = 1
 
@@ -148,6 +150,7 @@ public final class Sequential {
   public func computeGradients(inputs: Tensor, targets: Tensor, loss: Loss, training: Bool = true)
     throws(ModelError) -> Float {
     let (predictions, mask) = try run(inputs, training: training).pair
+    lastOutput = predictions
     var value: Float
     var gradient: Tensor?
     if !loss.fromLogits, let dense = outputLogitsLayer {

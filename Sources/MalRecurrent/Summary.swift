@@ -50,7 +50,7 @@ extension Sequential {
   }
 
   /// `174129` → `174,129`.
-  static func grouped(_ n: Int) -> String {
+  public static func grouped(_ n: Int) -> String {
     let digits = Array(String(n))
     var out = ""
     for (i, d) in digits.enumerated() {

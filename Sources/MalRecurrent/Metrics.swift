@@ -1,0 +1,71 @@
+/// Accuracy, per-class precision, recall and F1, macro F1, the confusion matrix and (for two classes) ROC AUC —
+/// what scikit-learn's `classification_report`, `confusion_matrix` and `roc_auc_score` give.
+///
+///     let report = ClassificationReport(labels: [0, 1, 1], predicted: [0, 1, 0], classCount: 2, scores: [0.2, 0.9, 0.4])
+///     report.accuracy          // 0.667
+///     report.confusion         // [[1, 0], [1, 1]]: rows are true classes, columns predicted
+public struct ClassificationReport: Sendable, Hashable {
+  /// `confusion[true][predicted]` counts.
+  public var confusion: [[Int]]
+  /// For binary problems: the area under the ROC curve of `scores` (probability of class 1); ties count half.
+  public var rocAUC: Double?
+
+  /// - Precondition: `labels` and `predicted` have the same length and hold classes below `classCount`;
+  ///   `scores`, if given, has the same length.
+  public init(labels: [Int], predicted: [Int], classCount: Int, scores: [Float]? = nil) {
+    precondition(labels.count == predicted.count, "one prediction per label")
+    var confusion = [[Int]](repeating: [Int](repeating: 0, count: classCount), count: classCount)
+    for (t, p) in zip(labels, predicted) { confusion[t][p] += 1 }
+    self.confusion = confusion
+    if classCount == 2, let scores, scores.count == labels.count {
+      rocAUC = Self.rocAUC(labels: labels, scores: scores)
+    }
+  }
+
+  public var count: Int { confusion.reduce(0) { $0 + $1.reduce(0, +) } }
+  public var accuracy: Double {
+    Double((0..<confusion.count).reduce(0) { $0 + confusion[$1][$1] }) / Double(max(count, 1))
+  }
+  /// Of the rows predicted as `c`, the share that are `c` (0 when none is predicted, as scikit-learn's default).
+  public func precision(_ c: Int) -> Double {
+    let predicted = confusion.reduce(0) { $0 + $1[c] }
+    return predicted == 0 ? 0 : Double(confusion[c][c]) / Double(predicted)
+  }
+  /// Of the rows of class `c`, the share predicted as `c`.
+  public func recall(_ c: Int) -> Double {
+    let actual = confusion[c].reduce(0, +)
+    return actual == 0 ? 0 : Double(confusion[c][c]) / Double(actual)
+  }
+  public func f1(_ c: Int) -> Double {
+    let p = precision(c)
+    let r = recall(c)
+    return p + r == 0 ? 0 : 2 * p * r / (p + r)
+  }
+  /// Rows of class `c`.
+  public func support(_ c: Int) -> Int { confusion[c].reduce(0, +) }
+  /// The unweighted mean of the per-class F1 scores.
+  public var macroF1: Double {
+    (0..<confusion.count).reduce(0.0) { $0 + f1($1) } / Double(max(confusion.count, 1))
+  }
+
+  /// Mann–Whitney form of the ROC AUC: the chance that a random positive scores above a random negative.
+  static func rocAUC(labels: [Int], scores: [Float]) -> Double? {
+    let order = scores.indices.sorted { scores[$0] < scores[$1] }
+    var rankSum = 0.0
+    var positives = 0
+    var i = 0
+    while i < order.count {
+      var j = i
+      while j + 1 < order.count && scores[order[j + 1]] == scores[order[i]] { j += 1 }
+      let averageRank = Double(i + j + 2) / 2  // ranks are 1-based; ties share their mean rank
+      for k in i...j where labels[order[k]] == 1 {
+        rankSum += averageRank
+        positives += 1
+      }
+      i = j + 1
+    }
+    let negatives = labels.count - positives
+    guard positives > 0 && negatives > 0 else { return nil }
+    return (rankSum - Double(positives * (positives + 1)) / 2) / Double(positives * negatives)
+  }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+
+@Suite("mal train, predict, evaluate, summary")
+struct TrainCommandTests {
+  static let data = "Corpora/sample-ko-ids.tsv"
+
+  @Test("training learns the sample, reproducibly, and the other commands read the model")
+  func trainAndUse() throws {
+    let folder = TemporaryFolder()
+    let a = folder.path + "/a.safetensors"
+    let b = folder.path + "/b.safetensors"
+    let args = [
+      "train", "--epochs", "5", "--lr", "0.01", "--units", "16", "--embedding-dim", "16", "--seed", "3", "--threads", "1",
+      Self.data,
+    ]
+    let first = try Mal.run(args + ["-o", a, "--history", folder.path + "/history.csv"])
+    #expect(first.status == 0, "\(first)")
+    #expect(first.stderr.hasPrefix("train: 240 rows of 12 ids, 0 for validation, 2 classes, 7,377 parameters, 1 thread\nepoch 1/5  loss "))
+    #expect(try Mal.run(args + ["-o", b]).status == 0)
+    // Same seed and one thread: byte-identical model files.
+    #expect(FileManager.default.contents(atPath: a) == FileManager.default.contents(atPath: b))
+    let history = try String(contentsOfFile: folder.path + "/history.csv", encoding: .utf8).split(separator: "\n")
+    #expect(history.count == 6 && history[0] == "epoch,loss,accuracy,val_loss,val_accuracy")
+
+    let evaluation = try Mal.run(["evaluate", a, Self.data, "--json"])
+    #expect(evaluation.status == 0)
+    let report = try JSONSerialization.jsonObject(with: Data(evaluation.stdout.utf8)) as! [String: Any]
+    #expect(report["rows"] as? Int == 240)
+    let accuracy = report["accuracy"] as! Double
+    #expect(accuracy > 0.95, "the sample's labels are learnable: accuracy \(accuracy)")
+    #expect((report["confusion"] as! [[Int]]).flatMap { $0 }.reduce(0, +) == 240)
+
+    // predict keeps rows and columns and agrees with evaluate's accuracy.
+    let prediction = try Mal.run(["predict", a, Self.data])
+    #expect(prediction.status == 0)
+    let lines = prediction.stdout.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
+    #expect(lines.count == 241 && lines[0] == ["id", "document", "label"])
+    var correct = 0
+    for row in lines.dropFirst() {
+      let p = Double(row[1])!
+      #expect(p >= 0 && p <= 1 && row[1].count == 8)
+      if (p >= 0.5 ? "1" : "0") == row[2] { correct += 1 }
+    }
+    #expect(Double(correct) / 240 == accuracy)
+    let asLabels = try Mal.run(["predict", "--labels", a, Self.data]).stdout.split(separator: "\n").dropFirst()
+    #expect(asLabels.allSatisfy { $0.split(separator: "\t")[1] == "0" || $0.split(separator: "\t")[1] == "1" })
+
+    let summary = try Mal.run(["summary", a])
+    // Embedding(195, 16): 3,120; Bidirectional(LSTM(16)) on 16 features: 2·4·(16·(16+16)+16) = 4,224; Dense(1): 33.
+    #expect(summary.stdout.contains("│ embedding (Embedding)                │ (None, 12, 16)              │           3,120 │"))
+    #expect(summary.stdout.contains("│ bidirectional (Bidirectional)        │ (None, 32)                  │           4,224 │"))
+    #expect(summary.stdout.contains(" Total params: 7,377 (28.82 KB)\n"))
+    #expect(summary.stdout.contains(" Labels: 0, 1\n"))
+  }
+
+  struct ErrorCase: Sendable, CustomTestStringConvertible {
+    var id: String
+    var arguments: [String]
+    var input: String
+    var stderr: String
+    var status: Int32
+    var testDescription: String { id }
+  }
+
+  static let errors: [ErrorCase] = [
+    ErrorCase(id: "rows of different lengths", arguments: ["train", "-o", "x.safetensors"],
+      input: "id\tdocument\tlabel\n1\t0 3 4\t1\n2\t5 6\t0\n",
+      stderr: "<stdin>:3:3: error: expected 3 ids as in the first row (line 2), found 2; pad the rows first (mal pad --maxlen 3)\n", status: 65),
+    ErrorCase(id: "not an id", arguments: ["train", "-o", "x.safetensors"],
+      input: "id\tdocument\tlabel\n1\t0 3 x4\t1\n",
+      stderr: "<stdin>:2:7: error: expected an integer, found 'x4'\n", status: 65),
+    ErrorCase(id: "no label column", arguments: ["train", "-o", "x.safetensors"],
+      input: "id\tdocument\n1\t0 3\n",
+      stderr: "<stdin>:1:1: error: no label column: name one with --label-column (the header has 'id', 'document')\n", status: 65),
+    ErrorCase(id: "one class", arguments: ["train", "-o", "x.safetensors"],
+      input: "document\tlabel\n1 2\tpos\n3 4\tpos\n",
+      stderr: "<stdin>:1:1: error: only one class ('pos') in the labels: nothing to learn\n", status: 65),
+    ErrorCase(id: "early stopping without validation", arguments: ["train", "-o", "x.safetensors", "--early-stopping", "2"],
+      input: "",
+      stderr: "Error: --early-stopping needs --validation-split\nUsage: mal train [<options>] [<inputs> ...] --model <model>\n  See 'mal train --help' for more information.\n", status: 64),
+    ErrorCase(id: "not a model file", arguments: ["summary", "Corpora/sample-ko-ids.tsv"],
+      input: "",
+      stderr: "Corpora/sample-ko-ids.tsv: error: not a valid safetensors file: at byte 0: header length 7887319652480148585 is over the 100000000-byte limit\n", status: 65),
+  ]
+
+  @Test("bad input and options: message and exit code, no model file", arguments: errors)
+  func error(_ c: ErrorCase) throws {
+    let folder = TemporaryFolder()
+    let result = try Mal.run(c.arguments, input: c.input, directory: c.id == "not a model file" ? nil : folder.path)
+    #expect(result.stderr == c.stderr)
+    #expect(result.status == c.status)
+    #expect(folder.contents.isEmpty)
+  }
+}
