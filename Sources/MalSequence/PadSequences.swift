@@ -1,0 +1,144 @@
+import MalStream
+
+/// Keras's `pad_sequences` as a value: its options plus `apply(to:)`, for in-memory rows and for rows of id text.
+///
+/// Matches `keras.utils.pad_sequences(sequences, maxlen, dtype="int32", padding, truncating, value)`:
+/// rows longer than `maxLength` lose ids at the start (`truncating: .pre`) or the end (`.post`); shorter rows get
+/// `value` before (`padding: .pre`) or after (`.post`) their ids; an empty row becomes all `value`. Without a
+/// `maxLength` every row is padded to the longest.
+///
+///     PadSequences(maxLength: 3).apply(to: [[1, 2, 3, 4], [5]])                    // [[2, 3, 4], [0, 0, 5]]
+///     PadSequences(maxLength: 3, padding: .post, truncating: .post).apply(to: [[1, 2, 3, 4], [5]])
+///                                                                                  // [[1, 2, 3], [5, 0, 0]]
+public struct PadSequences: Sendable, Hashable {
+  /// Where padding goes or ids are cut: Keras's `"pre"` and `"post"`.
+  public enum Side: String, Sendable, Hashable, CaseIterable {
+    /// Before the ids (padding) or from the start (truncating); Keras's default for both.
+    case pre
+    /// After the ids, or from the end.
+    case post
+  }
+
+  /// Keras `maxlen`: the length of every output row; `nil` pads to the longest row. Must be positive.
+  public var maxLength: Int?
+  /// Keras `padding`.
+  public var padding: Side
+  /// Keras `truncating`.
+  public var truncating: Side
+  /// Keras `value`: the padding id.
+  public var value: Int32
+
+  /// - Precondition: `maxLength`, if given, is at least 1.
+  public init(maxLength: Int? = nil, padding: Side = .pre, truncating: Side = .pre, value: Int32 = 0) {
+    precondition(maxLength.map { $0 > 0 } ?? true, "maxLength must be at least 1")
+    self.maxLength = maxLength
+    self.padding = padding
+    self.truncating = truncating
+    self.value = value
+  }
+
+  /// The length rows get: `maxLength`, or the longest of `lengths`.
+  public func outputLength<S: Sequence<Int>>(forLengths lengths: S) -> Int {
+    maxLength ?? lengths.reduce(0, max)
+  }
+
+  /// Pads or truncates each row, as `keras.utils.pad_sequences` does.
+  ///
+  /// - Returns: rows all of length `maxLength` (or of the longest input row).
+  /// - Complexity: O(rows × length).
+  public func apply(to sequences: [[Int32]]) -> [[Int32]] {
+    let length = outputLength(forLengths: sequences.lazy.map(\.count))
+    return sequences.map { row in
+      [Int32](unsafeUninitializedCapacity: length) { buffer, initialized in
+        row.withUnsafeBufferPointer { pad($0, into: UnsafeMutableBufferPointer(rebasing: buffer[0..<length])) }
+        initialized = length
+      }
+    }
+  }
+
+  /// Pads or truncates every row into one C-order matrix of `rows × length` ids, ready for a model or a `.npy` file.
+  public func matrix(from sequences: [[Int32]]) -> (values: [Int32], rows: Int, columns: Int) {
+    let length = outputLength(forLengths: sequences.lazy.map(\.count))
+    let values = [Int32](unsafeUninitializedCapacity: sequences.count * length) { buffer, initialized in
+      for (r, row) in sequences.enumerated() {
+        row.withUnsafeBufferPointer {
+          pad($0, into: UnsafeMutableBufferPointer(rebasing: buffer[(r * length)..<((r + 1) * length)]))
+        }
+      }
+      initialized = sequences.count * length
+    }
+    return (values, sequences.count, length)
+  }
+
+  /// Writes one padded or truncated row of `output.count` ids.
+  /// - Complexity: O(`output.count`).
+  public func pad(_ ids: UnsafeBufferPointer<Int32>, into output: UnsafeMutableBufferPointer<Int32>) {
+    let length = output.count
+    let n = ids.count
+    guard let out = output.baseAddress else { return }
+    if n >= length {
+      guard length > 0, let source = ids.baseAddress else { return }
+      let first = truncating == .pre ? n - length : 0
+      out.update(from: source + first, count: length)
+      return
+    }
+    let fill = length - n
+    let idStart = padding == .pre ? fill : 0
+    let fillStart = padding == .pre ? 0 : n
+    (out + fillStart).update(repeating: value, count: fill)
+    if n > 0, let source = ids.baseAddress { (out + idStart).update(from: source, count: n) }
+  }
+
+  /// Appends one padded or truncated row of `length` ids to `out` as space-separated decimal text.
+  ///
+  /// A canonical row (see `IDRow.isCanonical`) is copied byte for byte from `field`, which is how the
+  /// streaming command reaches hundreds of MB/s; other rows are reformatted from their values.
+  /// - Parameters:
+  ///   - row: `field` already parsed.
+  ///   - field: the bytes `row` was parsed from.
+  ///   - length: the output length (`maxLength`, or the longest row).
+  ///   - padText: `value`'s decimal form (see `paddingText`).
+  public func appendText(
+    _ row: IDRow, field: UnsafeBufferPointer<UInt8>, length: Int, padText: [UInt8], to out: ByteBuffer
+  ) {
+    let n = row.count
+    let kept = min(n, length)
+    let first = n > length && truncating == .pre ? n - length : 0
+    let fill = length - kept
+    let padBefore = padding == .pre ? fill : 0
+    let padAfter = fill - padBefore
+    padText.withUnsafeBufferPointer { pad in
+      for _ in 0..<padBefore {
+        out.append(pad)
+        out.append(byte: 0x20)
+      }
+      if kept > 0 {
+        if row.isCanonical {
+          let from = Int(row.starts[first])
+          let to = row.end(of: first + kept - 1, fieldCount: field.count)
+          out.append(UnsafeBufferPointer(rebasing: field[from..<to]))
+        } else {
+          row.values.withUnsafeBufferPointer { values in
+            for k in first..<(first + kept) {
+              if k > first { out.append(byte: 0x20) }
+              appendDecimal(values[k], to: out)
+            }
+          }
+        }
+      } else if padBefore > 0 {
+        out.removeLast(1)  // the space after the last padding id
+      }
+      for k in 0..<padAfter {
+        if kept > 0 || k > 0 { out.append(byte: 0x20) }
+        out.append(pad)
+      }
+    }
+  }
+
+  /// `value` as decimal bytes, for `appendText`.
+  public var paddingText: [UInt8] {
+    let buffer = ByteBuffer(capacity: 16)
+    appendDecimal(value, to: buffer)
+    return buffer.bytes
+  }
+}

@@ -1,0 +1,4 @@
+import Foundation
+
+/// JSON numbers as `JSONSerialization` returns them.
+typealias NSNumberLike = NSNumber
