@@ -64,14 +64,14 @@ public struct LengthStatistics: Sendable, Hashable {
     public var rows: Int
   }
 
-  /// Lengths 0…`maximum` in at most `maxBins` bins of equal width (the smallest whole width that fits).
+  /// Lengths `minimum`…`maximum` in at most `maxBins` bins of equal width (the smallest whole width that fits).
   public func histogram(maxBins: Int = 20) -> [Bin] {
     precondition(maxBins > 0, "a histogram needs at least one bin")
     guard count > 0 else { return [] }
     let top = maximum
-    let width = max(1, (top + maxBins) / maxBins)
+    var low = minimum
+    let width = max(1, (top - low + maxBins) / maxBins)
     var bins: [Bin] = []
-    var low = 0
     while low <= top {
       let high = min(low + width - 1, top)
       bins.append(Bin(lengths: low...high, rows: rowsByLength[low...high].reduce(0, +)))
@@ -90,12 +90,13 @@ public struct LengthStatistics: Sendable, Hashable {
     let labelWidth = labels.map(\.count).max() ?? 0
     let counts = bins.map { grouped($0.rows) }
     let countWidth = counts.map(\.count).max() ?? 0
+    let percents = bins.map { fixed(Double($0.rows) / Double(count) * 100, 1) }
+    let percentWidth = percents.map(\.count).max() ?? 0
     var text = ""
     for (k, bin) in bins.enumerated() {
       let bar = String(repeating: "█", count: Int((Double(bin.rows) / Double(most) * Double(barWidth)).rounded()))
-      let percent = Double(bin.rows) / Double(count) * 100
       text += pad(labels[k], labelWidth) + "  " + bar + String(repeating: " ", count: barWidth - bar.count)
-      text += "  " + pad(counts[k], countWidth) + "  " + fixed(percent, 1) + "%\n"
+      text += "  " + pad(counts[k], countWidth) + "  " + pad(percents[k], percentWidth) + "%\n"
     }
     return text
   }

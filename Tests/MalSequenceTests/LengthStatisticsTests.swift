@@ -51,6 +51,10 @@ struct LengthStatisticsTests {
     var wide = LengthStatistics()
     for n in [0, 7, 7] { wide.add(length: n) }
     #expect(wide.histogram(maxBins: 20).map(\.rows) == [1, 0, 0, 0, 0, 0, 0, 2])
+    var late = LengthStatistics()
+    for n in [3, 4, 4, 12] { late.add(length: n) }
+    #expect(late.histogram(maxBins: 5).map(\.lengths) == [3...4, 5...6, 7...8, 9...10, 11...12])
+    #expect(late.histogramText(maxBins: 1, barWidth: 2) == "3–12  ██  4  100.0%\n")
     #expect(wide.histogramText(maxBins: 2, barWidth: 4) == "0–3  ██    1  33.3%\n4–7  ████  2  66.7%\n")
     let svg = stats.histogramSVG(maxBins: 3, marker: 2)
     #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
