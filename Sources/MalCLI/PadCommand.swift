@@ -129,7 +129,7 @@ struct PadCommand: ParsableCommand {
           if record.isBlank { return true }
           try row.parse(record)
           if counting { lengths.add(length: row.count) }
-          row.values.withUnsafeBufferPointer { ids in
+          row.withValues { ids in
             padded.withUnsafeMutableBufferPointer { options.pad(ids, into: $0) }
           }
           try matrix.append(padded)
@@ -147,7 +147,7 @@ struct PadCommand: ParsableCommand {
         let file = try stream.output.map { try AtomicFile(path: $0) }
         let writer = file.map { OutputWriter(file: $0) } ?? OutputWriter()
         let out = writer.buffer
-        let padText = options.paddingText
+        let textPadding = options.textPadding(length: length)
         try reader.forEachRecord(header: { header in
           out.append(header)
           out.append(byte: 0x0A)
@@ -155,10 +155,13 @@ struct PadCommand: ParsableCommand {
           if record.isBlank {
             out.append(byte: 0x0A)
           } else {
-            try row.parse(record)
-            if counting { lengths.add(length: row.count) }
             out.append(record.prefix)
-            options.appendText(row, field: record.value, length: length, padText: padText, to: out)
+            do {
+              try options.appendPadded(record.value, row: &row, padding: textPadding, to: out)
+            } catch let error as IDError {
+              throw record.error(.other(error.reason.description), atFieldByte: error.byteOffset)
+            }
+            if counting { lengths.add(length: row.count) }
             out.append(record.suffix)
             out.append(byte: 0x0A)
           }

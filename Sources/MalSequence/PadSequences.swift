@@ -89,56 +89,81 @@ public struct PadSequences: Sendable, Hashable {
     if n > 0, let source = ids.baseAddress { (out + idStart).update(from: source, count: n) }
   }
 
-  /// Appends one padded or truncated row of `length` ids to `out` as space-separated decimal text.
+  /// The padding of rows of `length` ids as text, made once and reused for every row by `appendText`.
+  public struct TextPadding: Sendable, Hashable {
+    /// The output length.
+    public let length: Int
+    /// `value` and a space, `length` times: the padding before ids is a prefix of it.
+    let before: [UInt8]
+    /// A space and `value`, `length` times: the padding after ids is a prefix of it.
+    let after: [UInt8]
+    /// Bytes per padding id, with its space.
+    let stride: Int
+  }
+
+  /// The padding text for rows of `length` ids (`maxLength`, or the longest row).
+  public func textPadding(length: Int) -> TextPadding {
+    let buffer = ByteBuffer(capacity: 16)
+    appendDecimal(value, to: buffer)
+    let digits = buffer.bytes
+    let before = Array([[UInt8]](repeating: digits + [0x20], count: length).joined())
+    let after = Array([[UInt8]](repeating: [0x20] + digits, count: length).joined())
+    return TextPadding(length: length, before: before, after: after, stride: digits.count + 1)
+  }
+
+  /// Appends one padded or truncated row to `out` as space-separated decimal text.
   ///
-  /// A canonical row (see `IDRow.isCanonical`) is copied byte for byte from `field`, which is how the
-  /// streaming command reaches hundreds of MB/s; other rows are reformatted from their values.
+  /// A canonical row (see `IDRow.isCanonical`) is copied byte for byte from `field`, and padding is copied from
+  /// `padding`'s prepared bytes, which is how the streaming command reaches hundreds of MB/s; other rows are
+  /// reformatted from their values.
   /// - Parameters:
   ///   - row: `field` already parsed.
   ///   - field: the bytes `row` was parsed from.
-  ///   - length: the output length (`maxLength`, or the longest row).
-  ///   - padText: `value`'s decimal form (see `paddingText`).
-  public func appendText(
-    _ row: IDRow, field: UnsafeBufferPointer<UInt8>, length: Int, padText: [UInt8], to out: ByteBuffer
-  ) {
+  ///   - padding: from `textPadding(length:)` of these same options.
+  public func appendText(_ row: IDRow, field: UnsafeBufferPointer<UInt8>, padding: TextPadding, to out: ByteBuffer) {
+    let length = padding.length
     let n = row.count
     let kept = min(n, length)
     let first = n > length && truncating == .pre ? n - length : 0
     let fill = length - kept
-    let padBefore = padding == .pre ? fill : 0
+    let padBefore = self.padding == .pre ? fill : 0
     let padAfter = fill - padBefore
-    padText.withUnsafeBufferPointer { pad in
-      for _ in 0..<padBefore {
-        out.append(pad)
-        out.append(byte: 0x20)
-      }
-      if kept > 0 {
-        if row.isCanonical {
-          let from = Int(row.starts[first])
-          let to = row.end(of: first + kept - 1, fieldCount: field.count)
-          out.append(UnsafeBufferPointer(rebasing: field[from..<to]))
-        } else {
-          row.values.withUnsafeBufferPointer { values in
-            for k in first..<(first + kept) {
-              if k > first { out.append(byte: 0x20) }
-              appendDecimal(values[k], to: out)
-            }
+    if padBefore > 0 {
+      // Without ids after it, the padding drops its last space.
+      let bytes = padBefore * padding.stride - (kept == 0 ? 1 : 0)
+      padding.before.withUnsafeBufferPointer { out.append(UnsafeBufferPointer(rebasing: $0[0..<bytes])) }
+    }
+    if kept > 0 {
+      if row.isCanonical {
+        let from = row.start(of: first)
+        let to = row.end(of: first + kept - 1, fieldCount: field.count)
+        out.append(UnsafeBufferPointer(rebasing: field[from..<to]))
+      } else {
+        row.withValues { values in
+          for k in first..<(first + kept) {
+            if k > first { out.append(byte: 0x20) }
+            appendDecimal(values[k], to: out)
           }
         }
-      } else if padBefore > 0 {
-        out.removeLast(1)  // the space after the last padding id
       }
-      for k in 0..<padAfter {
-        if kept > 0 || k > 0 { out.append(byte: 0x20) }
-        out.append(pad)
+    }
+    if padAfter > 0 {
+      // Without ids before it, the padding drops its first space.
+      let skip = kept == 0 ? 1 : 0
+      padding.after.withUnsafeBufferPointer {
+        out.append(UnsafeBufferPointer(rebasing: $0[skip..<(padAfter * padding.stride)]))
       }
     }
   }
 
-  /// `value` as decimal bytes, for `appendText`.
-  public var paddingText: [UInt8] {
-    let buffer = ByteBuffer(capacity: 16)
-    appendDecimal(value, to: buffer)
-    return buffer.bytes
+  /// Parses `field` into `row`, then appends the padded row to `out`: `IDRow.parse` and `appendText` in one call.
+  ///
+  /// Taking `row` `inout` spares the copy (and its reference counting) that passing it by value costs per row.
+  /// - Throws: `IDError` for a malformed id; nothing is appended then.
+  public func appendPadded(
+    _ field: UnsafeBufferPointer<UInt8>, row: inout IDRow, padding: TextPadding, to out: ByteBuffer
+  ) throws(IDError) {
+    try row.parse(field, depth: nil, keepsValues: false)
+    appendText(row, field: field, padding: padding, to: out)
   }
 }

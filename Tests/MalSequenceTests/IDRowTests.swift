@@ -25,6 +25,7 @@ struct IDRowTests {
     #expect(try !parse("01 2").isCanonical)
     #expect(try parse("0 0").isCanonical)
     #expect(try parse("01 2").values == [1, 2])
+    #expect(try parse("000000000001 0000000000002147483647").values == [1, 2147483647])
   }
 
   struct ErrorCase: Sendable, CustomTestStringConvertible {
@@ -42,6 +43,7 @@ struct IDRowTests {
     ErrorCase(input: "-", depth: nil, error: IDError(.notAnInteger(found: "-"), byteOffset: 0), message: "expected an integer id, found '-'"),
     ErrorCase(input: "2147483648", depth: nil, error: IDError(.tooLarge(found: "2147483648"), byteOffset: 0), message: "id '2147483648' is larger than 2147483647, the largest int32"),
     ErrorCase(input: "5 99999999999999999999", depth: nil, error: IDError(.tooLarge(found: "99999999999999999999"), byteOffset: 2), message: "id '99999999999999999999' is larger than 2147483647, the largest int32"),
+    ErrorCase(input: "008796601345", depth: nil, error: IDError(.tooLarge(found: "008796601345"), byteOffset: 0), message: "id '008796601345' is larger than 2147483647, the largest int32"),
     ErrorCase(input: "1 2 10", depth: 10, error: IDError(.outOfRange(id: 10, depth: 10), byteOffset: 4), message: "id 10 is out of range for --depth 10 (ids must be 0…9)"),
     ErrorCase(input: "영화", depth: nil, error: IDError(.notAnInteger(found: "영화"), byteOffset: 0), message: "expected an integer id, found '영화'"),
   ])
@@ -57,6 +59,74 @@ struct IDRowTests {
       out.removeAll()
       appendDecimal(v, to: out)
       #expect(out.string == String(v))
+    }
+  }
+}
+
+/// A repeatable generator (SplitMix64) so a failing seed can be replayed.
+struct SplitMix64: RandomNumberGenerator {
+  var state: UInt64
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
+
+@Suite("IDRow against a plain reference parser")
+struct IDRowRandomTests {
+  /// What a row of text should parse to, by splitting a String: the reference for the eight-bytes-at-a-time path.
+  static func reference(_ text: String) -> [Int32]? {
+    var out: [Int32] = []
+    for token in text.split(separator: " ") {
+      guard token.allSatisfy({ $0.isASCII && $0.isNumber }), let v = Int32(token) else { return nil }
+      out.append(v)
+    }
+    return out
+  }
+
+  @Test("2,000 seeded random rows: ids of 1–12 digits, odd spacing, leading zeros, junk bytes")
+  func randomRows() throws {
+    for seed in 0..<2_000 {
+      var rng = SplitMix64(state: UInt64(seed))
+      var text = ""
+      for _ in 0..<Int.random(in: 0...12, using: &rng) {
+        let digits = Int.random(in: 1...12, using: &rng)
+        var token = (0..<digits).map { _ in String(Int.random(in: 0...9, using: &rng)) }.joined()
+        switch Int.random(in: 0..<40, using: &rng) {
+        case 0: token += "x"
+        case 1: token = "-" + token
+        case 2: token.insert(".", at: token.index(token.startIndex, offsetBy: digits / 2))
+        default: break
+        }
+        text += String(repeating: " ", count: Int.random(in: 0...2, using: &rng) == 0 ? 2 : 1) + token
+      }
+      if Bool.random(using: &rng) { text.removeFirst(min(1, text.count)) }
+      let expected = Self.reference(text)
+      for keepsValues in [true, false] {
+        var row = IDRow()
+        var bytes = Array(text.utf8)
+        let got: [Int32]? = bytes.withUnsafeMutableBufferPointer { b in
+          do {
+            try row.parse(UnsafeBufferPointer(b), depth: nil, keepsValues: keepsValues)
+          } catch {
+            return nil
+          }
+          return row.hasValues ? row.values : Array(repeating: -1, count: row.count)
+        }
+        if keepsValues {
+          #expect(got == expected, "seed \(seed): [\(text)] \(Array(text.utf8))")
+        } else {
+          #expect(got?.count == expected?.count, "seed \(seed): '\(text)'")
+        }
+        if let expected, got != nil {
+          let canonical = expected.map(String.init).joined(separator: " ") == text
+          #expect(row.isCanonical == canonical, "seed \(seed): '\(text)'")
+          #expect(row.hasValues == (keepsValues || !canonical || expected.isEmpty), "seed \(seed)")
+        }
+      }
     }
   }
 }

@@ -21,7 +21,7 @@ func padAsText(_ options: PadSequences, _ rows: [[Int32]], separator: String = "
       let field = UnsafeBufferPointer(buffer)
       try row.parse(field)
       out.removeAll()
-      options.appendText(row, field: field, length: length, padText: options.paddingText, to: out)
+      options.appendText(row, field: field, padding: options.textPadding(length: length), to: out)
     }
     lines.append(out.string)
   }
@@ -77,7 +77,7 @@ struct PadSequencesTests {
       try bytes.withUnsafeMutableBufferPointer { b in
         try row.parse(UnsafeBufferPointer(b))
         out.removeAll()
-        options.appendText(row, field: UnsafeBufferPointer(b), length: 3, padText: options.paddingText, to: out)
+        options.appendText(row, field: UnsafeBufferPointer(b), padding: options.textPadding(length: 3), to: out)
       }
       #expect(out.string == expected, "\(input)")
     }
