@@ -1,7 +1,11 @@
 """Times `mal pad --maxlen 40` beside Python reading the same id rows and calling keras.utils.pad_sequences, text in →
 text out and text in → .npy, in the same run. Run through Scripts/bench-pad.sh (it builds Mal, makes the venv and
 the id file). Usage: pad.py MAL IDS.tsv"""
-import os, statistics, subprocess, sys, time
+import os, resource, statistics, subprocess, sys, time
+
+# This folder holds tokenize.py (another benchmark), which would shadow the standard library's tokenize module.
+sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 mal, path = sys.argv[1], sys.argv[2]
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
@@ -35,32 +39,45 @@ print(t1 - t0, t2 - t1)
 
 
 def median(fn, runs):
+    """Median wall-clock seconds, CPU seconds (user + system) and, for Python, seconds spent after imports."""
     fn()  # warm-up: page cache, Python's .pyc files
     values = [fn() for _ in range(runs)]
-    return statistics.median(v[0] for v in values), (statistics.median(v[1] for v in values) if values[0][1] is not None else None)
+    pick = lambda k: statistics.median(v[k] for v in values) if values[0][k] is not None else None
+    return pick(0), pick(1), pick(2)
 
 
-def timed(command):
+def timed(command, outputs):
+    # Outputs are removed first: renaming a finished file over an existing one makes ext4 flush it
+    # (auto_da_alloc), a cost of replacing files, not of padding.
+    for path in outputs:
+        if os.path.exists(path):
+            os.remove(path)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     result = subprocess.run(command, check=True, stdout=subprocess.PIPE)
-    return time.perf_counter() - t, result.stdout
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, result.stdout
 
 
 def mal_text():
     out = os.path.join(work, "mal.tsv")
-    return timed([mal, "pad", "--maxlen", str(MAXLEN), path, "-o", out])[0], None
+    wall, cpu, _ = timed([mal, "pad", "--maxlen", str(MAXLEN), path, "-o", out], [out])
+    return wall, cpu, None
 
 
 def mal_npy():
-    return timed([mal, "pad", "--maxlen", str(MAXLEN), path, "--npy", os.path.join(work, "mal.npy"),
-                  "--labels-npy", os.path.join(work, "mal-labels.npy")])[0], None
+    x, y = os.path.join(work, "mal.npy"), os.path.join(work, "mal-labels.npy")
+    wall, cpu, _ = timed([mal, "pad", "--maxlen", str(MAXLEN), path, "--npy", x, "--labels-npy", y], [x, y])
+    return wall, cpu, None
 
 
 def python(mode):
     out = os.path.join(work, "keras.tsv" if mode == "text" else "keras.npy")
-    seconds, stdout = timed([sys.executable, "-c", PYTHON_PAD, path, mode, out])
+    wall, cpu, stdout = timed([sys.executable, "-c", PYTHON_PAD, path, mode, out], [out])
     _, work_seconds = map(float, stdout.split())
-    return seconds, work_seconds
+    return wall, cpu, work_seconds
 
 
 def peak_rss_mib(copies):
@@ -81,14 +98,16 @@ mb = os.path.getsize(path) / 1e6
 rows = sum(1 for _ in open(path, "rb")) - 1
 print(f"{rows:,} NSMC rows of ids ({mb:.1f} MB, TSV id/document/label), --maxlen {MAXLEN}; median of {RUNS} runs "
       f"after a warm-up; one process each; MB = 10^6 bytes of input\n")
-print("| path | tool | seconds end to end | MB/s | Mal's speed-up | seconds without Python start-up and imports |")
-print("|---|---|---:|---:|---:|---:|")
+print("| path | tool | wall s | CPU s | MB/s (wall) | MB/s (CPU) | Mal's speed-up (wall) | Python s after imports |")
+print("|---|---|---:|---:|---:|---:|---:|---:|")
 for mode, mal_fn in (("text → text", mal_text), ("text → .npy", mal_npy)):
-    mal_seconds, _ = median(mal_fn, RUNS)
-    py_seconds, py_work = median(lambda: python("text" if mode == "text → text" else "npy"), max(3, RUNS // 2))
-    print(f"| {mode} | `mal pad --maxlen {MAXLEN}`{' --npy' if 'npy' in mode else ''} | {mal_seconds:.3f} | {mb / mal_seconds:.0f} | | |")
-    print(f"| {mode} | Python + keras.utils.pad_sequences | {py_seconds:.3f} | {mb / py_seconds:.1f} | "
-          f"{py_seconds / mal_seconds:.1f}× ({py_work / mal_seconds:.1f}× without start-up) | {py_work:.3f} |")
+    mal_wall, mal_cpu, _ = median(mal_fn, RUNS)
+    py_wall, py_cpu, py_work = median(lambda: python("text" if mode == "text → text" else "npy"), max(3, RUNS // 2))
+    flag = " --npy --labels-npy" if "npy" in mode else ""
+    print(f"| {mode} | `mal pad --maxlen {MAXLEN}{flag}` | {mal_wall:.3f} | {mal_cpu:.3f} | {mb / mal_wall:.0f} | "
+          f"{mb / mal_cpu:.0f} | | |")
+    print(f"| {mode} | Python + keras.utils.pad_sequences | {py_wall:.3f} | {py_cpu:.3f} | {mb / py_wall:.1f} | "
+          f"{mb / py_cpu:.1f} | {py_wall / mal_wall:.0f}× ({py_work / mal_wall:.0f}× after imports) | {py_work:.3f} |")
     sys.stdout.flush()
 
 # Same values both ways: Mal's text and .npy against Keras's.

@@ -122,6 +122,11 @@ struct PadCommand: ParsableCommand {
       if let npy {
         let matrix = try NpyWriter(path: npy, elementType: .int32)
         let labelWriter = try labelsNpy.map { try NpyWriter(path: $0, elementType: labelsDtype) }
+        // Everything the loop needs, as locals: a closure that reached through `self` would copy (and retain)
+        // the command's strings on every row.
+        let labelType = labelsDtype
+        let labelOption = self.labelColumn
+        var labelIndex = labels
         var padded = [Int32](repeating: 0, count: length)
         var rows = 0
         let pass = reader
@@ -129,13 +134,15 @@ struct PadCommand: ParsableCommand {
           if record.isBlank { return true }
           try row.parse(record)
           if counting { lengths.add(length: row.count) }
-          row.withValues { ids in
-            padded.withUnsafeMutableBufferPointer { options.pad(ids, into: $0) }
+          try padded.withUnsafeMutableBufferPointer { out in
+            row.withValues { options.pad($0, into: out) }
+            try matrix.append(UnsafeBufferPointer(out))
           }
-          try matrix.append(padded)
           if let labelWriter {
-            let label = try parseLabel(record, column: try labelColumn(pass, record), as: labelsDtype)
-            if labelsDtype == .int32 { try labelWriter.append([label.int]) } else { try labelWriter.append([label.float]) }
+            let column = try labelIndex ?? resolveLabelColumn(labelOption, layout: pass.layout!, record: record)
+            labelIndex = column
+            let label = try parseLabel(record, column: column, as: labelType)
+            if labelType == .int32 { try labelWriter.append(int32: label.int) } else { try labelWriter.append(float: label.float) }
           }
           rows += 1
           return true
@@ -209,3 +216,4 @@ func lengthReport(_ lengths: LengthStatistics, cover: Double, maxlen: Int?) -> S
   text += "ids per row:\n" + lengths.histogramText()
   return text
 }
+

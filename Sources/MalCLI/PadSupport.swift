@@ -90,6 +90,11 @@ func resolveLabelColumn(_ option: String?, layout: RecordLayout, record: Record)
 func parseLabel(_ record: Record, column: Int, as type: NpyWriter.ElementType) throws -> (int: Int32, float: Float) {
   let range = fieldRange(of: column, in: record.line)
   let bytes = UnsafeBufferPointer(rebasing: record.line[range])
+  // Labels are usually a digit or two: read those without making a String.
+  if !bytes.isEmpty, bytes.count <= 9, bytes.allSatisfy({ $0 &- 0x30 <= 9 }) {
+    let value = bytes.reduce(Int32(0)) { $0 * 10 + Int32($1 &- 0x30) }
+    return (value, Float(value))
+  }
   let text = String(decoding: bytes, as: UTF8.self)
   switch type {
   case .int32:

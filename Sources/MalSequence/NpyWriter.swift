@@ -124,6 +124,25 @@ public final class NpyWriter {
     try writer.flushIfFull()
   }
 
+  /// Appends one int32 element (the writer must have been made with `.int32`), without an array.
+  public func append(int32 value: Int32) throws {
+    precondition(elementType == .int32, "appending int32 to a \(elementType.name) file")
+    appendScalar(value)
+    elementCount += 1
+    try writer.flushIfFull()
+  }
+
+  /// Appends one floating-point element, stored as the writer's `.float32` or `.float64`, without an array.
+  public func append(float value: Float) throws {
+    switch elementType {
+    case .float32: appendScalar(value.bitPattern)
+    case .float64: appendScalar(Double(value).bitPattern)
+    case .int32: preconditionFailure("appending a float to an int32 file")
+    }
+    elementCount += 1
+    try writer.flushIfFull()
+  }
+
   private func appendScalar<T: FixedWidthInteger>(_ bits: T) {
     withUnsafeBytes(of: bits.littleEndian) { writer.buffer.append($0.assumingMemoryBound(to: UInt8.self)) }
   }
