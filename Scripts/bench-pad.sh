@@ -17,4 +17,4 @@ mkdir -p "$work"
 if [ ! -s "$work/ids.tsv" ]; then
   "$mal" tokenize "$corpora/nsmc/ratings_train.txt" | Scripts/.venv/bin/python Scripts/bench/pad_ids.py > "$work/ids.tsv"
 fi
-Scripts/.venv/bin/python Scripts/bench/pad.py "$mal" "$work/ids.tsv"
+TF_CPP_MIN_LOG_LEVEL=3 Scripts/.venv/bin/python Scripts/bench/pad.py "$mal" "$work/ids.tsv"

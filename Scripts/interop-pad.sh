@@ -13,4 +13,4 @@ Scripts/.venv/bin/python -c "import keras" 2>/dev/null || Scripts/.venv/bin/pip 
 Scripts/.venv/bin/python -c "import tf_keras" 2>/dev/null || Scripts/.venv/bin/pip install -q --no-deps tf-keras || true
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-Scripts/.venv/bin/python Scripts/interop/pad.py "$mal" "$work"
+TF_CPP_MIN_LOG_LEVEL=3 Scripts/.venv/bin/python Scripts/interop/pad.py "$mal" "$work"

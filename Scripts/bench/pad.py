@@ -110,6 +110,30 @@ for mode, mal_fn in (("text → text", mal_text), ("text → .npy", mal_npy)):
           f"{mb / py_cpu:.1f} | {py_wall / mal_wall:.0f}× ({py_work / mal_wall:.0f}× after imports) | {py_work:.3f} |")
     sys.stdout.flush()
 
+# Steady state, without process start-up dominating: ten copies of the rows in one run.
+big = os.path.join(work, "ids-x10.tsv")
+with open(path, "rb") as f:
+    header, body = f.readline(), f.read()
+with open(big, "wb") as f:
+    f.write(header + body * 10)
+big_mb = os.path.getsize(big) / 1e6
+
+
+def mal_big():
+    with open(os.devnull, "wb") as null:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t = time.perf_counter()
+        subprocess.run([mal, "pad", "--maxlen", str(MAXLEN), big], stdout=null, check=True)
+        wall = time.perf_counter() - t
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), None
+
+
+big_wall, big_cpu, _ = median(mal_big, RUNS)
+print(f"| 10 × the rows ({big_mb:.0f} MB) → /dev/null | `mal pad --maxlen {MAXLEN}` | {big_wall:.3f} | {big_cpu:.3f} | "
+      f"{big_mb / big_wall:.0f} | {big_mb / big_cpu:.0f} | | |")
+os.remove(big)
+
 # Same values both ways: Mal's text and .npy against Keras's.
 import numpy as np
 a, b = np.load(os.path.join(work, "mal.npy")), np.load(os.path.join(work, "keras.npy"))
