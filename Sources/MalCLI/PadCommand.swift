@@ -127,22 +127,26 @@ struct PadCommand: ParsableCommand {
         let labelType = labelsDtype
         let labelOption = self.labelColumn
         var labelIndex = labels
+        let hasLabels = labelWriter != nil
         var padded = [Int32](repeating: 0, count: length)
         var rows = 0
         let pass = reader
         try pass.forEachRecord(header: { _ in }) { record in
           if record.isBlank { return true }
-          try row.parse(record)
-          if counting { lengths.add(length: row.count) }
           try padded.withUnsafeMutableBufferPointer { out in
-            row.withValues { options.pad($0, into: out) }
+            do {
+              try options.pad(record.value, row: &row, into: out)
+            } catch let error as IDError {
+              throw record.error(.other(error.reason.description), atFieldByte: error.byteOffset)
+            }
             try matrix.append(UnsafeBufferPointer(out))
           }
-          if let labelWriter {
+          if counting { lengths.add(length: row.count) }
+          if hasLabels {
             let column = try labelIndex ?? resolveLabelColumn(labelOption, layout: pass.layout!, record: record)
             labelIndex = column
             let label = try parseLabel(record, column: column, as: labelType)
-            if labelType == .int32 { try labelWriter.append(int32: label.int) } else { try labelWriter.append(float: label.float) }
+            if labelType == .int32 { try labelWriter?.append(int32: label.int) } else { try labelWriter?.append(float: label.float) }
           }
           rows += 1
           return true

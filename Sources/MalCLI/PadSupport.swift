@@ -43,12 +43,15 @@ extension IDRow {
 
 /// The byte range of 0-based `column` in a TSV `line` (which has been checked to have enough columns).
 func fieldRange(of column: Int, in line: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+  guard let base = line.baseAddress else { return 0..<0 }
+  // memchr from tab to tab: a byte loop here was ~5% of `mal pad --npy --labels-npy`.
   var start = 0
   var k = 0
-  for i in 0..<line.count where line[i] == 0x09 {
-    if k == column { return start..<i }
+  while let found = memchr(base + start, 0x09, line.count - start) {
+    let tab = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+    if k == column { return start..<tab }
     k += 1
-    start = i + 1
+    start = tab + 1
   }
   return start..<line.count
 }

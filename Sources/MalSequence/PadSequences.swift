@@ -166,4 +166,16 @@ public struct PadSequences: Sendable, Hashable {
     try row.parse(field, depth: nil, keepsValues: false)
     appendText(row, field: field, padding: padding, to: out)
   }
+
+  /// Parses `field` into `row`, then writes the padded row into `output` (`output.count` ids): `IDRow.parse` and
+  /// `pad(_:into:)` in one call, for streaming rows into a matrix or a `.npy` file.
+  ///
+  /// Taking `row` `inout` spares the copy (and its reference counting) that reading it by value costs per row.
+  /// - Throws: `IDError` for a malformed id; `output` is then unchanged.
+  public func pad(
+    _ field: UnsafeBufferPointer<UInt8>, row: inout IDRow, into output: UnsafeMutableBufferPointer<Int32>
+  ) throws(IDError) {
+    try row.parse(field)
+    row.withValues { pad($0, into: output) }
+  }
 }
