@@ -125,20 +125,17 @@ public struct IDRow: Sendable {
           values: values.baseAddress!, starts: starts.baseAddress!)
       }
     }
-    let n = scan.count
-    let canonical = scan.isCanonical
-    var badStart = scan.badStart
+    count = scan.count
+    isCanonical = scan.isCanonical
+    hasValues = keepsValues || depth != nil
+    let badStart = scan.badStart
     var badEnd = scan.badEnd
     let badValue = scan.badValue
-    count = n
-    isCanonical = canonical
-    hasValues = keepsValues || depth != nil
-    if !hasValues && !canonical && badStart < 0 {
+    if !hasValues && !isCanonical && badStart < 0 {
       try parse(field, depth: depth, keepsValues: true)
       return
     }
     guard badStart >= 0 else { return }
-    _ = (badStart, badEnd)
     if badValue < 0 {
       while badEnd < length && base[badEnd] != 0x20 { badEnd += 1 }
     }
@@ -184,16 +181,13 @@ func scanIDs(
   var canonical = base[0] != 0x20 && base[length - 1] != 0x20
   var n = 0
   var i = 0
-  var previousWasSpace = false
   while i < length {
     if base[i] == 0x20 {
-      // A second space in a row: not canonical.
-      if previousWasSpace { canonical = false }
-      previousWasSpace = true
-      i += 1
+      // Each id consumes the one space after it, so a space here is a leading one or a second one in a row.
+      canonical = false
+      i &+= 1
       continue
     }
-    previousWasSpace = false
     let start = i
     var value: Int64 = 0
     var digits = 0
@@ -242,6 +236,7 @@ func scanIDs(
     values[n] = Int32(truncatingIfNeeded: value)
     starts[n] = Int32(truncatingIfNeeded: start)
     n &+= 1
+    i &+= 1  // the space after the id (or past the end)
   }
   result.count = n
   result.isCanonical = canonical
