@@ -167,12 +167,13 @@ struct PadCommand: ParsableCommand {
             out.append(byte: 0x0A)
           } else {
             out.append(record.prefix)
+            let n: Int
             do {
-              try options.appendPadded(record.value, row: &row, padding: textPadding, to: out)
+              n = try options.appendPadded(record.value, row: &row, padding: textPadding, to: out)
             } catch let error as IDError {
               throw record.error(.other(error.reason.description), atFieldByte: error.byteOffset)
             }
-            if counting { lengths.add(length: row.count) }
+            if counting { lengths.add(length: n) }
             out.append(record.suffix)
             out.append(byte: 0x0A)
           }

@@ -156,15 +156,34 @@ public struct PadSequences: Sendable, Hashable {
     }
   }
 
-  /// Parses `field` into `row`, then appends the padded row to `out`: `IDRow.parse` and `appendText` in one call.
+  /// Appends the row of ids in `field` padded or truncated to `out`: `IDRow.parse` and `appendText` in one call,
+  /// with a fast path for canonical rows that need no truncation (`IDRow.canonicalCount`), copied whole.
   ///
   /// Taking `row` `inout` spares the copy (and its reference counting) that passing it by value costs per row.
+  /// - Returns: the number of ids in `field`.
   /// - Throws: `IDError` for a malformed id; nothing is appended then.
+  @discardableResult
   public func appendPadded(
     _ field: UnsafeBufferPointer<UInt8>, row: inout IDRow, padding: TextPadding, to out: ByteBuffer
-  ) throws(IDError) {
+  ) throws(IDError) -> Int {
+    if let n = IDRow.canonicalCount(field), n <= padding.length {
+      let fill = padding.length - n
+      let before = self.padding == .pre ? fill : 0
+      let after = fill - before
+      if before > 0 {
+        let bytes = before * padding.stride - (n == 0 ? 1 : 0)
+        padding.before.withUnsafeBufferPointer { out.append(UnsafeBufferPointer(rebasing: $0[0..<bytes])) }
+      }
+      out.append(field)
+      if after > 0 {
+        let skip = n == 0 ? 1 : 0
+        padding.after.withUnsafeBufferPointer { out.append(UnsafeBufferPointer(rebasing: $0[skip..<(after * padding.stride)])) }
+      }
+      return n
+    }
     try row.parse(field, depth: nil, keepsValues: false)
     appendText(row, field: field, padding: padding, to: out)
+    return row.count
   }
 
   /// Parses `field` into `row`, then writes the padded row into `output` (`output.count` ids): `IDRow.parse` and

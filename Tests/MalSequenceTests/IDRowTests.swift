@@ -130,3 +130,47 @@ struct IDRowRandomTests {
     }
   }
 }
+
+@Suite("IDRow.canonicalCount against the full parser")
+struct CanonicalCountTests {
+  @Test("hand-picked rows")
+  func cases() {
+    for (text, expected) in [
+      ("", 0), ("7", 1), ("12 0 7", 3), ("1234567 1", 2), ("0 0 0 0 0 0 0 0 0", 9), ("10 20 30 40 50 60", 6),
+      ("12345678", nil), ("1 12345678", nil), ("1234 5678901", 2), ("1234 56789012", nil), ("12345 6789012 3", 3), ("123456 78901234", nil), (" 1", nil), ("1 ", nil), ("1  2", nil),
+      ("01", nil), ("1 05", nil), ("1234567 01", nil), ("1 2 x", nil), ("영화", nil), ("1\t2", nil),
+    ] as [(String, Int?)] {
+      var bytes = Array(text.utf8)
+      let got = bytes.withUnsafeMutableBufferPointer { IDRow.canonicalCount(UnsafeBufferPointer($0)) }
+      #expect(got == expected, "'\(text)'")
+    }
+  }
+
+  @Test("5,000 seeded random rows: mostly canonical, some with long ids, leading zeros, double spaces, junk")
+  func randomRows() throws {
+    for seed in 0..<5_000 {
+      var rng = SplitMix64(state: UInt64(seed) &+ 1_000_000)
+      var tokens: [String] = []
+      for _ in 0..<Int.random(in: 0...20, using: &rng) {
+        let digits = Int.random(in: 0..<10, using: &rng) == 0 ? Int.random(in: 1...10, using: &rng) : Int.random(in: 1...6, using: &rng)
+        var token = String(Int.random(in: 1...9, using: &rng)) + (1..<digits).map { _ in String(Int.random(in: 0...9, using: &rng)) }.joined()
+        if Int.random(in: 0..<60, using: &rng) == 0 { token = "0" + token }
+        if Int.random(in: 0..<80, using: &rng) == 0 { token = "0" }
+        if Int.random(in: 0..<200, using: &rng) == 0 { token += ":" }
+        tokens.append(token)
+      }
+      var text = tokens.joined(separator: " ")
+      if Int.random(in: 0..<50, using: &rng) == 0 { text = text.replacingOccurrences(of: " ", with: "  ") }
+      var bytes = Array(text.utf8)
+      let (fast, full, canonical, longest) = bytes.withUnsafeMutableBufferPointer { b -> (Int?, Int?, Bool, Int) in
+        let field = UnsafeBufferPointer(b)
+        var row = IDRow()
+        let parsed: Int? = (try? row.parse(field)) != nil ? row.count : nil
+        let longest = text.split(separator: " ").map(\.count).max() ?? 0
+        return (IDRow.canonicalCount(field), parsed, row.isCanonical, longest)
+      }
+      let expected: Int? = full != nil && canonical && longest <= 7 ? full : nil
+      #expect(fast == expected, "seed \(seed): '\(text)'")
+    }
+  }
+}

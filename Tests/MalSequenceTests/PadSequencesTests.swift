@@ -22,6 +22,11 @@ func padAsText(_ options: PadSequences, _ rows: [[Int32]], separator: String = "
       try row.parse(field)
       out.removeAll()
       options.appendText(row, field: field, padding: options.textPadding(length: length), to: out)
+      let viaText = out.string
+      out.removeAll()
+      let n = try options.appendPadded(field, row: &row, padding: options.textPadding(length: length), to: out)
+      #expect(out.string == viaText, "appendPadded and appendText differ on \(ids)")
+      #expect(n == ids.count)
     }
     lines.append(out.string)
   }
@@ -75,9 +80,8 @@ struct PadSequencesTests {
     ] {
       var bytes = Array(input.utf8)
       try bytes.withUnsafeMutableBufferPointer { b in
-        try row.parse(UnsafeBufferPointer(b))
         out.removeAll()
-        options.appendText(row, field: UnsafeBufferPointer(b), padding: options.textPadding(length: 3), to: out)
+        try options.appendPadded(UnsafeBufferPointer(b), row: &row, padding: options.textPadding(length: 3), to: out)
       }
       #expect(out.string == expected, "\(input)")
     }
