@@ -1,3 +1,4 @@
+import Foundation
 import MalSequence
 import Testing
 
@@ -17,7 +18,7 @@ struct OneHotTests {
 struct OneHotFixtureTests {
   static func flatten(_ x: Any) -> [Double] {
     if let a = x as? [Any] { return a.flatMap(flatten) }
-    return [(x as! NSNumberLike).doubleValue]
+    return [(x as! NSNumber).doubleValue]
   }
 
   @Test("keras.utils.to_categorical on 1-D, 2-D and trailing-1 inputs")

@@ -1,4 +1,0 @@
-import Foundation
-
-/// JSON numbers as `JSONSerialization` returns them.
-typealias NSNumberLike = NSNumber
