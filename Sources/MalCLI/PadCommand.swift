@@ -133,15 +133,17 @@ struct PadCommand: ParsableCommand {
         let pass = reader
         try pass.forEachRecord(header: { _ in }) { record in
           if record.isBlank { return true }
-          try padded.withUnsafeMutableBufferPointer { out in
+          let n = try padded.withUnsafeMutableBufferPointer { out in
+            let n: Int
             do {
-              try options.pad(record.value, row: &row, into: out)
+              n = try options.pad(record.value, row: &row, into: out)
             } catch let error as IDError {
               throw record.error(.other(error.reason.description), atFieldByte: error.byteOffset)
             }
             try matrix.append(UnsafeBufferPointer(out))
+            return n
           }
-          if counting { lengths.add(length: row.count) }
+          if counting { lengths.add(length: n) }
           if hasLabels {
             let column = try labelIndex ?? resolveLabelColumn(labelOption, layout: pass.layout!, record: record)
             labelIndex = column

@@ -190,11 +190,16 @@ public struct PadSequences: Sendable, Hashable {
   /// `pad(_:into:)` in one call, for streaming rows into a matrix or a `.npy` file.
   ///
   /// Taking `row` `inout` spares the copy (and its reference counting) that reading it by value costs per row.
-  /// - Throws: `IDError` for a malformed id; `output` is then unchanged.
+  /// (Checking canonical rows first with `IDRow.canonicalCount` and converting them byte by byte measured slower
+  /// here, 42 → 50 ms on 150K NSMC rows: the id-by-id parse converts seven digits at once anyway.)
+  /// - Returns: the number of ids in `field`.
+  /// - Throws: `IDError` for a malformed id.
+  @discardableResult
   public func pad(
     _ field: UnsafeBufferPointer<UInt8>, row: inout IDRow, into output: UnsafeMutableBufferPointer<Int32>
-  ) throws(IDError) {
+  ) throws(IDError) -> Int {
     try row.parse(field)
     row.withValues { pad($0, into: output) }
+    return row.count
   }
 }

@@ -33,6 +33,21 @@ func padAsText(_ options: PadSequences, _ rows: [[Int32]], separator: String = "
   return lines
 }
 
+/// Pads `rows` through the streaming matrix path: each row's text parsed straight into an output row.
+func padStreaming(_ options: PadSequences, _ rows: [[Int32]]) throws -> [[Int32]] {
+  let length = options.outputLength(forLengths: rows.map(\.count))
+  var row = IDRow()
+  return try rows.map { ids in
+    var text = Array(ids.map(String.init).joined(separator: " ").utf8)
+    var out = [Int32](repeating: 99, count: length)
+    let n = try text.withUnsafeMutableBufferPointer { b in
+      try out.withUnsafeMutableBufferPointer { try options.pad(UnsafeBufferPointer(b), row: &row, into: $0) }
+    }
+    #expect(n == ids.count)
+    return out
+  }
+}
+
 func text(_ rows: [[Int32]]) -> [String] { rows.map { $0.map(String.init).joined(separator: " ") } }
 
 @Suite("PadSequences")
@@ -63,6 +78,17 @@ struct PadSequencesTests {
   ])
   func matchesKeras(_ c: PadCase) throws {
     #expect(c.options.apply(to: c.input) == c.expected)
+    // The streaming path: text parsed straight into a row of the matrix.
+    let length = c.options.outputLength(forLengths: c.input.map(\.count))
+    var row = IDRow()
+    for (k, ids) in c.input.enumerated() {
+      var text = Array(ids.map(String.init).joined(separator: " ").utf8)
+      var out = [Int32](repeating: 99, count: length)
+      let n = try text.withUnsafeMutableBufferPointer { b in
+        try out.withUnsafeMutableBufferPointer { try c.options.pad(UnsafeBufferPointer(b), row: &row, into: $0) }
+      }
+      #expect(out == c.expected[k] && n == ids.count, "row \(k)")
+    }
     let m = c.options.matrix(from: c.input)
     #expect(m.values == c.expected.flatMap { $0 })
     #expect(m.rows == c.input.count)
@@ -113,6 +139,7 @@ struct PadSequencesFixtureTests {
         let expected = (output["data"] as! [[Int]]).map { $0.map { Int32($0) } }
         #expect(got == expected, "\(name)")
         #expect(try padAsText(options, sequences) == text(expected), "\(name) as text")
+        #expect(try padStreaming(options, sequences) == expected, "\(name) streamed")
         let m = options.matrix(from: sequences)
         #expect(m.values == expected.flatMap { $0 } && m.columns == shape[1], "\(name) as a matrix")
       } else {
