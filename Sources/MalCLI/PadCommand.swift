@@ -1,0 +1,226 @@
+import ArgumentParser
+import MalSequence
+import MalStream
+
+struct PadCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "pad",
+    abstract: "Pad or truncate rows of ids to one length, exactly as Keras's pad_sequences does.",
+    discussion: """
+      With --maxlen it streams: each row is written as soon as it is read, in bounded memory. Without \
+      --maxlen every row is padded to the longest, so all input is read first (copied to a temporary file) \
+      and then written. The working column holds space-separated integer ids (as mal vocab writes them); \
+      labels and other columns pass through. Empty rows become all padding.
+
+      --stats reports the row lengths on standard error (count, mean, percentiles, a histogram) and the \
+      smallest maxlen that covers 95% (--cover) of rows without truncation. With --stats and no --maxlen \
+      only the report is written.
+
+      --npy writes the padded matrix as a NumPy file (int32, rows × maxlen, C order) instead of text, and \
+      --labels-npy the label column beside it, for numpy.load and Keras's model.fit.
+
+      Examples:
+        printf '5\\n7 8\\n1 2 3\\n' | mal pad --maxlen 2
+        printf '5\\n7 8\\n1 2 3\\n' | mal pad --padding post --value -1
+        printf 'text\\tlabel\\n4 5 6\\t1\\n7\\t0\\n' | mal pad --maxlen 2 --truncating post
+        printf '5\\n7 8\\n1 2 3\\n' | mal pad --stats
+      """)
+
+  @OptionGroup var stream: StreamOptions
+
+  @Option(help: ArgumentHelp(
+    "Length of every output row (Keras maxlen). Omitted: the longest row, which needs all input first.", valueName: "n"))
+  var maxlen: Int?
+
+  @Option(help: "Where padding goes: pre (before the ids, Keras's default) or post.")
+  var padding: PadSequences.Side = .pre
+
+  @Option(help: "Where long rows lose ids: pre (from the start, Keras's default) or post.")
+  var truncating: PadSequences.Side = .pre
+
+  @Option(parsing: .unconditional, help: ArgumentHelp("The padding id (Keras value).", valueName: "id"))
+  var value: Int32 = 0
+
+  @Flag(help: "Report row lengths on standard error and the smallest maxlen that covers --cover % of rows.")
+  var stats = false
+
+  @Option(help: ArgumentHelp("With --stats: the percent of rows the suggested maxlen keeps whole.", valueName: "percent"))
+  var cover: Double = 95
+
+  @Option(name: .customLong("stats-svg"), help: ArgumentHelp("Also draw the length histogram as an SVG file (implies --stats).", valueName: "file"))
+  var statsSVG: String?
+
+  @Option(help: ArgumentHelp("Write the padded rows to this NumPy .npy file (int32, rows × maxlen) instead of text.", valueName: "file"))
+  var npy: String?
+
+  @Option(name: .customLong("labels-npy"), help: ArgumentHelp("With --npy: write the label column to this 1-D .npy file.", valueName: "file"))
+  var labelsNpy: String?
+
+  @Option(name: .customLong("label-column"), help: ArgumentHelp(
+    "The label column, by header name or 1-based number (default: the first named label, class, sentiment, target, topic, y, …).",
+    valueName: "name|n"))
+  var labelColumn: String?
+
+  @Option(name: .customLong("labels-dtype"), help: "The labels' NumPy type: int32 or float32.")
+  var labelsType: LabelType = .int32
+
+  var labelsDtype: NpyWriter.ElementType { labelsType.elementType }
+
+  func validate() throws {
+    if let maxlen, maxlen <= 0 { throw ValidationError("--maxlen must be at least 1, got \(maxlen)") }
+    if !(cover > 0 && cover <= 100) { throw ValidationError("--cover must be a percent in (0, 100], got \(cover)") }
+    if labelsNpy != nil && npy == nil { throw ValidationError("--labels-npy needs --npy") }
+    if npy != nil && stream.output != nil { throw ValidationError("--npy and --output both name the output; choose one") }
+    if let npy, npy == labelsNpy { throw ValidationError("--npy and --labels-npy name the same file") }
+  }
+
+  var wantsStats: Bool { stats || statsSVG != nil }
+
+  func run() throws {
+    try reportingErrors(command: "pad") {
+      let options = PadSequences(maxLength: maxlen, padding: padding, truncating: truncating, value: value)
+      var lengths = LengthStatistics()
+      var row = IDRow()
+
+      if maxlen == nil && wantsStats && npy == nil {
+        let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
+        try reader.forEachRecord(header: { _ in }) { record in
+          if record.isBlank { return true }
+          try row.parse(record)
+          lengths.add(length: row.count)
+          return true
+        }
+        warnAboutReplacements(reader, command: "pad")
+        try report(lengths)
+        return
+      }
+
+      var labels: Int? = nil
+      func labelColumn(_ reader: RecordReader, _ record: Record) throws -> Int {
+        if let labels { return labels }
+        let column = try resolveLabelColumn(self.labelColumn, layout: reader.layout!, record: record)
+        labels = column
+        return column
+      }
+
+      var reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
+      var spool: Spool? = nil
+      var length = maxlen ?? 0
+      if maxlen == nil {
+        let (copy, second) = try spoolInput(stream) { first, record in
+          if record.isBlank { return }
+          try row.parse(record)
+          lengths.add(length: row.count)
+          length = max(length, row.count)
+          if labelsNpy != nil { _ = try parseLabel(record, column: try labelColumn(first, record), as: labelsDtype) }
+        }
+        spool = copy
+        reader = second
+      }
+      let counting = maxlen != nil
+
+      if let npy {
+        let matrix = try NpyWriter(path: npy, elementType: .int32)
+        let labelWriter = try labelsNpy.map { try NpyWriter(path: $0, elementType: labelsDtype) }
+        // Everything the loop needs, as locals: a closure that reached through `self` would copy (and retain)
+        // the command's strings on every row.
+        let labelType = labelsDtype
+        let labelOption = self.labelColumn
+        var labelIndex = labels
+        let hasLabels = labelWriter != nil
+        var padded = [Int32](repeating: 0, count: length)
+        var rows = 0
+        let pass = reader
+        try pass.forEachRecord(header: { _ in }) { record in
+          if record.isBlank { return true }
+          let n = try padded.withUnsafeMutableBufferPointer { out in
+            let n: Int
+            do {
+              n = try options.pad(record.value, row: &row, into: out)
+            } catch let error as IDError {
+              throw record.error(.other(error.reason.description), atFieldByte: error.byteOffset)
+            }
+            try matrix.append(UnsafeBufferPointer(out))
+            return n
+          }
+          if counting { lengths.add(length: n) }
+          if hasLabels {
+            let column = try labelIndex ?? resolveLabelColumn(labelOption, layout: pass.layout!, record: record)
+            labelIndex = column
+            let label = try parseLabel(record, column: column, as: labelType)
+            if labelType == .int32 { try labelWriter?.append(int32: label.int) } else { try labelWriter?.append(float: label.float) }
+          }
+          rows += 1
+          return true
+        }
+        try matrix.finish(shape: [rows, length])
+        try labelWriter?.finish(shape: [rows])
+        if spool == nil { warnAboutReplacements(pass, command: "pad") }
+      } else {
+        let file = try stream.output.map { try AtomicFile(path: $0) }
+        let writer = file.map { OutputWriter(file: $0) } ?? OutputWriter()
+        let out = writer.buffer
+        let textPadding = options.textPadding(length: length)
+        try reader.forEachRecord(header: { header in
+          out.append(header)
+          out.append(byte: 0x0A)
+        }) { record in
+          if record.isBlank {
+            out.append(byte: 0x0A)
+          } else {
+            out.append(record.prefix)
+            let n: Int
+            do {
+              n = try options.appendPadded(record.value, row: &row, padding: textPadding, to: out)
+            } catch let error as IDError {
+              throw record.error(.other(error.reason.description), atFieldByte: error.byteOffset)
+            }
+            if counting { lengths.add(length: n) }
+            out.append(record.suffix)
+            out.append(byte: 0x0A)
+          }
+          try writer.flushIfFull()
+          return true
+        }
+        try writer.flush()
+        try file?.commit()
+        if spool == nil { warnAboutReplacements(reader, command: "pad") }
+      }
+      if wantsStats { try report(lengths) }
+    }
+  }
+
+  /// Writes the length report to standard error and the SVG histogram, if asked for.
+  func report(_ lengths: LengthStatistics) throws {
+    let suggested = lengths.percentile(cover)
+    Diagnostics.write(lengthReport(lengths, cover: cover, maxlen: maxlen))
+    if let statsSVG {
+      let file = try AtomicFile(path: statsSVG)
+      let writer = OutputWriter(file: file)
+      writer.buffer.append(lengths.histogramSVG(marker: maxlen ?? suggested))
+      try writer.flush()
+      try file.commit()
+    }
+  }
+}
+
+/// The `--stats` report: summary, percentiles, the suggested maxlen, truncation at `maxlen`, and a histogram.
+func lengthReport(_ lengths: LengthStatistics, cover: Double, maxlen: Int?) -> String {
+  guard lengths.count > 0 else { return "lengths: no rows\n" }
+  let suggested = lengths.percentile(cover)
+  let kept = lengths.count - lengths.truncatedCount(maxLength: suggested)
+  let coverText = cover == cover.rounded() ? String(Int(cover)) : "\(cover)"
+  var text = "lengths: \(grouped(lengths.count)) rows, \(grouped(lengths.totalLength)) ids; mean \(fixed(lengths.mean, 2)), "
+  text += "min \(lengths.minimum), max \(lengths.maximum)\n"
+  text += "percentiles: p50 \(lengths.percentile(50)), p90 \(lengths.percentile(90)), p95 \(lengths.percentile(95)), "
+  text += "p99 \(lengths.percentile(99))\n"
+  text += "suggested --maxlen \(suggested): keeps \(fixed(Double(kept) / Double(lengths.count) * 100, 1))% of rows whole "
+  text += "(the smallest that covers \(coverText)%)\n"
+  if let maxlen {
+    let cut = lengths.truncatedCount(maxLength: maxlen)
+    text += "--maxlen \(maxlen) truncates \(grouped(cut)) rows (\(fixed(Double(cut) / Double(lengths.count) * 100, 1))%)\n"
+  }
+  text += "ids per row:\n" + lengths.histogramText()
+  return text
+}
+

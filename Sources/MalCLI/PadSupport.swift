@@ -1,0 +1,161 @@
+import ArgumentParser
+import MalSequence
+import MalStream
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// Shared by `mal pad` and `mal encode`: reading id rows with positions, label columns, and spooling input
+// for the modes that must see all input before writing anything.
+
+extension PadSequences.Side: ExpressibleByArgument {}
+
+/// The NumPy type of a labels file.
+enum LabelType: String, ExpressibleByArgument, CaseIterable {
+  case int32, float32
+  var elementType: NpyWriter.ElementType { self == .int32 ? .int32 : .float32 }
+}
+
+/// The NumPy type of a floating-point array.
+enum FloatType: String, ExpressibleByArgument, CaseIterable {
+  case float32, float64
+  var elementType: NpyWriter.ElementType { self == .float32 ? .float32 : .float64 }
+}
+
+extension IDRow {
+  /// Parses the record's working column, turning an `IDError` into an `InputError` at its file, line and column.
+  /// - Parameter vocabularySize: ids must be below it, and the message names the vocabulary rather than `--depth`.
+  mutating func parse(_ record: Record, depth: Int? = nil, vocabularySize: Int? = nil) throws {
+    do {
+      try parse(record.value, depth: vocabularySize ?? depth)
+    } catch {
+      var message = error.reason.description
+      if let vocabularySize, case .outOfRange(let id, _) = error.reason {
+        message = "id \(id) is not in the vocabulary (--vocab has \(vocabularySize) tokens, ids 0…\(vocabularySize - 1))"
+      }
+      throw record.error(.other(message), atFieldByte: error.byteOffset)
+    }
+  }
+}
+
+/// The byte range of 0-based `column` in a TSV `line` (which has been checked to have enough columns).
+func fieldRange(of column: Int, in line: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+  guard let base = line.baseAddress else { return 0..<0 }
+  // memchr from tab to tab: a byte loop here was ~5% of `mal pad --npy --labels-npy`.
+  var start = 0
+  var k = 0
+  while let found = memchr(base + start, 0x09, line.count - start) {
+    let tab = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+    if k == column { return start..<tab }
+    k += 1
+    start = tab + 1
+  }
+  return start..<line.count
+}
+
+/// Header names taken as the label column when `--label-column` is not given.
+let labelColumnNames: Set<String> = ["label", "labels", "class", "category", "sentiment", "target", "topic", "y", "is_sarcastic"]
+
+/// Finds the label column once the reader knows the layout: `--label-column`, else the first column with a label name.
+func resolveLabelColumn(_ option: String?, layout: RecordLayout, record: Record) throws -> Int {
+  let at = SourcePosition(file: record.source, line: record.lineNumber, column: 1)
+  guard let count = layout.columnCount else {
+    throw InputError(.other("labels need TSV input with a label column; this input is plain text"), at: at)
+  }
+  let column: Int
+  if let option {
+    if let n = Int(option), n > 0 {
+      guard n <= count else { throw InputError(.columnOutOfRange(number: n, columnCount: count), at: at) }
+      column = n - 1
+    } else {
+      guard !layout.columnNames.isEmpty else {
+        throw InputError(.other("--label-column \(option) names a column, but --no-header says there is no header; give a number"), at: at)
+      }
+      column = try RecordReader.resolve(.named(option), in: layout.columnNames, at: at)
+    }
+  } else {
+    guard let found = layout.columnNames.firstIndex(where: { labelColumnNames.contains($0.lowercased()) }) else {
+      let names = layout.columnNames.isEmpty ? "no header" : "the header has " + layout.columnNames.map { "'\($0)'" }.joined(separator: ", ")
+      throw InputError(.other("no label column (label, class, sentiment, …): \(names); name it with --label-column"), at: at)
+    }
+    column = found
+  }
+  if column == layout.workingColumn {
+    throw InputError(.other("the label column is the working column; choose another with --label-column or --column"), at: at)
+  }
+  return column
+}
+
+/// A label parsed from its column as int32 or float32.
+func parseLabel(_ record: Record, column: Int, as type: NpyWriter.ElementType) throws -> (int: Int32, float: Float) {
+  let range = fieldRange(of: column, in: record.line)
+  let bytes = UnsafeBufferPointer(rebasing: record.line[range])
+  // Labels are usually a digit or two: read those without making a String.
+  if !bytes.isEmpty, bytes.count <= 9, bytes.allSatisfy({ $0 &- 0x30 <= 9 }) {
+    let value = bytes.reduce(Int32(0)) { $0 * 10 + Int32($1 &- 0x30) }
+    return (value, Float(value))
+  }
+  let text = String(decoding: bytes, as: UTF8.self)
+  switch type {
+  case .int32:
+    if let v = Int32(text) { return (v, Float(v)) }
+    throw record.error(.other("expected an integer label, found '\(text)'; use --labels-dtype float32 for real-valued labels"), atByte: range.lowerBound)
+  case .float32, .float64:
+    if let v = Float(text), v.isFinite { return (Int32(clamping: Int(v.rounded(.towardZero))), v) }
+    throw record.error(.other("expected a number as label, found '\(text)'"), atByte: range.lowerBound)
+  }
+}
+
+/// A temporary copy of the input, for stages that must read everything before writing: the first pass checks
+/// and measures while it copies, the second reads the copy.
+final class Spool {
+  let path: String
+  private let writer: OutputWriter
+  private let fileDescriptor: Int32
+
+  init() throws {
+    var folder = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+    if folder.isEmpty { folder = "/tmp" }
+    var template = Array("\(folder)/mal-spool-XXXXXX".utf8CString)
+    let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    if fd < 0 {
+      throw FileError(path: folder, operation: "cannot create a temporary file", systemMessage: String(cString: strerror(errno)))
+    }
+    fileDescriptor = fd
+    path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    writer = OutputWriter(fileDescriptor: fd, name: path)
+  }
+
+  deinit {
+    close(fileDescriptor)
+    unlink(path)
+  }
+
+  /// Appends one line (a newline is added).
+  func append(_ line: UnsafeBufferPointer<UInt8>) throws {
+    writer.buffer.append(line)
+    writer.buffer.append(byte: 0x0A)
+    try writer.flushIfFull()
+  }
+
+  /// Writes out what is buffered; call before reading `path`.
+  func finish() throws { try writer.flush() }
+}
+
+/// Reads every record of `stream`'s inputs, copying the lines to a spool, calling `check` on each record.
+/// - Returns: the spool and options to read it back with (the same layout decisions).
+func spoolInput(_ stream: StreamOptions, check: (RecordReader, Record) throws -> Void) throws -> (Spool, RecordReader) {
+  let spool = try Spool()
+  let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
+  try reader.forEachRecord(header: { try spool.append($0) }) { record in
+    try check(reader, record)
+    try spool.append(record.line)
+    return true
+  }
+  try spool.finish()
+  warnAboutReplacements(reader, command: "")  // the second pass reads repaired lines
+  return (spool, RecordReader(inputs: [spool.path], options: stream.recordOptions))
+}
