@@ -1,4 +1,5 @@
 import MalRecurrent
+import MalSequence
 import MalStream
 
 /// Rows of padded ids (and their labels) read whole into memory for training and evaluation.
@@ -85,30 +86,16 @@ func tabField(_ index: Int, of line: UnsafeBufferPointer<UInt8>) -> Range<Int> {
   return start..<line.count
 }
 
-/// Parses the working column of `record` as space-separated non-negative integers.
+/// Parses the working column of `record` as space-separated ids (int32, what `mal pad` writes) into `ids`.
 func parseIds(_ record: Record, into ids: inout [Int]) throws {
-  ids.removeAll(keepingCapacity: true)
-  let field = record.value
-  var i = 0
-  while i < field.count {
-    if field[i] == 0x20 {
-      i += 1
-      continue
-    }
-    let start = i
-    var value = 0
-    while i < field.count, field[i] != 0x20 {
-      let d = Int(field[i]) - 48
-      guard d >= 0 && d <= 9, value < Int(Int32.max) else {
-        var end = i
-        while end < field.count && field[end] != 0x20 { end += 1 }
-        throw record.error(.notAnInteger(found: String(decoding: field[start..<end], as: UTF8.self)), atFieldByte: start)
-      }
-      value = value * 10 + d
-      i += 1
-    }
-    ids.append(value)
+  var row = IDRow()
+  do {
+    try row.parse(record.value)
+  } catch {
+    throw record.error(.other(error.reason.description), atFieldByte: error.byteOffset)
   }
+  ids.removeAll(keepingCapacity: true)
+  row.withValues { for id in $0 { ids.append(Int(id)) } }
 }
 
 /// The classes of a label column: integers in numeric order when every label is one, else the distinct strings in

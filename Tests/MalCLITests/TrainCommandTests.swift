@@ -69,7 +69,7 @@ struct TrainCommandTests {
       stderr: "<stdin>:3:3: error: expected 3 ids as in the first row (line 2), found 2; pad the rows first (mal pad --maxlen 3)\n", status: 65),
     ErrorCase(id: "not an id", arguments: ["train", "-o", "x.safetensors"],
       input: "id\tdocument\tlabel\n1\t0 3 x4\t1\n",
-      stderr: "<stdin>:2:7: error: expected an integer, found 'x4'\n", status: 65),
+      stderr: "<stdin>:2:7: error: expected an integer id, found 'x4'\n", status: 65),
     ErrorCase(id: "no label column", arguments: ["train", "-o", "x.safetensors"],
       input: "id\tdocument\n1\t0 3\n",
       stderr: "<stdin>:1:1: error: no label column: name one with --label-column (the header has 'id', 'document')\n", status: 65),
