@@ -253,14 +253,19 @@ struct ReadmeTests {
   @Test("every console example prints what the README says")
   func consoleExamples() throws {
     let folder = TemporaryFolder()
-    for name in ["mal", "tokenize", "detokenize"] {
+    for name in ["mal", "tokenize", "detokenize", "vocab", "pad", "encode", "train", "predict", "evaluate", "summary", "word2vec"] {
       try FileManager.default.createSymbolicLink(atPath: folder.path + "/" + name, withDestinationPath: Mal.executable)
     }
+    // Examples run in a scratch folder that sees the samples as Corpora/, so the files they write stay out of the
+    // repository.
+    let work = TemporaryFolder()
+    try FileManager.default.createSymbolicLink(
+      atPath: work.path + "/Corpora", withDestinationPath: Mal.repositoryRoot.appendingPathComponent("Corpora").path)
     let examples = try Self.examples()
     #expect(examples.count >= 8)
     for (command, output) in examples {
       let result = try Mal.run(
-        ["-o", "pipefail", "-c", command], executable: "/bin/bash",
+        ["-o", "pipefail", "-c", command], executable: "/bin/bash", directory: work.path,
         environment: ["PATH": folder.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")])
       #expect(result.status == 0, "\(command)")
       #expect(result.stdout == output, "\(command)")
