@@ -18,13 +18,13 @@ struct VocabCommand: ParsableCommand {
       with --load, applies a saved vocabulary as a streaming filter. Reserved ids: [PAD] = 0, [UNK] = 1.
 
       Examples:
-        mal tokenize Corpora/sample-ko.tsv | mal vocab --save /tmp/vocab.txt --min-count 2 | head -3
-        mal tokenize Corpora/sample-ko.tsv | mal vocab --load /tmp/vocab.txt | head -3
-        mal tokenize Corpora/sample-en.tsv | mal vocab count > /tmp/counts-1.tsv
-        mal vocab merge /tmp/counts-1.tsv --save /tmp/vocab-en.txt --max-size 1000
-        mal vocab export /tmp/vocab-en.txt --format hf-json | head -c 300
-        mal vocab inspect /tmp/vocab-en.txt --top 5
-        echo "2 3 1" | mal vocab decode --load /tmp/vocab-en.txt
+        mal tokenize Corpora/sample-ko.tsv | mal vocab --save vocab.txt | head -3
+        mal tokenize Corpora/sample-ko.tsv | mal vocab --load vocab.txt | head -3
+        mal tokenize Corpora/sample-en.tsv | mal vocab count > counts-en.tsv
+        mal vocab merge counts-en.tsv --save vocab-en.txt --max-size 1000
+        mal vocab export vocab-en.txt --format hf-json -o tokenizer.json
+        mal vocab inspect vocab-en.txt --top 5
+        echo "2 3 1" | mal vocab decode --load vocab-en.txt
       """,
     subcommands: [
       VocabPipelineCommand.self, VocabBuildCommand.self, VocabApplyCommand.self, VocabCountCommand.self,
@@ -44,8 +44,8 @@ struct VocabPipelineCommand: ParsableCommand {
       With --load it streams with bounded memory.
 
       Examples:
-        mal tokenize Corpora/sample-ko.tsv | mal vocab --save /tmp/vocab.txt --max-size 500 | head -3
-        mal tokenize Corpora/sample-ko.tsv | mal vocab --load /tmp/vocab.txt | head -3
+        mal tokenize Corpora/sample-ko.tsv | mal vocab --save vocab.txt | head -3
+        mal tokenize Corpora/sample-ko.tsv | mal vocab --load vocab.txt | head -3
       """)
 
   @OptionGroup var stream: StreamOptions
@@ -135,12 +135,14 @@ struct VocabBuildCommand: ParsableCommand {
     commandName: "build",
     abstract: "Build a vocabulary from tokenized rows (reads all input first).",
     discussion: """
-      Writes the vocabulary to --save FILE (atomically) or to standard output. Memory grows with the number \
-      of distinct tokens, not with the input.
+      Writes the vocabulary to --save FILE (or -o FILE; atomically) or to standard output. Memory grows with \
+      the number of distinct tokens, not with the input.
 
       Examples:
-        mal tokenize Corpora/sample-ko.tsv | mal vocab build --max-size 8 --special [CLS]
-        mal tokenize --keras Corpora/sample-en.tsv | mal vocab build --order keras --unk '<OOV>' --vocab-format keras-json | head -c 200
+        mal tokenize Corpora/sample-ko.tsv | mal vocab build --max-size 8
+        mal tokenize --keras Corpora/sample-en.tsv > en.tok
+        mal vocab build en.tok --order keras --unk '<OOV>' --save keras.json \\
+          --vocab-format keras-json && head -c 150 keras.json
       """)
 
   @OptionGroup var stream: StreamOptions
@@ -155,8 +157,8 @@ struct VocabBuildCommand: ParsableCommand {
   @OptionGroup var build: BuildOptions
 
   func validate() throws {
-    if stream.output != nil { throw ValidationError("build writes a vocabulary: use --save FILE, not -o") }
-    if let save { _ = try saveFormat(vocabFormat, path: save) }
+    if save != nil && stream.output != nil { throw ValidationError("-o and --save both name the vocabulary file; give one") }
+    if let path = save ?? stream.output { _ = try saveFormat(vocabFormat, path: path) }
     try build.validate(reserved: specials.specialTokens.all.count)
   }
 
@@ -170,7 +172,7 @@ struct VocabBuildCommand: ParsableCommand {
       }
       warnAboutReplacements(reader, command: "vocab")
       let vocabulary = try Vocabulary(counts: counts, options: build.options(specials.specialTokens))
-      try writeVocabulary(vocabulary, save: save, format: vocabFormat)
+      try writeVocabulary(vocabulary, save: save ?? stream.output, format: vocabFormat)
     }
   }
 }
@@ -196,7 +198,7 @@ struct VocabApplyCommand: ParsableCommand {
       --no-unk (Keras without oov_token). Same as 'mal vocab --load FILE'.
 
       Example:
-        mal tokenize Corpora/sample-ko.tsv | mal vocab apply --load /tmp/vocab.txt | head -3
+        mal tokenize Corpora/sample-ko.tsv | mal vocab apply --load vocab.txt | head -3
       """)
 
   @OptionGroup var stream: StreamOptions
@@ -224,7 +226,6 @@ struct VocabCountCommand: ParsableCommand {
 
       Examples:
         mal tokenize Corpora/sample-ko.tsv | mal vocab count | head -3
-        tail -n +2 Corpora/sample-ko.tsv | parallel --pipe -N 100 'mal tokenize --no-header --column 2 | mal vocab count --no-header --column 2' | mal vocab merge --save /tmp/vocab.txt
       """)
 
   @OptionGroup var stream: StreamOptions
@@ -256,8 +257,8 @@ struct VocabMergeCommand: ParsableCommand {
       so merges can be merged again. A token may repeat within an input (as in concatenated mapper output).
 
       Examples:
-        mal vocab merge /tmp/counts-1.tsv /tmp/counts-1.tsv | head -3
-        mal vocab merge /tmp/counts-1.tsv --save /tmp/vocab-en.txt --min-count 2
+        mal vocab merge counts-en.tsv counts-en.tsv | head -3
+        mal vocab merge counts-en.tsv --save vocab-en.txt --min-count 2
       """)
 
   @Argument(help: "token<TAB>count files; none or '-' reads standard input.")
@@ -305,8 +306,8 @@ struct VocabExportCommand: ParsableCommand {
     abstract: "Convert a vocabulary file for other tools: vocab.txt, token<TAB>count, Keras JSON, HF tokenizer.json.",
     discussion: """
       Examples:
-        mal vocab export /tmp/vocab-en.txt --format hf-json -o /tmp/tokenizer.json && head -c 200 /tmp/tokenizer.json
-        mal vocab export /tmp/vocab-en.txt --format keras-json | head -c 200
+        mal vocab export vocab-en.txt --format hf-json -o tokenizer.json
+        mal vocab export vocab-en.txt --format keras-json | head -c 200
       """)
 
   @Argument(help: "The vocabulary file.")
@@ -342,7 +343,7 @@ struct VocabDecodeCommand: ParsableCommand {
     abstract: "Turn ids back into tokens, to inspect results (streams).",
     discussion: """
       Example:
-        echo "2 3 1" | mal vocab decode --load /tmp/vocab-en.txt
+        echo "2 3 1" | mal vocab decode --load vocab-en.txt
       """)
 
   @OptionGroup var stream: StreamOptions

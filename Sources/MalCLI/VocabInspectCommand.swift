@@ -11,8 +11,8 @@ struct VocabInspectCommand: ParsableCommand {
       that would be OOV and the most frequent OOV tokens. The report goes to standard output.
 
       Examples:
-        mal vocab inspect /tmp/vocab-en.txt --top 5
-        mal tokenize Corpora/sample-ko.tsv | mal vocab inspect /tmp/vocab.txt -
+        mal vocab inspect vocab-en.txt --top 5
+        mal tokenize Corpora/sample-ko.tsv | mal vocab inspect vocab.txt -
       """)
 
   @Argument(help: "The vocabulary file.")
