@@ -1,4 +1,3 @@
-import Foundation
 import MalStream
 
 /// The file formats a vocabulary is saved in and loaded from.
@@ -34,9 +33,12 @@ public enum VocabularyFormat: String, Sendable, CaseIterable {
     }
     let trimmed = first.drop(while: { $0 == 0x20 || $0 == 0x09 })
     if trimmed.first == UInt8(ascii: "{") {
-      let data = try readWholeFile(path)
-      if let text = String(data: data, encoding: .utf8), text.contains("\"class_name\"") { return .kerasJSON }
-      return .hfJSON
+      let key = Array("\"class_name\"".utf8)
+      let bytes = try readWholeFile(path)
+      let isKeras = bytes.count >= key.count && (0...(bytes.count - key.count)).contains { i in
+        bytes[i] == key[0] && Array(bytes[i..<(i + key.count)]) == key
+      }
+      return isKeras ? .kerasJSON : .hfJSON
     }
     return first.contains(0x09) ? .counts : .txt
   }
@@ -72,7 +74,9 @@ extension Vocabulary {
     case .txt, .counts:
       var tokens: [String] = []
       var counts: [Int] = []
-      var seen: [String: Int] = [:]
+      // Duplicates are found by bytes: a [String: Int] would merge the NFC and NFD spellings of a word.
+      var seen = TokenTable()
+      var lineOfEntry: [Int] = []
       let reader = try LineReader(path: path)
       try reader.forEachLine { line, lineNumber in
         func fail(_ message: String, at offset: Int) -> InputError {
@@ -96,11 +100,10 @@ extension Vocabulary {
         }
         if let space = token.firstIndex(of: 0x20) { throw fail("a token cannot contain a space", at: space) }
         let string = String(decoding: token, as: UTF8.self)
-        if let earlier = seen[string] {
-          throw fail("token '\(string)' repeats line \(earlier)", at: 0)
-        }
-        seen[string] = lineNumber
-        if lineNumber == 1, let padding = specialTokens.padding, string != padding {
+        let (entry, inserted) = seen.insert(token)
+        if !inserted { throw fail("token '\(string)' repeats line \(lineOfEntry[entry])", at: 0) }
+        lineOfEntry.append(lineNumber)
+        if lineNumber == 1, let padding = specialTokens.padding, !token.elementsEqual(padding.utf8) {
           throw fail(
             "line 1 (id 0) must be the padding token '\(padding)', found '\(string)'; name it with --pad, or use --no-pad",
             at: 0)
@@ -111,7 +114,7 @@ extension Vocabulary {
       if tokens.isEmpty { throw atFile(VocabularyError(.other("the vocabulary file is empty"))) }
       for (token, role, flag) in [(specialTokens.unknown, "unknown (OOV)", "--unk TOKEN, or use --no-unk")]
       + specialTokens.extra.map({ ($0, "reserved", "--special") }) {
-        if let token, seen[token] == nil {
+        if var token, token.withUTF8({ seen.index(of: $0) }) == nil {
           throw atFile(VocabularyError(.other("the vocabulary has no \(role) token '\(token)'; name it with \(flag)")))
         }
       }
@@ -128,65 +131,59 @@ extension Vocabulary {
     }
   }
 
-  private static func jsonObject(path: String, name: String) throws -> [String: Any] {
-    let data = try readWholeFile(path)
-    do {
-      guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-        throw InputError(.other("expected a JSON object"), at: SourcePosition(file: name, line: 1, column: 1))
-      }
-      return object
-    } catch let error as InputError {
-      throw error
-    } catch {
-      throw InputError(.other("not valid JSON: \(error.localizedDescription)"), at: SourcePosition(file: name, line: 1, column: 1))
-    }
-  }
-
   private static func readKerasJSON(path: String, name: String, padding: String, numWords: Int?) throws -> Vocabulary {
     let at = SourcePosition(file: name, line: 1, column: 1)
-    let root = try jsonObject(path: path, name: name)
-    guard root["class_name"] as? String == "Tokenizer", let config = root["config"] as? [String: Any] else {
+    let root = try JSONValue.parse(try readWholeFile(path), file: name)
+    guard root["class_name"]?.string == "Tokenizer", let config = root["config"], config.members != nil else {
       throw InputError(.other("not a Keras Tokenizer JSON: expected \"class_name\": \"Tokenizer\" and a \"config\""), at: at)
     }
     // to_json() stores each dictionary as a JSON string inside the JSON; accept plain objects too.
-    func dictionary(_ key: String) throws -> [String: Any]? {
-      switch config[key] {
-      case nil, is NSNull: return nil
-      case let object as [String: Any]: return object
-      case let text as String:
-        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-          throw InputError(.other("config.\(key) is not a JSON object"), at: at)
-        }
-        return object
-      default: throw InputError(.other("config.\(key) is not a JSON object"), at: at)
+    func dictionary(_ key: String) throws -> [JSONMember]? {
+      guard let value = config[key], !value.isNull else { return nil }
+      if let members = value.members { return members }
+      if let text = value.string, let members = try? JSONValue.parse(Array(text.utf8), file: name).members {
+        return members
       }
+      throw InputError(.other("config.\(key) is not a JSON object"), at: at)
     }
     guard let wordIndex = try dictionary("word_index"), !wordIndex.isEmpty else {
       throw InputError(.other("config.word_index is missing or empty"), at: at)
     }
     var tokens = [String?](repeating: nil, count: wordIndex.count + 1)
     tokens[0] = padding
-    for (word, value) in wordIndex {
-      guard let id = (value as? NSNumber)?.intValue, id >= 1, id <= wordIndex.count else {
-        throw InputError(.other("config.word_index: '\(word)' has id \(value); ids must be 1…\(wordIndex.count)"), at: at)
+    for member in wordIndex {
+      let (word, value) = (member.key, member.value)
+      guard let id = value.int, id >= 1, id <= wordIndex.count else {
+        throw InputError(.other("config.word_index: '\(word)' has id \(value.int.map(String.init) ?? "?"); ids must be 1…\(wordIndex.count)"), at: at)
       }
       if let other = tokens[id] {
         throw InputError(.other("config.word_index: '\(word)' and '\(other)' share id \(id)"), at: at)
       }
       tokens[id] = word
     }
-    let oov = config["oov_token"] as? String
-    let fileNumWords = (config["num_words"] as? NSNumber)?.intValue
-    let wordCounts = try dictionary("word_counts")
-    let wordDocs = try dictionary("word_docs")
     let list = tokens.map { $0! }
-    let countList = wordCounts.map { c in list.enumerated().map { $0.offset == 0 ? 0 : ((c[$0.element] as? NSNumber)?.intValue ?? 0) } }
-    let docList = wordDocs.map { d in list.enumerated().map { $0.offset == 0 ? 0 : ((d[$0.element] as? NSNumber)?.intValue ?? 0) } }
+    let oov = config["oov_token"]?.string
+    let fileNumWords = config["num_words"]?.int
+    // Counts and document counts per id, looked up by the token's bytes.
+    var table = TokenTable(minimumCapacity: list.count)
+    for token in list { var t = token; _ = t.withUTF8 { table.insert($0) } }
+    func perID(_ members: [JSONMember]?) -> [Int]? {
+      guard let members else { return nil }
+      var values = [Int](repeating: 0, count: list.count)
+      for member in members {
+        let (word, value) = (member.key, member.value)
+        var w = word
+        if let id = w.withUTF8({ table.index(of: $0) }), id > 0 { values[id] = value.int ?? 0 }
+      }
+      return values
+    }
+    let counts = perID(try dictionary("word_counts"))
+    let documentCounts = perID(try dictionary("word_docs"))
     do {
       return try Vocabulary(
-        tokens: list, specialTokens: SpecialTokens(padding: padding, unknown: oov), counts: countList,
-        documentCounts: docList, documentCount: (config["document_count"] as? NSNumber)?.intValue,
-        numWords: numWords ?? fileNumWords)
+        tokens: list, specialTokens: SpecialTokens(padding: padding, unknown: oov),
+        counts: counts, documentCounts: documentCounts,
+        documentCount: config["document_count"]?.int, numWords: numWords ?? fileNumWords)
     } catch {
       throw InputError(.other(error.description), at: at)
     }
@@ -194,31 +191,33 @@ extension Vocabulary {
 
   private static func readHFJSON(path: String, name: String, numWords: Int?) throws -> Vocabulary {
     let at = SourcePosition(file: name, line: 1, column: 1)
-    let root = try jsonObject(path: path, name: name)
-    guard let model = root["model"] as? [String: Any], model["type"] as? String == "WordLevel",
-      let vocab = model["vocab"] as? [String: Any], !vocab.isEmpty
+    let root = try JSONValue.parse(try readWholeFile(path), file: name)
+    guard let model = root["model"], model["type"]?.string == "WordLevel", let vocab = model["vocab"]?.members,
+      !vocab.isEmpty
     else {
       throw InputError(.other("expected a HuggingFace tokenizer.json with a WordLevel model and a non-empty vocab"), at: at)
     }
     var tokens = [String?](repeating: nil, count: vocab.count)
-    for (token, value) in vocab {
-      guard let id = (value as? NSNumber)?.intValue, id >= 0, id < vocab.count else {
-        throw InputError(.other("model.vocab: '\(token)' has id \(value); ids must be 0…\(vocab.count - 1)"), at: at)
+    for member in vocab {
+      let (token, value) = (member.key, member.value)
+      guard let id = value.int, id >= 0, id < vocab.count else {
+        throw InputError(.other("model.vocab: '\(token)' has id \(value.int.map(String.init) ?? "?"); ids must be 0…\(vocab.count - 1)"), at: at)
       }
       if let other = tokens[id] { throw InputError(.other("model.vocab: '\(token)' and '\(other)' share id \(id)"), at: at) }
       tokens[id] = token
     }
     let list = tokens.map { $0! }
-    let added = (root["added_tokens"] as? [[String: Any]] ?? [])
-      .filter { $0["special"] as? Bool == true }
+    func has(_ token: String) -> Bool { list.contains { $0.utf8.elementsEqual(token.utf8) } }
+    let added = (root["added_tokens"]?.array ?? [])
+      .filter { $0["special"]?.bool == true }
       .compactMap { entry -> (Int, String)? in
-        guard let id = (entry["id"] as? NSNumber)?.intValue, let content = entry["content"] as? String else { return nil }
+        guard let id = entry["id"]?.int, let content = entry["content"]?.string else { return nil }
         return (id, content)
       }
       .sorted { $0.0 < $1.0 }
-    let unknown = (model["unk_token"] as? String).flatMap { vocab[$0] == nil ? nil : $0 }
-    let padding = added.first(where: { $0.0 == 0 })?.1
-    let extra = added.map(\.1).filter { $0 != padding && $0 != unknown && vocab[$0] != nil }
+    let unknown = model["unk_token"]?.string.flatMap { has($0) ? $0 : nil }
+    let padding = added.first(where: { $0.0 == 0 && list[0].utf8.elementsEqual($0.1.utf8) })?.1
+    let extra = added.filter { $0.0 != 0 && has($0.1) && !($0.1.utf8.elementsEqual((unknown ?? "").utf8)) }.map(\.1)
     do {
       return try Vocabulary(
         tokens: list, specialTokens: SpecialTokens(padding: padding, unknown: unknown, extra: extra), numWords: numWords)
@@ -377,16 +376,16 @@ func appendJSONString(_ string: String, to out: ByteBuffer, asciiOnly: Bool) {
   out.append(byte: 0x22)
 }
 
-/// The whole content of `path` (`-` for standard input).
-func readWholeFile(_ path: String) throws -> Data {
+/// The whole content of `path` (`-` for standard input), with CRLF line ends as LF and without a byte-order mark.
+func readWholeFile(_ path: String) throws -> [UInt8] {
   let reader = try LineReader(path: path)
-  var data = Data()
+  var bytes: [UInt8] = []
   var first = true
   try reader.forEachLine { line, _ in
-    if !first { data.append(0x0A) }
+    if !first { bytes.append(0x0A) }
     first = false
-    data.append(contentsOf: line)
+    bytes.append(contentsOf: line)
     return true
   }
-  return data
+  return bytes
 }

@@ -1,0 +1,203 @@
+import MalStream
+
+/// A parsed JSON value whose object members keep their order and their exact bytes.
+///
+/// Not Foundation's `JSONSerialization`: a `[String: Any]` compares keys by Unicode canonical equivalence, so a
+/// vocabulary with both the NFC and the NFD spelling of a word (two different tokens in bytes, as Keras's
+/// unnormalized tokenizer produces) would silently lose one of them.
+enum JSONValue {
+  case object([JSONMember])
+  case array([JSONValue])
+  case string(String)
+  case number(Double)
+  case bool(Bool)
+  case null
+
+  /// The first member named `key` (compared by bytes), if this is an object.
+  subscript(key: String) -> JSONValue? {
+    guard case .object(let members) = self else { return nil }
+    return members.first { $0.key.utf8.elementsEqual(key.utf8) }?.value
+  }
+
+  var string: String? { if case .string(let s) = self { return s } else { return nil } }
+  var members: [JSONMember]? { if case .object(let m) = self { return m } else { return nil } }
+  var array: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
+  var bool: Bool? { if case .bool(let b) = self { return b } else { return nil } }
+  var isNull: Bool { if case .null = self { return true } else { return false } }
+
+  /// The value as an integer, if it is a number without a fraction.
+  var int: Int? {
+    guard case .number(let d) = self, d.rounded() == d, abs(d) < 9e15 else { return nil }
+    return Int(d)
+  }
+
+  /// Parses `bytes` (UTF-8) as one JSON value.
+  /// - Throws: `InputError` naming `file` and the line and column of the first syntax error.
+  static func parse(_ bytes: [UInt8], file: String) throws -> JSONValue {
+    var parser = JSONParser(bytes: bytes, file: file)
+    parser.skipSpace()
+    let value = try parser.value(depth: 0)
+    parser.skipSpace()
+    if parser.index < bytes.count { throw parser.error("unexpected text after the JSON value") }
+    return value
+  }
+}
+
+/// One member of a JSON object.
+struct JSONMember {
+  var key: String
+  var value: JSONValue
+}
+
+private struct JSONParser {
+  let bytes: [UInt8]
+  let file: String
+  var index = 0
+
+  init(bytes: [UInt8], file: String) {
+    self.bytes = bytes
+    self.file = file
+  }
+
+  func error(_ message: String) -> InputError {
+    var line = 1
+    var lineStart = 0
+    for i in 0..<min(index, bytes.count) where bytes[i] == 0x0A {
+      line += 1
+      lineStart = i + 1
+    }
+    let lineEnd = bytes[lineStart...].firstIndex(of: 0x0A) ?? bytes.count
+    return bytes[lineStart..<lineEnd].withUnsafeBufferPointer {
+      InputError(.other("not valid JSON: " + message), file: file, lineNumber: line, line: $0, byteOffset: index - lineStart)
+    }
+  }
+
+  mutating func skipSpace() {
+    while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+  }
+
+  mutating func expect(_ literal: String, _ value: JSONValue) throws -> JSONValue {
+    let l = Array(literal.utf8)
+    guard index + l.count <= bytes.count, Array(bytes[index..<(index + l.count)]) == l else {
+      throw error("expected a value")
+    }
+    index += l.count
+    return value
+  }
+
+  mutating func value(depth: Int) throws -> JSONValue {
+    guard depth < 200 else { throw error("nested too deeply") }
+    guard index < bytes.count else { throw error("unexpected end of input") }
+    switch bytes[index] {
+    case UInt8(ascii: "{"):
+      index += 1
+      var members: [JSONMember] = []
+      skipSpace()
+      if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+        index += 1
+        return .object(members)
+      }
+      while true {
+        skipSpace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+        let key = try string()
+        skipSpace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
+        index += 1
+        skipSpace()
+        members.append(JSONMember(key: key, value: try value(depth: depth + 1)))
+        skipSpace()
+        guard index < bytes.count else { throw error("unexpected end of input") }
+        if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+        if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+        throw error("expected ',' or '}'")
+      }
+    case UInt8(ascii: "["):
+      index += 1
+      var elements: [JSONValue] = []
+      skipSpace()
+      if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+        index += 1
+        return .array(elements)
+      }
+      while true {
+        skipSpace()
+        elements.append(try value(depth: depth + 1))
+        skipSpace()
+        guard index < bytes.count else { throw error("unexpected end of input") }
+        if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+        if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
+        throw error("expected ',' or ']'")
+      }
+    case UInt8(ascii: "\""):
+      return .string(try string())
+    case UInt8(ascii: "t"): return try expect("true", .bool(true))
+    case UInt8(ascii: "f"): return try expect("false", .bool(false))
+    case UInt8(ascii: "n"): return try expect("null", .null)
+    default:
+      let start = index
+      while index < bytes.count, "+-0123456789.eE".utf8.contains(bytes[index]) { index += 1 }
+      guard index > start, let d = Double(String(decoding: bytes[start..<index], as: UTF8.self)) else {
+        index = start
+        throw error("expected a value")
+      }
+      return .number(d)
+    }
+  }
+
+  /// A string literal starting at the opening quote.
+  mutating func string() throws -> String {
+    index += 1
+    var out: [UInt8] = []
+    while true {
+      guard index < bytes.count else { throw error("unterminated string") }
+      let b = bytes[index]
+      if b == UInt8(ascii: "\"") {
+        index += 1
+        return String(decoding: out, as: UTF8.self)
+      }
+      if b < 0x20 { throw error("control character in a string") }
+      if b != UInt8(ascii: "\\") {
+        out.append(b)
+        index += 1
+        continue
+      }
+      index += 1
+      guard index < bytes.count else { throw error("unterminated string") }
+      let e = bytes[index]
+      index += 1
+      switch e {
+      case UInt8(ascii: "\""): out.append(0x22)
+      case UInt8(ascii: "\\"): out.append(0x5C)
+      case UInt8(ascii: "/"): out.append(0x2F)
+      case UInt8(ascii: "b"): out.append(0x08)
+      case UInt8(ascii: "f"): out.append(0x0C)
+      case UInt8(ascii: "n"): out.append(0x0A)
+      case UInt8(ascii: "r"): out.append(0x0D)
+      case UInt8(ascii: "t"): out.append(0x09)
+      case UInt8(ascii: "u"):
+        var scalar = try hex4()
+        if (0xD800..<0xDC00).contains(scalar), index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+          bytes[index + 1] == UInt8(ascii: "u")
+        {
+          index += 2
+          let low = try hex4()
+          guard (0xDC00..<0xE000).contains(low) else { throw error("unpaired surrogate") }
+          scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+        }
+        guard let s = Unicode.Scalar(scalar) else { throw error("unpaired surrogate") }
+        out.append(contentsOf: Array(String(s).utf8))
+      default:
+        index -= 2
+        throw error("unknown escape")
+      }
+    }
+  }
+
+  mutating func hex4() throws -> UInt32 {
+    guard index + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[index..<(index + 4)], as: UTF8.self), radix: 16)
+    else { throw error("expected four hex digits after \\u") }
+    index += 4
+    return v
+  }
+}
