@@ -98,11 +98,11 @@ struct VocabInspectCommand: ParsableCommand {
     lines.append("rows with OOV: \(coverage.documentsWithUnknown) (\(percent(coverage.documentsWithUnknown, coverage.documentCount)))")
     let unknown = coverage.unknownTokens
     let order = (0..<unknown.distinctCount).sorted {
-      unknown.counts[$0] != unknown.counts[$1] ? unknown.counts[$0] > unknown.counts[$1] : $0 < $1
+      unknown.count(at: $0) != unknown.count(at: $1) ? unknown.count(at: $0) > unknown.count(at: $1) : $0 < $1
     }
     if !order.isEmpty {
       lines.append("top OOV tokens (token, count):")
-      for i in order.prefix(top) { lines.append("  \(unknown.token(at: i))\t\(unknown.counts[i])") }
+      for i in order.prefix(top) { lines.append("  \(unknown.token(at: i))\t\(unknown.count(at: i))") }
     }
     return lines.joined(separator: "\n") + "\n"
   }

@@ -12,14 +12,9 @@ import MalStream
 /// Memory grows with the number of distinct tokens, not with the input.
 public struct TokenCounts: Sendable {
   var table = TokenTable()
-  /// Occurrences per entry, in first-occurrence order.
-  public private(set) var counts: [Int] = []
-  /// Documents (lines) containing each entry; kept only while documents are added (not after `add(token:count:)`).
-  private(set) var documentCounts: [Int] = []
-  private var lastDocument: [Int] = []
   /// How many documents (lines) were added with `add(document:)`.
   public private(set) var documentCount = 0
-  /// Whether `documentFrequencies` is meaningful: every count came from `add(document:)`.
+  /// Whether document frequencies are known: every count came from `add(document:)`.
   public private(set) var hasDocumentCounts = true
 
   public init() {}
@@ -27,27 +22,19 @@ public struct TokenCounts: Sendable {
   /// The number of distinct tokens.
   public var distinctCount: Int { table.count }
   /// The total number of occurrences.
-  public var totalCount: Int { counts.reduce(0, +) }
+  public var totalCount: Int { table.entries.reduce(0) { $0 + $1.count } }
+  /// Occurrences per entry, in first-occurrence order.
+  /// - Complexity: O(n) per call: an array is made.
+  public var counts: [Int] { table.entries.map(\.count) }
+
+  /// The occurrences of entry `index` (0-based, in first-occurrence order).
+  public func count(at index: Int) -> Int { table.entries[index].count }
 
   /// Counts the space-separated tokens of one document (a working column).
   /// - Complexity: O(bytes) expected.
   public mutating func add(document field: UnsafeBufferPointer<UInt8>) {
     documentCount += 1
-    let document = documentCount
-    forEachToken(in: field) { token in
-      let (index, inserted) = table.insert(token)
-      if inserted {
-        counts.append(1)
-        documentCounts.append(1)
-        lastDocument.append(document)
-      } else {
-        counts[index] += 1
-        if lastDocument[index] != document {
-          lastDocument[index] = document
-          documentCounts[index] += 1
-        }
-      }
-    }
+    table.count(tokensIn: field, document: UInt32(truncatingIfNeeded: documentCount))
   }
 
   /// Counts the space-separated tokens of `document`.
@@ -59,41 +46,35 @@ public struct TokenCounts: Sendable {
   /// Adds `count` occurrences of `token` (a partial count from another shard).
   public mutating func add(token: UnsafeBufferPointer<UInt8>, count: Int) {
     hasDocumentCounts = false
-    let (index, inserted) = table.insert(token)
-    if inserted {
-      counts.append(count)
-      documentCounts.append(0)
-      lastDocument.append(0)
-    } else {
-      counts[index] += count
-    }
+    let (index, _) = table.insert(token)
+    table.add(count, at: index)
   }
 
   /// Adds every count of `other`, in its first-occurrence order.
   public mutating func merge(_ other: TokenCounts) {
     for i in 0..<other.distinctCount {
-      other.table.withBytes(of: i) { add(token: $0, count: other.counts[i]) }
+      other.table.withBytes(of: i) { add(token: $0, count: other.count(at: i)) }
     }
   }
 
   /// The number of occurrences of `token` (0 if never seen).
   public func count(of token: String) -> Int {
     var token = token
-    return token.withUTF8 { table.index(of: $0).map { counts[$0] } ?? 0 }
+    return token.withUTF8 { table.index(of: $0).map { count(at: $0) } ?? 0 }
   }
 
   /// The token with entry number `index` (0-based, in first-occurrence order).
   public func token(at index: Int) -> String { table.string(at: index) }
 
   /// The number of documents containing entry `index`, or `nil` if partial counts were added.
-  public func documentFrequency(at index: Int) -> Int? { hasDocumentCounts ? documentCounts[index] : nil }
+  public func documentFrequency(at index: Int) -> Int? { hasDocumentCounts ? Int(table.entries[index].documents) : nil }
 
   /// Appends the counts as `token<TAB>count` lines in first-occurrence order: the partial-count file format.
   public func write(to out: ByteBuffer) {
     for i in 0..<distinctCount {
       table.withBytes(of: i) { out.append($0) }
       out.append(byte: 0x09)
-      appendDecimal(counts[i], to: out)
+      appendDecimal(count(at: i), to: out)
       out.append(byte: 0x0A)
     }
   }

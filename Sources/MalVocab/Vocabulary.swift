@@ -169,25 +169,17 @@ public struct Vocabulary: Sendable {
       var token = token
       return token.withUTF8 { counts.table.index(of: $0) }
     })
-    var chosen = (0..<counts.distinctCount).filter {
-      counts.counts[$0] >= options.minCount && !reservedIndices.contains($0)
-    }
     let table = counts.table
     let tally = counts.counts
+    var chosen = (0..<counts.distinctCount).filter {
+      tally[$0] >= options.minCount && !reservedIndices.contains($0)
+    }
     switch options.order {
     case .keras:
       // Python's sort is stable: equal counts keep their first-occurrence order, which is the entry order.
       chosen.sort { tally[$0] != tally[$1] ? tally[$0] > tally[$1] : $0 < $1 }
     case .count:
-      table.arena.withUnsafeBufferPointer { arena in
-        let starts = table.starts
-        chosen.sort { a, b in
-          if tally[a] != tally[b] { return tally[a] > tally[b] }
-          return bytesPrecede(
-            UnsafeBufferPointer(rebasing: arena[starts[a]..<starts[a + 1]]),
-            UnsafeBufferPointer(rebasing: arena[starts[b]..<starts[b + 1]]))
-        }
-      }
+      chosen.sort { a, b in tally[a] != tally[b] ? tally[a] > tally[b] : table.bytesPrecede(a, b) }
     }
     if let maxSize = options.maxSize, chosen.count > maxSize - reserved.count {
       chosen.removeSubrange((maxSize - reserved.count)...)
@@ -198,7 +190,7 @@ public struct Vocabulary: Sendable {
       checkedTokens: reserved + chosen.map { table.string(at: $0) },
       specialTokens: specials,
       counts: zeros + chosen.map { tally[$0] },
-      documentCounts: counts.hasDocumentCounts ? zeros + chosen.map { counts.documentCounts[$0] } : nil,
+      documentCounts: counts.hasDocumentCounts ? zeros + chosen.map { Int(table.entries[$0].documents) } : nil,
       documentCount: counts.hasDocumentCounts ? counts.documentCount : nil,
       numWords: options.numWords)
   }
@@ -221,8 +213,6 @@ public struct Vocabulary: Sendable {
     checkedTokens tokens: [String], specialTokens: SpecialTokens, counts: [Int]?, documentCounts: [Int]?,
     documentCount: Int?, numWords: Int?
   ) throws(VocabularyError) {
-    if tokens.isEmpty { throw VocabularyError(.other("the vocabulary is empty")) }
-    precondition(counts == nil || counts!.count == tokens.count, "one count per token")
     var table = TokenTable(minimumCapacity: tokens.count)
     for token in tokens {
       var token = token
@@ -235,6 +225,19 @@ public struct Vocabulary: Sendable {
       guard let inserted else { throw VocabularyError(.invalidSpecialToken(token)) }
       if !inserted { throw VocabularyError(.other("token '\(token)' appears twice")) }
     }
+    try self.init(
+      table: table, tokens: tokens, specialTokens: specialTokens, counts: counts, documentCounts: documentCounts,
+      documentCount: documentCount, numWords: numWords)
+  }
+
+  /// A vocabulary over an already built `table` whose entry i is `tokens[i]` (no token repeats).
+  init(
+    table: TokenTable, tokens: [String], specialTokens: SpecialTokens, counts: [Int]?, documentCounts: [Int]?,
+    documentCount: Int?, numWords: Int?
+  ) throws(VocabularyError) {
+    if tokens.isEmpty { throw VocabularyError(.other("the vocabulary is empty")) }
+    precondition(table.count == tokens.count, "one table entry per token")
+    precondition(counts == nil || counts!.count == tokens.count, "one count per token")
     func id(_ token: String) -> Int? {
       var token = token
       return token.withUTF8 { table.index(of: $0) }
@@ -293,16 +296,19 @@ public struct Vocabulary: Sendable {
     var unknown = 0
     var first = true
     let limit = numWords ?? Int.max
-    forEachToken(in: field) { token in
-      var id = table.index(of: token) ?? -1
-      if id < 0 || id >= limit {
-        unknown += 1
-        guard let unknownID else { return }
-        id = unknownID
+    let unknownID = self.unknownID
+    table.withLookup { lookup in
+      lookup.forEachIndex(in: field) { found in
+        var id = found ?? -1
+        if id < 0 || id >= limit {
+          unknown += 1
+          guard let unknownID else { return }
+          id = unknownID
+        }
+        if !first { out.append(byte: 0x20) }
+        first = false
+        appendDecimal(id, to: out)
       }
-      if !first { out.append(byte: 0x20) }
-      first = false
-      appendDecimal(id, to: out)
     }
     return unknown
   }

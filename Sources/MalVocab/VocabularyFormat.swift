@@ -119,8 +119,11 @@ extension Vocabulary {
         }
       }
       do {
+        try specialTokens.validate()
+        // `seen` already holds every token once, in id order: it becomes the vocabulary's table.
         return try Vocabulary(
-          tokens: tokens, specialTokens: specialTokens, counts: format == .counts ? counts : nil, numWords: numWords)
+          table: seen, tokens: tokens, specialTokens: specialTokens, counts: format == .counts ? counts : nil,
+          documentCounts: nil, documentCount: nil, numWords: numWords)
       } catch {
         throw atFile(error)
       }
