@@ -89,6 +89,8 @@ struct VocabPipelineCommand: ParsableCommand {
   private func buildSaveAndApply(path: String, format: VocabularyFormat) throws {
     let spool = try AtomicFile(path: temporaryFolder() + "/mal-vocab-spool")
     defer { spool.discard() }
+    // Unlinked at once, so even a killed run leaves no spool behind; it is read back through /dev/fd.
+    unlink(spool.temporaryPath)
     let spoolWriter = OutputWriter(file: spool)
     let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
     var counts = TokenCounts()
@@ -116,7 +118,8 @@ struct VocabPipelineCommand: ParsableCommand {
       column: layout.isTSV ? .number(layout.workingColumn + 1) : .automatic,
       hasHeader: stream.recordOptions.hasHeader && layout.isTSV && !layout.columnNames.isEmpty,
       invalidUTF8: .replace)
-    try runRecordFilter(stream, options: again, inputs: [spool.temporaryPath]) { record, out in
+    lseek(spool.fileDescriptor, 0, SEEK_SET)
+    try runRecordFilter(stream, options: again, inputs: ["/dev/fd/\(spool.fileDescriptor)"]) { record, out in
       vocabulary.encode(record.value, into: out)
     }
   }

@@ -112,6 +112,21 @@ struct VocabCommandTests {
     #expect(ok.status == 0 && spool.contents.isEmpty)
   }
 
+  @Test("a bad merge input or an empty vocabulary leaves no --save file, and an old one untouched")
+  func noPartialVocabulary() throws {
+    let folder = TemporaryFolder()
+    let good = folder.file("a.tsv", "영화\t2\n")
+    let bad = folder.file("b.tsv", "정말\t3\n좋다\tmany\n")
+    let merged = try Mal.run(["vocab", "merge", good, bad, "--save", folder.path + "/v.txt"])
+    #expect(merged.status == 65 && merged.stderr == "\(bad):2:4: error: expected an integer, found 'many'\n")
+    #expect(folder.contents == ["a.tsv", "b.tsv"])
+    let old = folder.file("old.txt", "[PAD]\n[UNK]\nx\n")
+    let empty = try Mal.run(["vocab", "--save", old, "--min-count", "3"], input: "a b a\n")
+    #expect(empty.status == 65 && empty.stdout.isEmpty)
+    #expect(try String(contentsOfFile: old, encoding: .utf8) == "[PAD]\n[UNK]\nx\n")
+    #expect(folder.contents == ["a.tsv", "b.tsv", "old.txt"])
+  }
+
   @Test("count and merge: the summed counts and the vocabulary")
   func countAndMerge() throws {
     let folder = TemporaryFolder()
