@@ -179,7 +179,15 @@ public struct Vocabulary: Sendable {
       // Python's sort is stable: equal counts keep their first-occurrence order, which is the entry order.
       chosen.sort { tally[$0] != tally[$1] ? tally[$0] > tally[$1] : $0 < $1 }
     case .count:
-      chosen.sort { a, b in tally[a] != tally[b] ? tally[a] > tally[b] : table.bytesPrecede(a, b) }
+      // Most ties are among the many tokens seen once: compare their first 8 bytes as one big-endian integer
+      // (the same order as the bytes), and the arena only when those are equal.
+      var keys = chosen.map { (index: $0, count: tally[$0], prefix: table.entries[$0].prefix.byteSwapped) }
+      keys.sort { a, b in
+        if a.count != b.count { return a.count > b.count }
+        if a.prefix != b.prefix { return a.prefix < b.prefix }
+        return table.bytesPrecede(a.index, b.index)
+      }
+      chosen = keys.map(\.index)
     }
     if let maxSize = options.maxSize, chosen.count > maxSize - reserved.count {
       chosen.removeSubrange((maxSize - reserved.count)...)
