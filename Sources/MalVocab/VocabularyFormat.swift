@@ -57,7 +57,8 @@ extension Vocabulary {
   /// (or `[PAD]`), and its `oov_token` the unknown token; HF's `unk_token` is the unknown token and a special
   /// added token with id 0 the padding token.
   /// - Parameters:
-  ///   - format: the file's format; `nil` detects it from the content.
+  ///   - path: the file; `-` is standard input.
+  ///   - format: the file's format; `nil` detects it from the content (`txt` for standard input).
   ///   - numWords: Keras's `num_words` for the loaded vocabulary; `nil` keeps the file's (Keras JSON) or none.
   /// - Throws: `FileError` if the file cannot be read; `InputError` naming the file and line of the first problem
   ///   (bad UTF-8, an empty or repeated token, a token with a space, a bad count, a missing reserved token).
@@ -65,7 +66,8 @@ extension Vocabulary {
     path: String, format: VocabularyFormat? = nil, specialTokens: SpecialTokens = SpecialTokens(),
     numWords: Int? = nil
   ) throws -> Vocabulary {
-    let format = try format ?? VocabularyFormat.detect(path: path)
+    // Detection reads the file, which standard input allows only once: `-` is txt unless told otherwise.
+    let format = try format ?? (path == "-" ? .txt : VocabularyFormat.detect(path: path))
     let name = path == "-" ? "<stdin>" : path
     func atFile(_ error: VocabularyError) -> InputError {
       InputError(.other(error.description), at: SourcePosition(file: name, line: 1, column: 1))

@@ -216,6 +216,11 @@ struct VocabCommandTests {
         새\t2
 
       """)
+    let fromStandardInput = try Mal.run(["vocab", "export", "-", "--format", "counts"], input: "[PAD]\n[UNK]\n영화\n")
+    #expect(fromStandardInput.status == 65)
+    #expect(fromStandardInput.stderr == "error: the counts format needs token counts; this vocabulary was loaded without them\n")
+    let keras = try Mal.run(["vocab", "export", "-", "--format", "keras-json", "--unk", "<OOV>"], input: "[PAD]\n<OOV>\n영화\n")
+    #expect(keras.stdout.hasSuffix(#""word_index": "{\"<OOV>\": 1, \"\\uc601\\ud654\": 2}"}}"# + "\n"))
     let decoded = try Mal.run(["vocab", "decode", "--load", folder.path + "/v.txt", "--skip-padding"], input: "id\tdocument\n1\t0 0 3 1 2\n")
     #expect(decoded.stdout == "id\tdocument\n1\t영화 [UNK] 정말\n")
   }
