@@ -8,6 +8,7 @@ let package = Package(
     .executable(name: "mal", targets: ["mal"]),
     .library(name: "MalStream", targets: ["MalStream"]),
     .library(name: "MalTokenize", targets: ["MalTokenize"]),
+    .library(name: "MalVocab", targets: ["MalVocab"]),
     .library(name: "MalSequence", targets: ["MalSequence"]),
     .library(name: "MalTensor", targets: ["MalTensor"]),
     .library(name: "MalRecurrent", targets: ["MalRecurrent"]),
@@ -24,16 +25,18 @@ let package = Package(
       providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
     .target(name: "MalStream"),
     .target(name: "MalTokenize", dependencies: ["CUTF8Proc", "MalStream"]),
+    .target(name: "MalVocab", dependencies: ["MalStream"]),
     .target(name: "MalSequence", dependencies: ["MalStream"]),
     .target(
       name: "MalCLI",
       dependencies: [
-        "MalStream", "MalTokenize", "MalSequence", "MalTensor", "MalRecurrent",
+        "MalStream", "MalTokenize", "MalVocab", "MalSequence", "MalTensor", "MalRecurrent",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "mal", dependencies: ["MalCLI"]),
     .testTarget(name: "MalStreamTests", dependencies: ["MalStream"]),
     .testTarget(name: "MalTokenizeTests", dependencies: ["MalTokenize"]),
+    .testTarget(name: "MalVocabTests", dependencies: ["MalVocab", "MalTokenize"], exclude: ["Fixtures"]),
     .testTarget(name: "MalSequenceTests", dependencies: ["MalSequence"]),
     .testTarget(name: "MalCLITests", dependencies: ["MalCLI"], exclude: ["Golden"]),
     // Recurrent core (issue 6): tensors over OpenBLAS, Keras-exact layers, benchmark.

@@ -13,8 +13,8 @@ public struct MalCommand: ParsableCommand {
         mal tokenize < Corpora/sample-ko.tsv | head
       """,
     subcommands: [
-      TokenizeCommand.self, DetokenizeCommand.self, PadCommand.self, EncodeCommand.self, TrainCommand.self,
-      PredictCommand.self, EvaluateCommand.self, SummaryCommand.self,
+      TokenizeCommand.self, DetokenizeCommand.self, VocabCommand.self, PadCommand.self, EncodeCommand.self,
+      TrainCommand.self, PredictCommand.self, EvaluateCommand.self, SummaryCommand.self,
     ])
 
   /// Subcommands that `mal` also answers to when invoked under their own name (`tokenize` → `mal tokenize`).

@@ -1,0 +1,113 @@
+"""Times `mal vocab` (count, build, apply, the --save pipeline) beside Python's collections.Counter over
+str.split() and HuggingFace tokenizers' WordLevel trainer, on the same tokenized file in the same run, with
+each tool's peak RSS. Run through Scripts/bench-vocab.sh (it builds Mal, tokenizes the corpus, makes the venv)."""
+import os, statistics, subprocess, sys, tempfile, time
+
+mal, tokens = sys.argv[1], sys.argv[2]
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+os.environ.setdefault("RAYON_NUM_THREADS", "1")
+tmp = tempfile.mkdtemp(prefix="mal-bench-vocab-")
+vocab = os.path.join(tmp, "vocab.txt")
+
+COUNTER = """
+import collections, sys
+c = collections.Counter()
+with open(sys.argv[1], encoding="utf-8") as f:
+    for line in f:
+        c.update(line.split())
+print(len(c), file=sys.stderr)
+"""
+HF_TRAIN = """
+import sys
+from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+t = Tokenizer(models.WordLevel(unk_token="[UNK]"))
+t.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+t.train([sys.argv[1]], trainers.WordLevelTrainer(special_tokens=["[PAD]", "[UNK]"], show_progress=False))
+print(t.get_vocab_size(), file=sys.stderr)
+"""
+PY_APPLY = """
+import sys
+vocab = {}
+with open(sys.argv[2], encoding="utf-8") as f:
+    for i, line in enumerate(f):
+        vocab[line.rstrip("\\n")] = i
+get = vocab.get
+with open(sys.argv[1], encoding="utf-8") as f, open("/dev/null", "w") as out:
+    for line in f:
+        out.write(" ".join([str(get(t, 1)) for t in line.split()]))
+        out.write("\\n")
+"""
+HF_APPLY = """
+import sys
+from tokenizers import Tokenizer, models, pre_tokenizers
+vocab = {}
+with open(sys.argv[2], encoding="utf-8") as f:
+    for i, line in enumerate(f):
+        vocab[line.rstrip("\\n")] = i
+t = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
+t.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+with open(sys.argv[1], encoding="utf-8") as f:
+    lines = f.read().splitlines()
+with open("/dev/null", "w") as out:
+    for enc in t.encode_batch(lines):
+        out.write(" ".join(map(str, enc.ids)))
+        out.write("\\n")
+"""
+
+
+def timed(argv, stdin=None, stdout=subprocess.DEVNULL):
+    """Wall seconds and peak RSS (KiB) of one run of argv."""
+    t = time.perf_counter()
+    p = subprocess.run(["/usr/bin/time", "-f", "%M", *argv], stdin=stdin, stdout=stdout, stderr=subprocess.PIPE,
+                       check=True)
+    seconds = time.perf_counter() - t
+    return seconds, int(p.stderr.decode().strip().splitlines()[-1])
+
+
+def median(argv, runs):
+    timed(argv)  # warm-up: page cache
+    results = [timed(argv) for _ in range(runs)]
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+
+
+py = sys.executable
+mb = os.path.getsize(tokens) / 1e6
+subprocess.run([mal, "vocab", "build", "--format", "text", tokens, "--save", vocab], check=True)
+distinct = sum(1 for _ in open(vocab, encoding="utf-8")) - 2
+print(f"{tokens.split('/')[-1]}: {mb:.1f} MB of tokenized text, {distinct:,} distinct tokens; median of {RUNS} runs "
+      f"after a warm-up (Python/HF: of 3); one thread (RAYON_NUM_THREADS=1); MB = 10^6 bytes\n")
+print("| task | tool | seconds | MB/s | peak RSS MiB | Mal's speed-up |")
+print("|---|---|---:|---:|---:|---:|")
+rows = [
+    ("count", "mal vocab count", median([mal, "vocab", "count", "--format", "text", tokens], RUNS)),
+    ("count", "Python collections.Counter over str.split()", median([py, "-c", COUNTER, tokens], 3)),
+    ("count + vocabulary", "mal vocab build --save vocab.txt",
+     median([mal, "vocab", "build", "--format", "text", tokens, "--save", os.path.join(tmp, "v2.txt")], RUNS)),
+    ("count + vocabulary", "HF tokenizers WordLevelTrainer (WhitespaceSplit)", median([py, "-c", HF_TRAIN, tokens], 3)),
+    ("apply a saved vocabulary", "mal vocab apply --load vocab.txt",
+     median([mal, "vocab", "apply", "--format", "text", "--load", vocab, tokens], RUNS)),
+    ("apply a saved vocabulary", "Python dict.get over str.split(), written out", median([py, "-c", PY_APPLY, tokens, vocab], 3)),
+    ("apply a saved vocabulary", "HF WordLevel Tokenizer.encode_batch, written out", median([py, "-c", HF_APPLY, tokens, vocab], 3)),
+    ("build + save + ids (pipeline)", "mal vocab --save vocab.txt (spools to a temp file)",
+     median([mal, "vocab", "--format", "text", tokens, "--save", os.path.join(tmp, "v3.txt")], RUNS)),
+]
+base = {}
+for task, tool, (seconds, rss) in rows:
+    if tool.startswith("mal"):
+        base[task] = seconds
+    ref = base.get(task) or base.get("count")
+    ratio = "" if tool.startswith("mal") else f"{seconds / ref:.1f}×"
+    print(f"| {task} | {tool} | {seconds:.3f} | {mb / seconds:.0f} | {rss / 1024:.0f} | {ratio} |")
+    sys.stdout.flush()
+
+print("\nPeak RSS of `mal vocab count` and `mal vocab apply` reading 1 and 4 concatenated copies from a pipe "
+      "(memory follows distinct tokens, not input size):")
+for copies in (1, 4):
+    line = []
+    for name, argv in [("count", [mal, "vocab", "count", "--format", "text"]),
+                       ("apply", [mal, "vocab", "apply", "--format", "text", "--load", vocab])]:
+        cat = subprocess.Popen(["cat"] + [tokens] * copies, stdout=subprocess.PIPE)
+        _, rss = timed(argv, stdin=cat.stdout)
+        cat.wait()
+        line.append(f"{name} {rss / 1024:.1f} MiB")
+    print(f"- {copies} × {mb:.0f} MB: " + ", ".join(line))

@@ -1,0 +1,374 @@
+import ArgumentParser
+import MalStream
+import MalVocab
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+struct VocabCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "vocab",
+    abstract: "Count tokens, build a vocabulary and turn tokens into integer ids.",
+    discussion: """
+      Without a subcommand: with --save, reads all tokenized rows (spooled to a temporary file, not kept in \
+      memory), builds the vocabulary, saves it atomically and writes the rows with tokens replaced by ids; \
+      with --load, applies a saved vocabulary as a streaming filter. Reserved ids: [PAD] = 0, [UNK] = 1.
+
+      Examples:
+        mal tokenize Corpora/sample-ko.tsv | mal vocab --save vocab.txt | head -3
+        mal tokenize Corpora/sample-ko.tsv | mal vocab --load vocab.txt | head -3
+        mal tokenize Corpora/sample-en.tsv | mal vocab count > counts-en.tsv
+        mal vocab merge counts-en.tsv --save vocab-en.txt --max-size 1000
+        mal vocab export vocab-en.txt --format hf-json -o tokenizer.json
+        mal vocab inspect vocab-en.txt --top 5
+        echo "2 3 1" | mal vocab decode --load vocab-en.txt
+      """,
+    subcommands: [
+      VocabPipelineCommand.self, VocabBuildCommand.self, VocabApplyCommand.self, VocabCountCommand.self,
+      VocabMergeCommand.self, VocabExportCommand.self, VocabInspectCommand.self, VocabDecodeCommand.self,
+    ],
+    defaultSubcommand: VocabPipelineCommand.self)
+}
+
+/// `mal vocab --save FILE` (build, save, write ids) or `mal vocab --load FILE` (apply).
+struct VocabPipelineCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "ids",
+    abstract: "Tokens to ids: build and save a vocabulary (--save) or apply a saved one (--load).",
+    discussion: """
+      With --save the stage must see all input before it writes the first id: rows are spooled to a \
+      temporary file ($TMPDIR or /tmp), so memory grows with the number of distinct tokens, not with the input. \
+      With --load it streams with bounded memory.
+
+      Examples:
+        mal tokenize Corpora/sample-ko.tsv | mal vocab --save vocab.txt | head -3
+        mal tokenize Corpora/sample-ko.tsv | mal vocab --load vocab.txt | head -3
+      """)
+
+  @OptionGroup var stream: StreamOptions
+
+  @Option(help: ArgumentHelp("Build a vocabulary from the input and save it here (atomically).", valueName: "file"))
+  var save: String?
+
+  @Option(help: ArgumentHelp("Apply this saved vocabulary instead (streams).", valueName: "file"))
+  var load: String?
+
+  @Option(help: "Vocabulary file format: txt, counts, keras-json or hf-json (default: from the file name or content).")
+  var vocabFormat: VocabularyFormat?
+
+  @OptionGroup var specials: SpecialTokenOptions
+  @OptionGroup var build: BuildOptions
+
+  func validate() throws {
+    switch (save, load) {
+    case (nil, nil): throw ValidationError("give --save FILE to build a vocabulary, or --load FILE to apply one")
+    case (.some, .some): throw ValidationError("--save and --load exclude each other")
+    case (.some(let path), nil): _ = try saveFormat(vocabFormat, path: path)
+    case (nil, .some): break
+    }
+    try build.validate(reserved: specials.specialTokens.all.count)
+  }
+
+  func run() throws {
+    try reportingVocabularyErrors(command: "vocab") {
+      if let load {
+        let vocabulary = try Vocabulary.read(
+          path: load, format: vocabFormat, specialTokens: specials.specialTokens, numWords: build.numWords)
+        try runRecordFilter(stream) { record, out in vocabulary.encode(record.value, into: out) }
+        return
+      }
+      let path = save!
+      try buildSaveAndApply(path: path, format: try saveFormat(vocabFormat, path: path))
+    }
+  }
+
+  /// Counts while spooling the rows to a temporary file, builds and saves, then re-reads the spool to write ids.
+  private func buildSaveAndApply(path: String, format: VocabularyFormat) throws {
+    let spool = try AtomicFile(path: temporaryFolder() + "/mal-vocab-spool")
+    defer { spool.discard() }
+    // Unlinked at once, so even a killed run leaves no spool behind; it is read back through /dev/fd.
+    unlink(spool.temporaryPath)
+    let spoolWriter = OutputWriter(file: spool)
+    let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
+    var counts = TokenCounts()
+    let out = spoolWriter.buffer
+    try reader.forEachRecord(header: { header in
+      out.append(header)
+      out.append(byte: 0x0A)
+    }) { record in
+      if !record.isBlank {
+        counts.add(document: record.value)
+        out.append(record.line)
+      }
+      out.append(byte: 0x0A)
+      try spoolWriter.flushIfFull()
+      return true
+    }
+    try spoolWriter.flush()
+    warnAboutReplacements(reader, command: "vocab")
+    let vocabulary = try Vocabulary(counts: counts, options: build.options(specials.specialTokens))
+    try vocabulary.save(to: path, format: format)
+    guard let layout = reader.layout else { return }
+    // The spool holds checked UTF-8 in a known shape: read it back with the layout already resolved.
+    let again = RecordOptions(
+      format: layout.isTSV ? .tsv : .text,
+      column: layout.isTSV ? .number(layout.workingColumn + 1) : .automatic,
+      hasHeader: stream.recordOptions.hasHeader && layout.isTSV && !layout.columnNames.isEmpty,
+      invalidUTF8: .replace)
+    lseek(spool.fileDescriptor, 0, SEEK_SET)
+    try runRecordFilter(stream, options: again, inputs: ["/dev/fd/\(spool.fileDescriptor)"]) { record, out in
+      vocabulary.encode(record.value, into: out)
+    }
+  }
+}
+
+/// The folder for temporary files: `$TMPDIR`, else `/tmp`.
+func temporaryFolder() -> String {
+  if let value = getenv("TMPDIR"), let folder = String(validatingCString: value), !folder.isEmpty {
+    return folder.hasSuffix("/") ? String(folder.dropLast()) : folder
+  }
+  return "/tmp"
+}
+
+struct VocabBuildCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "build",
+    abstract: "Build a vocabulary from tokenized rows (reads all input first).",
+    discussion: """
+      Writes the vocabulary to --save FILE (or -o FILE; atomically) or to standard output. Memory grows with \
+      the number of distinct tokens, not with the input.
+
+      Examples:
+        mal tokenize Corpora/sample-ko.tsv | mal vocab build --max-size 8
+        mal tokenize --keras Corpora/sample-en.tsv > en.tok
+        mal vocab build en.tok --order keras --unk '<OOV>' --save keras.json \\
+          --vocab-format keras-json && head -c 150 keras.json
+      """)
+
+  @OptionGroup var stream: StreamOptions
+
+  @Option(help: ArgumentHelp("Save the vocabulary here (atomically) instead of writing it to standard output.", valueName: "file"))
+  var save: String?
+
+  @Option(help: "Vocabulary file format: txt, counts, keras-json or hf-json (default: from --save's name, else txt).")
+  var vocabFormat: VocabularyFormat?
+
+  @OptionGroup var specials: SpecialTokenOptions
+  @OptionGroup var build: BuildOptions
+
+  func validate() throws {
+    if save != nil && stream.output != nil { throw ValidationError("-o and --save both name the vocabulary file; give one") }
+    if let path = save ?? stream.output { _ = try saveFormat(vocabFormat, path: path) }
+    try build.validate(reserved: specials.specialTokens.all.count)
+  }
+
+  func run() throws {
+    try reportingVocabularyErrors(command: "vocab") {
+      let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
+      var counts = TokenCounts()
+      try reader.forEachRecord(header: { _ in }) { record in
+        if !record.isBlank { counts.add(document: record.value) }
+        return true
+      }
+      warnAboutReplacements(reader, command: "vocab")
+      let vocabulary = try Vocabulary(counts: counts, options: build.options(specials.specialTokens))
+      try writeVocabulary(vocabulary, save: save ?? stream.output, format: vocabFormat)
+    }
+  }
+}
+
+/// Saves atomically to `save`, or writes to standard output.
+func writeVocabulary(_ vocabulary: Vocabulary, save: String?, format: VocabularyFormat?) throws {
+  if let save {
+    try vocabulary.save(to: save, format: try saveFormat(format, path: save))
+  } else {
+    let writer = OutputWriter()
+    try vocabulary.write(format ?? .txt, to: writer.buffer)
+    if format == .kerasJSON || format == .hfJSON { writer.buffer.append(byte: 0x0A) }
+    try writer.flush()
+  }
+}
+
+struct VocabApplyCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "apply",
+    abstract: "Replace tokens by the ids of a saved vocabulary (streams).",
+    discussion: """
+      Unknown tokens (and, with --num-words N, tokens with ids >= N) become the OOV id, or are dropped with \
+      --no-unk (Keras without oov_token). Same as 'mal vocab --load FILE'.
+
+      Example:
+        mal tokenize Corpora/sample-ko.tsv | mal vocab apply --load vocab.txt | head -3
+      """)
+
+  @OptionGroup var stream: StreamOptions
+  @OptionGroup var vocabulary: LoadOptions
+
+  func validate() throws {
+    if vocabulary.load == nil { throw ValidationError("apply needs --load FILE") }
+  }
+
+  func run() throws {
+    try reportingVocabularyErrors(command: "vocab") {
+      let vocabulary = try self.vocabulary.vocabulary(path: self.vocabulary.load!)
+      try runRecordFilter(stream) { record, out in vocabulary.encode(record.value, into: out) }
+    }
+  }
+}
+
+struct VocabCountCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "count",
+    abstract: "Count tokens: token<TAB>count lines in order of first occurrence (the map step).",
+    discussion: """
+      Run it on shards (GNU parallel, Hadoop Streaming, Spark RDD.pipe) and 'mal vocab merge' the results: \
+      the vocabulary equals one built from the whole input, byte for byte.
+
+      Examples:
+        mal tokenize Corpora/sample-ko.tsv | mal vocab count | head -3
+      """)
+
+  @OptionGroup var stream: StreamOptions
+
+  func run() throws {
+    try reportingVocabularyErrors(command: "vocab") {
+      let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
+      var counts = TokenCounts()
+      try reader.forEachRecord(header: { _ in }) { record in
+        if !record.isBlank { counts.add(document: record.value) }
+        return true
+      }
+      warnAboutReplacements(reader, command: "vocab")
+      let file = try stream.output.map { try AtomicFile(path: $0) }
+      let writer = file.map { OutputWriter(file: $0) } ?? OutputWriter()
+      counts.write(to: writer.buffer)
+      try writer.flush()
+      try file?.commit()
+    }
+  }
+}
+
+struct VocabMergeCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "merge",
+    abstract: "Sum token<TAB>count files (the reduce step); build a vocabulary with --save.",
+    discussion: """
+      Without --save, writes the summed counts (in order of first occurrence across the inputs, read in order), \
+      so merges can be merged again. A token may repeat within an input (as in concatenated mapper output).
+
+      Examples:
+        mal vocab merge counts-en.tsv counts-en.tsv | head -3
+        mal vocab merge counts-en.tsv --save vocab-en.txt --min-count 2
+      """)
+
+  @Argument(help: "token<TAB>count files; none or '-' reads standard input.")
+  var inputs: [String] = []
+
+  @Option(name: [.short, .long], help: "Write the summed counts to this file (atomically) instead of standard output.")
+  var output: String?
+
+  @Option(help: ArgumentHelp("Build a vocabulary from the summed counts and save it here (atomically).", valueName: "file"))
+  var save: String?
+
+  @Option(help: "Vocabulary file format: txt, counts, keras-json or hf-json (default: from --save's name).")
+  var vocabFormat: VocabularyFormat?
+
+  @OptionGroup var specials: SpecialTokenOptions
+  @OptionGroup var build: BuildOptions
+
+  func validate() throws {
+    if save != nil && output != nil { throw ValidationError("--save and -o exclude each other") }
+    if let save { _ = try saveFormat(vocabFormat, path: save) }
+    try build.validate(reserved: specials.specialTokens.all.count)
+  }
+
+  func run() throws {
+    try reportingVocabularyErrors(command: "vocab") {
+      var counts = TokenCounts()
+      for path in inputs.isEmpty ? ["-"] : inputs { try counts.add(countsFile: path) }
+      if let save {
+        let vocabulary = try Vocabulary(counts: counts, options: build.options(specials.specialTokens))
+        try vocabulary.save(to: save, format: try saveFormat(vocabFormat, path: save))
+        return
+      }
+      let file = try output.map { try AtomicFile(path: $0) }
+      let writer = file.map { OutputWriter(file: $0) } ?? OutputWriter()
+      counts.write(to: writer.buffer)
+      try writer.flush()
+      try file?.commit()
+    }
+  }
+}
+
+struct VocabExportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "export",
+    abstract: "Convert a vocabulary file for other tools: vocab.txt, token<TAB>count, Keras JSON, HF tokenizer.json.",
+    discussion: """
+      Examples:
+        mal vocab export vocab-en.txt --format hf-json -o tokenizer.json
+        mal vocab export vocab-en.txt --format keras-json | head -c 200
+      """)
+
+  @Argument(help: "The vocabulary file.")
+  var vocabularyPath: String
+
+  @Option(help: "The format to write: txt, counts, keras-json or hf-json.")
+  var format: VocabularyFormat
+
+  @Option(name: [.short, .long], help: "Write to this file (atomically) instead of standard output.")
+  var output: String?
+
+  @OptionGroup var load: LoadOptions
+
+  func validate() throws {
+    if load.load != nil { throw ValidationError("export reads the vocabulary named as its argument; drop --load") }
+  }
+
+  func run() throws {
+    try reportingVocabularyErrors(command: "vocab") {
+      let vocabulary = try load.vocabulary(path: vocabularyPath)
+      if let output {
+        try vocabulary.save(to: output, format: format)
+      } else {
+        try writeVocabulary(vocabulary, save: nil, format: format)
+      }
+    }
+  }
+}
+
+struct VocabDecodeCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "decode",
+    abstract: "Turn ids back into tokens, to inspect results (streams).",
+    discussion: """
+      Example:
+        echo "2 3 1" | mal vocab decode --load vocab-en.txt
+      """)
+
+  @OptionGroup var stream: StreamOptions
+  @OptionGroup var vocabulary: LoadOptions
+
+  @Flag(help: "Leave out the padding id 0 (for rows from mal pad).")
+  var skipPadding = false
+
+  func validate() throws {
+    if vocabulary.load == nil { throw ValidationError("decode needs --load FILE") }
+  }
+
+  func run() throws {
+    try reportingVocabularyErrors(command: "vocab") {
+      let vocabulary = try self.vocabulary.vocabulary(path: self.vocabulary.load!)
+      try runRecordFilter(stream) { record, out in
+        do {
+          try vocabulary.decode(record.value, into: out, skippingPadding: skipPadding)
+        } catch let error as MalformedID {
+          throw record.error(error.reason, atFieldByte: error.byteOffset)
+        }
+      }
+    }
+  }
+}

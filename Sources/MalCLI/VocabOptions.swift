@@ -1,0 +1,135 @@
+import ArgumentParser
+import MalStream
+import MalVocab
+
+extension VocabularyOptions.Order: ExpressibleByArgument {}
+extension VocabularyFormat: ExpressibleByArgument {}
+
+/// `--pad`, `--unk`, `--special`: the reserved tokens, for building and for reading txt/counts files.
+struct SpecialTokenOptions: ParsableArguments {
+  @Option(help: ArgumentHelp("The padding token, id 0.", valueName: "token"))
+  var pad = "[PAD]"
+
+  @Flag(help: "No padding id: the first token gets id 0.")
+  var noPad = false
+
+  @Option(help: ArgumentHelp("The out-of-vocabulary token (Keras's oov_token, e.g. '<OOV>'), id 1 after [PAD].", valueName: "token"))
+  var unk = "[UNK]"
+
+  @Flag(help: "No OOV token: unknown tokens are dropped from the ids, as Keras does without oov_token.")
+  var noUnk = false
+
+  @Option(name: .customLong("special"), help: ArgumentHelp("Another reserved token after padding and OOV, e.g. [CLS]; repeat for more.", valueName: "token"))
+  var extra: [String] = []
+
+  var specialTokens: SpecialTokens {
+    SpecialTokens(padding: noPad ? nil : pad, unknown: noUnk ? nil : unk, extra: extra)
+  }
+
+  func validate() throws {
+    do {
+      try specialTokens.validate()
+    } catch {
+      throw ValidationError(error.description)
+    }
+  }
+}
+
+/// `--max-size`, `--min-count`, `--num-words`, `--order`: how a vocabulary is chosen from counts.
+struct BuildOptions: ParsableArguments {
+  @Option(help: ArgumentHelp("Keep at most this many tokens, reserved ones included.", valueName: "n"))
+  var maxSize: Int?
+
+  @Option(help: ArgumentHelp("Leave out tokens seen fewer times.", valueName: "n"))
+  var minCount = 1
+
+  @Option(help: ArgumentHelp("Keras num_words: keep every token but map ids >= N to the OOV id (or drop them with --no-unk).", valueName: "n"))
+  var numWords: Int?
+
+  @Option(help: "Token order: count (descending, ties by UTF-8 bytes: the same however the input is sharded) or keras (ties by first occurrence, as Keras's Tokenizer).")
+  var order: VocabularyOptions.Order = .count
+
+  func options(_ specials: SpecialTokens) -> VocabularyOptions {
+    VocabularyOptions(specialTokens: specials, maxSize: maxSize, minCount: minCount, numWords: numWords, order: order)
+  }
+
+  func validate(reserved: Int) throws {
+    if minCount < 1 { throw ValidationError("--min-count must be at least 1, got \(minCount)") }
+    if let maxSize, maxSize <= reserved {
+      throw ValidationError(VocabularyError(.maxSizeTooSmall(maxSize: maxSize, reserved: reserved)).description)
+    }
+    if let numWords, numWords < 1 { throw ValidationError("--num-words must be at least 1, got \(numWords)") }
+  }
+}
+
+/// `--load FILE`, its format, and Keras `--num-words`: a saved vocabulary to apply.
+struct LoadOptions: ParsableArguments {
+  @Option(help: ArgumentHelp("The vocabulary file to apply (vocab.txt, token<TAB>count, Keras or HF JSON).", valueName: "file"))
+  var load: String?
+
+  @Option(help: "The vocabulary file's format: txt, counts, keras-json or hf-json (default: from its content).")
+  var vocabFormat: VocabularyFormat?
+
+  @Option(help: ArgumentHelp("Keras num_words: map ids >= N to the OOV id (default: none, or the Keras file's).", valueName: "n"))
+  var numWords: Int?
+
+  @OptionGroup var specials: SpecialTokenOptions
+
+  func validate() throws {
+    if let numWords, numWords < 1 { throw ValidationError("--num-words must be at least 1, got \(numWords)") }
+  }
+
+  func vocabulary(path: String) throws -> Vocabulary {
+    try Vocabulary.read(path: path, format: vocabFormat, specialTokens: specials.specialTokens, numWords: numWords)
+  }
+}
+
+/// The format to save `path` in: `--vocab-format`, else from the name (`.txt`, `.tsv`).
+func saveFormat(_ explicit: VocabularyFormat?, path: String) throws -> VocabularyFormat {
+  if let explicit { return explicit }
+  if let format = VocabularyFormat(pathExtensionOf: path) { return format }
+  throw ValidationError(
+    "cannot tell the format of '\(path)' from its name; add --vocab-format txt|counts|keras-json|hf-json")
+}
+
+/// `reportingErrors`, plus `VocabularyError` (exit 65).
+func reportingVocabularyErrors(command: String, _ body: () throws -> Void) throws {
+  try reportingErrors(command: command) {
+    do {
+      try body()
+    } catch let error as VocabularyError {
+      Diagnostics.write("error: \(error)\n")
+      throw ExitCode(ExitStatus.dataError)
+    }
+  }
+}
+
+/// Runs a stage that needs each `Record` (for error positions): the working column is replaced by what
+/// `transform` appends, the header and other columns pass through. Output to standard output or `-o` (atomic).
+func runRecordFilter(
+  _ stream: StreamOptions, options: RecordOptions? = nil, inputs: [String]? = nil,
+  transform: (Record, ByteBuffer) throws -> Void
+) throws {
+  let file = try stream.output.map { try AtomicFile(path: $0) }
+  let writer = file.map { OutputWriter(file: $0) } ?? OutputWriter()
+  let reader = RecordReader(inputs: inputs ?? stream.inputs, options: options ?? stream.recordOptions)
+  let out = writer.buffer
+  try reader.forEachRecord(header: { header in
+    out.append(header)
+    out.append(byte: 0x0A)
+  }) { record in
+    if record.isBlank {
+      out.append(byte: 0x0A)
+    } else {
+      out.append(record.prefix)
+      try transform(record, out)
+      out.append(record.suffix)
+      out.append(byte: 0x0A)
+    }
+    try writer.flushIfFull()
+    return true
+  }
+  try writer.flush()
+  try file?.commit()
+  if inputs == nil { warnAboutReplacements(reader, command: "vocab") }
+}
