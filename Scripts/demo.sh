@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The main job on the samples in Corpora/: tokenize Korean reviews (NSMC layout) and English headlines,
-# the way the README walks through it. Run Scripts/setup.sh first.
+# The main job on the samples in Corpora/: tokenize Korean reviews (NSMC layout) and English headlines, then the
+# whole pipeline tokenize | vocab | pad | train, the way the README walks through it. Run Scripts/setup.sh first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/bin:$PATH"
@@ -25,3 +25,12 @@ sed -n 5p Corpora/sample-mixed.txt | tokenize --normalize nfkc
 section "Rows in and out"
 printf 'Corpora/sample-ko.tsv: %s rows in, %s rows out\n' \
   "$(wc -l < Corpora/sample-ko.tsv)" "$(tokenize Corpora/sample-ko.tsv | wc -l)"
+
+section "The whole pipeline on the Korean sample: tokenize | vocab | pad | train, then evaluate"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+tokenize --split-particles --repeat 2 < Corpora/sample-ko.tsv | vocab --save "$work/vocab.txt" | pad --maxlen 12 \
+  | train -o "$work/reviews.safetensors" --epochs 8 --lr 0.01 --units 16 --embedding-dim 16 --seed 3
+summary "$work/reviews.safetensors"
+tokenize --split-particles --repeat 2 < Corpora/sample-ko.tsv | vocab --load "$work/vocab.txt" | pad --maxlen 12 \
+  | evaluate "$work/reviews.safetensors"
