@@ -56,28 +56,34 @@ with open("/dev/null", "w") as out:
 
 
 def timed(argv, stdin=None, stdout=subprocess.DEVNULL):
-    """Wall seconds and peak RSS (KiB) of one run of argv."""
+    """Wall seconds, CPU seconds (user + system) and peak RSS (KiB) of one run of argv."""
     t = time.perf_counter()
-    p = subprocess.run(["/usr/bin/time", "-f", "%M", *argv], stdin=stdin, stdout=stdout, stderr=subprocess.PIPE,
-                       check=True)
+    p = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", *argv], stdin=stdin, stdout=stdout,
+                       stderr=subprocess.PIPE, check=True)
     seconds = time.perf_counter() - t
-    return seconds, int(p.stderr.decode().strip().splitlines()[-1])
+    rss, user, system = p.stderr.decode().strip().splitlines()[-1].split()
+    return seconds, float(user) + float(system), int(rss)
 
 
 def median(argv, runs):
     timed(argv)  # warm-up: page cache
     results = [timed(argv) for _ in range(runs)]
-    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+    return (statistics.median(r[0] for r in results), statistics.median(r[1] for r in results),
+            max(r[2] for r in results))
 
 
 py = sys.executable
 mb = os.path.getsize(tokens) / 1e6
 subprocess.run([mal, "vocab", "build", "--format", "text", tokens, "--save", vocab], check=True)
+vocab20k = os.path.join(tmp, "vocab-20k.txt")
+subprocess.run([mal, "vocab", "build", "--format", "text", tokens, "--max-size", "20000", "--save", vocab20k], check=True)
 distinct = sum(1 for _ in open(vocab, encoding="utf-8")) - 2
 print(f"{tokens.split('/')[-1]}: {mb:.1f} MB of tokenized text, {distinct:,} distinct tokens; median of {RUNS} runs "
       f"after a warm-up (Python/HF: of 3); one thread (RAYON_NUM_THREADS=1); MB = 10^6 bytes\n")
-print("| task | tool | seconds | MB/s | peak RSS MiB | Mal's speed-up |")
-print("|---|---|---:|---:|---:|---:|")
+print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores. CPU s = user + system, "
+      "less disturbed than wall time by other processes on a shared machine.\n")
+print("| task | tool | seconds | CPU s | MB/s | peak RSS MiB | Mal's speed-up (wall) | (CPU) |")
+print("|---|---|---:|---:|---:|---:|---:|---:|")
 rows = [
     ("count", "mal vocab count", median([mal, "vocab", "count", "--format", "text", tokens], RUNS)),
     ("count", "Python collections.Counter over str.split()", median([py, "-c", COUNTER, tokens], 3)),
@@ -88,16 +94,20 @@ rows = [
      median([mal, "vocab", "apply", "--format", "text", "--load", vocab, tokens], RUNS)),
     ("apply a saved vocabulary", "Python dict.get over str.split(), written out", median([py, "-c", PY_APPLY, tokens, vocab], 3)),
     ("apply a saved vocabulary", "HF WordLevel Tokenizer.encode_batch, written out", median([py, "-c", HF_APPLY, tokens, vocab], 3)),
+    ("apply a 20,000-token vocabulary", "mal vocab apply --load vocab-20k.txt",
+     median([mal, "vocab", "apply", "--format", "text", "--load", vocab20k, tokens], RUNS)),
+    ("apply a 20,000-token vocabulary", "Python dict.get over str.split(), written out",
+     median([py, "-c", PY_APPLY, tokens, vocab20k], 3)),
     ("build + save + ids (pipeline)", "mal vocab --save vocab.txt (spools to a temp file)",
      median([mal, "vocab", "--format", "text", tokens, "--save", os.path.join(tmp, "v3.txt")], RUNS)),
 ]
 base = {}
-for task, tool, (seconds, rss) in rows:
+for task, tool, (seconds, cpu, rss) in rows:
     if tool.startswith("mal"):
-        base[task] = seconds
+        base[task] = (seconds, cpu)
     ref = base.get(task) or base.get("count")
-    ratio = "" if tool.startswith("mal") else f"{seconds / ref:.1f}×"
-    print(f"| {task} | {tool} | {seconds:.3f} | {mb / seconds:.0f} | {rss / 1024:.0f} | {ratio} |")
+    ratios = "| |" if tool.startswith("mal") else f"{seconds / ref[0]:.1f}× | {cpu / ref[1]:.1f}× |"
+    print(f"| {task} | {tool} | {seconds:.3f} | {cpu:.2f} | {mb / seconds:.0f} | {rss / 1024:.0f} | {ratios}")
     sys.stdout.flush()
 
 print("\nPeak RSS of `mal vocab count` and `mal vocab apply` reading 1 and 4 concatenated copies from a pipe "
@@ -107,7 +117,7 @@ for copies in (1, 4):
     for name, argv in [("count", [mal, "vocab", "count", "--format", "text"]),
                        ("apply", [mal, "vocab", "apply", "--format", "text", "--load", vocab])]:
         cat = subprocess.Popen(["cat"] + [tokens] * copies, stdout=subprocess.PIPE)
-        _, rss = timed(argv, stdin=cat.stdout)
+        _, _, rss = timed(argv, stdin=cat.stdout)
         cat.wait()
         line.append(f"{name} {rss / 1024:.1f} MiB")
     print(f"- {copies} × {mb:.0f} MB: " + ", ".join(line))
