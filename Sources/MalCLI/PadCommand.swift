@@ -157,34 +157,17 @@ struct PadCommand: ParsableCommand {
         try labelWriter?.finish(shape: [rows])
         if spool == nil { warnAboutReplacements(pass, command: "pad") }
       } else {
-        let file = try stream.output.map { try AtomicFile(path: $0) }
-        let writer = file.map { OutputWriter(file: $0) } ?? OutputWriter()
-        let out = writer.buffer
         let textPadding = options.textPadding(length: length)
-        try reader.forEachRecord(header: { header in
-          out.append(header)
-          out.append(byte: 0x0A)
-        }) { record in
-          if record.isBlank {
-            out.append(byte: 0x0A)
-          } else {
-            out.append(record.prefix)
-            let n: Int
-            do {
-              n = try options.appendPadded(record.value, row: &row, padding: textPadding, to: out)
-            } catch let error as IDError {
-              throw record.error(.other(error.reason.description), atFieldByte: error.byteOffset)
-            }
-            if counting { lengths.add(length: n) }
-            out.append(record.suffix)
-            out.append(byte: 0x0A)
+        try filterRecords(reader, output: stream.output, command: "pad", warnsAboutReplacements: spool == nil) {
+          record, out in
+          let n: Int
+          do {
+            n = try options.appendPadded(record.value, row: &row, padding: textPadding, to: out)
+          } catch let error as IDError {
+            throw record.error(.other(error.reason.description), atFieldByte: error.byteOffset)
           }
-          try writer.flushIfFull()
-          return true
+          if counting { lengths.add(length: n) }
         }
-        try writer.flush()
-        try file?.commit()
-        if spool == nil { warnAboutReplacements(reader, command: "pad") }
       }
       if wantsStats { try report(lengths) }
     }

@@ -56,31 +56,41 @@ func runLineFilter(
   transform: (UnsafeBufferPointer<UInt8>, ByteBuffer) throws -> Void
 ) throws {
   try reportingErrors(command: command) {
-    let file = try stream.output.map { try AtomicFile(path: $0) }
-    if let file { InterruptCleanup.register(file.temporaryPath) }
-    defer { if let file { InterruptCleanup.unregister(file.temporaryPath) } }
-    let writer = file.map { OutputWriter(file: $0) } ?? OutputWriter()
     let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
-    let out = writer.buffer
-    try reader.forEachRecord(header: { header in
-      out.append(header)
-      out.append(byte: 0x0A)
-    }) { record in
-      if record.isBlank {
-        out.append(byte: 0x0A)
-      } else {
-        out.append(record.prefix)
-        try transform(record.value, out)
-        out.append(record.suffix)
-        out.append(byte: 0x0A)
-      }
-      try writer.flushIfFull()
-      return true
-    }
-    try writer.flush()
-    try file?.commit()
-    warnAboutReplacements(reader, command: command)
+    try filterRecords(reader, output: stream.output, command: command) { record, out in try transform(record.value, out) }
   }
+}
+
+/// The loop of every line filter: reads `reader`'s records and writes the header, then each record with its working
+/// column replaced by what `transform` appends (blank TSV lines stay blank), to standard output or atomically to
+/// `output` (removed if the run is interrupted). Warns about replaced invalid UTF-8 when `warnsAboutReplacements`.
+func filterRecords(
+  _ reader: RecordReader, output: String?, command: String, warnsAboutReplacements: Bool = true,
+  transform: (Record, ByteBuffer) throws -> Void
+) throws {
+  let file = try output.map { try AtomicFile(path: $0) }
+  if let file { InterruptCleanup.register(file.temporaryPath) }
+  defer { if let file { InterruptCleanup.unregister(file.temporaryPath) } }
+  let writer = file.map { OutputWriter(file: $0) } ?? OutputWriter()
+  let out = writer.buffer
+  try reader.forEachRecord(header: { header in
+    out.append(header)
+    out.append(byte: 0x0A)
+  }) { record in
+    if record.isBlank {
+      out.append(byte: 0x0A)
+    } else {
+      out.append(record.prefix)
+      try transform(record, out)
+      out.append(record.suffix)
+      out.append(byte: 0x0A)
+    }
+    try writer.flushIfFull()
+    return true
+  }
+  try writer.flush()
+  try file?.commit()
+  if warnsAboutReplacements { warnAboutReplacements(reader, command: command) }
 }
 
 /// Tells the user, on standard error, that invalid UTF-8 was replaced.

@@ -110,26 +110,7 @@ func runRecordFilter(
   _ stream: StreamOptions, options: RecordOptions? = nil, inputs: [String]? = nil,
   transform: (Record, ByteBuffer) throws -> Void
 ) throws {
-  let file = try stream.output.map { try AtomicFile(path: $0) }
-  let writer = file.map { OutputWriter(file: $0) } ?? OutputWriter()
   let reader = RecordReader(inputs: inputs ?? stream.inputs, options: options ?? stream.recordOptions)
-  let out = writer.buffer
-  try reader.forEachRecord(header: { header in
-    out.append(header)
-    out.append(byte: 0x0A)
-  }) { record in
-    if record.isBlank {
-      out.append(byte: 0x0A)
-    } else {
-      out.append(record.prefix)
-      try transform(record, out)
-      out.append(record.suffix)
-      out.append(byte: 0x0A)
-    }
-    try writer.flushIfFull()
-    return true
-  }
-  try writer.flush()
-  try file?.commit()
-  if inputs == nil { warnAboutReplacements(reader, command: "vocab") }
+  try filterRecords(
+    reader, output: stream.output, command: "vocab", warnsAboutReplacements: inputs == nil, transform: transform)
 }
