@@ -8,6 +8,7 @@ let package = Package(
     .executable(name: "mal", targets: ["mal"]),
     .library(name: "MalStream", targets: ["MalStream"]),
     .library(name: "MalTokenize", targets: ["MalTokenize"]),
+    .library(name: "MalWord2Vec", targets: ["MalWord2Vec"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -21,15 +22,17 @@ let package = Package(
       providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
     .target(name: "MalStream"),
     .target(name: "MalTokenize", dependencies: ["CUTF8Proc", "MalStream"]),
+    .target(name: "MalWord2Vec", dependencies: ["MalStream"]),
     .target(
       name: "MalCLI",
       dependencies: [
-        "MalStream", "MalTokenize",
+        "MalStream", "MalTokenize", "MalWord2Vec",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "mal", dependencies: ["MalCLI"]),
     .testTarget(name: "MalStreamTests", dependencies: ["MalStream"]),
     .testTarget(name: "MalTokenizeTests", dependencies: ["MalTokenize"]),
+    .testTarget(name: "MalWord2VecTests", dependencies: ["MalWord2Vec"]),
     .testTarget(name: "MalCLITests", dependencies: ["MalCLI"], exclude: ["Golden"]),
   ],
   swiftLanguageModes: [.v6]
