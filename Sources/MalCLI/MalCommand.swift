@@ -12,7 +12,7 @@ public struct MalCommand: ParsableCommand {
       Example:
         mal tokenize < Corpora/sample-ko.tsv | head
       """,
-    subcommands: [TokenizeCommand.self, DetokenizeCommand.self])
+    subcommands: [TokenizeCommand.self, DetokenizeCommand.self, Word2VecCommand.self])
 
   /// Subcommands that `mal` also answers to when invoked under their own name (`tokenize` → `mal tokenize`).
   public static let stageNames: [String] = configuration.subcommands.map { $0._commandName }
