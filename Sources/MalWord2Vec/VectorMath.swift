@@ -37,6 +37,24 @@ enum VectorMath {
     }
   }
 
+  /// error += g·row, then row += g·hidden, in one pass over `row` (it is loaded once).
+  @inline(__always)
+  static func exchangeUpdate(
+    _ g: Float, row: UnsafeMutablePointer<Float>, hidden: UnsafeMutablePointer<Float>, error: UnsafeMutablePointer<Float>,
+    blocks: Int
+  ) {
+    let pr = UnsafeMutableRawPointer(row)
+    let ph = UnsafeRawPointer(hidden)
+    let pe = UnsafeMutableRawPointer(error)
+    let vg = SIMD8<Float>(repeating: g)
+    for i in 0..<blocks {
+      let offset = i &* 32
+      let r = pr.load(fromByteOffset: offset, as: SIMD8<Float>.self)
+      pe.storeBytes(of: pe.load(fromByteOffset: offset, as: SIMD8<Float>.self) + vg * r, toByteOffset: offset, as: SIMD8<Float>.self)
+      pr.storeBytes(of: r + vg * ph.load(fromByteOffset: offset, as: SIMD8<Float>.self), toByteOffset: offset, as: SIMD8<Float>.self)
+    }
+  }
+
   /// y = 0.
   @inline(__always)
   static func clear(_ y: UnsafeMutablePointer<Float>, blocks: Int) {

@@ -70,16 +70,20 @@ final class Trainer: @unchecked Sendable {
   /// Output vectors for negative sampling (word2vec.c `syn1neg`), `vocabularySize × stride`, zero at start.
   let output: UnsafeMutablePointer<Float>
   /// Spool id → vocabulary index, or -1.
-  let indexMap: [Int32]
+  let indexMap: UnsafeMutablePointer<Int32>
   /// Per word: keep it with probability keep[w] / 2³², or always if `UInt32.max`.
-  let keep: [UInt32]
+  let keep: UnsafeMutablePointer<UInt32>
   /// Alias table (Vose) of the unigram^0.75 distribution: draw i uniformly, keep it if a 32-bit draw is below
-  /// `aliasThreshold[i]`, else take `alias[i]`. O(1) per negative and only 8 bytes per word, where word2vec.c's
-  /// table has 10⁸ entries (400 MB) that miss the cache on every draw.
-  let aliasThreshold: [UInt32]
-  let alias: [Int32]
+  /// `aliases[i].threshold`, else take `aliases[i].alias`. O(1) per negative and only 8 bytes per word (one cache
+  /// line access), where word2vec.c's table has 10⁸ entries (400 MB) that miss the cache on every draw.
+  let aliases: UnsafeMutablePointer<AliasEntry>
+
+  struct AliasEntry {
+    var threshold: UInt32
+    var alias: Int32
+  }
   /// σ(x) for x in [-6, 6) at 1000 points, as word2vec.c (`EXP_TABLE_SIZE` 1000, `MAX_EXP` 6).
-  let sigmoid: [Float]
+  let sigmoid: UnsafeMutablePointer<Float>
   let totalWords: Int
   let startAlpha: Double
   let progress: (@Sendable (TrainingProgress) -> Void)?
@@ -105,7 +109,7 @@ final class Trainer: @unchecked Sendable {
     blocks = stride / 8
     input = VectorMath.allocate(vocabularySize * stride)
     output = VectorMath.allocate(vocabularySize * stride)
-    indexMap = corpus.indexMap(for: vocabulary)
+    indexMap = Self.copy(corpus.indexMap(for: vocabulary))
     totalWords = vocabulary.totalCount * options.epochs
     startAlpha = options.effectiveAlpha
 
@@ -119,12 +123,12 @@ final class Trainer: @unchecked Sendable {
 
     // Subsampling: keep probability (√(f/s) + 1)·s/f with f = count / total, s = sample.
     let total = Double(vocabulary.totalCount)
-    keep = vocabulary.counts.map { count in
+    keep = Self.copy(vocabulary.counts.map { count in
       guard options.sample > 0 else { return UInt32.max }
       let threshold = options.sample * total
       let p = ((Double(count) / threshold).squareRoot() + 1) * threshold / Double(count)
       return p >= 1 ? UInt32.max : UInt32(p * 4_294_967_296)
-    }
+    })
 
     // Vose's alias method over count^0.75.
     let n = vocabularySize
@@ -154,19 +158,29 @@ final class Trainer: @unchecked Sendable {
       threshold[i] = UInt32.max
       alias[i] = Int32(i)
     }
-    aliasThreshold = threshold
-    self.alias = alias
+    aliases = Self.copy((0..<n).map { AliasEntry(threshold: threshold[$0], alias: alias[$0]) })
 
-    sigmoid = (0..<Self.sigmoidSize).map { i in
+    sigmoid = Self.copy((0..<Self.sigmoidSize).map { i in
       let x = (Double(i) / Double(Self.sigmoidSize) * 2 - 1) * Double(Self.sigmoidRange)
       let e = Foundationless.exp(x)
       return Float(e / (e + 1))
-    }
+    })
   }
 
   deinit {
     input.deallocate()
     output.deallocate()
+    indexMap.deallocate()
+    keep.deallocate()
+    aliases.deallocate()
+    sigmoid.deallocate()
+  }
+
+  /// The tables are read in the innermost loop: raw pointers spare a bounds check and an array-buffer load per read.
+  private static func copy<T>(_ array: [T]) -> UnsafeMutablePointer<T> {
+    let p = UnsafeMutablePointer<T>.allocate(capacity: max(array.count, 1))
+    _ = UnsafeMutableBufferPointer(start: p, count: array.count).initialize(from: array)
+    return p
   }
 
   /// The trained input vectors without row padding, row-major.
@@ -310,6 +324,15 @@ final class Trainer: @unchecked Sendable {
     }
   }
 
+  /// The negative sample that the 64 random bits `r` pick: the high half chooses a slot, the low half decides
+  /// between the slot's word and its alias.
+  @inline(__always)
+  func negativeSample(_ r: UInt64) -> Int {
+    let i = Int(truncatingIfNeeded: ((r >> 32) &* UInt64(truncatingIfNeeded: vocabularySize)) >> 32)
+    let entry = aliases[i]
+    return UInt32(truncatingIfNeeded: r) < entry.threshold ? i : Int(entry.alias)
+  }
+
   /// Scores `target` (label 1) and `negative` sampled words (label 0) against `hidden`, updates their output
   /// rows, and accumulates the gradient for `hidden` into `error`.
   @inline(__always)
@@ -318,7 +341,6 @@ final class Trainer: @unchecked Sendable {
     error: UnsafeMutablePointer<Float>
   ) {
     let scale = Float(Self.sigmoidSize) / (2 * Self.sigmoidRange)
-    let n = vocabularySize
     for d in 0...options.negative {
       let word: Int
       let label: Float
@@ -326,9 +348,7 @@ final class Trainer: @unchecked Sendable {
         word = target
         label = 1
       } else {
-        let r = random.next()
-        let i = Int(truncatingIfNeeded: ((r >> 32) &* UInt64(truncatingIfNeeded: n)) >> 32)
-        word = UInt32(truncatingIfNeeded: r) < aliasThreshold[i] ? i : Int(alias[i])
+        word = negativeSample(random.next())
         if word == target { continue }
         label = 0
       }
@@ -342,8 +362,7 @@ final class Trainer: @unchecked Sendable {
       } else {
         g = (label - sigmoid[Int((f + Self.sigmoidRange) * scale)]) * alpha
       }
-      VectorMath.addScaled(g, row, to: error, blocks: blocks)
-      VectorMath.addScaled(g, hidden, to: row, blocks: blocks)
+      VectorMath.exchangeUpdate(g, row: row, hidden: hidden, error: error, blocks: blocks)
     }
   }
 }

@@ -159,9 +159,7 @@ struct TrainingTests {
     var seen = [0, 0, 0]
     let draws = 360_000
     for _ in 0..<draws {
-      let r = random.next()
-      let i = Int(((r >> 32) * 3) >> 32)
-      seen[UInt32(truncatingIfNeeded: r) < trainer.aliasThreshold[i] ? i : Int(trainer.alias[i])] += 1
+      seen[trainer.negativeSample(random.next())] += 1
     }
     for (word, expected) in [27.0, 8, 1].enumerated() {
       let share = Double(seen[word]) / Double(draws) * 36
