@@ -113,12 +113,13 @@ final class Trainer: @unchecked Sendable {
     totalWords = vocabulary.totalCount * options.epochs
     startAlpha = options.effectiveAlpha
 
-    // Initial input vectors: uniform in [-0.5, 0.5) / dimensions, as word2vec.c and gensim.
+    // Initial input vectors: uniform in [-1, 1) / dimensions, as gensim 4 (`prep_vectors`); word2vec.c uses
+    // [-0.5, 0.5) / dimensions. gensim's range measured closer to gensim's scores after one epoch.
     var random = FastRandom(seed: options.seed)
     let scale = 1 / Float(options.dimensions)
     for row in 0..<vocabularySize {
       let p = input + row * stride
-      for d in 0..<options.dimensions { p[d] = (random.unit() - 0.5) * scale }
+      for d in 0..<options.dimensions { p[d] = (random.unit() * 2 - 1) * scale }
     }
 
     // Subsampling: keep probability (√(f/s) + 1)·s/f with f = count / total, s = sample.
