@@ -35,5 +35,5 @@ if [ ${#specs[@]} -eq 0 ]; then
   exit 64
 fi
 echo "machine: $(nproc) CPUs; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-Scripts/.venv/bin/python Scripts/bench/word2vec.py "$mal" "$out" "${specs[@]}" --threads "${threads[@]}"
+Scripts/.venv/bin/python Scripts/bench/word2vec.py "$mal" "$out" "${specs[@]}" --threads "${threads[@]}" --repeats "${REPEATS:-3}"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

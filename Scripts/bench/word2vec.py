@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Times `mal word2vec train` against gensim 4 on the same tokenized corpus, same parameters, same run.
 
-usage: word2vec.py MAL OUT_DIR NAME=TOKENS.txt:ANALOGIES,SIMILARITY... [--threads 1 2] [--epochs 1]
+usage: word2vec.py MAL OUT_DIR NAME=TOKENS.txt:ANALOGIES,SIMILARITY... [--threads 1 2] [--epochs 1] [--repeats 3]
 
 For each corpus and thread count: trains with gensim (corpus_file mode, its fastest) and with Mal, reports
-training words/s (corpus tokens / training seconds, the same numerator for both), the wall time of the whole
+training words/s (corpus tokens / training seconds, the same numerator for both; the median of --repeats runs,
+gensim and Mal alternating so both see the same machine load), the wall time of the whole
 run (reading + vocabulary + training), and the evaluation scores: Mal's vectors scored by `mal word2vec eval`
 and by gensim's own evaluate_word_analogies / evaluate_word_pairs (which must agree), gensim's vectors by gensim.
 Prints a Markdown table on stdout; progress on stderr.
@@ -101,6 +102,7 @@ def main():
     parser.add_argument("corpora", nargs="+", help="NAME=TOKENS.txt:EVAL1,EVAL2")
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     rows = []
@@ -111,13 +113,20 @@ def main():
         tokens = count_tokens(corpus)
         log(f"{name}: {tokens} tokens in {corpus}")
         for threads in args.threads:
-            log(f"{name}: gensim, {threads} thread(s)")
-            kv, g_train, g_wall = run_gensim(corpus, threads, args.epochs)
-            g_scores = gensim_eval(kv, evals)
-            log(f"{name}: mal, {threads} thread(s)")
+            g_runs, m_runs = [], []
             vec = os.path.join(args.out, f"{name}-mal-{threads}.vec")
-            m_train, m_wall, summary = run_mal(args.mal, corpus, vec, threads, args.epochs)
-            log("  " + summary)
+            for repeat in range(args.repeats):
+                log(f"{name}: gensim, {threads} thread(s), run {repeat + 1}")
+                kv, g_train, g_wall = run_gensim(corpus, threads, args.epochs)
+                g_runs.append((g_train, g_wall))
+                log(f"{name}: mal, {threads} thread(s), run {repeat + 1}")
+                m_train, m_wall, summary = run_mal(args.mal, corpus, vec, threads, args.epochs)
+                m_runs.append((m_train, m_wall))
+                log("  " + summary)
+            g_train, g_wall = sorted(g_runs)[len(g_runs) // 2]
+            m_train, m_wall = sorted(m_runs)[len(m_runs) // 2]
+            log(f"  gensim train seconds {[round(r[0], 2) for r in g_runs]}, mal {[round(r[0], 2) for r in m_runs]}")
+            g_scores = gensim_eval(kv, evals)
             m_scores = mal_eval(args.mal, vec, evals)
             m_by_gensim = gensim_eval(KeyedVectors.load_word2vec_format(vec, binary=False), evals)
             g_speed = tokens * args.epochs / g_train
@@ -127,6 +136,8 @@ def main():
     load = os.getloadavg()
     print(f"load average before/after: see uptime; now {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
           f"{os.cpu_count()} CPUs")
+    print()
+    print(f"median of {args.repeats} alternating runs; scores from the last run of each")
     print()
     print("| corpus | threads | gensim words/s | Mal words/s | Mal/gensim | gensim wall s | Mal wall s | "
           "scores: gensim / Mal (Mal's vectors scored by gensim) |")
