@@ -91,6 +91,11 @@ final class Trainer: @unchecked Sendable {
 
   let processed = Atomic<Int>(0)
   let trained = Atomic<Int>(0)
+  /// The next work unit to claim, counted over all epochs.
+  let nextUnit = Atomic<Int>(0)
+  /// Spool entries per work unit: at most 2²⁰ (4 MB), at least 4096, and small enough for 4 units per thread.
+  let unitLength: Int
+  let unitsPerEpoch: Int
   let failure = Mutex<(any Error)?>(nil)
 
   static let sigmoidRange: Float = 6
@@ -111,6 +116,8 @@ final class Trainer: @unchecked Sendable {
     output = VectorMath.allocate(vocabularySize * stride)
     indexMap = Self.copy(corpus.indexMap(for: vocabulary))
     totalWords = vocabulary.totalCount * options.epochs
+    unitLength = min(1 << 20, max(4096, corpus.spoolLength / (options.threads * 4)))
+    unitsPerEpoch = (corpus.spoolLength + unitLength - 1) / unitLength
     startAlpha = options.effectiveAlpha
 
     // Initial input vectors: uniform in [-1, 1) / dimensions, as gensim 4 (`prep_vectors`); word2vec.c uses
@@ -211,9 +218,6 @@ final class Trainer: @unchecked Sendable {
   }
 
   private func train(thread: Int) throws {
-    let threads = options.threads
-    let shardStart = corpus.spoolLength * thread / threads
-    let shardEnd = corpus.spoolLength * (thread + 1) / threads
     var random = FastRandom(seed: options.seed &+ UInt64(thread) &+ 0x9e37_79b9_7f4a_7c15)
     let chunkCapacity = 1 << 16
     let chunk = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: chunkCapacity)
@@ -230,13 +234,21 @@ final class Trainer: @unchecked Sendable {
     var lastReport = start
     var trainedHere = 0
     let reportEvery = 10_000
+    let units = unitsPerEpoch * options.epochs
 
-    for _ in 0..<options.epochs {
-      var position = shardStart
+    // Threads claim work units (a stretch of the spool in one epoch) from a shared counter, so a thread that gets
+    // less CPU (a busy machine) does less of the work instead of holding up the end. A sentence that crosses a
+    // unit boundary is trained as two sentences: one in `unitLength` words at most.
+    while true {
+      let unit = nextUnit.add(1, ordering: .relaxed).oldValue
+      if unit >= units { break }
+      let unitStart = (unit % unitsPerEpoch) * unitLength
+      let unitEnd = min(unitStart + unitLength, corpus.spoolLength)
+      var position = unitStart
       var length = 0
       var pending = 0
-      while position < shardEnd {
-        let n = min(chunkCapacity, shardEnd - position)
+      while position < unitEnd {
+        let n = min(chunkCapacity, unitEnd - position)
         try corpus.read(from: position, into: UnsafeMutableBufferPointer(rebasing: chunk[0..<n]))
         position += n
         for i in 0..<n {
