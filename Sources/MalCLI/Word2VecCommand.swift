@@ -129,7 +129,7 @@ struct Word2VecTrainCommand: ParsableCommand {
     try reportingWord2VecErrors {
       let wordList = try vocab.map { try Word2VecVocabulary.readWordList(path: $0) }
       let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
-      let temporary = ProcessEnvironment.value("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+      let temporary = Word2VecEnvironment.value("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
       let corpus = try TrainingCorpus(reader: reader, temporaryDirectory: temporary)
       warnAboutReplacements(reader, command: "word2vec train")
       let options = self.options
@@ -161,7 +161,7 @@ struct Word2VecTrainCommand: ParsableCommand {
         let speed = Int(summary.wordsPerSecond.rounded())
         let destination = stream.output.map { " → \($0)" } ?? ""
         var line = "word2vec: \(summary.vocabularySize) words × \(dimensions) dimensions from \(corpus.tokenCount) tokens; "
-        line += "\(summary.processedWords) words in \(Format.fixed(summary.seconds, 2)) s = \(speed) words/s"
+        line += "\(summary.processedWords) words in \(Word2VecNumbers.fixed(summary.seconds, 2)) s = \(speed) words/s"
         line += " on \(threads) thread\(threads == 1 ? "" : "s")\(destination)\n"
         Diagnostics.write(line)
       }
@@ -172,8 +172,8 @@ struct Word2VecTrainCommand: ParsableCommand {
   static func progressLine(_ p: TrainingProgress) -> String {
     let eta = Int(p.remainingSeconds.rounded())
     let seconds = eta % 60
-    return "word2vec \(Format.fixed(p.fraction * 100, 1))%  \(Int(p.wordsPerSecond.rounded())) words/s  "
-      + "alpha \(Format.fixed(p.alpha, 6))  eta \(eta / 60):\(seconds < 10 ? "0" : "")\(seconds)"
+    return "word2vec \(Word2VecNumbers.fixed(p.fraction * 100, 1))%  \(Int(p.wordsPerSecond.rounded())) words/s  "
+      + "alpha \(Word2VecNumbers.fixed(p.alpha, 6))  eta \(eta / 60):\(seconds < 10 ? "0" : "")\(seconds)"
   }
 }
 
@@ -318,14 +318,14 @@ struct Word2VecEvalCommand: ParsableCommand {
         for section in result.sections + [result.total] {
           let answered = section.correct + section.incorrect
           out.buffer.append(
-            "\(name)\t\(section.name)\taccuracy \(Format.fixed(section.accuracy * 100, 2))%\t"
+            "\(name)\t\(section.name)\taccuracy \(Word2VecNumbers.fixed(section.accuracy * 100, 2))%\t"
               + "\(section.correct)/\(answered)\toov \(section.outOfVocabulary)\n")
         }
       }
       for path in similarity {
         let result = try index.evaluateSimilarity(path: path)
         out.buffer.append(
-          "\(baseName(path))\tspearman \(Format.fixed(result.spearman, 4))\tpearson \(Format.fixed(result.pearson, 4))\t"
+          "\(baseName(path))\tspearman \(Word2VecNumbers.fixed(result.spearman, 4))\tpearson \(Word2VecNumbers.fixed(result.pearson, 4))\t"
             + "pairs \(result.pairs)\toov \(result.outOfVocabulary)\n")
       }
       try out.flush()
@@ -337,7 +337,7 @@ struct Word2VecEvalCommand: ParsableCommand {
 
 private func printNeighbors(_ neighbors: [SimilarityIndex.Neighbor]) throws {
   let out = OutputWriter()
-  for n in neighbors { out.buffer.append("\(n.word)\t\(Format.fixed(Double(n.score), 4))\n") }
+  for n in neighbors { out.buffer.append("\(n.word)\t\(Word2VecNumbers.fixed(Double(n.score), 4))\n") }
   try out.flush()
 }
 
@@ -357,7 +357,7 @@ private func reportingWord2VecErrors(vectorFile: String? = nil, _ body: () throw
 }
 
 /// Fixed-point number formatting without Foundation.
-enum Format {
+enum Word2VecNumbers {
   /// `x` rounded to `digits` decimals: `fixed(3.14159, 2)` → `"3.14"`, `fixed(-0.5, 1)` → `"-0.5"`.
   static func fixed(_ x: Double, _ digits: Int) -> String {
     guard x.isFinite else { return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf") }
@@ -373,6 +373,6 @@ enum Format {
 }
 
 /// Reads the process environment: the command line may; the libraries never do.
-enum ProcessEnvironment {
+enum Word2VecEnvironment {
   static func value(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
 }
