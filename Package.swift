@@ -12,6 +12,7 @@ let package = Package(
     .library(name: "MalSequence", targets: ["MalSequence"]),
     .library(name: "MalTensor", targets: ["MalTensor"]),
     .library(name: "MalRecurrent", targets: ["MalRecurrent"]),
+    .library(name: "MalWord2Vec", targets: ["MalWord2Vec"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,10 +28,11 @@ let package = Package(
     .target(name: "MalTokenize", dependencies: ["CUTF8Proc", "MalStream"]),
     .target(name: "MalVocab", dependencies: ["MalStream"]),
     .target(name: "MalSequence", dependencies: ["MalStream"]),
+    .target(name: "MalWord2Vec", dependencies: ["MalStream"]),
     .target(
       name: "MalCLI",
       dependencies: [
-        "MalStream", "MalTokenize", "MalVocab", "MalSequence", "MalTensor", "MalRecurrent",
+        "MalStream", "MalTokenize", "MalVocab", "MalSequence", "MalTensor", "MalRecurrent", "MalWord2Vec",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "mal", dependencies: ["MalCLI"]),
@@ -38,6 +40,7 @@ let package = Package(
     .testTarget(name: "MalTokenizeTests", dependencies: ["MalTokenize"]),
     .testTarget(name: "MalVocabTests", dependencies: ["MalVocab", "MalTokenize"], exclude: ["Fixtures"]),
     .testTarget(name: "MalSequenceTests", dependencies: ["MalSequence"]),
+    .testTarget(name: "MalWord2VecTests", dependencies: ["MalWord2Vec"]),
     .testTarget(name: "MalCLITests", dependencies: ["MalCLI"], exclude: ["Golden"]),
     // Recurrent core (issue 6): tensors over OpenBLAS, Keras-exact layers, benchmark.
     .target(name: "MalTensor", dependencies: ["CBLAS"]),

@@ -14,7 +14,7 @@ public struct MalCommand: ParsableCommand {
       """,
     subcommands: [
       TokenizeCommand.self, DetokenizeCommand.self, VocabCommand.self, PadCommand.self, EncodeCommand.self,
-      TrainCommand.self, PredictCommand.self, EvaluateCommand.self, SummaryCommand.self,
+      Word2VecCommand.self, TrainCommand.self, PredictCommand.self, EvaluateCommand.self, SummaryCommand.self,
     ])
 
   /// Subcommands that `mal` also answers to when invoked under their own name (`tokenize` → `mal tokenize`).

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# word2vec benchmark: Mal against gensim 4.4.0, same tokenized corpus, same parameters, same run.
+#   Scripts/bench-word2vec.sh [en|ko|all] [THREADS...]     (default: all 1 2)
+# English: ../shared/corpora/imdb/unlabeled.txt scored on questions-words, wordsim353, simlex999.
+# Korean: ../shared/corpora/nsmc/reviews_unlabeled.txt scored on kor_analogy, ws353_korean.
+# Both tokenized with `mal tokenize --lower`; dim 100, window 5, negative 5, sample 1e-3, min-count 5, 1 epoch.
+# gensim goes into a git-ignored venv (Scripts/.venv); tokenized corpora and vectors into out/bench-word2vec.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+corpora="${MAL_CORPORA:-../shared/corpora}"
+eval_sets="$corpora/eval"
+which="${1:-all}"
+shift || true
+threads=("$@")
+[ ${#threads[@]} -eq 0 ] && threads=(1 2)
+out=out/bench-word2vec
+mkdir -p "$out"
+
+swift build -c release 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
+mal="$(swift build -c release --show-bin-path)/mal"
+if [ ! -x Scripts/.venv/bin/python ]; then python3 -m venv Scripts/.venv; fi
+Scripts/.venv/bin/python -c 'import gensim, scipy' 2>/dev/null || Scripts/.venv/bin/pip install -q gensim==4.4.0
+
+specs=()
+if [ "$which" = en ] || [ "$which" = all ]; then
+  [ -s "$out/en.txt" ] || "$mal" tokenize --lower < "$corpora/imdb/unlabeled.txt" > "$out/en.txt"
+  specs+=("imdb=$out/en.txt:$eval_sets/questions-words.txt,$eval_sets/wordsim353.tsv,$eval_sets/simlex999.txt")
+fi
+if [ "$which" = ko ] || [ "$which" = all ]; then
+  [ -s "$out/ko.txt" ] || "$mal" tokenize --lower < "$corpora/nsmc/reviews_unlabeled.txt" > "$out/ko.txt"
+  specs+=("nsmc=$out/ko.txt:$eval_sets/kor_analogy.txt,$eval_sets/ws353_korean.tsv")
+fi
+if [ ${#specs[@]} -eq 0 ]; then
+  echo "usage: Scripts/bench-word2vec.sh [en|ko|all] [THREADS...]" >&2
+  exit 64
+fi
+echo "machine: $(nproc) CPUs; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+Scripts/.venv/bin/python Scripts/bench/word2vec.py "$mal" "$out" "${specs[@]}" --threads "${threads[@]}" --repeats "${REPEATS:-3}"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,0 +1,246 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import MalStream
+
+extension WordVectors {
+  /// Reads a word2vec text (`.vec`, also fastText's) or binary (`.bin`) file.
+  ///
+  /// The reader is strict: the header must be `COUNT DIMENSIONS`, every vector must have exactly `DIMENSIONS`
+  /// finite numbers, and the file must hold exactly `COUNT` vectors. A word listed twice keeps its first vector.
+  /// - Parameters:
+  ///   - path: the file; `-` reads standard input.
+  ///   - format: by default from the extension (`.bin` is binary, anything else text).
+  /// - Throws: `FileError` if the file cannot be read; `InputError` at `FILE:LINE:COLUMN` for bad content. In a
+  ///   binary file the "line" of vector `k` (1-based) is `k + 1`, as in the text format, and the message gives the
+  ///   byte offset.
+  public static func read(path: String, format: VectorFormat? = nil) throws -> WordVectors {
+    switch format ?? VectorFormat.forPath(path) {
+    case .text: return try readText(LineReader(path: path))
+    case .binary: return try readBinary(bytes: readWholeFile(path), name: path == "-" ? "<stdin>" : path)
+    }
+  }
+
+  /// Reads the text format from `reader`.
+  public static func readText(_ reader: LineReader) throws -> WordVectors {
+    let name = reader.name
+    var expected = 0
+    var dimensions = 0
+    var words: [String] = []
+    var values: [Float] = []
+    var lines = 0
+    var scratch = [CChar](repeating: 0, count: 128)
+    try reader.forEachLine { line, lineNumber in
+      lines = lineNumber
+      if lineNumber == 1 {
+        (expected, dimensions) = try parseHeader(line, file: name)
+        words.reserveCapacity(expected)
+        values.reserveCapacity(expected * dimensions)
+        return true
+      }
+      if words.count == expected {
+        throw InputError(
+          .other("more vectors than the \(expected) the header promises"), at: SourcePosition(file: name, line: lineNumber, column: 1))
+      }
+      if let bad = UTF8Validation.firstInvalidOffset(in: line) {
+        throw InputError(.invalidUTF8(bytes: [line[bad]]), file: name, lineNumber: lineNumber, line: line, byteOffset: bad)
+      }
+      var end = line.count
+      while end > 0 && line[end - 1] == 0x20 { end -= 1 }  // fastText ends each line with a space
+      guard let wordEnd = line[..<end].firstIndex(of: 0x20), wordEnd > 0 else {
+        throw InputError(
+          .other("expected a word and \(dimensions) numbers separated by spaces, found \(end == 0 ? "an empty line" : "no numbers")"),
+          at: SourcePosition(file: name, line: lineNumber, column: 1))
+      }
+      words.append(String(decoding: UnsafeBufferPointer(rebasing: line[..<wordEnd]), as: UTF8.self))
+      var found = 0
+      var i = wordEnd + 1
+      while i <= end {
+        var j = i
+        while j < end && line[j] != 0x20 { j += 1 }
+        if found == dimensions {
+          throw InputError(
+            .other("expected \(dimensions) numbers after the word as the header says, found more"),
+            file: name, lineNumber: lineNumber, line: line, byteOffset: i)
+        }
+        guard let value = parseFloat(UnsafeBufferPointer(rebasing: line[i..<j]), scratch: &scratch) else {
+          let text = String(decoding: UnsafeBufferPointer(rebasing: line[i..<j]), as: UTF8.self)
+          throw InputError(
+            .other(j == i ? "expected a number, found an extra space" : "expected a finite number, found '\(text)'"),
+            file: name, lineNumber: lineNumber, line: line, byteOffset: i)
+        }
+        values.append(value)
+        found += 1
+        i = j + 1
+      }
+      if found < dimensions {
+        throw InputError(
+          .other("expected \(dimensions) numbers after the word as the header says, found \(found)"),
+          file: name, lineNumber: lineNumber, line: line, byteOffset: end)
+      }
+      return true
+    }
+    if lines == 0 {
+      throw InputError(.other("empty file; expected a header 'COUNT DIMENSIONS'"), at: SourcePosition(file: name, line: 1, column: 1))
+    }
+    if words.count < expected {
+      throw InputError(
+        .other("the header promises \(expected) vectors, found \(words.count)"),
+        at: SourcePosition(file: name, line: lines + 1, column: 1))
+    }
+    return WordVectors(words: words, dimensions: dimensions, values: values)
+  }
+
+  /// Reads the binary format from the whole file's bytes.
+  public static func readBinary(bytes: [UInt8], name: String) throws -> WordVectors {
+    try bytes.withUnsafeBufferPointer { data in
+      guard let newline = data.firstIndex(of: 0x0A) else {
+        throw InputError(
+          .other(data.isEmpty ? "empty file; expected a header 'COUNT DIMENSIONS'" : "the header line has no end"),
+          at: SourcePosition(file: name, line: 1, column: 1))
+      }
+      var headerEnd = newline
+      if headerEnd > 0 && data[headerEnd - 1] == 0x0D { headerEnd -= 1 }
+      let (expected, dimensions) = try parseHeader(UnsafeBufferPointer(rebasing: data[..<headerEnd]), file: name)
+      let vectorBytes = dimensions * 4
+      var words: [String] = []
+      var values = [Float](repeating: 0, count: expected * dimensions)
+      words.reserveCapacity(expected)
+      var offset = newline + 1
+      for k in 0..<expected {
+        func fail(_ message: String) -> InputError {
+          InputError(.other(message + " (vector \(k + 1), byte offset \(offset))"), at: SourcePosition(file: name, line: k + 2, column: 1))
+        }
+        while offset < data.count && data[offset] == 0x0A { offset += 1 }
+        guard offset < data.count else {
+          throw fail("the file ends after \(k) of the \(expected) vectors the header promises")
+        }
+        let wordStart = offset
+        while offset < data.count && data[offset] != 0x20 { offset += 1 }
+        guard offset < data.count else { throw fail("truncated file: it ends inside a word") }
+        let word = UnsafeBufferPointer(rebasing: data[wordStart..<offset])
+        if word.isEmpty { throw fail("empty word") }
+        if let bad = UTF8Validation.firstInvalidOffset(in: word) {
+          throw fail("invalid UTF-8 byte 0x\(String(word[bad], radix: 16, uppercase: true)) in a word")
+        }
+        offset += 1
+        if data.count - offset < vectorBytes {
+          throw fail(
+            "truncated file: the vector of '\(String(decoding: word, as: UTF8.self))' needs \(vectorBytes) bytes, \(data.count - offset) left")
+        }
+        words.append(String(decoding: word, as: UTF8.self))
+        values.withUnsafeMutableBytes { out in
+          out.baseAddress!.advanced(by: k * vectorBytes).copyMemory(from: data.baseAddress! + offset, byteCount: vectorBytes)
+        }
+        offset += vectorBytes
+      }
+      #if _endian(big)
+      values = values.map { Float(bitPattern: $0.bitPattern.byteSwapped) }
+      #endif
+      while offset < data.count && data[offset] == 0x0A { offset += 1 }
+      if offset < data.count {
+        throw InputError(
+          .other("\(data.count - offset) bytes after the \(expected) vectors the header promises (byte offset \(offset))"),
+          at: SourcePosition(file: name, line: expected + 2, column: 1))
+      }
+      return WordVectors(words: words, dimensions: dimensions, values: values)
+    }
+  }
+
+  /// Writes the vectors to `path` atomically (a temporary file renamed into place when complete).
+  /// - Parameter format: by default from the extension (`.bin` is binary, anything else text).
+  /// - Throws: `FileError` if the file cannot be written.
+  public func write(to path: String, format: VectorFormat? = nil) throws {
+    let file = try AtomicFile(path: path)
+    try write(format: format ?? VectorFormat.forPath(path), to: OutputWriter(file: file))
+    try file.commit()
+  }
+
+  /// Writes the vectors in `format` to `writer` and flushes it.
+  ///
+  /// Text numbers are the shortest decimal that reads back as the same `Float` (Swift's `description`), so a
+  /// text round trip is exact. Binary vectors are little-endian float32, each followed by a newline as in word2vec.c.
+  ///
+  ///     2 3
+  ///     영화 0.125 -0.5 1.0
+  ///     좋다 0.25 0.0 -1e-05
+  /// - Throws: `FileError` or `BrokenPipe` from the writer.
+  public func write(format: VectorFormat, to writer: OutputWriter) throws {
+    let out = writer.buffer
+    out.append("\(count) \(dimensions)\n")
+    for row in 0..<count {
+      out.append(words[row])
+      switch format {
+      case .text:
+        for value in vector(atRow: row) {
+          out.append(byte: 0x20)
+          out.append(value.description)
+        }
+      case .binary:
+        out.append(byte: 0x20)
+        values.withUnsafeBufferPointer { all in
+          let start = all.baseAddress! + row * dimensions
+          #if _endian(big)
+          for d in 0..<dimensions { withUnsafeBytes(of: start[d].bitPattern.littleEndian) { out.append($0.bindMemory(to: UInt8.self)) } }
+          #else
+          UnsafeRawBufferPointer(start: start, count: dimensions * 4).withMemoryRebound(to: UInt8.self) { out.append($0) }
+          #endif
+        }
+      }
+      out.append(byte: 0x0A)
+      try writer.flushIfFull()
+    }
+    try writer.flush()
+  }
+}
+
+private func parseHeader(_ line: UnsafeBufferPointer<UInt8>, file: String) throws -> (count: Int, dimensions: Int) {
+  let text = String(decoding: line, as: UTF8.self)
+  let parts = text.split(separator: " ", omittingEmptySubsequences: true)
+  if parts.count == 2, let count = Int(parts[0]), let dimensions = Int(parts[1]), count >= 0, dimensions > 0 {
+    return (count, dimensions)
+  }
+  let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
+  throw InputError(
+    .other("expected a header 'COUNT DIMENSIONS' (two whole numbers, dimensions above 0), found '\(shown)'"),
+    at: SourcePosition(file: file, line: 1, column: 1))
+}
+
+/// Parses a whole field as a finite float with `strtof`, or returns `nil`.
+private func parseFloat(_ field: UnsafeBufferPointer<UInt8>, scratch: inout [CChar]) -> Float? {
+  if field.isEmpty || field.count >= scratch.count { return nil }
+  return scratch.withUnsafeMutableBufferPointer { buffer -> Float? in
+    let base = buffer.baseAddress!
+    for i in 0..<field.count { base[i] = CChar(bitPattern: field[i]) }
+    base[field.count] = 0
+    var end: UnsafeMutablePointer<CChar>?
+    let value = strtof(base, &end)
+    guard let end, end - base == field.count, value.isFinite else { return nil }
+    return value
+  }
+}
+
+/// The whole content of `path` (`-`: standard input).
+func readWholeFile(_ path: String) throws -> [UInt8] {
+  let fd: Int32 = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
+  if fd < 0 { throw FileError(path: path, operation: "cannot open for reading", systemMessage: String(cString: strerror(errno))) }
+  defer { if fd != 0 { close(fd) } }
+  var info = stat()
+  if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+    throw FileError(path: path, operation: "cannot read", systemMessage: "is a directory")
+  }
+  var bytes = [UInt8]()
+  var chunk = [UInt8](repeating: 0, count: 1 << 20)
+  while true {
+    let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+    if n < 0 {
+      if errno == EINTR { continue }
+      throw FileError(path: path, operation: "cannot read", systemMessage: String(cString: strerror(errno)))
+    }
+    if n == 0 { break }
+    bytes.append(contentsOf: chunk[0..<n])
+  }
+  return bytes
+}
