@@ -41,7 +41,7 @@ let package = Package(
     .testTarget(name: "MalVocabTests", dependencies: ["MalVocab", "MalTokenize"], exclude: ["Fixtures"]),
     .testTarget(name: "MalSequenceTests", dependencies: ["MalSequence"]),
     .testTarget(name: "MalWord2VecTests", dependencies: ["MalWord2Vec"]),
-    .testTarget(name: "MalCLITests", dependencies: ["MalCLI"], exclude: ["Golden"]),
+    .testTarget(name: "MalCLITests", dependencies: ["MalCLI", "MalRecurrent"], exclude: ["Golden"]),
     // Recurrent core (issue 6): tensors over OpenBLAS, Keras-exact layers, benchmark.
     .target(name: "MalTensor", dependencies: ["CBLAS"]),
     .target(name: "MalRecurrent", dependencies: ["MalTensor", "MalStream"]),

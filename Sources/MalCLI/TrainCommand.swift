@@ -1,5 +1,6 @@
 import ArgumentParser
 import MalRecurrent
+import MalSequence
 import MalStream
 import MalTensor
 
@@ -60,6 +61,15 @@ struct TrainCommand: ParsableCommand {
   @Flag(help: "Treat id 0 as padding: masked steps carry the state through (Keras mask_zero=True).")
   var maskZero = false
 
+  @Option(help: "Start the Embedding from pretrained word vectors (word2vec .vec or .bin, e.g. from mal word2vec); needs --vocab.")
+  var embedding: String?
+
+  @Option(help: "The vocabulary the ids come from (mal vocab's vocab.txt: line N is id N), to match ids to --embedding's words.")
+  var vocab: String?
+
+  @Flag(help: "Keep the pretrained embedding fixed while training (Keras trainable=False).")
+  var freeze = false
+
   @Option(help: "Units of a Dense(relu) layer before the head; repeat for several.")
   var dense: [Int] = []
 
@@ -117,10 +127,12 @@ struct TrainCommand: ParsableCommand {
     if earlyStopping != nil && validationSplit == 0 { throw ValidationError("--early-stopping needs --validation-split") }
     if let lr, !(lr > 0) { throw ValidationError("--lr must be positive") }
     if let clipnorm, !(clipnorm > 0) { throw ValidationError("--clipnorm must be positive") }
+    if (embedding == nil) != (vocab == nil) { throw ValidationError("--embedding and --vocab go together") }
+    if freeze && embedding == nil { throw ValidationError("--freeze needs --embedding") }
   }
 
-  func makeLayers(vocabularySize: Int, classCount: Int) -> [any Layer] {
-    var result: [any Layer] = [Embedding(inputDimension: vocabularySize, outputDimension: embeddingDim, maskZero: maskZero)]
+  func makeLayers(vocabularySize: Int, embeddingSize: Int, classCount: Int) -> [any Layer] {
+    var result: [any Layer] = [Embedding(inputDimension: vocabularySize, outputDimension: embeddingSize, maskZero: maskZero)]
     for i in 0..<layers {
       let sequences = i < layers - 1
       let cell: Recurrent
@@ -151,15 +163,34 @@ struct TrainCommand: ParsableCommand {
         throw InputError(.other("only one class ('\(classes.first ?? "")') in the labels: nothing to learn"), at: SourcePosition(file: stream.inputs.first ?? "<stdin>", line: 1, column: 1))
       }
       let classIndex = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
-      let vocabularySize = vocabSize ?? rows.largestId + 1
+      // Pretrained vectors: their dimension sets the Embedding's, the vocabulary maps ids to their words.
+      var pretrained: EmbeddingMatrix? = nil
+      var vocabularyTokens: [String] = []
+      if let embedding, let vocab {
+        let vectors = try WordVectors(contentsOfFile: embedding)
+        vocabularyTokens = try EmbeddingMatrix.readVocabulary(contentsOfFile: vocab)
+        pretrained = EmbeddingMatrix(vectors: vectors, vocabulary: vocabularyTokens, missing: .zero, paddingID: 0)
+      }
+      let embeddingSize = pretrained?.dimension ?? embeddingDim
+      let vocabularySize = vocabSize ?? (pretrained != nil ? vocabularyTokens.count : rows.largestId + 1)
       guard rows.largestId < vocabularySize else {
         throw ValidationError("--vocab-size \(vocabularySize) is too small: the data holds id \(rows.largestId)")
       }
       let examples = Examples(inputs: rows.ids, labels: rows.labels.map { classIndex[$0]! }, timeSteps: rows.timeSteps)
       let (training, validation) = examples.split(validationFraction: validationSplit)
 
-      let model = try Sequential(input: .tokens, layers: makeLayers(vocabularySize: vocabularySize, classCount: classes.count), seed: seed)
+      let model = try Sequential(input: .tokens, layers: makeLayers(vocabularySize: vocabularySize, embeddingSize: embeddingSize, classCount: classes.count), seed: seed)
       model.configureThreads(threads)
+      if let pretrained, let table = model.layers.first?.parameters.first {
+        guard pretrained.rowCount == vocabularySize else {
+          throw ValidationError("--vocab-size \(vocabularySize) differs from the \(pretrained.rowCount) tokens of --vocab")
+        }
+        try table.assign(Tensor(shape: [pretrained.rowCount, pretrained.dimension], scalars: pretrained.values))
+        table.isTrainable = !freeze
+        let covered = pretrained.coveredCount
+        Diagnostics.write(
+          "train: \(Sequential.grouped(covered)) of \(Sequential.grouped(pretrained.rowCount)) vocabulary tokens have a pretrained vector (\(fixed(100 * Double(covered) / Double(max(pretrained.rowCount, 1)), 1))%)\(freeze ? ", frozen" : "")\n")
+      }
       let clipping = clipnorm.map { GradientClipping.norm($0) } ?? .none
       let optimizer: any Optimizer
       switch self.optimizer {
@@ -202,6 +233,8 @@ struct TrainCommand: ParsableCommand {
           JSONMember(key: "optimizer", value: .string(self.optimizer.rawValue)),
           JSONMember(key: "seed", value: .number(Double(seed))),
           JSONMember(key: "rows", value: .number(Double(training.count))),
+          JSONMember(key: "embedding", value: embedding.map { .string($0) } ?? .null),
+          JSONMember(key: "frozen_embedding", value: .bool(freeze)),
         ]).encoded,
       ]
       try writeAtomically(modelPath, try ModelFile(model: model, metadata: metadata).safeTensors().encoded())

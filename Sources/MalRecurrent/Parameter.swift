@@ -65,6 +65,9 @@ public final class Parameter {
   public let shape: [Int]
   /// The number of elements.
   public let count: Int
+  /// Whether training updates this weight (Keras `trainable`); frozen weights keep their values, e.g. a pretrained
+  /// embedding under `mal train --freeze`.
+  public var isTrainable = true
   let storage: FloatBuffer
   let gradientStorage: FloatBuffer
   /// Bumped whenever the value changes (assign, optimizer step), so caches derived from it

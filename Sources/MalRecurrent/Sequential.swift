@@ -200,7 +200,7 @@ public final class Sequential {
     throws(ModelError) -> Float {
     let value = try computeGradients(inputs: inputs, targets: targets, loss: loss)
     optimizer.threadCount = threadCount
-    optimizer.apply(to: parameters)
+    optimizer.apply(to: parameters.filter(\.isTrainable))
     return value
   }
 }

@@ -43,8 +43,9 @@ extension Sequential {
     }
     let total = parameterCount
     lines.append(" Total params: \(Self.grouped(total)) (\(Self.readableSize(total * 4)))")
-    lines.append(" Trainable params: \(Self.grouped(total)) (\(Self.readableSize(total * 4)))")
-    lines.append(" Non-trainable params: 0 (0.00 B)")
+    let trainable = parameters.filter(\.isTrainable).reduce(0) { $0 + $1.count }
+    lines.append(" Trainable params: \(Self.grouped(trainable)) (\(Self.readableSize(trainable * 4)))")
+    lines.append(" Non-trainable params: \(Self.grouped(total - trainable)) (\(Self.readableSize((total - trainable) * 4)))")
     lines.append("")
     return lines
   }

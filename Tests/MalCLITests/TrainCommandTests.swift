@@ -1,4 +1,5 @@
 import Foundation
+import MalRecurrent
 import Testing
 
 @Suite("mal train, predict, evaluate, summary")
@@ -91,5 +92,43 @@ struct TrainCommandTests {
     #expect(result.stderr == c.stderr)
     #expect(result.status == c.status)
     #expect(folder.contents.isEmpty)
+  }
+}
+
+@Suite("mal train --embedding")
+struct PretrainedEmbeddingTests {
+  @Test("pretrained vectors start the Embedding, and --freeze keeps them")
+  func frozenVectors() throws {
+    let folder = TemporaryFolder()
+    // 195 vocabulary lines for ids 0…194 of the sample; vectors for two of the words.
+    let vocab = folder.file("vocab.txt", (["[PAD]", "[UNK]"] + (2..<195).map { "w\($0)" }).joined(separator: "\n") + "\n")
+    let vectors = folder.file("v.vec", "3 4\nw2 0.5 -1 0.25 2\nw7 1 1 1 1\nother 9 9 9 9\n")
+    let model = folder.path + "/m.safetensors"
+    let result = try Mal.run([
+      "train", "-o", model, "--embedding", vectors, "--vocab", vocab, "--freeze", "--epochs", "1", "--units", "4",
+      "--threads", "1", "Corpora/sample-ko-ids.tsv",
+    ])
+    #expect(result.status == 0, "\(result)")
+    #expect(result.stderr.contains("train: 2 of 195 vocabulary tokens have a pretrained vector (1.0%), frozen\n"))
+    let table = try #require(try SafeTensors.read(from: model)["sequential/embedding/embeddings"])
+    #expect(table.shape == [195, 4])
+    #expect(Array(table.scalars[8..<12]) == [0.5, -1, 0.25, 2])  // row 2 = w2, unchanged by training
+    #expect(Array(table.scalars[28..<32]) == [1, 1, 1, 1])  // row 7 = w7
+    #expect(table.scalars[12..<28].allSatisfy { $0 == 0 } && table.scalars[0..<8].allSatisfy { $0 == 0 })
+
+    let unfrozen = try Mal.run([
+      "train", "-o", model, "--embedding", vectors, "--vocab", vocab, "--epochs", "1", "--units", "4",
+      "--threads", "1", "Corpora/sample-ko-ids.tsv",
+    ])
+    #expect(unfrozen.status == 0)
+    let trained = try #require(try SafeTensors.read(from: model)["sequential/embedding/embeddings"])
+    #expect(Array(trained.scalars[8..<12]) != [0.5, -1, 0.25, 2])
+  }
+
+  @Test("--embedding without --vocab is a usage error")
+  func needsVocab() throws {
+    let result = try Mal.run(["train", "-o", "x.safetensors", "--embedding", "v.vec"])
+    #expect(result.status == 64)
+    #expect(result.stderr.hasPrefix("Error: --embedding and --vocab go together\n"))
   }
 }
