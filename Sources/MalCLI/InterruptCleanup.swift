@@ -57,11 +57,5 @@ enum InterruptCleanup {
 
 /// Writes `bytes` to `path` atomically; an interrupted run leaves neither the file nor its temporary file.
 func writeAtomically(_ path: String, _ bytes: [UInt8]) throws {
-  let file = try AtomicFile(path: path)
-  InterruptCleanup.register(file.temporaryPath)
-  defer { InterruptCleanup.unregister(file.temporaryPath) }
-  let writer = OutputWriter(file: file)
-  bytes.withUnsafeBufferPointer { writer.buffer.append($0) }
-  try writer.flush()
-  try file.commit()
+  try withOutput(path) { writer in bytes.withUnsafeBufferPointer { writer.buffer.append($0) } }
 }

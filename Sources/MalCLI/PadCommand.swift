@@ -178,11 +178,7 @@ struct PadCommand: ParsableCommand {
     let suggested = lengths.percentile(cover)
     Diagnostics.write(lengthReport(lengths, cover: cover, maxlen: maxlen))
     if let statsSVG {
-      let file = try AtomicFile(path: statsSVG)
-      let writer = OutputWriter(file: file)
-      writer.buffer.append(lengths.histogramSVG(marker: maxlen ?? suggested))
-      try writer.flush()
-      try file.commit()
+      try withOutput(statsSVG) { $0.buffer.append(lengths.histogramSVG(marker: maxlen ?? suggested)) }
     }
   }
 }

@@ -68,29 +68,37 @@ func filterRecords(
   _ reader: RecordReader, output: String?, command: String, warnsAboutReplacements: Bool = true,
   transform: (Record, ByteBuffer) throws -> Void
 ) throws {
-  let file = try output.map { try AtomicFile(path: $0) }
+  try withOutput(output) { writer in
+    let out = writer.buffer
+    try reader.forEachRecord(header: { header in
+      out.append(header)
+      out.append(byte: 0x0A)
+    }) { record in
+      if record.isBlank {
+        out.append(byte: 0x0A)
+      } else {
+        out.append(record.prefix)
+        try transform(record, out)
+        out.append(record.suffix)
+        out.append(byte: 0x0A)
+      }
+      try writer.flushIfFull()
+      return true
+    }
+  }
+  if warnsAboutReplacements { warnAboutReplacements(reader, command: command) }
+}
+
+/// Gives `body` a writer to standard output, or to `path` written atomically (and removed if the run is
+/// interrupted), then flushes it and puts the file in place.
+func withOutput(_ path: String?, _ body: (OutputWriter) throws -> Void) throws {
+  let file = try path.map { try AtomicFile(path: $0) }
   if let file { InterruptCleanup.register(file.temporaryPath) }
   defer { if let file { InterruptCleanup.unregister(file.temporaryPath) } }
   let writer = file.map { OutputWriter(file: $0) } ?? OutputWriter()
-  let out = writer.buffer
-  try reader.forEachRecord(header: { header in
-    out.append(header)
-    out.append(byte: 0x0A)
-  }) { record in
-    if record.isBlank {
-      out.append(byte: 0x0A)
-    } else {
-      out.append(record.prefix)
-      try transform(record, out)
-      out.append(record.suffix)
-      out.append(byte: 0x0A)
-    }
-    try writer.flushIfFull()
-    return true
-  }
+  try body(writer)
   try writer.flush()
   try file?.commit()
-  if warnsAboutReplacements { warnAboutReplacements(reader, command: command) }
 }
 
 /// Tells the user, on standard error, that invalid UTF-8 was replaced.

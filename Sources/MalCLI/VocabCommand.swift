@@ -242,11 +242,7 @@ struct VocabCountCommand: ParsableCommand {
         return true
       }
       warnAboutReplacements(reader, command: "vocab")
-      let file = try stream.output.map { try AtomicFile(path: $0) }
-      let writer = file.map { OutputWriter(file: $0) } ?? OutputWriter()
-      counts.write(to: writer.buffer)
-      try writer.flush()
-      try file?.commit()
+      try withOutput(stream.output) { counts.write(to: $0.buffer) }
     }
   }
 }
@@ -294,11 +290,7 @@ struct VocabMergeCommand: ParsableCommand {
         try vocabulary.save(to: save, format: try saveFormat(vocabFormat, path: save))
         return
       }
-      let file = try output.map { try AtomicFile(path: $0) }
-      let writer = file.map { OutputWriter(file: $0) } ?? OutputWriter()
-      counts.write(to: writer.buffer)
-      try writer.flush()
-      try file?.commit()
+      try withOutput(output) { counts.write(to: $0.buffer) }
     }
   }
 }

@@ -151,12 +151,7 @@ struct Word2VecTrainCommand: ParsableCommand {
 
       var format = VectorFormat.text
       if binary { format = .binary } else if let path = stream.output { format = VectorFormat.forPath(path) }
-      let file = try stream.output.map { try AtomicFile(path: $0) }
-      if let file { InterruptCleanup.register(file.temporaryPath) }
-      defer { if let file { InterruptCleanup.unregister(file.temporaryPath) } }
-      let writer = file.map { OutputWriter(file: $0) } ?? OutputWriter()
-      try vectors.write(format: format, to: writer)
-      try file?.commit()
+      try withOutput(stream.output) { try vectors.write(format: format, to: $0) }
       if !quiet {
         let speed = Int(summary.wordsPerSecond.rounded())
         let destination = stream.output.map { " → \($0)" } ?? ""
