@@ -74,11 +74,12 @@ struct SummaryCommand: ParsableCommand {
 struct PredictCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "predict",
-    abstract: "Run a model over padded id rows: each row's id column becomes its prediction.",
+    abstract: "Run a model over padded id rows and append each row's probability and predicted label.",
     discussion: """
-      Streams, in batches of 256 rows. For two classes the column becomes the probability of the second class \
-      (the label listed last by mal summary), with 6 decimals; for more classes, or with --labels, the \
-      predicted label. Other columns pass through.
+      Streams, in batches of 256 rows. Every row is written as it came, followed by two tab-separated columns: \
+      `probability` — for two classes the probability of the second class (the label listed last by mal \
+      summary), for more classes the probability of the predicted one — with 6 decimals, and `label`, the \
+      predicted label. A TSV header gets the two column names.
 
       Example (after the examples of mal train --help):
         mal predict m.safetensors Corpora/sample-ko-ids.tsv | head -3
@@ -89,80 +90,66 @@ struct PredictCommand: ParsableCommand {
 
   @OptionGroup var stream: StreamOptions
 
-  @Flag(help: "Write the predicted label instead of the probability for two-class models.")
-  var labels = false
-
   func run() throws {
     try reportingModelErrors(command: "predict") {
       let trained = try TrainedModel(path: model)
       let net = trained.file.model
-      let file = try stream.output.map { try AtomicFile(path: $0) }
-      if let file { InterruptCleanup.register(file.temporaryPath) }
-      defer { if let file { InterruptCleanup.unregister(file.temporaryPath) } }
-      let writer = file.map { OutputWriter(file: $0) } ?? OutputWriter()
-      let out = writer.buffer
-      var prefixes: [[UInt8]] = []
-      var suffixes: [[UInt8]] = []
-      var blank: [Bool] = []
-      var ids: [Int] = []
-      var batch: [Float] = []
-      var timeSteps = trained.maxlen ?? 0
-      func flushBatch() throws {
-        let rows = blank.count(where: { !$0 })
-        var classes: [Int] = []
-        var probabilities = Tensor(shape: [0], scalars: [])
-        if rows > 0 {
-          probabilities = try net.predict(Tensor(shape: [rows, timeSteps], scalars: batch))
-          classes = Sequential.predictedClasses(probabilities, binary: net.hasBinaryHead)
-        }
-        var k = 0
-        for i in 0..<blank.count {
-          if blank[i] {
-            out.append(byte: 0x0A)
-            continue
-          }
-          prefixes[i].withUnsafeBufferPointer { out.append($0) }
-          if net.hasBinaryHead && !labels {
-            out.append(fixed(Double(probabilities.scalars[k]), 6))
-          } else {
-            out.append(trained.labels[classes[k]])
-          }
-          suffixes[i].withUnsafeBufferPointer { out.append($0) }
-          out.append(byte: 0x0A)
-          k += 1
-        }
-        prefixes.removeAll(keepingCapacity: true)
-        suffixes.removeAll(keepingCapacity: true)
-        blank.removeAll(keepingCapacity: true)
-        batch.removeAll(keepingCapacity: true)
-        try writer.flushIfFull()
-      }
       let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
-      try reader.forEachRecord(header: { header in
-        out.append(header)
-        out.append(byte: 0x0A)
-      }) { record in
-        if record.isBlank {
-          prefixes.append([])
-          suffixes.append([])
-          blank.append(true)
-        } else {
-          try parseIds(record, into: &ids)
-          if timeSteps == 0 { timeSteps = ids.count }
-          guard ids.count == timeSteps else {
-            throw record.error(.other("expected \(timeSteps) ids, as the model was trained with, found \(ids.count); pad with mal pad --maxlen \(timeSteps)"), atFieldByte: 0)
+      try withOutput(stream.output) { writer in
+        let out = writer.buffer
+        var lines: [[UInt8]] = []  // the rows of the batch; empty for blank TSV lines
+        var blank: [Bool] = []
+        var ids: [Int] = []
+        var batch: [Float] = []
+        var timeSteps = trained.maxlen ?? 0
+        func flushBatch() throws {
+          let rows = blank.count(where: { !$0 })
+          var classes: [Int] = []
+          var probabilities = Tensor(shape: [0], scalars: [])
+          if rows > 0 {
+            probabilities = try net.predict(Tensor(shape: [rows, timeSteps], scalars: batch))
+            classes = Sequential.predictedClasses(probabilities, binary: net.hasBinaryHead)
           }
-          prefixes.append(Array(record.prefix))
-          suffixes.append(Array(record.suffix))
-          blank.append(false)
-          for id in ids { batch.append(Float(id)) }
+          let width = probabilities.shape.last ?? 1
+          var k = 0
+          for i in 0..<blank.count {
+            if !blank[i] {
+              lines[i].withUnsafeBufferPointer { out.append($0) }
+              let p = net.hasBinaryHead ? probabilities.scalars[k] : probabilities.scalars[k * width + classes[k]]
+              out.append("\t\(fixed(Double(p), 6))\t\(trained.labels[classes[k]])")
+              k += 1
+            }
+            out.append(byte: 0x0A)
+          }
+          lines.removeAll(keepingCapacity: true)
+          blank.removeAll(keepingCapacity: true)
+          batch.removeAll(keepingCapacity: true)
+          try writer.flushIfFull()
         }
-        if blank.count == 256 { try flushBatch() }
-        return true
+        try reader.forEachRecord(header: { header in
+          out.append(header)
+          out.append("\tprobability\tlabel\n")
+        }) { record in
+          if record.isBlank {
+            lines.append([])
+            blank.append(true)
+          } else {
+            try parseIds(record, into: &ids)
+            if timeSteps == 0 { timeSteps = ids.count }
+            guard ids.count == timeSteps else {
+              throw record.error(
+                .other("expected \(timeSteps) ids, as the model was trained with, found \(ids.count); pad with mal pad --maxlen \(timeSteps)"),
+                atFieldByte: 0)
+            }
+            lines.append(Array(record.line))
+            blank.append(false)
+            for id in ids { batch.append(Float(id)) }
+          }
+          if blank.count == 256 { try flushBatch() }
+          return true
+        }
+        try flushBatch()
       }
-      try flushBatch()
-      try writer.flush()
-      try file?.commit()
       warnAboutReplacements(reader, command: "predict")
     }
   }

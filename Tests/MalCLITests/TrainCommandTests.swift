@@ -32,20 +32,22 @@ struct TrainCommandTests {
     #expect(accuracy > 0.95, "the sample's labels are learnable: accuracy \(accuracy)")
     #expect((report["confusion"] as! [[Int]]).flatMap { $0 }.reduce(0, +) == 240)
 
-    // predict keeps rows and columns and agrees with evaluate's accuracy.
+    // predict keeps rows and columns, appends probability and label, and agrees with evaluate's accuracy.
     let prediction = try Mal.run(["predict", a, Self.data])
     #expect(prediction.status == 0)
     let lines = prediction.stdout.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
-    #expect(lines.count == 241 && lines[0] == ["id", "document", "label"])
+    #expect(lines.count == 241 && lines[0] == ["id", "document", "label", "probability", "label"])
+    let input = try String(contentsOfFile: Mal.repositoryRoot.appendingPathComponent(Self.data).path, encoding: .utf8)
+      .split(separator: "\n")
     var correct = 0
-    for row in lines.dropFirst() {
-      let p = Double(row[1])!
-      #expect(p >= 0 && p <= 1 && row[1].count == 8)
-      if (p >= 0.5 ? "1" : "0") == row[2] { correct += 1 }
+    for (row, original) in zip(lines.dropFirst(), input.dropFirst()) {
+      #expect(row.prefix(3).joined(separator: "\t") == original)
+      let p = Double(row[3])!
+      #expect(p >= 0 && p <= 1 && row[3].count == 8)
+      #expect(row[4] == (p >= 0.5 ? "1" : "0"))
+      if row[4] == row[2] { correct += 1 }
     }
     #expect(Double(correct) / 240 == accuracy)
-    let asLabels = try Mal.run(["predict", "--labels", a, Self.data]).stdout.split(separator: "\n").dropFirst()
-    #expect(asLabels.allSatisfy { $0.split(separator: "\t")[1] == "0" || $0.split(separator: "\t")[1] == "1" })
 
     let summary = try Mal.run(["summary", a])
     // Embedding(195, 16): 3,120; Bidirectional(LSTM(16)) on 16 features: 2·4·(16·(16+16)+16) = 4,224; Dense(1): 33.
