@@ -156,7 +156,7 @@ struct Word2VecTrainCommand: ParsableCommand {
         let speed = Int(summary.wordsPerSecond.rounded())
         let destination = stream.output.map { " → \($0)" } ?? ""
         var line = "word2vec: \(summary.vocabularySize) words × \(dimensions) dimensions from \(corpus.tokenCount) tokens; "
-        line += "\(summary.processedWords) words in \(Word2VecNumbers.fixed(summary.seconds, 2)) s = \(speed) words/s"
+        line += "\(summary.processedWords) words in \(fixed(summary.seconds, 2)) s = \(speed) words/s"
         line += " on \(threads) thread\(threads == 1 ? "" : "s")\(destination)\n"
         Diagnostics.write(line)
       }
@@ -167,8 +167,8 @@ struct Word2VecTrainCommand: ParsableCommand {
   static func progressLine(_ p: TrainingProgress) -> String {
     let eta = Int(p.remainingSeconds.rounded())
     let seconds = eta % 60
-    return "word2vec \(Word2VecNumbers.fixed(p.fraction * 100, 1))%  \(Int(p.wordsPerSecond.rounded())) words/s  "
-      + "alpha \(Word2VecNumbers.fixed(p.alpha, 6))  eta \(eta / 60):\(seconds < 10 ? "0" : "")\(seconds)"
+    return "word2vec \(fixed(p.fraction * 100, 1))%  \(Int(p.wordsPerSecond.rounded())) words/s  "
+      + "alpha \(fixed(p.alpha, 6))  eta \(eta / 60):\(seconds < 10 ? "0" : "")\(seconds)"
   }
 }
 
@@ -313,14 +313,14 @@ struct Word2VecEvalCommand: ParsableCommand {
         for section in result.sections + [result.total] {
           let answered = section.correct + section.incorrect
           out.buffer.append(
-            "\(name)\t\(section.name)\taccuracy \(Word2VecNumbers.fixed(section.accuracy * 100, 2))%\t"
+            "\(name)\t\(section.name)\taccuracy \(fixed(section.accuracy * 100, 2))%\t"
               + "\(section.correct)/\(answered)\toov \(section.outOfVocabulary)\n")
         }
       }
       for path in similarity {
         let result = try index.evaluateSimilarity(path: path)
         out.buffer.append(
-          "\(baseName(path))\tspearman \(Word2VecNumbers.fixed(result.spearman, 4))\tpearson \(Word2VecNumbers.fixed(result.pearson, 4))\t"
+          "\(baseName(path))\tspearman \(fixed(result.spearman, 4))\tpearson \(fixed(result.pearson, 4))\t"
             + "pairs \(result.pairs)\toov \(result.outOfVocabulary)\n")
       }
       try out.flush()
@@ -332,7 +332,7 @@ struct Word2VecEvalCommand: ParsableCommand {
 
 private func printNeighbors(_ neighbors: [SimilarityIndex.Neighbor]) throws {
   let out = OutputWriter()
-  for n in neighbors { out.buffer.append("\(n.word)\t\(Word2VecNumbers.fixed(Double(n.score), 4))\n") }
+  for n in neighbors { out.buffer.append("\(n.word)\t\(fixed(Double(n.score), 4))\n") }
   try out.flush()
 }
 
@@ -348,22 +348,6 @@ private func reportingWord2VecErrors(vectorFile: String? = nil, _ body: () throw
       Diagnostics.write("\(vectorFile ?? "<vectors>"): error: \(error)\n")
       throw ExitCode(ExitStatus.dataError)
     }
-  }
-}
-
-/// Fixed-point number formatting without Foundation.
-enum Word2VecNumbers {
-  /// `x` rounded to `digits` decimals: `fixed(3.14159, 2)` → `"3.14"`, `fixed(-0.5, 1)` → `"-0.5"`.
-  static func fixed(_ x: Double, _ digits: Int) -> String {
-    guard x.isFinite else { return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf") }
-    var scale = 1.0
-    for _ in 0..<digits { scale *= 10 }
-    let scaled = (abs(x) * scale).rounded()
-    let whole = Int(scaled / scale)
-    var fraction = String(Int(scaled - Double(whole) * scale))
-    while fraction.count < digits { fraction = "0" + fraction }
-    let sign = x < 0 && scaled > 0 ? "-" : ""
-    return digits == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(fraction)"
   }
 }
 
