@@ -13,21 +13,6 @@ struct LabelledRows {
   var largestId = 0
 }
 
-/// Which column holds the labels: `--label-column`, else the one named `label`, `labels`, `class`, `category`,
-/// `sentiment`, `target`, `topic`, `y` or `is_sarcastic` (first match).
-func labelColumnIndex(_ requested: String?, in names: [String], at position: SourcePosition) throws -> Int {
-  if let requested {
-    return try RecordReader.resolve(RecordOptions.Column(argument: requested), in: names, at: position)
-  }
-  let lowered = names.map { $0.lowercased() }
-  for candidate in ["label", "labels", "class", "category", "sentiment", "target", "topic", "y", "is_sarcastic"] {
-    if let i = lowered.firstIndex(of: candidate) { return i }
-  }
-  throw InputError(
-    .other("no label column: name one with --label-column (the header has \(names.map { "'\($0)'" }.joined(separator: ", ")))"),
-    at: position)
-}
-
 /// Reads every row: the working column must hold the same number of space-separated non-negative integer ids in
 /// every row (what `mal pad` writes); with `labelColumn`, the label of each row is kept as text.
 func readLabelledRows(_ stream: InputOptions, labelColumn: String?, needsLabels: Bool) throws -> LabelledRows {
@@ -36,17 +21,11 @@ func readLabelledRows(_ stream: InputOptions, labelColumn: String?, needsLabels:
   var labelIndex: Int? = nil
   var firstRowLine = 0
   var ids: [Int] = []
-  try reader.forEachRecord(header: { header in
-    let names = header.split(separator: 0x09, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
-    let first = reader.inputs.first ?? "-"
-    let position = SourcePosition(file: first == "-" ? "<stdin>" : first, line: 1, column: 1)
-    if needsLabels || labelColumn != nil {
-      labelIndex = try labelColumnIndex(labelColumn, in: names, at: position)
-    }
-  }) { record in
+  try reader.forEachRecord(header: { _ in }) { record in
     if record.isBlank { return true }
-    if needsLabels && labelIndex == nil {
-      throw record.error(.other("training needs labels: give TSV input with a header and a label column"), atByte: 0)
+    // The label column (--label-column, else the first named label, class, sentiment, …), found on the first row.
+    if labelIndex == nil && (needsLabels || labelColumn != nil) {
+      labelIndex = try resolveLabelColumn(labelColumn, layout: reader.layout!, record: record)
     }
     try parseIds(record, into: &ids)
     if rows.count == 0 {
@@ -63,7 +42,7 @@ func readLabelledRows(_ stream: InputOptions, labelColumn: String?, needsLabels:
       rows.largestId = max(rows.largestId, id)
     }
     if let labelIndex {
-      let field = tabField(labelIndex, of: record.line)
+      let field = fieldRange(of: labelIndex, in: record.line)
       let label = String(decoding: record.line[field], as: UTF8.self)
       if label.isEmpty { throw record.error(.other("empty label"), atByte: field.lowerBound) }
       rows.labels.append(label)
@@ -72,18 +51,6 @@ func readLabelledRows(_ stream: InputOptions, labelColumn: String?, needsLabels:
     return true
   }
   return rows
-}
-
-/// The byte range of tab-separated field `index` (0-based) of `line`.
-func tabField(_ index: Int, of line: UnsafeBufferPointer<UInt8>) -> Range<Int> {
-  var column = 0
-  var start = 0
-  for i in 0..<line.count where line[i] == 0x09 {
-    if column == index { return start..<i }
-    column += 1
-    start = i + 1
-  }
-  return start..<line.count
 }
 
 /// Parses the working column of `record` as space-separated ids (int32, what `mal pad` writes) into `ids`.
