@@ -33,6 +33,10 @@ public enum BLAS {
   /// The number of threads OpenBLAS uses for one call.
   public static var threadCount: Int { Int(openblas_get_num_threads()) }
 
+  /// The kernel family OpenBLAS runs (`Haswell`, `SkylakeX`, `Cooperlake`, …): its own pick for this CPU, or
+  /// the one the `OPENBLAS_CORETYPE` environment variable forced when OpenBLAS loaded.
+  public static var coreName: String { String(cString: openblas_get_corename()) }
+
   /// Sets the number of threads OpenBLAS uses for one call (process-wide).
   /// - Precondition: `count` ≥ 1.
   public static func setThreadCount(_ count: Int) {
