@@ -66,6 +66,10 @@ reuters = pipeline(os.path.join(corpora, "reuters/train.tsv"), 500,
                    [["tokenize", "--lower"], ["vocab", "--save", os.path.join(work, "reuters-vocab.txt"), "--max-size", "3000"],
                     ["pad", "--maxlen", "40"]], os.path.join(work, "reuters.tsv"))
 
+nsmc_vectors = os.path.join(work, "nsmc.vec")  # word2vec vectors of the same reviews, for --embedding --freeze
+tokens = pipeline(os.path.join(corpora, "nsmc/ratings_train.txt"), 400, [["tokenize"]], os.path.join(work, "nsmc-tokens.tsv"))
+run(["word2vec", "train", "-o", nsmc_vectors, "--dim", "16", "--min-count", "1", "--column", "document", tokens])
+
 
 def with_extra_rows(path, maxlen):
     """The rows of `path` plus rows made for masking: all padding, and zeros between real ids."""
@@ -110,6 +114,8 @@ cases = [
     ("bigru-reuters-mask-dense", reuters, reuters, ["--arch", "bigru", "--mask-zero", "--dense", "24"]),
     ("lstm-dropout", sample, sample, ["--arch", "lstm", "--dropout", "0.3", "--recurrent-dropout", "0.2"]),
     ("bigru-dropout-mask", nsmc, nsmc, ["--arch", "bigru", "--dropout", "0.25", "--recurrent-dropout", "0.25", "--mask-zero"]),
+    ("bilstm-frozen-word2vec", nsmc, nsmc, ["--arch", "bilstm", "--embedding", nsmc_vectors, "--vocab",
+                                            os.path.join(work, "nsmc-vocab.txt"), "--freeze"]),
     ("lstm-sgd-threads1", sample, sample, ["--arch", "lstm", "--optimizer", "sgd", "--lr", "0.5", "--threads", "1"]),
 ]
 
@@ -122,10 +128,17 @@ LAYERS = {"SimpleRNN": keras.layers.SimpleRNN, "LSTM": keras.layers.LSTM, "GRU":
 
 
 def keras_layer(c):
-    """The Keras layer for one of Mal's LayerConfiguration dictionaries; unknown classes or fields fail loudly."""
+    """The Keras layer for one of Mal's LayerConfiguration dictionaries; unknown classes or fields fail loudly.
+    `trainable` (Keras's get_config key) is optional: absent means trainable."""
     c = dict(c)
     cls, name = c.pop("className"), c.pop("name")
+    trainable = c.pop("trainable", True)
+    layer = make_keras_layer(cls, name, c)
+    layer.trainable = trainable
+    return layer
 
+
+def make_keras_layer(cls, name, c):
     def take(*keys):
         return {k: c.pop(k) for k in keys if k in c}
 
@@ -184,6 +197,8 @@ def keras_model(path):
         raise ValueError(f"input {config['input']}: only token ids are checked")
     model = keras.Sequential([keras.Input(shape=(maxlen,), dtype="int32")] + [keras_layer(c) for c in config["layers"]],
                              name=config["name"])
+    if json.loads(metadata.get("mal.training", "{}")).get("frozen_embedding"):
+        model.layers[0].trainable = False  # trained with --freeze: Keras's model has Embedding(trainable=False)
     paths = [v.path for v in model.weights]
     if sorted(paths) != sorted(tensors):
         raise ValueError(f"weight names differ: Keras {sorted(set(paths) - set(tensors))}, Mal {sorted(set(tensors) - set(paths))}")
@@ -225,11 +240,18 @@ def read_rows(path):
 
 
 def summary_counts(text):
-    """Per-layer and total parameter counts from mal summary's table."""
+    """Per-layer counts and the total, trainable and non-trainable counts from mal summary."""
     layers = {m.group(1): int(m.group(2).replace(",", ""))
               for m in re.finditer(r"│ (\S+) \(\w+\)\s+│[^│]*│\s+([\d,]+) │", text)}
-    total = int(re.search(r"Total params: ([\d,]+)", text).group(1).replace(",", ""))
-    return layers, total
+    totals = tuple(int(re.search(rf"{kind} params: ([\d,]+)", text).group(1).replace(",", ""))
+                   for kind in ("Total", "Trainable", "Non-trainable"))
+    return layers, totals
+
+
+def keras_counts(model):
+    count = lambda weights: sum(int(np.prod(w.shape)) for w in weights)
+    return {layer.name: layer.count_params() for layer in model.layers}, \
+        (model.count_params(), count(model.trainable_weights), count(model.non_trainable_weights))
 
 
 width = max(len(c[0]) for c in cases)
@@ -266,8 +288,9 @@ for name, train_rows, predict_rows, options in cases:
     logit_delta = float(np.abs(mal_logits - keras_logits).max())
     worst_logit = max(worst_logit, logit_delta)
     wrong_labels = [i for i, (a, b) in enumerate(zip(predicted, keras_label)) if a != b and not near_tie[i]]
-    layers, total = summary_counts(run(["summary", path]))
-    keras_layers = {layer.name: layer.count_params() for layer in model.layers}
+    layers, totals = summary_counts(run(["summary", path]))
+    keras_layers, keras_totals = keras_counts(model)
+    total = totals[0]
     spread = f"p {probability.min():.3f}–{probability.max():.3f}"
     line = (f"{name:<{width}}  {len(x):>3} rows  {spread}  max|Δ| {delta:.1e}  logits max|Δ| {logit_delta:.1e}"
             f"  params {total} = {model.count_params()}")
@@ -281,8 +304,8 @@ for name, train_rows, predict_rows, options in cases:
         fail(name, f"logits max|Δ| {logit_delta:.2e} > {TOLERANCE} (row {i + 1}: mal {mal_logits[i]:.9f}, keras {keras_logits[i]:.9f})")
     elif wrong_labels:
         fail(name, f"labels differ on {len(wrong_labels)} rows, first row {wrong_labels[0] + 1}")
-    elif total != model.count_params() or layers != keras_layers:
-        fail(name, f"parameters: mal {total} {layers}, keras {model.count_params()} {keras_layers}")
+    elif totals != keras_totals or layers != keras_layers:
+        fail(name, f"parameters (total, trainable, non-trainable): mal {totals} {layers}, keras {keras_totals} {keras_layers}")
     else:
         print(f"ok  {line}")
 
