@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Interop check for mal train's model files against real Keras: trains 25 small models with the mal CLI (SimpleRNN,
-# LSTM, GRU, bidirectional with every merge mode, 2 stacked layers, Dense layers, mask_zero on pre- and post-padded
-# rows, 32 Reuters topics, dropout), opens each file with Python's safetensors, rebuilds the architecture stored in
-# its metadata as a Keras 3 Sequential, assigns Mal's weights by their Keras paths, and requires Keras's predictions
-# to equal `mal predict`'s (≤ 1e-5) and `model.count_params()` to equal `mal summary`'s counts; then checks that
-# safetensors.numpy.save_file writes the same bytes and that truncated or foreign files make `mal predict` exit 65.
-#   Scripts/interop-model.sh        (about a minute once the venv and the release build exist)
+# Interop check for mal train's model files against real Keras: trains 26 small models with the mal CLI
+# (SimpleRNN, LSTM, GRU, bidirectional with every merge mode, 2 stacked layers, Dense layers, mask_zero on pre- and
+# post-padded rows, 32 Reuters topics, dropout, a frozen word2vec embedding), opens each file with Python's
+# safetensors, rebuilds the architecture stored in its metadata as a Keras 3 Sequential, assigns Mal's weights by
+# their Keras paths, and requires Keras's predictions to equal `mal predict`'s (≤ 1e-5, probabilities and logits)
+# and Keras's parameter counts (per layer, total, trainable, non-trainable) to equal `mal summary`'s; then checks
+# that safetensors.numpy.save_file writes the same file and that truncated or foreign files make `mal predict`
+# exit 65 with a one-line message. Prints one line per check and exits 1 on any failure.
+#   Scripts/interop-model.sh        (under a minute once the venv and the release build exist)
 # Reference: Keras 3 as shipped with tensorflow-cpu (3.15.1 with TensorFlow 2.21, the versions the fixtures in
 # ../shared/fixtures came from), because Mal's weight names are Keras 3's variable paths
 # (sequential/lstm/lstm_cell/kernel); tf_keras 2.x names them differently and is installed only because the other

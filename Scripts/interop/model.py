@@ -1,7 +1,8 @@
 """Checks mal train's model files against real Keras: for each of a set of small models trained with the mal CLI,
 Python's safetensors opens the file, the architecture in its `mal.model` metadata is rebuilt as a Keras 3
 Sequential, Mal's weights are assigned to it by their Keras paths, and Keras's predictions on the same padded rows
-must equal `mal predict`'s (≤ 1e-5), as must the parameter counts of `mal summary` and `model.count_params()`.
+must equal `mal predict`'s (≤ 1e-5), and `mal summary`'s parameter counts (per layer, total, trainable,
+non-trainable) Keras's.
 Also checks that safetensors.numpy.save_file writes the same file as Mal (but for the order of the metadata keys)
 and that Mal predicts the same from Python's file, and that broken files make `mal predict` exit 65 with a one-line message.
 Run through Scripts/interop-model.sh. Usage: model.py MAL WORKDIR CORPORA
@@ -294,6 +295,8 @@ for name, train_rows, predict_rows, options in cases:
     spread = f"p {probability.min():.3f}–{probability.max():.3f}"
     line = (f"{name:<{width}}  {len(x):>3} rows  {spread}  max|Δ| {delta:.1e}  logits max|Δ| {logit_delta:.1e}"
             f"  params {total} = {model.count_params()}")
+    if keras_totals[2]:
+        line += f", non-trainable {totals[2]} = {keras_totals[2]}"
     if len(got) != len(x):
         fail(name, f"mal predict wrote {len(got)} rows for {len(x)}")
     elif delta > TOLERANCE:
