@@ -31,6 +31,9 @@ public struct LayerConfiguration: Codable, Sendable, Hashable {
   public var mergeMode: String?
   /// The wrapped layer of a `Bidirectional` (one element).
   public var layer: [LayerConfiguration]?
+  /// `false` when every weight of the layer is frozen (Keras `trainable=False`, e.g. a pretrained embedding kept
+  /// fixed, whose weights then count as non-trainable); `nil` means trainable.
+  public var trainable: Bool?
 
   /// Makes an empty configuration of a class; fill in the fields that class uses.
   public init(className: String, name: String = "") {
@@ -41,6 +44,7 @@ public struct LayerConfiguration: Codable, Sendable, Hashable {
   /// The configuration of `layer`, or `nil` for a layer type this module does not define.
   public init?(_ layer: any Layer) {
     self.init(className: "", name: layer.name)
+    if !layer.parameters.isEmpty && layer.parameters.allSatisfy({ !$0.isTrainable }) { trainable = false }
     switch layer {
     case let embedding as Embedding:
       className = "Embedding"
@@ -179,11 +183,14 @@ extension Sequential {
   }
 
   /// Rebuilds a model from its architecture with fresh weights from `seed`; load trained
-  /// weights with `setWeights(_:)`.
+  /// weights with `setWeights(_:)`. Layers configured with `trainable: false` get frozen weights.
   /// - Throws: `ModelError.Reason.invalidConfiguration` for a bad configuration.
   public convenience init(configuration: ModelConfiguration, seed: UInt64 = 0) throws(ModelError) {
     var layers: [any Layer] = []
     for layer in configuration.layers { layers.append(try layer.makeLayer()) }
     try self.init(name: configuration.name, input: configuration.input, layers: layers, seed: seed)
+    for (layer, configuration) in zip(self.layers, configuration.layers) where configuration.trainable == false {
+      for parameter in layer.parameters { parameter.isTrainable = false }
+    }
   }
 }

@@ -28,6 +28,21 @@ struct ConfigurationTests {
     #expect(copy.configuration == model.configuration)
   }
 
+  @Test("a frozen layer stays frozen through the configuration, and only it")
+  func frozenLayer() throws {
+    let model = try Sequential(input: .tokens, layers: [
+      Embedding(inputDimension: 8, outputDimension: 4), LSTM(units: 3), Dense(units: 1, activation: .sigmoid),
+    ], seed: 3)
+    for parameter in model.layers[0].parameters { parameter.isTrainable = false }
+    let configuration = model.configuration
+    #expect(configuration.layers.map(\.trainable) == [false, nil, nil])
+    let json = String(decoding: try JSONEncoder().encode(configuration.layers[1]), as: UTF8.self)
+    #expect(!json.contains("trainable"))  // files of unfrozen models keep their bytes
+    let copy = try Sequential(configuration: JSONDecoder().decode(ModelConfiguration.self, from: JSONEncoder().encode(configuration)))
+    #expect(copy.parameters.map(\.isTrainable) == model.parameters.map(\.isTrainable))
+    #expect(copy.summary().contains(" Non-trainable params: 32 (128.00 B)"))
+  }
+
   @Test("bad configurations throw")
   func invalid() throws {
     var lstm = LayerConfiguration(className: "LSTM", name: "lstm")

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Interop check for mal train's model files against real Keras: trains 26 small models with the mal CLI
+# (SimpleRNN, LSTM, GRU, bidirectional with every merge mode, 2 stacked layers, Dense layers, mask_zero on pre- and
+# post-padded rows, 32 Reuters topics, dropout, a frozen word2vec embedding), opens each file with Python's
+# safetensors, rebuilds the architecture stored in its metadata as a Keras 3 Sequential, assigns Mal's weights by
+# their Keras paths, and requires Keras's predictions to equal `mal predict`'s (≤ 1e-5, probabilities and logits)
+# and Keras's parameter counts (per layer, total, trainable, non-trainable) to equal `mal summary`'s; then checks
+# that safetensors.numpy.save_file writes the same file and that truncated or foreign files make `mal predict`
+# exit 65 with a one-line message. Prints one line per check and exits 1 on any failure.
+#   Scripts/interop-model.sh        (under a minute once the venv and the release build exist)
+# Reference: Keras 3 as shipped with tensorflow-cpu (3.15.1 with TensorFlow 2.21, the versions the fixtures in
+# ../shared/fixtures came from), because Mal's weight names are Keras 3's variable paths
+# (sequential/lstm/lstm_cell/kernel); tf_keras 2.x names them differently and is installed only because the other
+# interop scripts share the venv. The libraries go into the git-ignored Scripts/.venv; never plain `tensorflow`
+# (it pulls in the GPU build). Data: Corpora/sample-ko-ids.tsv and, from ../shared/corpora (or $MAL_CORPORA), the
+# first 400 NSMC reviews and the first 500 Reuters stories, through mal tokenize | mal vocab | mal pad.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+corpora="${MAL_CORPORA:-../shared/corpora}"
+swift build -c release 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
+mal="$(swift build -c release --show-bin-path)/mal"
+[ -x Scripts/.venv/bin/python ] || python3 -m venv Scripts/.venv
+Scripts/.venv/bin/python -c "import numpy, safetensors" 2>/dev/null || Scripts/.venv/bin/pip install -q numpy safetensors
+Scripts/.venv/bin/python -c "import tensorflow, keras" 2>/dev/null || Scripts/.venv/bin/pip install -q tensorflow-cpu
+Scripts/.venv/bin/python -c "import tf_keras" 2>/dev/null || Scripts/.venv/bin/pip install -q --no-deps tf-keras
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+Scripts/.venv/bin/python Scripts/interop/model.py "$mal" "$work" "$corpora" \
+  2> >(grep -vE 'oneDNN|^I0000|cuda|TF-TRT|computation placer|absl::InitializeLog|WARNING: All log messages' >&2)
