@@ -150,9 +150,10 @@ struct PredictCommand: ParsableCommand {
       and padding, so the working column is raw text; otherwise (or with --ids) it holds padded ids. Every row \
       is written as it came, followed by two tab-separated columns: `probability` — for two classes the \
       probability of the second class (the label listed last by mal summary), for more classes the \
-      probability of the predicted one — with 6 decimals, and `label`, the predicted label. With --top K (more \
-      than two classes) a third column `top` lists the K likeliest labels as label:probability. A TSV header \
-      gets the column names.
+      probability of the predicted one — with 6 decimals (--digits), and `label`, the predicted label (named \
+      `predicted` when the input already has a `label` column). With --top K (more than two classes) a column \
+      `top` lists the K likeliest labels as label:probability; --all adds one column p_LABEL per class. A TSV \
+      header gets the column names.
 
       Examples (after the examples of mal train --help):
         mal predict m.safetensors Corpora/sample-ko.tsv | head -3
@@ -169,8 +170,15 @@ struct PredictCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Also list the K likeliest labels of each row (models of more than two classes).", valueName: "K"))
   var top: Int?
 
+  @Flag(help: "Also write every class's probability, one column per class named p_LABEL.")
+  var all = false
+
+  @Option(help: ArgumentHelp("Decimals of the probabilities (up to 9; Float32 holds about 7 significant digits).", valueName: "n"))
+  var digits = 6
+
   func validate() throws {
     if let top, top < 1 { throw ValidationError("--top must be at least 1, got \(top)") }
+    if !(1...9).contains(digits) { throw ValidationError("--digits must be 1 to 9, got \(digits)") }
   }
 
   func run() throws {
@@ -204,11 +212,19 @@ struct PredictCommand: ParsableCommand {
             if !blank[i] {
               lines[i].withUnsafeBufferPointer { out.append($0) }
               let p = net.hasBinaryHead ? probabilities.scalars[k] : probabilities.scalars[k * width + classes[k]]
-              out.append("\t\(fixed(Double(p), 6))\t\(trained.labels[classes[k]])")
+              out.append("\t\(fixed(Double(p), digits))\t\(trained.labels[classes[k]])")
               if top > 0 {
                 let row = Array(probabilities.scalars[(k * width)..<((k + 1) * width)])
                 let best = row.indices.sorted { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }.prefix(top)
-                out.append("\t" + best.map { "\(trained.labels[$0]):\(fixed(Double(row[$0]), 6))" }.joined(separator: " "))
+                out.append("\t" + best.map { "\(trained.labels[$0]):\(fixed(Double(row[$0]), digits))" }.joined(separator: " "))
+              }
+              if all {
+                if net.hasBinaryHead {
+                  let p = Double(probabilities.scalars[k])
+                  out.append("\t\(fixed(1 - p, digits))\t\(fixed(p, digits))")
+                } else {
+                  for c in 0..<width { out.append("\t\(fixed(Double(probabilities.scalars[k * width + c]), digits))") }
+                }
               }
               k += 1
             }
@@ -221,7 +237,12 @@ struct PredictCommand: ParsableCommand {
         }
         try reader.forEachRecord(header: { header in
           out.append(header)
-          out.append(top > 0 ? "\tprobability\tlabel\ttop\n" : "\tprobability\tlabel\n")
+          // The predicted label's column is `label`, or `predicted` when the input already has a `label` column.
+          let names = String(decoding: header, as: UTF8.self).split(separator: "\t", omittingEmptySubsequences: false)
+          var added = ["probability", names.contains("label") ? "predicted" : "label"]
+          if top > 0 { added.append("top") }
+          if all { added += trained.labels.map { "p_\($0)" } }
+          out.append("\t" + added.joined(separator: "\t") + "\n")
         }) { record in
           if record.isBlank {
             lines.append([])

@@ -36,7 +36,7 @@ struct TrainCommandTests {
     let prediction = try Mal.run(["predict", a, Self.data])
     #expect(prediction.status == 0)
     let lines = prediction.stdout.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
-    #expect(lines.count == 241 && lines[0] == ["id", "document", "label", "probability", "label"])
+    #expect(lines.count == 241 && lines[0] == ["id", "document", "label", "probability", "predicted"])
     let input = try String(contentsOfFile: Mal.repositoryRoot.appendingPathComponent(Self.data).path, encoding: .utf8)
       .split(separator: "\n")
     var correct = 0

@@ -65,7 +65,12 @@ struct TrainModelTests {
     }
     #expect(scores(fromText.stdout).count == 241)
     #expect(scores(fromText.stdout) == scores(fromIds.stdout))
-    #expect(fromText.stdout.hasPrefix("id\tdocument\tlabel\tprobability\tlabel\n9000001\t중간에 나가고 싶었다?\t0\t0."))
+    #expect(fromText.stdout.hasPrefix("id\tdocument\tlabel\tprobability\tpredicted\n9000001\t중간에 나가고 싶었다?\t0\t0."))
+    // --all and --digits: both classes' probabilities, summing to 1, with 9 decimals.
+    let all = try Mal.run(["predict", model, "--all", "--digits", "9"], input: "중간에 나가고 싶었다?\n")
+    let fields = all.stdout.dropLast().split(separator: "\t")
+    #expect(fields.count == 5 && fields[1].count == 11, "\(all)")
+    #expect(fields[1] == fields[4] && abs(Double(fields[3])! + Double(fields[4])! - 1) < 2e-9)
     let textReport = try Mal.run(["evaluate", model, "Corpora/sample-ko.tsv"])
     let idReport = try Mal.run(["evaluate", model, "--ids", "--vocab", Self.vocab, Self.ids])
     #expect(textReport.status == 0 && textReport.stdout == idReport.stdout, "\(textReport)\n\(idReport)")
@@ -144,6 +149,8 @@ struct TrainModelTests {
     let out = result.stdout.split(separator: "\n")
     try #require(out.count == 3, "\(result)")
     #expect(out[0] == "id\tdocument\tprobability\tlabel\ttop")
+    let all = try Mal.run(["predict", model, "--all", "--ids"], input: "id\tdocument\n1\t1 2 3\n")
+    #expect(all.stdout.hasPrefix("id\tdocument\tprobability\tlabel\tp_acq\tp_crude\tp_earn\n"), "\(all)")
     #expect(out[1].hasPrefix("1\t1 2 3\t") && out[1].split(separator: "\t")[3] == "earn")
     #expect(out[1].split(separator: "\t")[4].hasPrefix("earn:") && out[1].split(separator: "\t")[4].split(separator: " ").count == 2)
     #expect(out[2].split(separator: "\t")[3] == "crude")
