@@ -14,6 +14,19 @@ enum InterruptCleanup {
   // async-signal-safe functions (unlink, signal, raise): hence C strings in a fixed table, not Swift arrays.
   nonisolated(unsafe) private static var paths = [UnsafeMutablePointer<CChar>?](repeating: nil, count: capacity)
   nonisolated(unsafe) private static var installed = false
+  /// While set (training), the first Ctrl-C only asks the work to stop at a consistent point; a second one
+  /// interrupts at once.
+  nonisolated(unsafe) private static var graceful: sig_atomic_t = 0
+  nonisolated(unsafe) private static var stopRequested: sig_atomic_t = 0
+
+  /// From now on the first Ctrl-C (SIGINT) sets `isStopRequested` instead of ending the process.
+  static func stopGracefullyOnInterrupt() {
+    install()
+    graceful = 1
+  }
+
+  /// Whether Ctrl-C asked a graceful stop.
+  static var isStopRequested: Bool { stopRequested != 0 }
 
   /// Removes `path` if the process is interrupted before `unregister(path)`.
   static func register(_ path: String) {
@@ -44,6 +57,10 @@ enum InterruptCleanup {
     sigprocmask(SIG_UNBLOCK, &unblock, nil)
     for sig in [SIGINT, SIGTERM, SIGHUP] {
       signal(sig) { sig in
+        if sig == SIGINT && InterruptCleanup.graceful != 0 && InterruptCleanup.stopRequested == 0 {
+          InterruptCleanup.stopRequested = 1
+          return
+        }
         for i in 0..<InterruptCleanup.capacity {
           if let p = InterruptCleanup.paths[i] { unlink(p) }
         }

@@ -360,7 +360,7 @@ struct TrainCommand: ParsableCommand {
 
     Diagnostics.write(
       "train: \(training.count) rows of \(rows.timeSteps) ids, \(validationExamples.count) for validation, \(classes.count) classes, \(Sequential.grouped(net.parameterCount)) parameters, \(threads) thread\(threads == 1 ? "" : "s")\n")
-    StopRequest.install()
+    InterruptCleanup.stopGracefullyOnInterrupt()
     let progressBar = isatty(2) != 0
     var checkpointError: (any Error)? = nil
     let results = try net.fit(
@@ -370,7 +370,7 @@ struct TrainCommand: ParsableCommand {
         if progressBar && p.batch < p.batches {
           Diagnostics.write("\r" + progressLine(p))
         }
-        return !StopRequest.isRequested
+        return !InterruptCleanup.isStopRequested
       },
       epochFinished: { r in
         finished.append(r)
@@ -382,13 +382,13 @@ struct TrainCommand: ParsableCommand {
         return true
       })
     if let checkpointError { throw checkpointError }
-    if StopRequest.isRequested {
+    if InterruptCleanup.isStopRequested {
       Diagnostics.write("\(progressBar ? "\r\u{1B}[K" : "")train: stopped by Ctrl-C after a whole batch; saving the model as it is\n")
       try saveCheckpoint(complete: false)
     }
     _ = results
 
-    try writeAtomically(modelPath, try ModelFile(model: net, metadata: metadata(complete: !StopRequest.isRequested)).safeTensors().encoded())
+    try writeAtomically(modelPath, try ModelFile(model: net, metadata: metadata(complete: !InterruptCleanup.isStopRequested)).safeTensors().encoded())
     if let history {
       var csv = "epoch,loss,accuracy,val_loss,val_accuracy\n"
       for r in finished {
@@ -400,7 +400,7 @@ struct TrainCommand: ParsableCommand {
       let title = "\(modelPath): \(Sequential.grouped(net.parameterCount)) parameters, \(training.count) rows"
       try writeAtomically(plot, Array(TrainingPlot.svg(finished, title: title).utf8))
     }
-    if StopRequest.isRequested { throw ExitCode(130) }
+    if InterruptCleanup.isStopRequested { throw ExitCode(130) }
   }
 
   /// Keras's progbar, on one line: epoch, a bar, batch, ETA, loss, accuracy.
@@ -430,15 +430,4 @@ func historyJSON(_ results: [EpochResult]) -> String {
       JSONMember(key: "val_accuracy", value: r.validationAccuracy.map { .number($0) } ?? .null),
     ])
   }).encoded
-}
-
-/// Ctrl-C during training: finish the batch, save, then exit 130.
-enum StopRequest {
-  nonisolated(unsafe) private static var requested: sig_atomic_t = 0
-
-  static var isRequested: Bool { requested != 0 }
-
-  static func install() {
-    signal(SIGINT) { _ in StopRequest.requested = 1 }
-  }
 }

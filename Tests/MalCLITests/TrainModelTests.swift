@@ -158,3 +158,47 @@ struct TrainModelTests {
     #expect(binary.status == 64)
   }
 }
+
+@Suite("mal train, interrupted")
+struct TrainInterruptTests {
+  @Test("Ctrl-C stops after a batch and saves the model and a checkpoint that --resume continues")
+  func interrupt() throws {
+    let folder = TemporaryFolder()
+    let sample = try String(contentsOfFile: Mal.repositoryRoot.appendingPathComponent("Corpora/sample-ko-ids.tsv").path, encoding: .utf8)
+    let rows = sample.split(separator: "\n").dropFirst()
+    let input = folder.file("rows.tsv", "id\tdocument\tlabel\n" + String(repeating: rows.joined(separator: "\n") + "\n", count: 20))
+    let model = folder.path + "/m.safetensors", checkpoint = folder.path + "/ck.safetensors"
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: Mal.executable)
+    process.arguments = ["train", "-o", model, "--checkpoint", checkpoint, "--epochs", "50", "--units", "4", "--embedding-dim", "4", "--threads", "1", input]
+    process.standardError = Pipe()
+    try process.run()
+    // The checkpoint appears after the first epoch; interrupt during a later one.
+    var waited = 0
+    while !FileManager.default.fileExists(atPath: checkpoint) && waited < 60_000 {
+      usleep(1000)
+      waited += 1
+    }
+    try #require(FileManager.default.fileExists(atPath: checkpoint))
+    process.interrupt()
+    process.waitUntilExit()
+    #expect(process.terminationReason == .exit && process.terminationStatus == 130)
+    let names = folder.contents.sorted()
+    #expect(names == ["ck.safetensors", "m.safetensors", "rows.tsv"])
+    let metadata = try SafeTensors.read(from: checkpoint).metadata
+    #expect(metadata["mal.training"]?.contains("\"complete\":false") == true, "\(metadata)")
+    let resumed = try Mal.run(["train", "-o", model, "--resume", checkpoint, "--epochs", "2", "--threads", "1", input])
+    // Interrupted during epoch 2 or later: either epoch 2 runs again, or the checkpoint already has 2 epochs.
+    #expect(resumed.status == 0 || resumed.stderr.contains("has already trained"), "\(resumed)")
+  }
+
+  @Test("--bptt reaches every recurrent layer of the model file")
+  func bptt() throws {
+    let folder = TemporaryFolder()
+    let model = folder.path + "/m.safetensors"
+    let result = try Mal.run(["train", "-o", model, "--bptt", "5", "--layers", "2", "--units", "4", "--epochs", "1", "Corpora/sample-ko-ids.tsv"])
+    #expect(result.status == 0)
+    let architecture = try #require(try SafeTensors.read(from: model).metadata["mal.model"])
+    #expect(architecture.components(separatedBy: "\"bpttSteps\":5").count == 3, "\(architecture)")
+  }
+}
