@@ -363,11 +363,14 @@ struct TrainCommand: ParsableCommand {
     InterruptCleanup.stopGracefullyOnInterrupt()
     let progressBar = isatty(2) != 0
     var checkpointError: (any Error)? = nil
+    var lastDrawn = 0.0
     let results = try net.fit(
       training, validation: validationExamples.count > 0 ? validationExamples : nil, optimizer: optimizer,
       options: options,
       progress: { p in
-        if progressBar && p.batch < p.batches {
+        // At most ten redraws a second: a fast epoch must not flood the terminal.
+        if progressBar && p.batch < p.batches && (p.batch == 1 || p.seconds - lastDrawn >= 0.1) {
+          lastDrawn = p.seconds
           Diagnostics.write("\r" + progressLine(p))
         }
         return !InterruptCleanup.isStopRequested

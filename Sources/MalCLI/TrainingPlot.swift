@@ -1,4 +1,5 @@
 import MalRecurrent
+import MalStream
 
 #if canImport(Glibc)
 import Glibc
@@ -18,26 +19,13 @@ enum TrainingPlot {
     var s = """
       <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
       <rect width="100%" height="100%" fill="white"/>
-      <text x="\(width / 2)" y="20" text-anchor="middle" font-size="14">\(escape(title))</text>
+      <text x="\(width / 2)" y="20" text-anchor="middle" font-size="14">\(title.xmlEscaped)</text>
 
       """
     s += panel(results, x: 0, name: "loss", train: \.loss, validation: \.validationLoss, fromZero: true)
     s += panel(results, x: panelWidth, name: "accuracy", train: \.accuracy, validation: \.validationAccuracy, fromZero: false)
     s += "</svg>\n"
     return s
-  }
-
-  static func escape(_ text: String) -> String {
-    var out = ""
-    for c in text {
-      switch c {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      default: out.append(c)
-      }
-    }
-    return out
   }
 
   /// Round tick values covering `low...high`.

@@ -110,9 +110,9 @@ public struct LengthStatistics: Sendable, Hashable {
     let barWidth = bins.isEmpty ? 0 : plotWidth / Double(bins.count)
     var svg = """
       <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="11">
-      <title>\(escaped(title))</title>
+      <title>\(title.xmlEscaped)</title>
       <rect width="100%" height="100%" fill="white"/>
-      <text x="\(fixed(left, 1))" y="18" font-size="13">\(escaped(title)): \(grouped(count)) rows, mean \(fixed(mean, 2)), max \(maximum)</text>
+      <text x="\(fixed(left, 1))" y="18" font-size="13">\(title.xmlEscaped): \(grouped(count)) rows, mean \(fixed(mean, 2)), max \(maximum)</text>
 
       """
     for (k, bin) in bins.enumerated() {
@@ -168,18 +168,4 @@ public func fixed(_ x: Double, _ places: Int) -> String {
 
 private func pad(_ s: String, _ width: Int) -> String {
   String(repeating: " ", count: max(0, width - s.count)) + s
-}
-
-private func escaped(_ s: String) -> String {
-  var out = ""
-  for c in s {
-    switch c {
-    case "&": out += "&amp;"
-    case "<": out += "&lt;"
-    case ">": out += "&gt;"
-    case "\"": out += "&quot;"
-    default: out.append(c)
-    }
-  }
-  return out
 }
