@@ -225,11 +225,14 @@ struct InterruptTests {
   }
 }
 
-@Suite("README examples")
+@Suite("README and docs examples")
 struct ReadmeTests {
-  /// The `$ command` lines of the README's console blocks, each with the output printed after it.
-  static func examples() throws -> [(command: String, output: String)] {
-    let readme = try String(contentsOfFile: Mal.repositoryRoot.appendingPathComponent("README.md").path, encoding: .utf8)
+  /// The pages whose console blocks are run.
+  static let pages = ["README.md", "docs/train.md", "docs/pad.md", "docs/vocab.md"]
+
+  /// The `$ command` lines of a page's console blocks, each with the output printed after it.
+  static func examples(_ page: String) throws -> [(command: String, output: String)] {
+    let readme = try String(contentsOfFile: Mal.repositoryRoot.appendingPathComponent(page).path, encoding: .utf8)
     var examples: [(String, String)] = []
     var inConsole = false
     var command: String?
@@ -241,7 +244,9 @@ struct ReadmeTests {
         output = ""
         inConsole = line == "```console"
       } else if inConsole {
-        if line.hasPrefix("$ ") {
+        if let open = command, open.hasSuffix("\\"), output.isEmpty {
+          command = String(open.dropLast()) + line  // a command continued on the next line
+        } else if line.hasPrefix("$ ") {
           if let command { examples.append((command, output)) }
           command = String(line.dropFirst(2))
           output = ""
@@ -253,25 +258,34 @@ struct ReadmeTests {
     return examples
   }
 
-  @Test("every console example prints what the README says")
-  func consoleExamples() throws {
+  @Test("every console example prints what the page says", arguments: pages)
+  func consoleExamples(_ page: String) throws {
     let folder = TemporaryFolder()
     for name in ["mal", "tokenize", "detokenize", "vocab", "pad", "encode", "train", "predict", "evaluate", "summary", "word2vec"] {
       try FileManager.default.createSymbolicLink(atPath: folder.path + "/" + name, withDestinationPath: Mal.executable)
     }
-    // Examples run in a scratch folder that sees the samples as Corpora/, so the files they write stay out of the
-    // repository.
-    let work = TemporaryFolder()
+    // Examples run in a scratch folder that sees the samples as Corpora/ and the shared corpora as
+    // ../shared/corpora, so the files they write stay out of the repository.
+    let scratch = TemporaryFolder()
+    let work = scratch.path + "/work"
+    for folder in [work, scratch.path + "/shared"] {
+      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
     try FileManager.default.createSymbolicLink(
-      atPath: work.path + "/Corpora", withDestinationPath: Mal.repositoryRoot.appendingPathComponent("Corpora").path)
-    let examples = try Self.examples()
-    #expect(examples.count >= 8)
+      atPath: work + "/Corpora", withDestinationPath: Mal.repositoryRoot.appendingPathComponent("Corpora").path)
+    try FileManager.default.createSymbolicLink(atPath: scratch.path + "/shared/corpora", withDestinationPath: Mal.corpora)
+    let examples = try Self.examples(page)
+    #expect(examples.count >= (page == "README.md" ? 8 : 1))
     for (command, output) in examples {
+      if command.contains("../shared/corpora") && !Mal.hasCorpora {
+        print("skipped (no ../shared/corpora): \(page): \(command)")
+        continue
+      }
       let result = try Mal.run(
-        ["-o", "pipefail", "-c", command], executable: "/bin/bash", directory: work.path,
+        ["-o", "pipefail", "-c", command], executable: "/bin/bash", directory: work,
         environment: ["PATH": folder.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")])
-      #expect(result.status == 0, "\(command)")
-      #expect(result.stdout == output, "\(command)")
+      #expect(result.status == 0, "\(page): \(command)")
+      #expect(result.stdout == output, "\(page): \(command)")
     }
   }
 }
