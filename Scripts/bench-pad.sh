@@ -7,10 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 corpora="${MAL_CORPORA:-../shared/corpora}"
 
-swift build -c release 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
-mal="$(swift build -c release --show-bin-path)/mal"
-if [ ! -x Scripts/.venv/bin/python ]; then python3 -m venv Scripts/.venv; fi
-Scripts/.venv/bin/python -c "import numpy, keras" 2>/dev/null || Scripts/.venv/bin/pip install -q numpy tensorflow-cpu
+source Scripts/lib/reference.sh
+release_mal
+need_python "import numpy, keras" numpy tensorflow-cpu
 
 work="out/bench-pad"
 mkdir -p "$work"

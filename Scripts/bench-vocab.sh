@@ -6,10 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpora="${MAL_CORPORA:-../shared/corpora}"
-swift build -c release 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
-mal="$(swift build -c release --show-bin-path)/mal"
-[ -x Scripts/.venv/bin/python ] || python3 -m venv Scripts/.venv
-Scripts/.venv/bin/pip install -q tokenizers
+source Scripts/lib/reference.sh
+release_mal
+need_python "import tokenizers" tokenizers
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 "$mal" tokenize "$corpora/nsmc/reviews_unlabeled.txt" > "$work/reviews_unlabeled.tok"

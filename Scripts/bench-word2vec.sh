@@ -16,10 +16,9 @@ threads=("$@")
 out=out/bench-word2vec
 mkdir -p "$out"
 
-swift build -c release 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
-mal="$(swift build -c release --show-bin-path)/mal"
-if [ ! -x Scripts/.venv/bin/python ]; then python3 -m venv Scripts/.venv; fi
-Scripts/.venv/bin/python -c 'import gensim, scipy' 2>/dev/null || Scripts/.venv/bin/pip install -q gensim==4.4.0
+source Scripts/lib/reference.sh
+release_mal
+need_python "import gensim, scipy" gensim==4.4.0
 
 specs=()
 if [ "$which" = en ] || [ "$which" = all ]; then

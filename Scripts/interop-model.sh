@@ -17,12 +17,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpora="${MAL_CORPORA:-../shared/corpora}"
-swift build -c release 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
-mal="$(swift build -c release --show-bin-path)/mal"
-[ -x Scripts/.venv/bin/python ] || python3 -m venv Scripts/.venv
-Scripts/.venv/bin/python -c "import numpy, safetensors" 2>/dev/null || Scripts/.venv/bin/pip install -q numpy safetensors
-Scripts/.venv/bin/python -c "import tensorflow, keras" 2>/dev/null || Scripts/.venv/bin/pip install -q tensorflow-cpu
-Scripts/.venv/bin/python -c "import tf_keras" 2>/dev/null || Scripts/.venv/bin/pip install -q --no-deps tf-keras
+source Scripts/lib/reference.sh
+release_mal
+need_python "import numpy, safetensors" numpy safetensors
+need_python "import tensorflow, keras" tensorflow-cpu
+need_python "import tf_keras" --no-deps tf-keras
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 Scripts/.venv/bin/python Scripts/interop/model.py "$mal" "$work" "$corpora" \

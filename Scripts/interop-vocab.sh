@@ -9,10 +9,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpora="${MAL_CORPORA:-../shared/corpora}"
-[ -x Scripts/.venv/bin/python ] || python3 -m venv Scripts/.venv
-Scripts/.venv/bin/pip install -q tokenizers
-Scripts/.venv/bin/python -c "import tensorflow" 2>/dev/null || Scripts/.venv/bin/pip install -q tensorflow-cpu
-Scripts/.venv/bin/pip install -q --no-deps tf-keras
+source Scripts/lib/reference.sh
+need_python "import tokenizers" tokenizers
+need_python "import tensorflow" tensorflow-cpu
+need_python "import tf_keras" --no-deps tf-keras
 if [ "${1:-check}" = fixtures ]; then
   Scripts/.venv/bin/python Scripts/interop/vocab.py fixtures Tests/MalVocabTests/Fixtures
   exit 0

@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
 mal="$(swift build --show-bin-path)/mal"
-if [ ! -x Scripts/.venv/bin/python ]; then python3 -m venv Scripts/.venv; fi
-Scripts/.venv/bin/python -c 'import gensim' 2>/dev/null || Scripts/.venv/bin/pip install -q gensim==4.4.0
+source Scripts/lib/reference.sh
+need_python "import gensim" gensim==4.4.0
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 "$mal" tokenize --lower Corpora/sample-ko.tsv | cut -f2 | tail -n +2 > "$work/tokens.txt"

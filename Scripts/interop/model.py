@@ -268,7 +268,7 @@ for name, train_rows, predict_rows, options in cases:
     labels = json.loads(metadata["mal.labels"])
     x = read_rows(predict_rows)
     expected = model.predict(x, batch_size=256, verbose=0).astype(np.float64)
-    got = [line.split("\t")[-2:] for line in run(["predict", path, predict_rows]).splitlines()[1:]]
+    got = [line.split("\t")[-2:] for line in run(["predict", "--ids", path, predict_rows]).splitlines()[1:]]
     probability = np.array([float(p) for p, _ in got])
     predicted = [label for _, label in got]
     if expected.shape[1] == 1:  # sigmoid: probability of the second label
@@ -285,7 +285,7 @@ for name, train_rows, predict_rows, options in cases:
     # The logits in full precision, through the probe file (the largest logit for a softmax head).
     probe = logit_probe(path)
     keras_logits = keras_model(probe)[0].predict(x, batch_size=256, verbose=0).astype(np.float64).max(axis=1) / PROBE_SCALE
-    mal_logits = np.array([float(line.split("\t")[-2]) for line in run(["predict", probe, predict_rows]).splitlines()[1:]]) / PROBE_SCALE
+    mal_logits = np.array([float(line.split("\t")[-2]) for line in run(["predict", "--ids", probe, predict_rows]).splitlines()[1:]]) / PROBE_SCALE
     logit_delta = float(np.abs(mal_logits - keras_logits).max())
     worst_logit = max(worst_logit, logit_delta)
     wrong_labels = [i for i, (a, b) in enumerate(zip(predicted, keras_label)) if a != b and not near_tie[i]]
@@ -329,7 +329,7 @@ for name, weight, misread in controls:
     variable = next(v for v in model.weights if v.path == weight)
     variable.assign(misread(variable))
     expected = model.predict(read_rows(sample), batch_size=256, verbose=0)[:, 0]
-    got = np.array([float(line.split("\t")[-2]) for line in run(["predict", path, sample]).splitlines()[1:]])
+    got = np.array([float(line.split("\t")[-2]) for line in run(["predict", "--ids", path, sample]).splitlines()[1:]])
     delta = float(np.abs(got - expected).max())
     if delta > 100 * TOLERANCE:
         print(f"ok  {'control':<{width}}  {weight} misread: max|Δ| {delta:.1e}, caught")
