@@ -15,6 +15,8 @@ import MalVocab
 struct Preprocessing {
   var tokenizerArguments: [String]
   var vocabulary: Vocabulary
+  /// `mal vocab --split-unknown`: tokens the vocabulary lacks were split into vocabulary tokens.
+  var splitsUnknown: Bool
   var pad: PadSequences
 
   static let tokenizerKey = "mal.tokenizer"
@@ -46,6 +48,7 @@ struct Preprocessing {
         JSONMember(key: "padding", value: vocabulary.specialTokens.padding.map { .string($0) } ?? .null),
         JSONMember(key: "unknown", value: vocabulary.specialTokens.unknown.map { .string($0) } ?? .null),
         JSONMember(key: "num_words", value: vocabulary.numWords.map { .number(Double($0)) } ?? .null),
+        JSONMember(key: "split_unknown", value: .bool(splitsUnknown)),
       ]).encoded,
       Self.hashKey: Self.fingerprint(vocabulary.tokens),
       Self.padKey: JSONValue.object([
@@ -76,6 +79,7 @@ struct Preprocessing {
     } catch {
       throw bad("\(Self.vocabularyKey) (\(error))")
     }
+    if case .bool(let split)? = special["split_unknown"] { splitsUnknown = split } else { splitsUnknown = false }
     let padding = try parse(padJSON)
     guard let maxlen = padding["maxlen"]?.number, maxlen >= 1,
       let side = padding["padding"]?.string.flatMap(PadSequences.Side.init(rawValue:)),
@@ -86,9 +90,10 @@ struct Preprocessing {
     if let hash = metadata[Self.hashKey], hash != Self.fingerprint(tokens) { throw bad(Self.hashKey) }
   }
 
-  init(tokenizerArguments: [String], vocabulary: Vocabulary, pad: PadSequences) {
+  init(tokenizerArguments: [String], vocabulary: Vocabulary, splitsUnknown: Bool, pad: PadSequences) {
     self.tokenizerArguments = tokenizerArguments
     self.vocabulary = vocabulary
+    self.splitsUnknown = splitsUnknown
     self.pad = pad
   }
 
@@ -98,7 +103,8 @@ struct Preprocessing {
     var pad = "pad --maxlen \(maxlen)"
     if self.pad.padding != .pre { pad += " --padding \(self.pad.padding.rawValue)" }
     if self.pad.truncating != .pre { pad += " --truncating \(self.pad.truncating.rawValue)" }
-    return "\(tokenize) | vocab (\(vocabulary.count) tokens, \(Self.fingerprint(vocabulary.tokens))) | \(pad)"
+    let split = splitsUnknown ? ", --split-unknown" : ""
+    return "\(tokenize) | vocab (\(vocabulary.count) tokens, \(Self.fingerprint(vocabulary.tokens))\(split)) | \(pad)"
   }
 
   /// Reads a vocabulary file for `mal train --vocab`: with [PAD] and [UNK] when it has them (what mal vocab
@@ -118,6 +124,7 @@ struct Preprocessing {
   final class Encoder {
     let tokenizer: Tokenizer
     let vocabulary: Vocabulary
+    let splitsUnknown: Bool
     let pad: PadSequences
     private let tokens = ByteBuffer()
     private var ids: [Int32] = []
@@ -126,6 +133,7 @@ struct Preprocessing {
     init(_ preprocessing: Preprocessing) throws {
       tokenizer = Tokenizer(options: try TokenizerFlags.options(fromArguments: preprocessing.tokenizerArguments))
       vocabulary = preprocessing.vocabulary
+      splitsUnknown = preprocessing.splitsUnknown
       pad = preprocessing.pad
       padded = [Int32](repeating: 0, count: preprocessing.maxlen)
     }
@@ -138,8 +146,13 @@ struct Preprocessing {
       tokens.withUnsafeBytes { bytes in
         var start = 0
         for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x20 {
-          if i > start, let id = vocabulary.encodedID(forBytes: UnsafeBufferPointer(rebasing: bytes[start..<i])) {
-            ids.append(Int32(id))
+          if i > start {
+            let token = UnsafeBufferPointer(rebasing: bytes[start..<i])
+            if splitsUnknown {
+              vocabulary.appendSplitIDs(of: token, to: &ids)
+            } else if let id = vocabulary.encodedID(forBytes: token) {
+              ids.append(Int32(id))
+            }
           }
           start = i + 1
         }

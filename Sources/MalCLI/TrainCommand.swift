@@ -150,6 +150,9 @@ struct TrainCommand: ParsableCommand {
   @OptionGroup(title: "Preprocessing (recorded in the model with --vocab, for mal predict on raw text)")
   var tokenizer: TokenizerFlags
 
+  @Flag(help: "The ids were made with mal vocab --split-unknown.")
+  var splitUnknown = false
+
   @Option(help: "Where mal pad put the padding: pre or post.")
   var padding: PadSequences.Side = .pre
 
@@ -328,7 +331,7 @@ struct TrainCommand: ParsableCommand {
     let preprocessing = vocabulary.map {
       Preprocessing(
         tokenizerArguments: TokenizerFlags.arguments(for: tokenizer.options), vocabulary: $0,
-        pad: PadSequences(maxLength: rows.timeSteps, padding: padding, truncating: truncating))
+        splitsUnknown: splitUnknown, pad: PadSequences(maxLength: rows.timeSteps, padding: padding, truncating: truncating))
     } ?? resumed?.preprocessing
     var finished: [EpochResult] = resumed?.history ?? []
     func metadata(complete: Bool) -> [String: String] {

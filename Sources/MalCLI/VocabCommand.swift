@@ -62,6 +62,9 @@ struct VocabPipelineCommand: ParsableCommand {
   @OptionGroup var specials: SpecialTokenOptions
   @OptionGroup var build: BuildOptions
 
+  @Flag(help: "Split tokens the vocabulary lacks into the longest vocabulary tokens they start with, left to right (재미없을줄 → 재미없 을 줄), instead of one unknown id; what is left becomes one unknown id per run of characters.")
+  var splitUnknown = false
+
   func validate() throws {
     switch (save, load) {
     case (nil, nil): throw ValidationError("give --save FILE to build a vocabulary, or --load FILE to apply one")
@@ -77,7 +80,7 @@ struct VocabPipelineCommand: ParsableCommand {
       if let load {
         let vocabulary = try Vocabulary.read(
           path: load, format: vocabFormat, specialTokens: specials.specialTokens, numWords: build.numWords)
-        try runRecordFilter(stream) { record, out in vocabulary.encode(record.value, into: out) }
+        try runRecordFilter(stream) { record, out in encode(vocabulary, record.value, into: out) }
         return
       }
       let path = save!
@@ -120,8 +123,12 @@ struct VocabPipelineCommand: ParsableCommand {
       invalidUTF8: .replace)
     lseek(spool.fileDescriptor, 0, SEEK_SET)
     try runRecordFilter(stream, options: again, inputs: ["/dev/fd/\(spool.fileDescriptor)"]) { record, out in
-      vocabulary.encode(record.value, into: out)
+      encode(vocabulary, record.value, into: out)
     }
+  }
+
+  private func encode(_ vocabulary: Vocabulary, _ field: UnsafeBufferPointer<UInt8>, into out: ByteBuffer) {
+    if splitUnknown { vocabulary.encodeSplittingUnknown(field, into: out) } else { vocabulary.encode(field, into: out) }
   }
 }
 
@@ -207,6 +214,9 @@ struct VocabApplyCommand: ParsableCommand {
   @OptionGroup var stream: StreamOptions
   @OptionGroup var vocabulary: LoadOptions
 
+  @Flag(help: "Split tokens the vocabulary lacks into the longest vocabulary tokens they start with, left to right (재미없을줄 → 재미없 을 줄), instead of one unknown id; what is left becomes one unknown id per run of characters.")
+  var splitUnknown = false
+
   func validate() throws {
     if vocabulary.load == nil { throw ValidationError("apply needs --load FILE") }
   }
@@ -214,7 +224,9 @@ struct VocabApplyCommand: ParsableCommand {
   func run() throws {
     try reportingVocabularyErrors(command: "vocab") {
       let vocabulary = try self.vocabulary.vocabulary(path: self.vocabulary.load!)
-      try runRecordFilter(stream) { record, out in vocabulary.encode(record.value, into: out) }
+      try runRecordFilter(stream) { record, out in
+        if splitUnknown { vocabulary.encodeSplittingUnknown(record.value, into: out) } else { vocabulary.encode(record.value, into: out) }
+      }
     }
   }
 }

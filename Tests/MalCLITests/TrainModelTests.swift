@@ -86,6 +86,36 @@ struct TrainModelTests {
     #expect(refused.stderr.contains(") from the one \(model) was trained with (195 tokens, "), "\(refused)")
   }
 
+  @Test("--split-unknown: vocab cuts unknown tokens into known ones, and the model does the same to raw text")
+  func splitUnknown() throws {
+    let folder = TemporaryFolder()
+    let vocab = folder.path + "/v.txt", model = folder.path + "/m.safetensors"
+    let ids = try Mal.run(
+      ["-o", "pipefail", "-c",
+       "mal tokenize Corpora/sample-ko.tsv | mal vocab --save '\(vocab)' --max-size 80 --split-unknown | mal pad --maxlen 16 | tee '\(folder.path)/ids.tsv' | mal train -o '\(model)' --vocab '\(vocab)' --split-unknown --units 4 --epochs 1 --threads 1"],
+      executable: "/bin/bash",
+      environment: ["PATH": URL(fileURLWithPath: Mal.executable).deletingLastPathComponent().path + ":/usr/bin:/bin"])
+    #expect(ids.status == 0, "\(ids)")
+    // With 80 tokens most words are unknown; split, more ids are real tokens (above 1) than without, even cut to 16.
+    let rows = try String(contentsOfFile: folder.path + "/ids.tsv", encoding: .utf8)
+    let plain = try Mal.run(["-o", "pipefail", "-c", "mal tokenize Corpora/sample-ko.tsv | mal vocab --load '\(vocab)' | mal pad --maxlen 16"],
+      executable: "/bin/bash", environment: ["PATH": URL(fileURLWithPath: Mal.executable).deletingLastPathComponent().path + ":/usr/bin:/bin"])
+    func knownCount(_ text: String) -> Int {
+      text.split(separator: "\n").dropFirst().map {
+        $0.split(separator: "\t", omittingEmptySubsequences: false)[1].split(separator: " ").filter { Int($0)! > 1 }.count
+      }.reduce(0, +)
+    }
+    #expect(knownCount(rows) > knownCount(plain.stdout), "\(knownCount(rows)) vs \(knownCount(plain.stdout))")
+    let summary = try Mal.run(["summary", model]).stdout
+    #expect(summary.contains(", --split-unknown) | pad --maxlen 16\n"), "\(summary)")
+    let fromText = try Mal.run(["predict", model, "Corpora/sample-ko.tsv"]).stdout
+    let fromIds = try Mal.run(["predict", model, "--ids", folder.path + "/ids.tsv"]).stdout
+    func scores(_ output: String) -> [Substring] {
+      output.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false)[3] }
+    }
+    #expect(scores(fromText).count == 241 && scores(fromText) == scores(fromIds))
+  }
+
   @Test("a checkpoint resumed gives the same weights as one run")
   func resume() throws {
     let folder = TemporaryFolder()
