@@ -133,6 +133,12 @@ struct ModelInputOptions: ParsableArguments {
   }
 }
 
+/// What to tell a user who gives text to a model that reads only ids.
+func idHint(_ trained: TrainedModel) -> String? {
+  guard trained.preprocessing == nil else { return nil }
+  return "this model reads padded ids (mal tokenize | mal vocab --load V | mal pad --maxlen \(trained.maxlen ?? 0)): it was trained without --vocab, so it stores no tokenizer for raw text"
+}
+
 /// The model's input tensor for `rows` rows of ids, after checking a one-hot model's ids fit its depth.
 func modelInput(_ trained: TrainedModel, ids: [Float], rows: Int, timeSteps: Int) throws -> Tensor {
   if let (offset, id) = trained.encoding.firstInvalid(in: ids), case .oneHot(let depth) = trained.encoding {
@@ -251,7 +257,7 @@ struct PredictCommand: ParsableCommand {
             if let encoder {
               encoder.encode(record.value, appendingTo: &batch)
             } else {
-              try parseIds(record, into: &ids)
+              try parseIds(record, into: &ids, hint: idHint(trained))
               if timeSteps == 0 { timeSteps = ids.count }
               guard ids.count == timeSteps else {
                 throw record.error(
@@ -306,7 +312,8 @@ struct EvaluateCommand: ParsableCommand {
     try reportingModelErrors(command: "evaluate") {
       let trained = try TrainedModel(path: model)
       let encoder = try input.encoder(for: trained, model: model)
-      let rows = try readLabelledRows(stream, labelColumn: labelColumn, needsLabels: true, encoder: encoder)
+      let rows = try readLabelledRows(
+        stream, labelColumn: labelColumn, needsLabels: true, encoder: encoder, idHint: idHint(trained))
       let file = stream.inputs.first ?? "<stdin>"
       guard rows.count > 0 else { throw FileError(path: file, operation: "no rows to evaluate") }
       if let maxlen = trained.maxlen, rows.timeSteps != maxlen {

@@ -19,7 +19,8 @@ struct LabelledRows {
 /// every row (what `mal pad` writes) — or raw text, when `encoder` turns it into ids; with `labelColumn`, the label
 /// of each row is kept as text.
 func readLabelledRows(
-  _ stream: InputOptions, labelColumn: String?, needsLabels: Bool, encoder: Preprocessing.Encoder? = nil
+  _ stream: InputOptions, labelColumn: String?, needsLabels: Bool, encoder: Preprocessing.Encoder? = nil,
+  idHint: String? = nil
 ) throws -> LabelledRows {
   var rows = LabelledRows()
   let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
@@ -37,7 +38,7 @@ func readLabelledRows(
       encoder.encode(record.value, appendingTo: &rows.ids)
       if rows.count == 0 { rows.timeSteps = rows.ids.count - start }
     } else {
-      try parseIds(record, into: &ids)
+      try parseIds(record, into: &ids, hint: idHint)
       if rows.count == 0 {
         rows.timeSteps = ids.count
         firstRowLine = record.lineNumber
@@ -65,13 +66,14 @@ func readLabelledRows(
   return rows
 }
 
-/// Parses the working column of `record` as space-separated ids (int32, what `mal pad` writes) into `ids`.
-func parseIds(_ record: Record, into ids: inout [Int]) throws {
+/// Parses the working column of `record` as space-separated ids (int32, what `mal pad` writes) into `ids`;
+/// `hint`, if any, is added to the error message of a field that is not ids.
+func parseIds(_ record: Record, into ids: inout [Int], hint: String? = nil) throws {
   var row = IDRow()
   do {
     try row.parse(record.value)
   } catch {
-    throw record.error(.other(error.reason.description), atFieldByte: error.byteOffset)
+    throw record.error(.other(error.reason.description + (hint.map { "; \($0)" } ?? "")), atFieldByte: error.byteOffset)
   }
   ids.removeAll(keepingCapacity: true)
   row.withValues { for id in $0 { ids.append(Int(id)) } }

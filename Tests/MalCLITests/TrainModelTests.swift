@@ -116,6 +116,19 @@ struct TrainModelTests {
     #expect(scores(fromText).count == 241 && scores(fromText) == scores(fromIds))
   }
 
+  @Test("text given to a model that reads only ids: the error says why and what to do")
+  func textToIdModel() throws {
+    let folder = TemporaryFolder()
+    let model = folder.path + "/m.safetensors"
+    #expect(try Mal.run(["train", "-o", model, "--units", "4", "--epochs", "1", Self.ids]).status == 0)
+    let hint = "; this model reads padded ids (mal tokenize | mal vocab --load V | mal pad --maxlen 12): it was trained without --vocab, so it stores no tokenizer for raw text\n"
+    for command in ["predict", "evaluate"] {
+      let result = try Mal.run([command, model, "Corpora/sample-ko.tsv"])
+      #expect(result.status == 65)
+      #expect(result.stderr == "Corpora/sample-ko.tsv:2:9: error: expected an integer id, found '중간에'" + hint, "\(command)")
+    }
+  }
+
   @Test("a checkpoint resumed gives the same weights as one run")
   func resume() throws {
     let folder = TemporaryFolder()
