@@ -208,8 +208,8 @@ struct EncodeCommand: ParsableCommand {
     let oneHotEncoder = oneHot ? OneHot(depth: width) : nil
 
     if let npy {
-      let output = try NpyWriter(path: npy, elementType: dtype)
-      let labelWriter = try labelsNpy.map { try NpyWriter(path: $0, elementType: dtype) }
+      let output = try interruptibleNpyWriter(npy, dtype)
+      let labelWriter = try labelsNpy.map { try interruptibleNpyWriter($0, dtype) }
       var rows = 0
       var length: Int? = nil
       var vector = [Float]()
@@ -252,52 +252,50 @@ struct EncodeCommand: ParsableCommand {
       return
     }
 
-    let file = try stream.output.map { try AtomicFile(path: $0) }
-    let writer = file.map { OutputWriter(file: $0) } ?? OutputWriter()
-    let out = writer.buffer
-    let encodesIDs = oneHot || bag != nil || matrix != nil
-    let pass = reader
-    try pass.forEachRecord(header: { header in
-      out.append(header)
-      out.append(byte: 0x0A)
-    }) { record in
-      if record.isBlank {
+    try withOutput(stream.output) { writer in
+      let out = writer.buffer
+      let encodesIDs = oneHot || bag != nil || matrix != nil
+      let pass = reader
+      try pass.forEachRecord(header: { header in
+        out.append(header)
+        out.append(byte: 0x0A)
+      }) { record in
+        if record.isBlank {
+          out.append(byte: 0x0A)
+          try writer.flushIfFull()
+          return true
+        }
+        let labelRange: Range<Int>? = labels != nil ? fieldRange(of: try labelColumn(pass, record), in: record.line) : nil
+        let labelValue: Int32? = labels != nil ? try label(pass, record) : nil
+        if encodesIDs { try row.parse(record, depth: width, vocabularySize: matrix?.rowCount) }
+        // Rebuild the line column by column: the working column and the label column change, the rest is copied.
+        var pieces: [(Range<Int>, Int)] = [(record.field, 0)]
+        if let labelRange { pieces.append((labelRange, 1)) }
+        pieces.sort { $0.0.lowerBound < $1.0.lowerBound }
+        var at = 0
+        for (range, kind) in pieces {
+          out.append(UnsafeBufferPointer(rebasing: record.line[at..<range.lowerBound]))
+          if kind == 0 {
+            if encodesIDs {
+              try appendEncoded(row, oneHot: oneHotEncoder, bag: bagOfWords, matrix: matrix, width: width, to: out)
+            } else {
+              out.append(UnsafeBufferPointer(rebasing: record.line[range]))
+            }
+          } else if let labelValue {
+            for k in 0..<classCount {
+              if k > 0 { out.append(byte: 0x20) }
+              out.append(byte: k == Int(labelValue) ? 0x31 : 0x30)
+            }
+          }
+          at = range.upperBound
+        }
+        out.append(UnsafeBufferPointer(rebasing: record.line[at...]))
         out.append(byte: 0x0A)
         try writer.flushIfFull()
         return true
       }
-      let labelRange: Range<Int>? = labels != nil ? fieldRange(of: try labelColumn(pass, record), in: record.line) : nil
-      let labelValue: Int32? = labels != nil ? try label(pass, record) : nil
-      if encodesIDs { try row.parse(record, depth: width, vocabularySize: matrix?.rowCount) }
-      // Rebuild the line column by column: the working column and the label column change, the rest is copied.
-      var pieces: [(Range<Int>, Int)] = [(record.field, 0)]
-      if let labelRange { pieces.append((labelRange, 1)) }
-      pieces.sort { $0.0.lowerBound < $1.0.lowerBound }
-      var at = 0
-      for (range, kind) in pieces {
-        out.append(UnsafeBufferPointer(rebasing: record.line[at..<range.lowerBound]))
-        if kind == 0 {
-          if encodesIDs {
-            try appendEncoded(row, oneHot: oneHotEncoder, bag: bagOfWords, matrix: matrix, width: width, to: out)
-          } else {
-            out.append(UnsafeBufferPointer(rebasing: record.line[range]))
-          }
-        } else if let labelValue {
-          for k in 0..<classCount {
-            if k > 0 { out.append(byte: 0x20) }
-            out.append(byte: k == Int(labelValue) ? 0x31 : 0x30)
-          }
-        }
-        at = range.upperBound
-      }
-      out.append(UnsafeBufferPointer(rebasing: record.line[at...]))
-      out.append(byte: 0x0A)
-      try writer.flushIfFull()
-      return true
     }
-    try writer.flush()
-    try file?.commit()
-    if spool == nil { warnAboutReplacements(pass, command: "encode") }
+    if spool == nil { warnAboutReplacements(reader, command: "encode") }
   }
 
   /// Appends the encoded form of `row` (sparse or dense text) to `out`.

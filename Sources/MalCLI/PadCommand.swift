@@ -120,8 +120,8 @@ struct PadCommand: ParsableCommand {
       let counting = maxlen != nil
 
       if let npy {
-        let matrix = try NpyWriter(path: npy, elementType: .int32)
-        let labelWriter = try labelsNpy.map { try NpyWriter(path: $0, elementType: labelsDtype) }
+        let matrix = try interruptibleNpyWriter(npy, .int32)
+        let labelWriter = try labelsNpy.map { try interruptibleNpyWriter($0, labelsDtype) }
         // Everything the loop needs, as locals: a closure that reached through `self` would copy (and retain)
         // the command's strings on every row.
         let labelType = labelsDtype

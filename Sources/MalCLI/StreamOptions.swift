@@ -1,4 +1,5 @@
 import ArgumentParser
+import MalSequence
 import MalStream
 
 /// Options every stage that reads rows shares: inputs, the working column, TSV or text, strictness.
@@ -99,6 +100,13 @@ func withOutput(_ path: String?, _ body: (OutputWriter) throws -> Void) throws {
   try body(writer)
   try writer.flush()
   try file?.commit()
+}
+
+/// An `.npy` writer whose temporary file an interrupted run removes.
+func interruptibleNpyWriter(_ path: String, _ elementType: NpyWriter.ElementType) throws -> NpyWriter {
+  let writer = try NpyWriter(path: path, elementType: elementType)
+  InterruptCleanup.register(writer.temporaryPath)
+  return writer
 }
 
 /// Tells the user, on standard error, that invalid UTF-8 was replaced.

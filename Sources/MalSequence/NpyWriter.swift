@@ -48,6 +48,8 @@ public final class NpyWriter {
   // `mal pad --npy`.
   @exclusivity(unchecked) public private(set) var elementCount = 0
   private let file: AtomicFile
+  /// The temporary file the array is written to until `finish` renames it (for interrupt cleanup).
+  public var temporaryPath: String { file.temporaryPath }
   private let writer: OutputWriter
 
   // The header is written as a fixed 128 bytes (a multiple of 64, as NumPy aligns it) and rewritten with the real

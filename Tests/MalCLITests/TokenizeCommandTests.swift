@@ -199,24 +199,28 @@ struct MapperTests {
 
 @Suite("Interrupted runs")
 struct InterruptTests {
-  @Test("Ctrl-C during -o leaves no file, not even a temporary one")
-  func interrupt() throws {
+  @Test("Ctrl-C during -o or --npy leaves no file, not even a temporary one", arguments: [
+    (["tokenize", "-o"], "out.tsv", "영화가 좋다\n"),
+    (["pad", "--maxlen", "4", "--npy"], "out.npy", "3 4 5\n"),
+    (["encode", "--one-hot", "--depth", "8", "--npy"], "out.npy", "3 4 5\n"),
+  ])
+  func interrupt(_ command: [String], _ output: String, _ line: String) throws {
     let folder = TemporaryFolder()
     let process = Process()
     process.executableURL = URL(fileURLWithPath: Mal.executable)
-    process.arguments = ["tokenize", "-o", folder.path + "/out.tsv"]
+    process.arguments = command + [folder.path + "/" + output]
     let stdin = Pipe()
     process.standardInput = stdin
     process.standardError = Pipe()
     try process.run()
-    stdin.fileHandleForWriting.write(Data(String(repeating: "영화가 좋다\n", count: 100_000).utf8))
+    stdin.fileHandleForWriting.write(Data(String(repeating: line, count: 100_000).utf8))
     // The input stays open, so mal is still reading when the signal comes.
     var waited = 0
     while folder.contents.isEmpty && waited < 5000 {
       usleep(1000)
       waited += 1
     }
-    #expect(folder.contents.count == 1 && folder.contents[0].hasPrefix(".out.tsv.tmp-"))
+    #expect(folder.contents.count == 1 && folder.contents[0].hasPrefix(".\(output).tmp-"), "\(folder.contents)")
     process.interrupt()
     process.waitUntilExit()
     #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGINT)
