@@ -144,17 +144,13 @@ struct Preprocessing {
       tokenizer.tokenize(text, into: tokens)
       ids.removeAll(keepingCapacity: true)
       tokens.withUnsafeBytes { bytes in
-        var start = 0
-        for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x20 {
-          if i > start {
-            let token = UnsafeBufferPointer(rebasing: bytes[start..<i])
-            if splitsUnknown {
-              vocabulary.appendSplitIDs(of: token, to: &ids)
-            } else if let id = vocabulary.encodedID(forBytes: token) {
-              ids.append(Int32(id))
-            }
+        bytes.forEachSpaceSeparated { token, _ in
+          if splitsUnknown {
+            vocabulary.appendSplitIDs(of: token, to: &ids)
+          } else if let id = vocabulary.encodedID(forBytes: token) {
+            ids.append(Int32(id))
           }
-          start = i + 1
+          return true
         }
       }
       ids.withUnsafeBufferPointer { source in padded.withUnsafeMutableBufferPointer { pad.pad(source, into: $0) } }

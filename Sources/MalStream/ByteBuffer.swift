@@ -117,3 +117,23 @@ public final class ByteBuffer {
   /// The bytes held, copied into an array.
   public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
 }
+
+extension UnsafeBufferPointer<UInt8> {
+  /// Calls `body` with each space-separated item of these bytes (runs of spaces separate; no empty items) and
+  /// the item's byte offset, in order, until `body` returns `false`.
+  ///
+  ///     bytes("a  bc")  →  body("a", 0), body("bc", 3)
+  @inline(__always)
+  public func forEachSpaceSeparated<E: Error>(_ body: (UnsafeBufferPointer<UInt8>, Int) throws(E) -> Bool) throws(E) {
+    guard let base = baseAddress else { return }
+    var i = 0
+    let n = count
+    while i < n {
+      while i < n, base[i] == 0x20 { i += 1 }
+      let start = i
+      while i < n, base[i] != 0x20 { i += 1 }
+      if i == start { return }
+      if try !body(UnsafeBufferPointer(start: base + start, count: i - start), start) { return }
+    }
+  }
+}

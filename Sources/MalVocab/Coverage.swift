@@ -25,11 +25,12 @@ public struct Coverage: Sendable {
     documentCount += 1
     var unknownHere = 0
     let limit = vocabulary.numWords ?? Int.max
-    forEachToken(in: field) { token in
+    field.forEachSpaceSeparated { token, _ in
       tokenCount += 1
-      if let id = vocabulary.id(forBytes: token), id < limit { return }
+      if let id = vocabulary.id(forBytes: token), id < limit { return true }
       unknownHere += 1
       unknownTokens.add(token: token, count: 1)
+      return true
     }
     unknownTokenCount += unknownHere
     if unknownHere > 0 { documentsWithUnknown += 1 }

@@ -369,17 +369,3 @@ func bytesPrecede(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt
   }
   return a.count < b.count
 }
-
-/// Calls `body` with the byte range of each space-separated token of `field`, in order.
-@inline(__always)
-func forEachToken(in field: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
-  guard let base = field.baseAddress else { return }
-  let n = field.count
-  var i = 0
-  while i < n {
-    while i < n, base[i] == 0x20 { i += 1 }
-    let start = i
-    while i < n, base[i] != 0x20 { i += 1 }
-    if i > start { try body(UnsafeBufferPointer(start: base + start, count: i - start)) }
-  }
-}

@@ -56,16 +56,9 @@ extension Vocabulary {
   public func encodeSplittingUnknown(_ field: UnsafeBufferPointer<UInt8>, into out: ByteBuffer) -> Int {
     var ids: [Int32] = []
     var unknown = 0
-    guard let base = field.baseAddress else { return 0 }
-    var i = 0
-    let n = field.count
-    while i < n {
-      while i < n, base[i] == 0x20 { i += 1 }
-      let start = i
-      while i < n, base[i] != 0x20 { i += 1 }
-      if i > start, appendSplitIDs(of: UnsafeBufferPointer(start: base + start, count: i - start), to: &ids) {
-        unknown += 1
-      }
+    field.forEachSpaceSeparated { token, _ in
+      if appendSplitIDs(of: token, to: &ids) { unknown += 1 }
+      return true
     }
     for (k, id) in ids.enumerated() {
       if k > 0 { out.append(byte: 0x20) }

@@ -334,16 +334,8 @@ public struct Vocabulary: Sendable {
   /// - Parameter skippingPadding: leave out the padding id (0), as padded rows are read back.
   /// - Throws: `MalformedID` for an item that is not a non-negative integer or not an id of this vocabulary.
   public func decode(_ field: UnsafeBufferPointer<UInt8>, into out: ByteBuffer, skippingPadding: Bool = false) throws(MalformedID) {
-    guard let base = field.baseAddress else { return }
     var first = true
-    var i = 0
-    let n = field.count
-    while i < n {
-      while i < n, base[i] == 0x20 { i += 1 }
-      let start = i
-      while i < n, base[i] != 0x20 { i += 1 }
-      if i == start { break }
-      let item = UnsafeBufferPointer(start: base + start, count: i - start)
+    try field.forEachSpaceSeparated { (item: UnsafeBufferPointer<UInt8>, start: Int) throws(MalformedID) -> Bool in
       guard let id = parseDecimal(item) else {
         throw MalformedID(reason: .notAnInteger(found: String(decoding: item, as: UTF8.self)), byteOffset: start)
       }
@@ -351,10 +343,11 @@ public struct Vocabulary: Sendable {
         throw MalformedID(
           reason: .other("id \(id) is outside the vocabulary (ids 0…\(tokens.count - 1))"), byteOffset: start)
       }
-      if skippingPadding, id == paddingID { continue }
+      if skippingPadding, id == paddingID { return true }
       if !first { out.append(byte: 0x20) }
       first = false
       table.withBytes(of: id) { out.append($0) }
+      return true
     }
   }
 }
