@@ -72,7 +72,7 @@ enum TrainingPlot {
     func px(_ epoch: Double) -> Double { results.count == 1 ? (x0 + x1) / 2 : x0 + (epoch - first) / epochSpan * (x1 - x0) }
     func py(_ v: Double) -> Double { y1 - (v - low) / (high - low) * (y1 - y0) }
     func f(_ v: Double) -> String { fixed(v, 1) }
-    var s = "<g>\n<text x=\"\(f((x0 + x1) / 2))\" y=\"\(f(y0 - 12))\" text-anchor=\"middle\" font-weight=\"bold\">\(name)</text>\n"
+    var s = "<g>\n<text x=\"\(f(x0))\" y=\"\(f(y0 - 12))\" font-weight=\"bold\">\(name)</text>\n"
     s += "<rect x=\"\(f(x0))\" y=\"\(f(y0))\" width=\"\(f(x1 - x0))\" height=\"\(f(y1 - y0))\" fill=\"none\" stroke=\"#888\"/>\n"
     for t in yTicks {
       s += "<line x1=\"\(f(x0))\" y1=\"\(f(py(t)))\" x2=\"\(f(x1))\" y2=\"\(f(py(t)))\" stroke=\"#eee\"/>"
@@ -93,14 +93,15 @@ enum TrainingPlot {
     s += line(results.map { (Double($0.epoch), $0[keyPath: train]) }, color: trainColor, dashed: false)
     let validationPoints = results.compactMap { r in r[keyPath: validation].map { (Double(r.epoch), $0) } }
     s += line(validationPoints, color: validationColor, dashed: true)
-    // Legend inside the panel, away from where the curves usually are: top right for loss (it falls), bottom
-    // right for accuracy (it rises).
-    let entries = validationPoints.isEmpty ? 1.0 : 2.0
-    var legendY = fromZero ? y0 + 16 : y1 - 16 * entries + 8
-    for (text, color, dashed, shown) in [("training", trainColor, false, true), ("validation", validationColor, true, !validationPoints.isEmpty)] where shown {
-      s += "<line x1=\"\(f(x1 - 110))\" y1=\"\(f(legendY - 4))\" x2=\"\(f(x1 - 86))\" y2=\"\(f(legendY - 4))\" stroke=\"\(color)\" stroke-width=\"2\"\(dashed ? " stroke-dasharray=\"6 4\"" : "")/>"
-      s += "<text x=\"\(f(x1 - 80))\" y=\"\(f(legendY))\">\(text)</text>\n"
-      legendY += 16
+    // Legend above the plot, right-aligned on the panel title's line, where it hides no data.
+    var legendX = x1
+    let entries = [("training", trainColor, false), ("validation", validationColor, true)].filter { $0.0 == "training" || !validationPoints.isEmpty }
+    for (text, color, dashed) in entries.reversed() {
+      legendX -= Double(text.count) * 7 + 4
+      s += "<text x=\"\(f(legendX))\" y=\"\(f(y0 - 12))\">\(text)</text>"
+      legendX -= 30
+      s += "<line x1=\"\(f(legendX))\" y1=\"\(f(y0 - 16))\" x2=\"\(f(legendX + 24))\" y2=\"\(f(y0 - 16))\" stroke=\"\(color)\" stroke-width=\"2\"\(dashed ? " stroke-dasharray=\"6 4\"" : "")/>\n"
+      legendX -= 12
     }
     return s + "</g>\n"
   }
