@@ -197,123 +197,23 @@ struct TrainCommand: ParsableCommand {
     let rows = try readLabelledRows(stream, labelColumn: labelColumn, needsLabels: true)
     guard rows.count > 0 else { throw FileError(path: input, operation: "no rows to train on") }
     // Read after the rows: in `vocab --save v.txt | pad | train --vocab v.txt` the file is complete once the ids flow.
-    var vocabulary: Vocabulary? = nil
-    if let vocab { vocabulary = try Preprocessing.readVocabulary(vocab) }
-
-    // Classes: from the labels, or the resumed model's.
-    var classes = classNames(of: rows.labels)
-    if let resumed {
-      let unknown = classes.filter { !resumed.labels.contains($0) }
-      guard unknown.isEmpty else {
-        throw InputError(.other("label '\(unknown[0])' is not one of the resumed model's (\(resumed.labels.joined(separator: ", ")))"), at: SourcePosition(file: input, line: 1, column: 1))
-      }
-      classes = resumed.labels
-    }
-    guard classes.count >= 2 else {
-      throw InputError(.other("only one class ('\(classes.first ?? "")') in the labels: nothing to learn"), at: SourcePosition(file: input, line: 1, column: 1))
-    }
-    let classIndex = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
-    func examples(_ rows: LabelledRows, encoding: InputEncoding, file: String) throws -> Examples {
-      var labels: [Int] = []
-      for label in rows.labels {
-        guard let c = classIndex[label] else {
-          throw InputError(.other("label '\(label)' does not occur in the training rows (\(classes.joined(separator: ", ")))"), at: SourcePosition(file: file, line: labels.count + 2, column: 1))
-        }
-        labels.append(c)
-      }
-      return Examples(inputs: rows.ids, labels: labels, timeSteps: rows.timeSteps, encoding: encoding)
-    }
-
-    // Pretrained vectors set the Embedding's width (when the flags define the model).
-    var pretrained: EmbeddingMatrix? = nil
-    if let embedding, let vocab, resume == nil {
-      let vectors = try WordVectors(contentsOfFile: embedding)
-      let tokens = try EmbeddingMatrix.readVocabulary(contentsOfFile: vocab)
-      pretrained = EmbeddingMatrix(vectors: vectors, vocabulary: tokens, missing: .zero, paddingID: 0)
-    }
-
-    // The model: resumed, from --model, or from the flags.
-    let vocabularySize = vocabSize ?? vocabulary?.count ?? (rows.largestId + 1)
-    let net: Sequential
-    let encoding: InputEncoding
-    if let resumed {
-      net = resumed.file.model
-      encoding = resumed.encoding
-    } else {
-      let definition: ModelDefinition
-      if let model {
-        definition = try ModelDefinition(
-          spec: try ModelDefinition.layers(fromSpec: model), oneHot: oneHot, scalarInput: scalarInput,
-          vocabularySize: vocabularySize, classCount: classes.count)
-      } else {
-        definition = ModelDefinition(
-          arch: arch, units: units, layerCount: layers, embeddingDim: pretrained?.dimension ?? embeddingDim, maskZero: maskZero, oneHot: oneHot,
-          scalarInput: scalarInput, dense: dense, dropout: dropout, recurrentDropout: recurrentDropout, merge: merge,
-          bptt: bptt, vocabularySize: vocabularySize, classCount: classes.count)
-      }
-      encoding = definition.encoding
-      net = try definition.build(seed: seed)
-    }
-    // Ids the input layer cannot take: an Embedding's rows or the one-hot depth.
-    let limit: Int? = switch encoding {
-    case .ids: (net.layers.first as? Embedding)?.inputDimension
-    case .oneHot(let depth): depth
-    case .scalar: nil
-    }
-    if let limit, rows.largestId >= limit {
-      throw InputError(
-        .other("id \(rows.largestId) is too large for the model's input (\(limit) \(encoding == .ids ? "Embedding rows" : "one-hot columns"), ids 0–\(limit - 1)); raise --vocab-size or cap the vocabulary (mal vocab --max-size)"),
-        at: SourcePosition(file: input, line: rows.largestIdLine, column: 1))
-    }
-    if let vocabulary, rows.largestId >= vocabulary.count {
-      throw InputError(
-        .other("id \(rows.largestId) is not in --vocab \(vocab!) (\(vocabulary.count) tokens): the rows come from a different vocabulary"),
-        at: SourcePosition(file: input, line: rows.largestIdLine, column: 1))
-    }
-    if let resumed, let stored = resumed.preprocessing, let vocabulary,
-      Preprocessing.fingerprint(stored.vocabulary.tokens) != Preprocessing.fingerprint(vocabulary.tokens) {
-      throw FileError(path: vocab!, operation: "is a different vocabulary from the one \(resume!) was trained with")
-    }
+    let vocabulary = try vocab.map { try Preprocessing.readVocabulary($0) }
+    let classes = try classes(of: rows, resumed: resumed, input: input)
+    let pretrained = resumed == nil ? try pretrainedVectors() : nil
+    let (net, encoding) = try makeModel(
+      vocabularySize: vocabSize ?? vocabulary?.count ?? (rows.largestId + 1), classCount: classes.count,
+      pretrained: pretrained, resumed: resumed)
+    try checkIds(rows, fit: net, encoding: encoding, vocabulary: vocabulary, resumed: resumed, file: input)
     net.configureThreads(threads)
-
-    let trainingExamples = try examples(rows, encoding: encoding, file: input)
-    var (training, validationExamples) = trainingExamples.split(validationFraction: validationSplit)
+    var (training, validationExamples) = try examples(rows, classes: classes, encoding: encoding, file: input)
+      .split(validationFraction: validationSplit)
     if let validation {
-      var validationStream = stream
-      validationStream.inputs = [validation]
-      let validationRows = try readLabelledRows(validationStream, labelColumn: labelColumn, needsLabels: true)
-      guard validationRows.timeSteps == rows.timeSteps || validationRows.count == 0 else {
-        throw InputError(.other("validation rows have \(validationRows.timeSteps) ids, the training rows \(rows.timeSteps): pad both to the same --maxlen"), at: SourcePosition(file: validation, line: 2, column: 1))
-      }
-      if let limit, validationRows.largestId >= limit {
-        throw InputError(.other("id \(validationRows.largestId) is too large for the model's input (\(limit))"), at: SourcePosition(file: validation, line: validationRows.largestIdLine, column: 1))
-      }
-      validationExamples = try examples(validationRows, encoding: encoding, file: validation)
+      validationExamples = try validationRows(validation, like: rows, classes: classes, net: net, encoding: encoding)
     }
-
-    // Pretrained vectors: the vocabulary maps ids to their words.
-    if let pretrained {
-      guard let table = (net.layers.first as? Embedding)?.parameters.first else {
-        throw ValidationError("--embedding needs a model that starts with an Embedding")
-      }
-      guard pretrained.rowCount == table.shape[0], pretrained.dimension == table.shape[1] else {
-        throw ValidationError("--embedding gives \(pretrained.rowCount) × \(pretrained.dimension) vectors but the Embedding is \(table.shape[0]) × \(table.shape[1]); make it Embedding(\(pretrained.rowCount),\(pretrained.dimension))")
-      }
-      try table.assign(Tensor(shape: [pretrained.rowCount, pretrained.dimension], scalars: pretrained.values))
-      table.isTrainable = !freeze
-      let covered = pretrained.coveredCount
-      Diagnostics.write(
-        "train: \(Sequential.grouped(covered)) of \(Sequential.grouped(pretrained.rowCount)) vocabulary tokens have a pretrained vector (\(fixed(100 * Double(covered) / Double(max(pretrained.rowCount, 1)), 1))%)\(freeze ? ", frozen" : "")\n")
-    }
+    if let pretrained { try load(pretrained, into: net) }
 
     let optimizerName = resumed?.training?["optimizer"]?.string.flatMap(OptimizerName.init(rawValue:)) ?? self.optimizer
-    let clipping = clipnorm.map { GradientClipping.norm($0) } ?? .none
-    let optimizer: any Optimizer
-    switch optimizerName {
-    case .adam: optimizer = Adam(learningRate: lr ?? 0.001, clipping: clipping)
-    case .sgd: optimizer = SGD(learningRate: lr ?? 0.01, clipping: clipping)
-    case .rmsprop: optimizer = RMSprop(learningRate: lr ?? 0.001, clipping: clipping)
-    }
+    let optimizer = makeOptimizer(optimizerName)
     var options = TrainingOptions()
     options.epochs = epochs
     options.batchSize = batchSize
@@ -334,31 +234,21 @@ struct TrainCommand: ParsableCommand {
         splitsUnknown: splitUnknown, pad: PadSequences(maxLength: rows.timeSteps, padding: padding, truncating: truncating))
     } ?? resumed?.preprocessing
     var finished: [EpochResult] = resumed?.history ?? []
-    func metadata(complete: Bool) -> [String: String] {
-      var entries = preprocessing?.metadata ?? [:]
-      entries["mal.labels"] = JSONValue.array(classes.map { .string($0) }).encoded
-      entries["mal.maxlen"] = String(rows.timeSteps)
-      entries["mal.input"] = encoding.name
-      entries["mal.history"] = historyJSON(finished)
-      entries["mal.training"] = JSONValue.object([
-        JSONMember(key: "arch", value: model == nil && resumed == nil ? .string(arch.rawValue) : .null),
-        JSONMember(key: "epochs", value: .number(Double(finished.count))),
-        JSONMember(key: "complete", value: .bool(complete)),
-        JSONMember(key: "iterations", value: .number(Double(optimizer.iterations))),
-        JSONMember(key: "batch_size", value: .number(Double(batchSize))),
-        JSONMember(key: "optimizer", value: .string(optimizerName.rawValue)),
-        JSONMember(key: "learning_rate", value: .number(Double("\(optimizer.learningRate)") ?? 0)),
-        JSONMember(key: "seed", value: .number(Double(seed))),
-        JSONMember(key: "rows", value: .number(Double(training.count))),
-        JSONMember(key: "embedding", value: embedding.map { .string($0) } ?? .null),
-        JSONMember(key: "frozen_embedding", value: .bool(freeze)),
-      ]).encoded
-      return entries
+    func modelFile(complete: Bool, withOptimizer: Bool) -> ModelFile {
+      var metadata = preprocessing?.metadata ?? [:]
+      metadata["mal.labels"] = JSONValue.array(classes.map { .string($0) }).encoded
+      metadata["mal.maxlen"] = String(rows.timeSteps)
+      metadata["mal.input"] = encoding.name
+      metadata["mal.history"] = historyJSON(finished)
+      metadata["mal.training"] = trainingJSON(
+        architectureFlag: model == nil && resumed == nil, epochsDone: finished.count, complete: complete,
+        optimizer: optimizer, name: optimizerName, rows: training.count)
+      return ModelFile(
+        model: net, metadata: metadata, optimizerState: withOptimizer ? ModelFile.state(of: optimizer, for: net) : [])
     }
     func saveCheckpoint(complete: Bool) throws {
       guard let checkpoint else { return }
-      let file = ModelFile(model: net, metadata: metadata(complete: complete), optimizerState: ModelFile.state(of: optimizer, for: net))
-      try writeAtomically(checkpoint, try file.safeTensors().encoded())
+      try writeAtomically(checkpoint, try modelFile(complete: complete, withOptimizer: true).safeTensors().encoded())
     }
 
     Diagnostics.write(
@@ -367,7 +257,7 @@ struct TrainCommand: ParsableCommand {
     let progressBar = isatty(2) != 0
     var checkpointError: (any Error)? = nil
     var lastDrawn = 0.0
-    let results = try net.fit(
+    _ = try net.fit(
       training, validation: validationExamples.count > 0 ? validationExamples : nil, optimizer: optimizer,
       options: options,
       progress: { p in
@@ -380,33 +270,26 @@ struct TrainCommand: ParsableCommand {
       },
       epochFinished: { r in
         finished.append(r)
-        var line = "epoch \(r.epoch)/\(epochs)  loss \(fixed(r.loss, 4))  accuracy \(fixed(r.accuracy, 4))"
-        if let vl = r.validationLoss, let va = r.validationAccuracy { line += "  val_loss \(fixed(vl, 4))  val_accuracy \(fixed(va, 4))" }
-        line += "  \(fixed(r.seconds, 1)) s  \(Sequential.grouped(Int(r.samplesPerSecond.rounded()))) samples/s"
-        Diagnostics.write((progressBar ? "\r\u{1B}[K" : "") + line + "\n")
+        Diagnostics.write((progressBar ? "\r\u{1B}[K" : "") + epochLine(r) + "\n")
         do { try saveCheckpoint(complete: true) } catch { checkpointError = error; return false }
         return true
       })
     if let checkpointError { throw checkpointError }
-    if InterruptCleanup.isStopRequested {
+    let stopped = InterruptCleanup.isStopRequested
+    if stopped {
       Diagnostics.write("\(progressBar ? "\r\u{1B}[K" : "")train: stopped by Ctrl-C after a whole batch; saving the model as it is\n")
       try saveCheckpoint(complete: false)
     }
-    _ = results
+    try writeAtomically(modelPath, try modelFile(complete: !stopped, withOptimizer: false).safeTensors().encoded())
+    try writeCurves(finished, title: "\(modelPath): \(Sequential.grouped(net.parameterCount)) parameters, \(training.count) rows")
+    if stopped { throw ExitCode(130) }
+  }
 
-    try writeAtomically(modelPath, try ModelFile(model: net, metadata: metadata(complete: !InterruptCleanup.isStopRequested)).safeTensors().encoded())
-    if let history {
-      var csv = "epoch,loss,accuracy,val_loss,val_accuracy\n"
-      for r in finished {
-        csv += "\(r.epoch),\(r.loss),\(r.accuracy),\(r.validationLoss.map { "\($0)" } ?? ""),\(r.validationAccuracy.map { "\($0)" } ?? "")\n"
-      }
-      try writeAtomically(history, Array(csv.utf8))
-    }
-    if let plot {
-      let title = "\(modelPath): \(Sequential.grouped(net.parameterCount)) parameters, \(training.count) rows"
-      try writeAtomically(plot, Array(TrainingPlot.svg(finished, title: title).utf8))
-    }
-    if InterruptCleanup.isStopRequested { throw ExitCode(130) }
+  /// One epoch's line on standard error.
+  func epochLine(_ r: EpochResult) -> String {
+    var line = "epoch \(r.epoch)/\(epochs)  loss \(fixed(r.loss, 4))  accuracy \(fixed(r.accuracy, 4))"
+    if let vl = r.validationLoss, let va = r.validationAccuracy { line += "  val_loss \(fixed(vl, 4))  val_accuracy \(fixed(va, 4))" }
+    return line + "  \(fixed(r.seconds, 1)) s  \(Sequential.grouped(Int(r.samplesPerSecond.rounded()))) samples/s"
   }
 
   /// Keras's progbar, on one line: epoch, a bar, batch, ETA, loss, accuracy.

@@ -1,0 +1,180 @@
+import ArgumentParser
+import MalRecurrent
+import MalSequence
+import MalStream
+import MalTensor
+import MalVocab
+
+/// The steps of `mal train`, in the order `train()` takes them.
+extension TrainCommand {
+  /// The classes of the labels, or the resumed model's (the rows' labels must be among them).
+  func classes(of rows: LabelledRows, resumed: TrainedModel?, input: String) throws -> [String] {
+    var classes = classNames(of: rows.labels)
+    if let resumed {
+      if let unknown = classes.first(where: { !resumed.labels.contains($0) }) {
+        throw InputError(
+          .other("label '\(unknown)' is not one of the resumed model's (\(resumed.labels.joined(separator: ", ")))"),
+          at: SourcePosition(file: input, line: 1, column: 1))
+      }
+      classes = resumed.labels
+    }
+    guard classes.count >= 2 else {
+      throw InputError(
+        .other("only one class ('\(classes.first ?? "")') in the labels: nothing to learn"),
+        at: SourcePosition(file: input, line: 1, column: 1))
+    }
+    return classes
+  }
+
+  /// Labelled rows as examples: each label as its class index.
+  func examples(_ rows: LabelledRows, classes: [String], encoding: InputEncoding, file: String) throws -> Examples {
+    let classIndex = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
+    var labels: [Int] = []
+    for label in rows.labels {
+      guard let c = classIndex[label] else {
+        throw InputError(
+          .other("label '\(label)' does not occur in the training rows (\(classes.joined(separator: ", ")))"),
+          at: SourcePosition(file: file, line: labels.count + 2, column: 1))
+      }
+      labels.append(c)
+    }
+    return Examples(inputs: rows.ids, labels: labels, timeSteps: rows.timeSteps, encoding: encoding)
+  }
+
+  /// `--embedding` matched through `--vocab`: one row per vocabulary id.
+  func pretrainedVectors() throws -> EmbeddingMatrix? {
+    guard let embedding, let vocab else { return nil }
+    let vectors = try WordVectors(contentsOfFile: embedding)
+    let tokens = try EmbeddingMatrix.readVocabulary(contentsOfFile: vocab)
+    return EmbeddingMatrix(vectors: vectors, vocabulary: tokens, missing: .zero, paddingID: 0)
+  }
+
+  /// The model: resumed, from `--model`, or from the flags (pretrained vectors set the Embedding's width).
+  func makeModel(vocabularySize: Int, classCount: Int, pretrained: EmbeddingMatrix?, resumed: TrainedModel?) throws
+    -> (Sequential, InputEncoding) {
+    if let resumed { return (resumed.file.model, resumed.encoding) }
+    let definition: ModelDefinition
+    if let model {
+      definition = try ModelDefinition(
+        spec: try ModelDefinition.layers(fromSpec: model), oneHot: oneHot, scalarInput: scalarInput,
+        vocabularySize: vocabularySize, classCount: classCount)
+    } else {
+      definition = ModelDefinition(
+        arch: arch, units: units, layerCount: layers, embeddingDim: pretrained?.dimension ?? embeddingDim,
+        maskZero: maskZero, oneHot: oneHot, scalarInput: scalarInput, dense: dense, dropout: dropout,
+        recurrentDropout: recurrentDropout, merge: merge, bptt: bptt, vocabularySize: vocabularySize,
+        classCount: classCount)
+    }
+    return (try definition.build(seed: seed), definition.encoding)
+  }
+
+  /// The ids the model's input takes: an Embedding's rows or the one-hot depth (`nil`: any number).
+  static func idLimit(_ net: Sequential, _ encoding: InputEncoding) -> Int? {
+    switch encoding {
+    case .ids: (net.layers.first as? Embedding)?.inputDimension
+    case .oneHot(let depth): depth
+    case .scalar: nil
+    }
+  }
+
+  /// Refuses ids the model cannot take and ids from another vocabulary than `--vocab` or the resumed model's.
+  func checkIds(
+    _ rows: LabelledRows, fit net: Sequential, encoding: InputEncoding, vocabulary: Vocabulary?,
+    resumed: TrainedModel?, file: String
+  ) throws {
+    if let limit = Self.idLimit(net, encoding), rows.largestId >= limit {
+      throw InputError(
+        .other("id \(rows.largestId) is too large for the model's input (\(limit) \(encoding == .ids ? "Embedding rows" : "one-hot columns"), ids 0–\(limit - 1)); raise --vocab-size or cap the vocabulary (mal vocab --max-size)"),
+        at: SourcePosition(file: file, line: rows.largestIdLine, column: 1))
+    }
+    if let vocabulary, rows.largestId >= vocabulary.count {
+      throw InputError(
+        .other("id \(rows.largestId) is not in --vocab \(vocab!) (\(vocabulary.count) tokens): the rows come from a different vocabulary"),
+        at: SourcePosition(file: file, line: rows.largestIdLine, column: 1))
+    }
+    if let resumed, let stored = resumed.preprocessing, let vocabulary,
+      Preprocessing.fingerprint(stored.vocabulary.tokens) != Preprocessing.fingerprint(vocabulary.tokens) {
+      throw FileError(path: vocab!, operation: "is a different vocabulary from the one \(resume!) was trained with")
+    }
+  }
+
+  /// `--validation FILE`: rows like the training rows (same length, ids the model takes, known labels).
+  func validationRows(
+    _ path: String, like rows: LabelledRows, classes: [String], net: Sequential, encoding: InputEncoding
+  ) throws -> Examples {
+    var validationStream = stream
+    validationStream.inputs = [path]
+    let validationRows = try readLabelledRows(validationStream, labelColumn: labelColumn, needsLabels: true)
+    guard validationRows.timeSteps == rows.timeSteps || validationRows.count == 0 else {
+      throw InputError(
+        .other("validation rows have \(validationRows.timeSteps) ids, the training rows \(rows.timeSteps): pad both to the same --maxlen"),
+        at: SourcePosition(file: path, line: 2, column: 1))
+    }
+    if let limit = Self.idLimit(net, encoding), validationRows.largestId >= limit {
+      throw InputError(
+        .other("id \(validationRows.largestId) is too large for the model's input (\(limit))"),
+        at: SourcePosition(file: path, line: validationRows.largestIdLine, column: 1))
+    }
+    return try examples(validationRows, classes: classes, encoding: encoding, file: path)
+  }
+
+  /// Starts the Embedding from the pretrained vectors (frozen with `--freeze`) and reports their coverage.
+  func load(_ pretrained: EmbeddingMatrix, into net: Sequential) throws {
+    guard let table = (net.layers.first as? Embedding)?.parameters.first else {
+      throw ValidationError("--embedding needs a model that starts with an Embedding")
+    }
+    guard pretrained.rowCount == table.shape[0], pretrained.dimension == table.shape[1] else {
+      throw ValidationError(
+        "--embedding gives \(pretrained.rowCount) × \(pretrained.dimension) vectors but the Embedding is \(table.shape[0]) × \(table.shape[1]); make it Embedding(\(pretrained.rowCount),\(pretrained.dimension))")
+    }
+    try table.assign(Tensor(shape: [pretrained.rowCount, pretrained.dimension], scalars: pretrained.values))
+    table.isTrainable = !freeze
+    let covered = pretrained.coveredCount
+    let share = fixed(100 * Double(covered) / Double(max(pretrained.rowCount, 1)), 1)
+    Diagnostics.write(
+      "train: \(Sequential.grouped(covered)) of \(Sequential.grouped(pretrained.rowCount)) vocabulary tokens have a pretrained vector (\(share)%)\(freeze ? ", frozen" : "")\n")
+  }
+
+  /// The optimizer with Keras's defaults and `--lr`, `--clipnorm`.
+  func makeOptimizer(_ name: OptimizerName) -> any Optimizer {
+    let clipping = clipnorm.map { GradientClipping.norm($0) } ?? .none
+    switch name {
+    case .adam: return Adam(learningRate: lr ?? 0.001, clipping: clipping)
+    case .sgd: return SGD(learningRate: lr ?? 0.01, clipping: clipping)
+    case .rmsprop: return RMSprop(learningRate: lr ?? 0.001, clipping: clipping)
+    }
+  }
+
+  /// `mal.training`: how the model was trained and how far.
+  func trainingJSON(
+    architectureFlag: Bool, epochsDone: Int, complete: Bool, optimizer: any Optimizer, name: OptimizerName, rows: Int
+  ) -> String {
+    JSONValue.object([
+      JSONMember(key: "arch", value: architectureFlag ? .string(arch.rawValue) : .null),
+      JSONMember(key: "epochs", value: .number(Double(epochsDone))),
+      JSONMember(key: "complete", value: .bool(complete)),
+      JSONMember(key: "iterations", value: .number(Double(optimizer.iterations))),
+      JSONMember(key: "batch_size", value: .number(Double(batchSize))),
+      JSONMember(key: "optimizer", value: .string(name.rawValue)),
+      JSONMember(key: "learning_rate", value: .number(Double("\(optimizer.learningRate)") ?? 0)),
+      JSONMember(key: "seed", value: .number(Double(seed))),
+      JSONMember(key: "rows", value: .number(Double(rows))),
+      JSONMember(key: "embedding", value: embedding.map { .string($0) } ?? .null),
+      JSONMember(key: "frozen_embedding", value: .bool(freeze)),
+    ]).encoded
+  }
+
+  /// `--history` (CSV) and `--plot` (SVG) of the epochs.
+  func writeCurves(_ results: [EpochResult], title: String) throws {
+    if let history {
+      var csv = "epoch,loss,accuracy,val_loss,val_accuracy\n"
+      for r in results {
+        csv += "\(r.epoch),\(r.loss),\(r.accuracy),\(r.validationLoss.map { "\($0)" } ?? ""),\(r.validationAccuracy.map { "\($0)" } ?? "")\n"
+      }
+      try writeAtomically(history, Array(csv.utf8))
+    }
+    if let plot {
+      try writeAtomically(plot, Array(TrainingPlot.svg(results, title: title).utf8))
+    }
+  }
+}
