@@ -32,6 +32,10 @@ func reportingErrors(command: String, _ body: () throws -> Void) throws {
   } catch let error as FileError {
     Diagnostics.write("\(error)\n")
     throw ExitCode(ExitStatus.failure)
+  } catch let error as ValidationError {
+    // Options that only turn out wrong once the data is read (an id beyond --vocab-size): exit 64 like a usage error.
+    Diagnostics.write("\(command): error: \(error.message)\n")
+    throw ExitCode.validationFailure
   } catch is BrokenPipe {
     throw ExitCode.success
   }

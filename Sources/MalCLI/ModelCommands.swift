@@ -8,15 +8,45 @@ struct TrainedModel {
   var file: ModelFile
   var labels: [String]
   var maxlen: Int?
+  /// How id rows become the model's input.
+  var encoding: InputEncoding
+  /// The tokenizer, vocabulary and padding the model was trained with (`mal train --vocab`), if stored.
+  var preprocessing: Preprocessing?
+  /// `mal.training`: the settings and progress of training.
+  var training: JSONValue?
+  /// The epochs trained so far and their results (`mal.history`).
+  var history: [EpochResult]
+  /// Optimizer steps taken (for --resume).
+  var iterations: Int
+
+  var epochsDone: Int { history.last?.epoch ?? Int(training?["epochs"]?.number ?? 0) }
 
   init(path: String) throws {
-    file = try ModelFile.read(from: path)
-    let labelsJSON = file.metadata["mal.labels"] ?? "[]"
-    labels = (try? JSONValue.parse(Array(labelsJSON.utf8), file: path).array?.compactMap(\.string)) ?? []
+    let file = try ModelFile.read(from: path)
+    self.file = file
+    func json(_ key: String) -> JSONValue? {
+      file.metadata[key].flatMap { try? JSONValue.parse(Array($0.utf8), file: path) }
+    }
+    labels = json("mal.labels")?.array?.compactMap(\.string) ?? []
     maxlen = file.metadata["mal.maxlen"].flatMap(Int.init)
     let needed = file.model.hasBinaryHead ? 2 : file.model.output.features
     if labels.count != needed {
       labels = (0..<needed).map(String.init)
+    }
+    guard let encoding = InputEncoding(name: file.metadata["mal.input"], input: file.model.input) else {
+      throw ModelFileError(file: path, message: "its input '\(file.metadata["mal.input"] ?? "")' does not fit the model's first layer")
+    }
+    self.encoding = encoding
+    preprocessing = try Preprocessing(metadata: file.metadata, file: path)
+    let training = json("mal.training")
+    self.training = training
+    iterations = Int(training?["iterations"]?.number ?? 0)
+    history = (json("mal.history")?.array ?? []).compactMap { entry in
+      guard let epoch = entry["epoch"]?.number, let loss = entry["loss"]?.number, let accuracy = entry["accuracy"]?.number
+      else { return nil }
+      return EpochResult(
+        epoch: Int(epoch), loss: loss, accuracy: accuracy, validationLoss: entry["val_loss"]?.number,
+        validationAccuracy: entry["val_accuracy"]?.number, seconds: entry["seconds"]?.number ?? 0, samplesPerSecond: 0)
     }
   }
 }
@@ -65,24 +95,68 @@ struct SummaryCommand: ParsableCommand {
       let trained = try TrainedModel(path: model)
       var text = trained.file.model.summary(timeSteps: trained.maxlen).joined(separator: "\n")
       text += " Labels: \(trained.labels.joined(separator: ", "))\n"
+      if trained.encoding != .ids { text += " Input: ids as \(trained.encoding.name) features\n" }
+      if let preprocessing = trained.preprocessing { text += " Preprocessing: \(preprocessing.pipeline)\n" }
       if let training = trained.file.metadata["mal.training"] { text += " Training: \(training)\n" }
       print(text, terminator: "")
     }
   }
 }
 
+/// How `predict` and `evaluate` read rows: raw text through the model's stored preprocessing, or id rows.
+struct ModelInputOptions: ParsableArguments {
+  @Flag(help: "The working column holds padded ids (what mal pad writes), not raw text, even though the model stores its preprocessing.")
+  var ids = false
+
+  @Option(help: ArgumentHelp("With --ids: the vocabulary the ids come from; it must be the one the model was trained with.", valueName: "file"))
+  var vocab: String?
+
+  /// The encoder for raw text, or `nil` when the rows are ids; checks `--vocab` against the model's vocabulary.
+  func encoder(for trained: TrainedModel, model: String) throws -> Preprocessing.Encoder? {
+    if let vocab {
+      guard let stored = trained.preprocessing else {
+        throw FileError(path: model, operation: "stores no vocabulary to compare --vocab \(vocab) with (train it with mal train --vocab)")
+      }
+      let given = try Preprocessing.readVocabulary(vocab)
+      if Preprocessing.fingerprint(given.tokens) != Preprocessing.fingerprint(stored.vocabulary.tokens) {
+        throw FileError(
+          path: vocab,
+          operation: "is a different vocabulary (\(given.count) tokens, \(Preprocessing.fingerprint(given.tokens))) from the one \(model) was trained with (\(stored.vocabulary.count) tokens, \(Preprocessing.fingerprint(stored.vocabulary.tokens)))")
+      }
+    }
+    guard !ids, let preprocessing = trained.preprocessing else { return nil }
+    return try Preprocessing.Encoder(preprocessing)
+  }
+
+  func validate() throws {
+    if vocab != nil && !ids { throw ValidationError("--vocab checks id rows: add --ids") }
+  }
+}
+
+/// The model's input tensor for `rows` rows of ids, after checking a one-hot model's ids fit its depth.
+func modelInput(_ trained: TrainedModel, ids: [Float], rows: Int, timeSteps: Int) throws -> Tensor {
+  if let (offset, id) = trained.encoding.firstInvalid(in: ids), case .oneHot(let depth) = trained.encoding {
+    throw ModelError(.invalidConfiguration("row \(offset / timeSteps + 1) of the batch has id \(Int(id)), beyond the model's \(depth) one-hot columns"))
+  }
+  return trained.encoding.tensor(ids: ids, rows: rows, timeSteps: timeSteps)
+}
+
 struct PredictCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "predict",
-    abstract: "Run a model over padded id rows and append each row's probability and predicted label.",
+    abstract: "Run a model over rows of raw text (or padded ids) and append each row's probability and predicted label.",
     discussion: """
-      Streams, in batches of 256 rows. Every row is written as it came, followed by two tab-separated columns: \
-      `probability` — for two classes the probability of the second class (the label listed last by mal \
-      summary), for more classes the probability of the predicted one — with 6 decimals, and `label`, the \
-      predicted label. A TSV header gets the two column names.
+      Streams, in batches of 256 rows. A model trained with mal train --vocab stores its tokenizer, vocabulary \
+      and padding, so the working column is raw text; otherwise (or with --ids) it holds padded ids. Every row \
+      is written as it came, followed by two tab-separated columns: `probability` — for two classes the \
+      probability of the second class (the label listed last by mal summary), for more classes the \
+      probability of the predicted one — with 6 decimals, and `label`, the predicted label. With --top K (more \
+      than two classes) a third column `top` lists the K likeliest labels as label:probability. A TSV header \
+      gets the column names.
 
-      Example (after the examples of mal train --help):
-        mal predict m.safetensors Corpora/sample-ko-ids.tsv | head -3
+      Examples (after the examples of mal train --help):
+        mal predict m.safetensors Corpora/sample-ko.tsv | head -3
+        mal predict m.safetensors --ids Corpora/sample-ko-ids.tsv | head -3
       """)
 
   @Argument(help: "A model file written by mal train.")
@@ -90,10 +164,24 @@ struct PredictCommand: ParsableCommand {
 
   @OptionGroup var stream: StreamOptions
 
+  @OptionGroup var input: ModelInputOptions
+
+  @Option(help: ArgumentHelp("Also list the K likeliest labels of each row (models of more than two classes).", valueName: "K"))
+  var top: Int?
+
+  func validate() throws {
+    if let top, top < 1 { throw ValidationError("--top must be at least 1, got \(top)") }
+  }
+
   func run() throws {
     try reportingModelErrors(command: "predict") {
       let trained = try TrainedModel(path: model)
       let net = trained.file.model
+      if top != nil && net.hasBinaryHead {
+        throw ValidationError("--top needs a model of more than two classes; \(model) has two")
+      }
+      let top = min(self.top ?? 0, trained.labels.count)
+      let encoder = try input.encoder(for: trained, model: model)
       let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
       try withOutput(stream.output) { writer in
         let out = writer.buffer
@@ -101,13 +189,13 @@ struct PredictCommand: ParsableCommand {
         var blank: [Bool] = []
         var ids: [Int] = []
         var batch: [Float] = []
-        var timeSteps = trained.maxlen ?? 0
+        var timeSteps = encoder?.pad.maxLength ?? trained.maxlen ?? 0
         func flushBatch() throws {
           let rows = blank.count(where: { !$0 })
           var classes: [Int] = []
           var probabilities = Tensor(shape: [0], scalars: [])
           if rows > 0 {
-            probabilities = try net.predict(Tensor(shape: [rows, timeSteps], scalars: batch))
+            probabilities = try net.predict(try modelInput(trained, ids: batch, rows: rows, timeSteps: timeSteps))
             classes = Sequential.predictedClasses(probabilities, binary: net.hasBinaryHead)
           }
           let width = probabilities.shape.last ?? 1
@@ -117,6 +205,11 @@ struct PredictCommand: ParsableCommand {
               lines[i].withUnsafeBufferPointer { out.append($0) }
               let p = net.hasBinaryHead ? probabilities.scalars[k] : probabilities.scalars[k * width + classes[k]]
               out.append("\t\(fixed(Double(p), 6))\t\(trained.labels[classes[k]])")
+              if top > 0 {
+                let row = Array(probabilities.scalars[(k * width)..<((k + 1) * width)])
+                let best = row.indices.sorted { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }.prefix(top)
+                out.append("\t" + best.map { "\(trained.labels[$0]):\(fixed(Double(row[$0]), 6))" }.joined(separator: " "))
+              }
               k += 1
             }
             out.append(byte: 0x0A)
@@ -128,22 +221,29 @@ struct PredictCommand: ParsableCommand {
         }
         try reader.forEachRecord(header: { header in
           out.append(header)
-          out.append("\tprobability\tlabel\n")
+          out.append(top > 0 ? "\tprobability\tlabel\ttop\n" : "\tprobability\tlabel\n")
         }) { record in
           if record.isBlank {
             lines.append([])
             blank.append(true)
           } else {
-            try parseIds(record, into: &ids)
-            if timeSteps == 0 { timeSteps = ids.count }
-            guard ids.count == timeSteps else {
-              throw record.error(
-                .other("expected \(timeSteps) ids, as the model was trained with, found \(ids.count); pad with mal pad --maxlen \(timeSteps)"),
-                atFieldByte: 0)
+            if let encoder {
+              encoder.encode(record.value, appendingTo: &batch)
+            } else {
+              try parseIds(record, into: &ids)
+              if timeSteps == 0 { timeSteps = ids.count }
+              guard ids.count == timeSteps else {
+                throw record.error(
+                  .other("expected \(timeSteps) ids, as the model was trained with, found \(ids.count); pad with mal pad --maxlen \(timeSteps)"),
+                  atFieldByte: 0)
+              }
+              if let limit = (net.layers.first as? Embedding)?.inputDimension, let id = ids.first(where: { $0 >= limit }) {
+                throw record.error(.other("id \(id) is beyond the model's \(limit) Embedding rows: these ids come from a different vocabulary"), atFieldByte: 0)
+              }
+              for id in ids { batch.append(Float(id)) }
             }
             lines.append(Array(record.line))
             blank.append(false)
-            for id in ids { batch.append(Float(id)) }
           }
           if blank.count == 256 { try flushBatch() }
           return true
@@ -158,12 +258,14 @@ struct PredictCommand: ParsableCommand {
 struct EvaluateCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "evaluate",
-    abstract: "Score a model on labelled, padded id rows: accuracy, precision, recall, F1, confusion matrix, ROC AUC.",
+    abstract: "Score a model on labelled rows: loss, accuracy, precision, recall, F1, confusion matrix, ROC AUC.",
     discussion: """
-      Reads all its input first. The labels must be ones the model was trained with.
+      Reads all its input first: raw text when the model stores its preprocessing (mal train --vocab), else \
+      padded ids (or with --ids). The labels must be ones the model was trained with.
 
-      Example (after the examples of mal train --help):
-        mal evaluate m.safetensors Corpora/sample-ko-ids.tsv
+      Examples (after the examples of mal train --help):
+        mal evaluate m.safetensors Corpora/sample-ko.tsv
+        mal evaluate m.safetensors --ids --json Corpora/sample-ko-ids.tsv
       """)
 
   @Argument(help: "A model file written by mal train.")
@@ -171,7 +273,9 @@ struct EvaluateCommand: ParsableCommand {
 
   @OptionGroup var stream: InputOptions
 
-  @Option(help: "Column holding the labels (default: label, class, category, sentiment, target, topic, y).")
+  @OptionGroup var input: ModelInputOptions
+
+  @Option(help: "Column holding the labels (default: label, class, category, sentiment, target, topic, y, is_sarcastic).")
   var labelColumn: String?
 
   @Flag(help: "Print the report as JSON.")
@@ -180,30 +284,48 @@ struct EvaluateCommand: ParsableCommand {
   func run() throws {
     try reportingModelErrors(command: "evaluate") {
       let trained = try TrainedModel(path: model)
-      let rows = try readLabelledRows(stream, labelColumn: labelColumn, needsLabels: true)
+      let encoder = try input.encoder(for: trained, model: model)
+      let rows = try readLabelledRows(stream, labelColumn: labelColumn, needsLabels: true, encoder: encoder)
+      let file = stream.inputs.first ?? "<stdin>"
+      guard rows.count > 0 else { throw FileError(path: file, operation: "no rows to evaluate") }
+      if let maxlen = trained.maxlen, rows.timeSteps != maxlen {
+        throw InputError(.other("the rows have \(rows.timeSteps) ids but the model was trained on \(maxlen); pad with mal pad --maxlen \(maxlen)"), at: SourcePosition(file: file, line: 2, column: 1))
+      }
+      let limit: Int? = switch trained.encoding {
+      case .ids: (trained.file.model.layers.first as? Embedding)?.inputDimension
+      case .oneHot(let depth): depth
+      case .scalar: nil
+      }
+      if let limit, rows.largestId >= limit {
+        throw InputError(.other("id \(rows.largestId) is beyond the model's input (\(limit) ids): these ids come from a different vocabulary"), at: SourcePosition(file: file, line: rows.largestIdLine, column: 1))
+      }
       let classIndex = Dictionary(uniqueKeysWithValues: trained.labels.enumerated().map { ($1, $0) })
       var labels: [Int] = []
       for label in rows.labels {
         guard let c = classIndex[label] else {
           throw InputError(
             .other("label '\(label)' is not one the model knows (\(trained.labels.joined(separator: ", ")))"),
-            at: SourcePosition(file: stream.inputs.first ?? "<stdin>", line: labels.count + 2, column: 1))
+            at: SourcePosition(file: file, line: labels.count + 2, column: 1))
         }
         labels.append(c)
       }
       let net = trained.file.model
-      let examples = Examples(inputs: rows.ids, labels: labels, timeSteps: rows.timeSteps)
+      let examples = Examples(inputs: rows.ids, labels: labels, timeSteps: rows.timeSteps, encoding: trained.encoding)
       let probabilities = try net.predictions(examples)
+      let loss = try net.classificationLoss.perSample(
+        targets: Tensor(shape: net.hasBinaryHead ? [labels.count, 1] : [labels.count], scalars: labels.map(Float.init)),
+        predictions: probabilities)
+      let meanLoss = loss.scalars.reduce(0.0) { $0 + Double($1) } / Double(labels.count)
       let predicted = Sequential.predictedClasses(probabilities, binary: net.hasBinaryHead)
       let report = ClassificationReport(
         labels: labels, predicted: predicted, classCount: trained.labels.count,
         scores: net.hasBinaryHead ? probabilities.scalars : nil)
-      print(json ? jsonText(report, names: trained.labels) : text(report, names: trained.labels), terminator: "")
+      print(json ? jsonText(report, names: trained.labels, loss: meanLoss) : text(report, names: trained.labels, loss: meanLoss), terminator: "")
     }
   }
 
-  func text(_ r: ClassificationReport, names: [String]) -> String {
-    var s = "rows \(Sequential.grouped(r.count))  accuracy \(fixed(r.accuracy, 4))  macro F1 \(fixed(r.macroF1, 4))"
+  func text(_ r: ClassificationReport, names: [String], loss: Double) -> String {
+    var s = "rows \(Sequential.grouped(r.count))  loss \(fixed(loss, 4))  accuracy \(fixed(r.accuracy, 4))  macro F1 \(fixed(r.macroF1, 4))"
     if let auc = r.rocAUC { s += "  ROC AUC \(fixed(auc, 4))" }
     s += "\n\n"
     let width = max(5, names.map(\.count).max() ?? 0)
@@ -222,9 +344,10 @@ struct EvaluateCommand: ParsableCommand {
     return s
   }
 
-  func jsonText(_ r: ClassificationReport, names: [String]) -> String {
+  func jsonText(_ r: ClassificationReport, names: [String], loss: Double) -> String {
     var members: [JSONMember] = [
       JSONMember(key: "rows", value: .number(Double(r.count))),
+      JSONMember(key: "loss", value: .number(loss)),
       JSONMember(key: "accuracy", value: .number(r.accuracy)),
       JSONMember(key: "macro_f1", value: .number(r.macroF1)),
     ]

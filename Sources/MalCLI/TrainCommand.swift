@@ -3,6 +3,7 @@ import MalRecurrent
 import MalSequence
 import MalStream
 import MalTensor
+import MalVocab
 
 #if canImport(Glibc)
 import Glibc
@@ -10,16 +11,9 @@ import Glibc
 import Darwin
 #endif
 
-/// The recurrent architectures `--arch` offers.
-enum Architecture: String, ExpressibleByArgument, CaseIterable {
-  case simplernn, lstm, gru, bilstm, bigru, bisimplernn
-}
-
 enum OptimizerName: String, ExpressibleByArgument, CaseIterable {
   case adam, sgd, rmsprop
 }
-
-extension Bidirectional.MergeMode: ExpressibleByArgument {}
 
 struct TrainCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -29,19 +23,27 @@ struct TrainCommand: ParsableCommand {
       Reads all its input first: TSV rows whose working column holds the same number of ids in every row (what \
       mal pad writes) and a label column. Two classes give Dense(1, sigmoid) with binary cross-entropy, more \
       give Dense(classes, softmax) with sparse categorical cross-entropy; labels may be numbers or names. The \
-      model is Embedding → recurrent layer(s) → optional Dense layers → head, trained with Keras's defaults, \
-      and saved (safetensors, Keras weight names) with its architecture and labels. One line per epoch on \
-      standard error; Ctrl-C stops after the current batch and still saves the model.
+      model is Embedding (or --one-hot / --scalar-input) → recurrent layer(s) → optional Dense layers → head, or \
+      any stack of layers given with --model; it trains with Keras's defaults and is saved (safetensors, Keras \
+      weight names) with its architecture and labels. With --vocab, the vocabulary, the tokenizer flags given \
+      here and the padding are saved too, and mal predict and mal evaluate then take raw text. A progress line \
+      on a terminal, else one line per epoch, on standard error; Ctrl-C stops after the current batch and still \
+      saves the model (and the checkpoint).
 
       Examples:
         mal train -o m.safetensors --arch gru --units 32 Corpora/sample-ko-ids.tsv
-        mal train -o m.safetensors --epochs 5 --lr 0.01 Corpora/sample-ko-ids.tsv
+        mal train -o m.safetensors --model "Embedding(195,16) LSTM(8)" \\
+          --epochs 5 --validation-split 0.2 Corpora/sample-ko-ids.tsv
+        mal train -o m.safetensors --vocab Corpora/sample-ko-vocab.txt \\
+          --split-particles --repeat 2 Corpora/sample-ko-ids.tsv
       """)
 
   @OptionGroup var stream: InputOptions
 
-  @Option(help: "Column holding the labels (default: label, class, category, sentiment, target, topic, y).")
+  @Option(help: "Column holding the labels (default: label, class, category, sentiment, target, topic, y, is_sarcastic).")
   var labelColumn: String?
+
+  // MARK: The model
 
   @Option(help: "Recurrent layer: simplernn, lstm, gru, or bidirectional bilstm, bigru, bisimplernn.")
   var arch: Architecture = .bilstm
@@ -55,20 +57,17 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Embedding size (Keras output_dim).")
   var embeddingDim = 128
 
-  @Option(help: "Embedding rows (Keras input_dim); default: the largest id in the data + 1.")
+  @Option(help: "Embedding rows or one-hot depth (Keras input_dim); default: the vocabulary's size, else the largest id + 1.")
   var vocabSize: Int?
 
   @Flag(help: "Treat id 0 as padding: masked steps carry the state through (Keras mask_zero=True).")
   var maskZero = false
 
-  @Option(help: "Start the Embedding from pretrained word vectors (word2vec .vec or .bin, e.g. from mal word2vec); needs --vocab.")
-  var embedding: String?
+  @Flag(help: "Feed each id as a one-hot vector (depth: --vocab-size) instead of through an Embedding.")
+  var oneHot = false
 
-  @Option(help: "The vocabulary the ids come from (mal vocab's vocab.txt: line N is id N), to match ids to --embedding's words.")
-  var vocab: String?
-
-  @Flag(help: "Keep the pretrained embedding fixed while training (Keras trainable=False).")
-  var freeze = false
+  @Flag(help: "Feed the ids themselves as one number per step, a (maxlen, 1) sequence, instead of through an Embedding.")
+  var scalarInput = false
 
   @Option(help: "Units of a Dense(relu) layer before the head; repeat for several.")
   var dense: [Int] = []
@@ -81,6 +80,23 @@ struct TrainCommand: ParsableCommand {
 
   @Option(help: "How a bidirectional layer merges its directions: concat, sum, ave, mul.")
   var merge: Bidirectional.MergeMode = .concat
+
+  @Option(help: ArgumentHelp("Truncated backpropagation through time: gradients flow back at most K steps.", valueName: "K"))
+  var bptt: Int?
+
+  @Option(help: ArgumentHelp("The layers as Keras code names them, e.g. \"Embedding(20000,128,mask_zero) Bidirectional(LSTM(64,return_sequences)) Bidirectional(LSTM(32)) Dense(24,relu) Dense(1,sigmoid)\", or JSON (a model's mal.model), or a file holding either; replaces --arch and the other model flags. The head is added when missing.", valueName: "layers"))
+  var model: String?
+
+  @Option(help: "Start the Embedding from pretrained word vectors (word2vec .vec or .bin, e.g. from mal word2vec); needs --vocab.")
+  var embedding: String?
+
+  @Option(help: "The vocabulary the ids come from (mal vocab --save's file: line N is id N). Saved in the model with the tokenizer flags and padding, so mal predict takes raw text; also matches ids to --embedding's words.")
+  var vocab: String?
+
+  @Flag(help: "Keep the pretrained embedding fixed while training (Keras trainable=False).")
+  var freeze = false
+
+  // MARK: Training
 
   @Option(help: "Passes over the training rows.")
   var epochs = 2
@@ -97,11 +113,20 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Scale each gradient to this L2 norm at most (Keras clipnorm).")
   var clipnorm: Float?
 
+  @Option(help: ArgumentHelp("Validate on these rows (padded ids with labels, like the input) after each epoch.", valueName: "file"))
+  var validation: String?
+
   @Option(help: "Hold out this fraction of the rows, the last ones, for validation (Keras validation_split).")
   var validationSplit: Double = 0
 
   @Option(help: "Stop when the validation loss has not improved for this many epochs and keep the best weights.")
   var earlyStopping: Int?
+
+  @Option(help: ArgumentHelp("Save the model and the optimizer's state to this file after every epoch (and on Ctrl-C); continue with --resume.", valueName: "file"))
+  var checkpoint: String?
+
+  @Option(help: ArgumentHelp("Continue training from a checkpoint or model file: its architecture, weights, labels and optimizer state; --epochs counts all epochs, done ones included.", valueName: "file"))
+  var resume: String?
 
   @Option(help: "Seed for the initial weights, dropout and shuffling: the same seed and threads give the same model.")
   var seed: UInt64 = 1
@@ -109,145 +134,302 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Threads (default: every core).")
   var threads: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
-  @Option(name: [.customShort("o"), .customLong("model")], help: "The model file to write (safetensors).")
+  // MARK: Output
+
+  @Option(name: [.customShort("o"), .customLong("output")], help: "The model file to write (safetensors).")
   var modelPath: String
 
-  @Option(help: "Also write the loss and accuracy of every epoch to this CSV file.")
+  @Option(help: ArgumentHelp("Also write the loss and accuracy of every epoch to this CSV file.", valueName: "file"))
   var history: String?
+
+  @Option(help: ArgumentHelp("Draw loss and accuracy per epoch, training and validation, into this SVG file.", valueName: "file"))
+  var plot: String?
+
+  // MARK: Preprocessing, recorded with --vocab
+
+  @OptionGroup(title: "Preprocessing (recorded in the model with --vocab, for mal predict on raw text)")
+  var tokenizer: TokenizerFlags
+
+  @Option(help: "Where mal pad put the padding: pre or post.")
+  var padding: PadSequences.Side = .pre
+
+  @Option(help: "Where mal pad cut long rows: pre or post.")
+  var truncating: PadSequences.Side = .pre
 
   func validate() throws {
     for (name, value) in [("--units", units), ("--layers", layers), ("--embedding-dim", embeddingDim), ("--epochs", epochs), ("--batch-size", batchSize), ("--threads", threads)] where value < 1 {
       throw ValidationError("\(name) must be at least 1, got \(value)")
     }
+    if let vocabSize, vocabSize < 1 { throw ValidationError("--vocab-size must be at least 1, got \(vocabSize)") }
+    if let bptt, bptt < 1 { throw ValidationError("--bptt must be at least 1, got \(bptt)") }
     if dense.contains(where: { $0 < 1 }) { throw ValidationError("--dense sizes must be at least 1") }
     if !(0..<1).contains(dropout) || !(0..<1).contains(recurrentDropout) {
       throw ValidationError("--dropout and --recurrent-dropout must be in [0, 1)")
     }
     if !(0..<1).contains(validationSplit) { throw ValidationError("--validation-split must be in [0, 1)") }
-    if earlyStopping != nil && validationSplit == 0 { throw ValidationError("--early-stopping needs --validation-split") }
+    if validation != nil && validationSplit > 0 { throw ValidationError("--validation and --validation-split: choose one") }
+    if earlyStopping != nil && validationSplit == 0 && validation == nil {
+      throw ValidationError("--early-stopping needs --validation or --validation-split")
+    }
     if let lr, !(lr > 0) { throw ValidationError("--lr must be positive") }
     if let clipnorm, !(clipnorm > 0) { throw ValidationError("--clipnorm must be positive") }
-    if (embedding == nil) != (vocab == nil) { throw ValidationError("--embedding and --vocab go together") }
+    if embedding != nil && vocab == nil { throw ValidationError("--embedding needs --vocab, to match ids to words") }
     if freeze && embedding == nil { throw ValidationError("--freeze needs --embedding") }
-  }
-
-  func makeLayers(vocabularySize: Int, embeddingSize: Int, classCount: Int) -> [any Layer] {
-    var result: [any Layer] = [Embedding(inputDimension: vocabularySize, outputDimension: embeddingSize, maskZero: maskZero)]
-    for i in 0..<layers {
-      let sequences = i < layers - 1
-      let cell: Recurrent
-      switch arch {
-      case .lstm, .bilstm:
-        cell = LSTM(units: units, returnSequences: sequences, dropout: dropout, recurrentDropout: recurrentDropout)
-      case .gru, .bigru:
-        cell = GRU(units: units, returnSequences: sequences, dropout: dropout, recurrentDropout: recurrentDropout)
-      case .simplernn, .bisimplernn:
-        cell = SimpleRNN(units: units, returnSequences: sequences, dropout: dropout, recurrentDropout: recurrentDropout)
-      }
-      switch arch {
-      case .bilstm, .bigru, .bisimplernn: result.append(Bidirectional(cell, mergeMode: merge))
-      default: result.append(cell)
-      }
+    if oneHot && scalarInput { throw ValidationError("--one-hot and --scalar-input: choose one") }
+    if (oneHot || scalarInput) && (maskZero || embedding != nil) {
+      throw ValidationError("--mask-zero and --embedding need an Embedding layer; drop --one-hot / --scalar-input")
     }
-    for size in dense { result.append(Dense(units: size, activation: .relu)) }
-    result.append(classCount == 2 ? Dense(units: 1, activation: .sigmoid) : Dense(units: classCount, activation: .softmax))
-    return result
+    if resume != nil && model != nil { throw ValidationError("--resume takes the architecture from its file; drop --model") }
   }
 
   func run() throws {
-    try reportingErrors(command: "train") {
-      let rows = try readLabelledRows(stream, labelColumn: labelColumn, needsLabels: true)
-      guard rows.count > 0 else { throw FileError(path: stream.inputs.first ?? "<stdin>", operation: "no rows to train on") }
-      let classes = classNames(of: rows.labels)
-      guard classes.count >= 2 else {
-        throw InputError(.other("only one class ('\(classes.first ?? "")') in the labels: nothing to learn"), at: SourcePosition(file: stream.inputs.first ?? "<stdin>", line: 1, column: 1))
-      }
-      let classIndex = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
-      // Pretrained vectors: their dimension sets the Embedding's, the vocabulary maps ids to their words.
-      var pretrained: EmbeddingMatrix? = nil
-      var vocabularyTokens: [String] = []
-      if let embedding, let vocab {
-        let vectors = try WordVectors(contentsOfFile: embedding)
-        vocabularyTokens = try EmbeddingMatrix.readVocabulary(contentsOfFile: vocab)
-        pretrained = EmbeddingMatrix(vectors: vectors, vocabulary: vocabularyTokens, missing: .zero, paddingID: 0)
-      }
-      let embeddingSize = pretrained?.dimension ?? embeddingDim
-      let vocabularySize = vocabSize ?? (pretrained != nil ? vocabularyTokens.count : rows.largestId + 1)
-      guard rows.largestId < vocabularySize else {
-        throw ValidationError("--vocab-size \(vocabularySize) is too small: the data holds id \(rows.largestId)")
-      }
-      let examples = Examples(inputs: rows.ids, labels: rows.labels.map { classIndex[$0]! }, timeSteps: rows.timeSteps)
-      let (training, validation) = examples.split(validationFraction: validationSplit)
+    try reportingModelErrors(command: "train") {
+      try train()
+    }
+  }
 
-      let model = try Sequential(input: .tokens, layers: makeLayers(vocabularySize: vocabularySize, embeddingSize: embeddingSize, classCount: classes.count), seed: seed)
-      model.configureThreads(threads)
-      if let pretrained, let table = model.layers.first?.parameters.first {
-        guard pretrained.rowCount == vocabularySize else {
-          throw ValidationError("--vocab-size \(vocabularySize) differs from the \(pretrained.rowCount) tokens of --vocab")
+  private func train() throws {
+    let input = stream.inputs.first ?? "<stdin>"
+    let resumed = try resume.map { try TrainedModel(path: $0) }
+    let rows = try readLabelledRows(stream, labelColumn: labelColumn, needsLabels: true)
+    guard rows.count > 0 else { throw FileError(path: input, operation: "no rows to train on") }
+    // Read after the rows: in `vocab --save v.txt | pad | train --vocab v.txt` the file is complete once the ids flow.
+    var vocabulary: Vocabulary? = nil
+    if let vocab { vocabulary = try Preprocessing.readVocabulary(vocab) }
+
+    // Classes: from the labels, or the resumed model's.
+    var classes = classNames(of: rows.labels)
+    if let resumed {
+      let unknown = classes.filter { !resumed.labels.contains($0) }
+      guard unknown.isEmpty else {
+        throw InputError(.other("label '\(unknown[0])' is not one of the resumed model's (\(resumed.labels.joined(separator: ", ")))"), at: SourcePosition(file: input, line: 1, column: 1))
+      }
+      classes = resumed.labels
+    }
+    guard classes.count >= 2 else {
+      throw InputError(.other("only one class ('\(classes.first ?? "")') in the labels: nothing to learn"), at: SourcePosition(file: input, line: 1, column: 1))
+    }
+    let classIndex = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
+    func examples(_ rows: LabelledRows, encoding: InputEncoding, file: String) throws -> Examples {
+      var labels: [Int] = []
+      for label in rows.labels {
+        guard let c = classIndex[label] else {
+          throw InputError(.other("label '\(label)' does not occur in the training rows (\(classes.joined(separator: ", ")))"), at: SourcePosition(file: file, line: labels.count + 2, column: 1))
         }
-        try table.assign(Tensor(shape: [pretrained.rowCount, pretrained.dimension], scalars: pretrained.values))
-        table.isTrainable = !freeze
-        let covered = pretrained.coveredCount
-        Diagnostics.write(
-          "train: \(Sequential.grouped(covered)) of \(Sequential.grouped(pretrained.rowCount)) vocabulary tokens have a pretrained vector (\(fixed(100 * Double(covered) / Double(max(pretrained.rowCount, 1)), 1))%)\(freeze ? ", frozen" : "")\n")
+        labels.append(c)
       }
-      let clipping = clipnorm.map { GradientClipping.norm($0) } ?? .none
-      let optimizer: any Optimizer
-      switch self.optimizer {
-      case .adam: optimizer = Adam(learningRate: lr ?? 0.001, clipping: clipping)
-      case .sgd: optimizer = SGD(learningRate: lr ?? 0.01, clipping: clipping)
-      case .rmsprop: optimizer = RMSprop(learningRate: lr ?? 0.001, clipping: clipping)
-      }
-      var options = TrainingOptions()
-      options.epochs = epochs
-      options.batchSize = batchSize
-      options.shuffleSeed = seed
-      options.earlyStoppingPatience = earlyStopping
+      return Examples(inputs: rows.ids, labels: labels, timeSteps: rows.timeSteps, encoding: encoding)
+    }
 
+    // Pretrained vectors set the Embedding's width (when the flags define the model).
+    var pretrained: EmbeddingMatrix? = nil
+    if let embedding, let vocab, resume == nil {
+      let vectors = try WordVectors(contentsOfFile: embedding)
+      let tokens = try EmbeddingMatrix.readVocabulary(contentsOfFile: vocab)
+      pretrained = EmbeddingMatrix(vectors: vectors, vocabulary: tokens, missing: .zero, paddingID: 0)
+    }
+
+    // The model: resumed, from --model, or from the flags.
+    let vocabularySize = vocabSize ?? vocabulary?.count ?? (rows.largestId + 1)
+    let net: Sequential
+    let encoding: InputEncoding
+    if let resumed {
+      net = resumed.file.model
+      encoding = resumed.encoding
+    } else {
+      let definition: ModelDefinition
+      if let model {
+        definition = try ModelDefinition(
+          spec: try ModelDefinition.layers(fromSpec: model), oneHot: oneHot, scalarInput: scalarInput,
+          vocabularySize: vocabularySize, classCount: classes.count)
+      } else {
+        definition = ModelDefinition(
+          arch: arch, units: units, layerCount: layers, embeddingDim: pretrained?.dimension ?? embeddingDim, maskZero: maskZero, oneHot: oneHot,
+          scalarInput: scalarInput, dense: dense, dropout: dropout, recurrentDropout: recurrentDropout, merge: merge,
+          bptt: bptt, vocabularySize: vocabularySize, classCount: classes.count)
+      }
+      encoding = definition.encoding
+      net = try definition.build(seed: seed)
+    }
+    // Ids the input layer cannot take: an Embedding's rows or the one-hot depth.
+    let limit: Int? = switch encoding {
+    case .ids: (net.layers.first as? Embedding)?.inputDimension
+    case .oneHot(let depth): depth
+    case .scalar: nil
+    }
+    if let limit, rows.largestId >= limit {
+      throw InputError(
+        .other("id \(rows.largestId) is too large for the model's input (\(limit) \(encoding == .ids ? "Embedding rows" : "one-hot columns"), ids 0–\(limit - 1)); raise --vocab-size or cap the vocabulary (mal vocab --max-size)"),
+        at: SourcePosition(file: input, line: rows.largestIdLine, column: 1))
+    }
+    if let vocabulary, rows.largestId >= vocabulary.count {
+      throw InputError(
+        .other("id \(rows.largestId) is not in --vocab \(vocab!) (\(vocabulary.count) tokens): the rows come from a different vocabulary"),
+        at: SourcePosition(file: input, line: rows.largestIdLine, column: 1))
+    }
+    if let resumed, let stored = resumed.preprocessing, let vocabulary,
+      Preprocessing.fingerprint(stored.vocabulary.tokens) != Preprocessing.fingerprint(vocabulary.tokens) {
+      throw FileError(path: vocab!, operation: "is a different vocabulary from the one \(resume!) was trained with")
+    }
+    net.configureThreads(threads)
+
+    let trainingExamples = try examples(rows, encoding: encoding, file: input)
+    var (training, validationExamples) = trainingExamples.split(validationFraction: validationSplit)
+    if let validation {
+      var validationStream = stream
+      validationStream.inputs = [validation]
+      let validationRows = try readLabelledRows(validationStream, labelColumn: labelColumn, needsLabels: true)
+      guard validationRows.timeSteps == rows.timeSteps || validationRows.count == 0 else {
+        throw InputError(.other("validation rows have \(validationRows.timeSteps) ids, the training rows \(rows.timeSteps): pad both to the same --maxlen"), at: SourcePosition(file: validation, line: 2, column: 1))
+      }
+      if let limit, validationRows.largestId >= limit {
+        throw InputError(.other("id \(validationRows.largestId) is too large for the model's input (\(limit))"), at: SourcePosition(file: validation, line: validationRows.largestIdLine, column: 1))
+      }
+      validationExamples = try examples(validationRows, encoding: encoding, file: validation)
+    }
+
+    // Pretrained vectors: the vocabulary maps ids to their words.
+    if let pretrained {
+      guard let table = (net.layers.first as? Embedding)?.parameters.first else {
+        throw ValidationError("--embedding needs a model that starts with an Embedding")
+      }
+      guard pretrained.rowCount == table.shape[0], pretrained.dimension == table.shape[1] else {
+        throw ValidationError("--embedding gives \(pretrained.rowCount) × \(pretrained.dimension) vectors but the Embedding is \(table.shape[0]) × \(table.shape[1]); make it Embedding(\(pretrained.rowCount),\(pretrained.dimension))")
+      }
+      try table.assign(Tensor(shape: [pretrained.rowCount, pretrained.dimension], scalars: pretrained.values))
+      table.isTrainable = !freeze
+      let covered = pretrained.coveredCount
       Diagnostics.write(
-        "train: \(training.count) rows of \(rows.timeSteps) ids, \(validation.count) for validation, \(classes.count) classes, \(Sequential.grouped(model.parameterCount)) parameters, \(threads) thread\(threads == 1 ? "" : "s")\n")
-      StopRequest.install()
-      let progressBar = isatty(2) != 0
-      let results = try model.fit(training, validation: validation.count > 0 ? validation : nil, optimizer: optimizer, options: options) { p in
+        "train: \(Sequential.grouped(covered)) of \(Sequential.grouped(pretrained.rowCount)) vocabulary tokens have a pretrained vector (\(fixed(100 * Double(covered) / Double(max(pretrained.rowCount, 1)), 1))%)\(freeze ? ", frozen" : "")\n")
+    }
+
+    let optimizerName = resumed?.training?["optimizer"]?.string.flatMap(OptimizerName.init(rawValue:)) ?? self.optimizer
+    let clipping = clipnorm.map { GradientClipping.norm($0) } ?? .none
+    let optimizer: any Optimizer
+    switch optimizerName {
+    case .adam: optimizer = Adam(learningRate: lr ?? 0.001, clipping: clipping)
+    case .sgd: optimizer = SGD(learningRate: lr ?? 0.01, clipping: clipping)
+    case .rmsprop: optimizer = RMSprop(learningRate: lr ?? 0.001, clipping: clipping)
+    }
+    var options = TrainingOptions()
+    options.epochs = epochs
+    options.batchSize = batchSize
+    options.shuffleSeed = seed
+    options.earlyStoppingPatience = earlyStopping
+    if let resumed {
+      options.firstEpoch = resumed.epochsDone
+      try resumed.file.restore(optimizer, iterations: resumed.iterations)
+      guard options.firstEpoch < epochs else {
+        throw ValidationError("\(resume!) has already trained \(options.firstEpoch) epochs; ask for more with --epochs")
+      }
+      Diagnostics.write("train: resuming \(resume!) after epoch \(options.firstEpoch), step \(resumed.iterations)\n")
+    }
+
+    let preprocessing = vocabulary.map {
+      Preprocessing(
+        tokenizerArguments: TokenizerFlags.arguments(for: tokenizer.options), vocabulary: $0,
+        pad: PadSequences(maxLength: rows.timeSteps, padding: padding, truncating: truncating))
+    } ?? resumed?.preprocessing
+    var finished: [EpochResult] = resumed?.history ?? []
+    func metadata(complete: Bool) -> [String: String] {
+      var entries = preprocessing?.metadata ?? [:]
+      entries["mal.labels"] = JSONValue.array(classes.map { .string($0) }).encoded
+      entries["mal.maxlen"] = String(rows.timeSteps)
+      entries["mal.input"] = encoding.name
+      entries["mal.history"] = historyJSON(finished)
+      entries["mal.training"] = JSONValue.object([
+        JSONMember(key: "arch", value: model == nil && resumed == nil ? .string(arch.rawValue) : .null),
+        JSONMember(key: "epochs", value: .number(Double(finished.count))),
+        JSONMember(key: "complete", value: .bool(complete)),
+        JSONMember(key: "iterations", value: .number(Double(optimizer.iterations))),
+        JSONMember(key: "batch_size", value: .number(Double(batchSize))),
+        JSONMember(key: "optimizer", value: .string(optimizerName.rawValue)),
+        JSONMember(key: "learning_rate", value: .number(Double("\(optimizer.learningRate)") ?? 0)),
+        JSONMember(key: "seed", value: .number(Double(seed))),
+        JSONMember(key: "rows", value: .number(Double(training.count))),
+        JSONMember(key: "embedding", value: embedding.map { .string($0) } ?? .null),
+        JSONMember(key: "frozen_embedding", value: .bool(freeze)),
+      ]).encoded
+      return entries
+    }
+    func saveCheckpoint(complete: Bool) throws {
+      guard let checkpoint else { return }
+      let file = ModelFile(model: net, metadata: metadata(complete: complete), optimizerState: ModelFile.state(of: optimizer, for: net))
+      try writeAtomically(checkpoint, try file.safeTensors().encoded())
+    }
+
+    Diagnostics.write(
+      "train: \(training.count) rows of \(rows.timeSteps) ids, \(validationExamples.count) for validation, \(classes.count) classes, \(Sequential.grouped(net.parameterCount)) parameters, \(threads) thread\(threads == 1 ? "" : "s")\n")
+    StopRequest.install()
+    let progressBar = isatty(2) != 0
+    var checkpointError: (any Error)? = nil
+    let results = try net.fit(
+      training, validation: validationExamples.count > 0 ? validationExamples : nil, optimizer: optimizer,
+      options: options,
+      progress: { p in
         if progressBar && p.batch < p.batches {
-          let eta = p.seconds / Double(p.batch) * Double(p.batches - p.batch)
-          Diagnostics.write("\repoch \(p.epoch)/\(p.epochs)  batch \(p.batch)/\(p.batches)  loss \(fixed(p.loss, 4))  accuracy \(fixed(p.accuracy, 4))  ETA \(fixed(eta, 0)) s   ")
+          Diagnostics.write("\r" + progressLine(p))
         }
         return !StopRequest.isRequested
-      }
-      for r in results {
+      },
+      epochFinished: { r in
+        finished.append(r)
         var line = "epoch \(r.epoch)/\(epochs)  loss \(fixed(r.loss, 4))  accuracy \(fixed(r.accuracy, 4))"
         if let vl = r.validationLoss, let va = r.validationAccuracy { line += "  val_loss \(fixed(vl, 4))  val_accuracy \(fixed(va, 4))" }
         line += "  \(fixed(r.seconds, 1)) s  \(Sequential.grouped(Int(r.samplesPerSecond.rounded()))) samples/s"
-        Diagnostics.write((progressBar ? "\r" : "") + line + "\n")
-      }
-      if StopRequest.isRequested { Diagnostics.write("train: stopped by Ctrl-C; saving the model as it is\n") }
-
-      let metadata = [
-        "mal.labels": JSONValue.array(classes.map { .string($0) }).encoded,
-        "mal.maxlen": String(rows.timeSteps),
-        "mal.training": JSONValue.object([
-          JSONMember(key: "arch", value: .string(arch.rawValue)),
-          JSONMember(key: "epochs", value: .number(Double(results.count))),
-          JSONMember(key: "batch_size", value: .number(Double(batchSize))),
-          JSONMember(key: "optimizer", value: .string(self.optimizer.rawValue)),
-          JSONMember(key: "seed", value: .number(Double(seed))),
-          JSONMember(key: "rows", value: .number(Double(training.count))),
-          JSONMember(key: "embedding", value: embedding.map { .string($0) } ?? .null),
-          JSONMember(key: "frozen_embedding", value: .bool(freeze)),
-        ]).encoded,
-      ]
-      try writeAtomically(modelPath, try ModelFile(model: model, metadata: metadata).safeTensors().encoded())
-      if let history {
-        var csv = "epoch,loss,accuracy,val_loss,val_accuracy\n"
-        for r in results {
-          csv += "\(r.epoch),\(r.loss),\(r.accuracy),\(r.validationLoss.map { "\($0)" } ?? ""),\(r.validationAccuracy.map { "\($0)" } ?? "")\n"
-        }
-        try writeAtomically(history, Array(csv.utf8))
-      }
-      if StopRequest.isRequested { throw ExitCode(130) }
+        Diagnostics.write((progressBar ? "\r\u{1B}[K" : "") + line + "\n")
+        do { try saveCheckpoint(complete: true) } catch { checkpointError = error; return false }
+        return true
+      })
+    if let checkpointError { throw checkpointError }
+    if StopRequest.isRequested {
+      Diagnostics.write("\(progressBar ? "\r\u{1B}[K" : "")train: stopped by Ctrl-C after a whole batch; saving the model as it is\n")
+      try saveCheckpoint(complete: false)
     }
+    _ = results
+
+    try writeAtomically(modelPath, try ModelFile(model: net, metadata: metadata(complete: !StopRequest.isRequested)).safeTensors().encoded())
+    if let history {
+      var csv = "epoch,loss,accuracy,val_loss,val_accuracy\n"
+      for r in finished {
+        csv += "\(r.epoch),\(r.loss),\(r.accuracy),\(r.validationLoss.map { "\($0)" } ?? ""),\(r.validationAccuracy.map { "\($0)" } ?? "")\n"
+      }
+      try writeAtomically(history, Array(csv.utf8))
+    }
+    if let plot {
+      let title = "\(modelPath): \(Sequential.grouped(net.parameterCount)) parameters, \(training.count) rows"
+      try writeAtomically(plot, Array(TrainingPlot.svg(finished, title: title).utf8))
+    }
+    if StopRequest.isRequested { throw ExitCode(130) }
   }
+
+  /// Keras's progbar, on one line: epoch, a bar, batch, ETA, loss, accuracy.
+  func progressLine(_ p: TrainingProgress) -> String {
+    let width = 24
+    let done = p.batches > 0 ? p.batch * width / p.batches : 0
+    let bar = String(repeating: "=", count: max(0, done - 1)) + (done > 0 ? ">" : "") + String(repeating: ".", count: width - done)
+    let eta = p.seconds / Double(max(p.batch, 1)) * Double(p.batches - p.batch)
+    let etaText = eta >= 60 ? "\(Int(eta) / 60):\(String(format2: Int(eta) % 60))" : "\(Int(eta.rounded())) s"
+    return "epoch \(p.epoch)/\(p.epochs) [\(bar)] \(p.batch)/\(p.batches)  ETA \(etaText)  loss \(fixed(p.loss, 4))  accuracy \(fixed(p.accuracy, 4))\u{1B}[K"
+  }
+}
+
+extension String {
+  /// Two digits with a leading zero.
+  init(format2 value: Int) { self = value < 10 ? "0\(value)" : "\(value)" }
+}
+
+/// The epochs' results as the JSON stored in `mal.history` (no timings: the same training gives the same file).
+func historyJSON(_ results: [EpochResult]) -> String {
+  JSONValue.array(results.map { r in
+    .object([
+      JSONMember(key: "epoch", value: .number(Double(r.epoch))),
+      JSONMember(key: "loss", value: .number(r.loss)),
+      JSONMember(key: "accuracy", value: .number(r.accuracy)),
+      JSONMember(key: "val_loss", value: r.validationLoss.map { .number($0) } ?? .null),
+      JSONMember(key: "val_accuracy", value: r.validationAccuracy.map { .number($0) } ?? .null),
+    ])
+  }).encoded
 }
 
 /// Ctrl-C during training: finish the batch, save, then exit 130.

@@ -11,11 +11,16 @@ struct LabelledRows {
   var labels: [String] = []
   var count = 0
   var largestId = 0
+  /// Where `largestId` first appears: file line and the row's 1-based id position.
+  var largestIdLine = 0
 }
 
 /// Reads every row: the working column must hold the same number of space-separated non-negative integer ids in
-/// every row (what `mal pad` writes); with `labelColumn`, the label of each row is kept as text.
-func readLabelledRows(_ stream: InputOptions, labelColumn: String?, needsLabels: Bool) throws -> LabelledRows {
+/// every row (what `mal pad` writes) — or raw text, when `encoder` turns it into ids; with `labelColumn`, the label
+/// of each row is kept as text.
+func readLabelledRows(
+  _ stream: InputOptions, labelColumn: String?, needsLabels: Bool, encoder: Preprocessing.Encoder? = nil
+) throws -> LabelledRows {
   var rows = LabelledRows()
   let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
   var labelIndex: Int? = nil
@@ -27,19 +32,26 @@ func readLabelledRows(_ stream: InputOptions, labelColumn: String?, needsLabels:
     if labelIndex == nil && (needsLabels || labelColumn != nil) {
       labelIndex = try resolveLabelColumn(labelColumn, layout: reader.layout!, record: record)
     }
-    try parseIds(record, into: &ids)
-    if rows.count == 0 {
-      rows.timeSteps = ids.count
-      firstRowLine = record.lineNumber
-      guard !ids.isEmpty else { throw record.error(.other("the first row has no ids"), atFieldByte: 0) }
-    } else if ids.count != rows.timeSteps {
-      throw record.error(
-        .other("expected \(rows.timeSteps) ids as in the first row (line \(firstRowLine)), found \(ids.count); pad the rows first (mal pad --maxlen \(rows.timeSteps))"),
-        atFieldByte: 0)
+    let start = rows.ids.count
+    if let encoder {
+      encoder.encode(record.value, appendingTo: &rows.ids)
+      if rows.count == 0 { rows.timeSteps = rows.ids.count - start }
+    } else {
+      try parseIds(record, into: &ids)
+      if rows.count == 0 {
+        rows.timeSteps = ids.count
+        firstRowLine = record.lineNumber
+        guard !ids.isEmpty else { throw record.error(.other("the first row has no ids"), atFieldByte: 0) }
+      } else if ids.count != rows.timeSteps {
+        throw record.error(
+          .other("expected \(rows.timeSteps) ids as in the first row (line \(firstRowLine)), found \(ids.count); pad the rows first (mal pad --maxlen \(rows.timeSteps))"),
+          atFieldByte: 0)
+      }
+      for id in ids { rows.ids.append(Float(id)) }
     }
-    for id in ids {
-      rows.ids.append(Float(id))
-      rows.largestId = max(rows.largestId, id)
+    for id in rows.ids[start...] where Int(id) > rows.largestId {
+      rows.largestId = Int(id)
+      rows.largestIdLine = record.lineNumber
     }
     if let labelIndex {
       let field = fieldRange(of: labelIndex, in: record.line)

@@ -25,10 +25,36 @@ public struct ModelFile {
   public var model: Sequential
   /// Extra string entries stored in `__metadata__` beside the architecture.
   public var metadata: [String: String]
+  /// An optimizer's slot variables, for a checkpoint that training continues from: named
+  /// `optimizer/<slot>/<weight path>` (`optimizer/momentum/sequential/dense/kernel`).
+  public var optimizerState: [NamedTensor]
 
-  public init(model: Sequential, metadata: [String: String] = [:]) {
+  /// The name prefix of optimizer state tensors.
+  public static let optimizerPrefix = "optimizer/"
+
+  public init(model: Sequential, metadata: [String: String] = [:], optimizerState: [NamedTensor] = []) {
     self.model = model
     self.metadata = metadata
+    self.optimizerState = optimizerState
+  }
+
+  /// The slot variables `optimizer` holds for `model`'s weights, named as `optimizerState` stores them.
+  public static func state(of optimizer: any Optimizer, for model: Sequential) -> [NamedTensor] {
+    optimizer.slotNames.flatMap { slot in
+      model.parameters.compactMap { parameter in
+        optimizer.slot(slot, for: parameter).map {
+          NamedTensor(name: "\(optimizerPrefix)\(slot)/\(parameter.path)", tensor: $0)
+        }
+      }
+    }
+  }
+
+  /// Gives `optimizer` the step count and slot variables stored in this file (for `model`'s weights).
+  public func restore(_ optimizer: any Optimizer, iterations: Int) throws(ModelError) {
+    let byName = Dictionary(uniqueKeysWithValues: optimizerState.map { ($0.name, $0.tensor) })
+    try optimizer.restore(iterations: iterations, slots: { slot, parameter in
+      byName["\(Self.optimizerPrefix)\(slot)/\(parameter.path)"]
+    }, parameters: model.parameters)
   }
 
   /// The safetensors contents: every weight under its Keras path, the architecture and `metadata`.
@@ -40,7 +66,8 @@ public struct ModelFile {
     entries[Self.formatKey] = Self.formatValue
     entries[Self.modelKey] = String(decoding: json, as: UTF8.self)
     return SafeTensors(
-      tensors: model.parameters.map { NamedTensor(name: $0.path, tensor: $0.value) }, metadata: entries)
+      tensors: model.parameters.map { NamedTensor(name: $0.path, tensor: $0.value) } + optimizerState,
+      metadata: entries)
   }
 
   /// Writes the model atomically.
@@ -83,6 +110,9 @@ public struct ModelFile {
         throw fail("weights '\(parameter.path)' have shape \(tensor.shape) but the model needs \(parameter.shape)")
       }
       try parameter.assign(tensor)
+    }
+    optimizerState = stored.keys.filter { $0.hasPrefix(Self.optimizerPrefix) }.sorted().map {
+      NamedTensor(name: $0, tensor: stored.removeValue(forKey: $0)!)
     }
     if let extra = stored.keys.sorted().first {
       throw fail("weights '\(extra)' belong to no layer of the model")

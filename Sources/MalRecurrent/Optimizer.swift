@@ -38,6 +38,11 @@ public protocol Optimizer: AnyObject {
   func apply(to parameters: [Parameter])
   /// A slot variable by Keras's suffix (`momentum`, `velocity`) for a parameter, if it exists.
   func slot(_ name: String, for parameter: Parameter) -> Tensor?
+  /// The names of the slot variables kept per parameter (what a checkpoint saves).
+  var slotNames: [String] { get }
+  /// Continues from a checkpoint: sets the step count and every slot `value(name, parameter)` gives.
+  /// - Throws: `ModelError.Reason.shapeMismatch` when a slot has a different shape than its parameter.
+  func restore(iterations: Int, slots value: (String, Parameter) -> Tensor?, parameters: [Parameter]) throws(ModelError)
 }
 
 /// Runs `body` over `0..<count` split into `threads` contiguous ranges, in parallel when the
@@ -72,6 +77,22 @@ final class SlotTable {
     let buffer = FloatBuffer(count: parameter.count)
     slots[key, default: [:]][name] = buffer
     return buffer.pointer
+  }
+
+  func set(_ name: String, for parameter: Parameter, to value: Tensor) throws(ModelError) {
+    guard value.shape == parameter.shape else {
+      throw ModelError(.shapeMismatch(what: "\(parameter.path) \(name)", expected: parameter.shape, found: value.shape))
+    }
+    let pointer = buffer(name, for: parameter)
+    value.scalars.withUnsafeBufferPointer { pointer.update(from: $0.baseAddress!, count: parameter.count) }
+  }
+
+  func restore(_ names: [String], slots value: (String, Parameter) -> Tensor?, parameters: [Parameter]) throws(ModelError) {
+    for parameter in parameters {
+      for name in names {
+        if let tensor = value(name, parameter) { try set(name, for: parameter, to: tensor) }
+      }
+    }
   }
 
   func existing(_ name: String, for parameter: Parameter) -> Tensor? {
@@ -160,6 +181,11 @@ public final class SGD: Optimizer {
   }
 
   public func slot(_ name: String, for parameter: Parameter) -> Tensor? { slots.existing(name, for: parameter) }
+  public var slotNames: [String] { momentum > 0 ? ["momentum"] : [] }
+  public func restore(iterations: Int, slots value: (String, Parameter) -> Tensor?, parameters: [Parameter]) throws(ModelError) {
+    self.iterations = iterations
+    try slots.restore(slotNames, slots: value, parameters: parameters)
+  }
 
 }
 
@@ -204,6 +230,11 @@ public final class RMSprop: Optimizer {
   }
 
   public func slot(_ name: String, for parameter: Parameter) -> Tensor? { slots.existing(name, for: parameter) }
+  public var slotNames: [String] { ["velocity"] }
+  public func restore(iterations: Int, slots value: (String, Parameter) -> Tensor?, parameters: [Parameter]) throws(ModelError) {
+    self.iterations = iterations
+    try slots.restore(slotNames, slots: value, parameters: parameters)
+  }
 
 }
 
@@ -255,6 +286,11 @@ public final class Adam: Optimizer {
   }
 
   public func slot(_ name: String, for parameter: Parameter) -> Tensor? { slots.existing(name, for: parameter) }
+  public var slotNames: [String] { ["momentum", "velocity"] }
+  public func restore(iterations: Int, slots value: (String, Parameter) -> Tensor?, parameters: [Parameter]) throws(ModelError) {
+    self.iterations = iterations
+    try slots.restore(slotNames, slots: value, parameters: parameters)
+  }
 
   /// The Adam update of elements `range`, 8 lanes at a time.
   static func update(w: UnsafeMutablePointer<Float>, g: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>,

@@ -38,7 +38,14 @@ extension Sequential {
     lines.append(rule("┡", "╇", "┩", "━"))
     for (index, layer) in layers.enumerated() {
       let className = LayerConfiguration(layer)?.className ?? String(describing: type(of: layer))
-      lines.append(row("\(layer.name) (\(className))", shapeText(layerOutputs[index]), Self.grouped(layer.parameterCount)))
+      // A name too long for its column breaks before the "(type)", as rich's table cells wrap in Keras.
+      let label = "\(layer.name) (\(className))"
+      if label.count > 36 {
+        lines.append(row(layer.name, shapeText(layerOutputs[index]), Self.grouped(layer.parameterCount)))
+        lines.append(row("(\(className))", "", ""))
+      } else {
+        lines.append(row(label, shapeText(layerOutputs[index]), Self.grouped(layer.parameterCount)))
+      }
       lines.append(index == layers.count - 1 ? rule("└", "┴", "┘", "─") : rule("├", "┼", "┤", "─"))
     }
     let total = parameterCount

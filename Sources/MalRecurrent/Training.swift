@@ -16,13 +16,16 @@ public struct Examples: Sendable, Hashable {
   /// Class indices, one per row.
   public var labels: [Int]
   public var timeSteps: Int
+  /// How the ids become the model's input (`ids` for a model that starts with an `Embedding`).
+  public var encoding: InputEncoding
 
   /// - Precondition: `inputs.count == labels.count * timeSteps`.
-  public init(inputs: [Float], labels: [Int], timeSteps: Int) {
+  public init(inputs: [Float], labels: [Int], timeSteps: Int, encoding: InputEncoding = .ids) {
     precondition(inputs.count == labels.count * timeSteps, "inputs must hold timeSteps ids per label")
     self.inputs = inputs
     self.labels = labels
     self.timeSteps = timeSteps
+    self.encoding = encoding
   }
 
   public var count: Int { labels.count }
@@ -33,18 +36,18 @@ public struct Examples: Sendable, Hashable {
     let validationCount = Int(Double(count) * validationFraction)
     let cut = count - validationCount
     return (
-      Examples(inputs: Array(inputs[..<(cut * timeSteps)]), labels: Array(labels[..<cut]), timeSteps: timeSteps),
-      Examples(inputs: Array(inputs[(cut * timeSteps)...]), labels: Array(labels[cut...]), timeSteps: timeSteps)
+      Examples(inputs: Array(inputs[..<(cut * timeSteps)]), labels: Array(labels[..<cut]), timeSteps: timeSteps, encoding: encoding),
+      Examples(inputs: Array(inputs[(cut * timeSteps)...]), labels: Array(labels[cut...]), timeSteps: timeSteps, encoding: encoding)
     )
   }
 
-  /// The inputs `[rows, timeSteps]` of the given rows.
+  /// The model inputs of the given rows, encoded by `encoding`.
   func inputs(rows: ArraySlice<Int>) -> Tensor {
     var scalars = [Float](repeating: 0, count: rows.count * timeSteps)
     for (k, row) in rows.enumerated() {
       for t in 0..<timeSteps { scalars[k * timeSteps + t] = inputs[row * timeSteps + t] }
     }
-    return Tensor(shape: [rows.count, timeSteps], scalars: scalars)
+    return encoding.tensor(ids: scalars, rows: rows.count, timeSteps: timeSteps)
   }
 
   /// Targets for the given rows: `[rows, 1]` 0/1 for a binary head, else class indices `[rows]`.
@@ -63,6 +66,9 @@ public struct TrainingOptions: Sendable, Hashable {
   /// Stop when the validation loss has not improved for this many epochs, and restore the best weights
   /// (Keras `EarlyStopping(patience:, restore_best_weights=True)`); `nil` trains every epoch.
   public var earlyStoppingPatience: Int? = nil
+  /// Epochs already trained (Keras `initial_epoch`), when continuing from a checkpoint: training starts at
+  /// epoch `firstEpoch + 1`, after replaying the skipped epochs' shuffles so the row order is as in one run.
+  public var firstEpoch = 0
 
   public init() {}
 }
@@ -77,6 +83,19 @@ public struct EpochResult: Sendable, Hashable {
   public var seconds: Double
   /// Training rows per second in this epoch.
   public var samplesPerSecond: Double
+
+  public init(
+    epoch: Int, loss: Double, accuracy: Double, validationLoss: Double? = nil, validationAccuracy: Double? = nil,
+    seconds: Double, samplesPerSecond: Double
+  ) {
+    self.epoch = epoch
+    self.loss = loss
+    self.accuracy = accuracy
+    self.validationLoss = validationLoss
+    self.validationAccuracy = validationAccuracy
+    self.seconds = seconds
+    self.samplesPerSecond = samplesPerSecond
+  }
 }
 
 /// Where training is, for a progress bar: epoch, batch, running loss and accuracy.
@@ -105,11 +124,13 @@ extension Sequential {
   /// - Parameters:
   ///   - progress: called after every batch and after every epoch (with `batch == batches`); return `false` to
   ///     stop after this batch (Ctrl-C): the model then holds the weights of the last finished batch.
+  ///   - epochFinished: called with each epoch's result (after validation); return `false` to stop there.
   /// - Returns: one result per finished epoch.
   /// - Throws: `ModelError` on bad ids or shapes, or when the loss becomes NaN (naming epoch and batch).
   public func fit(
     _ training: Examples, validation: Examples? = nil, optimizer: any Optimizer, options: TrainingOptions,
-    progress: (TrainingProgress) -> Bool = { _ in true }
+    progress: (TrainingProgress) -> Bool = { _ in true },
+    epochFinished: (EpochResult) -> Bool = { _ in true }
   ) throws(ModelError) -> [EpochResult] {
     let loss = classificationLoss
     let binary = hasBinaryHead
@@ -119,13 +140,16 @@ extension Sequential {
     var best: (loss: Double, weights: [Tensor])? = nil
     var epochsWithoutImprovement = 0
     let batches = (training.count + options.batchSize - 1) / options.batchSize
-    for epoch in 1...max(1, options.epochs) {
-      if options.shuffleSeed != nil {
-        for i in stride(from: order.count - 1, to: 0, by: -1) {
-          let j = Int(random.next() % UInt64(i + 1))
-          order.swapAt(i, j)
-        }
+    func shuffle() {
+      guard options.shuffleSeed != nil else { return }
+      for i in stride(from: order.count - 1, to: 0, by: -1) {
+        let j = Int(random.next() % UInt64(i + 1))
+        order.swapAt(i, j)
       }
+    }
+    for _ in 0..<options.firstEpoch { shuffle() }
+    for epoch in (options.firstEpoch + 1)...max(options.firstEpoch + 1, options.epochs) {
+      shuffle()
       let start = monotonicSeconds()
       var lossSum = 0.0
       var correct = 0
@@ -136,7 +160,7 @@ extension Sequential {
         let targets = training.targets(rows: rows, binary: binary)
         let value = try trainStep(inputs: inputs, targets: targets, loss: loss, optimizer: optimizer)
         guard value.isFinite else {
-          throw ModelError(.invalidConfiguration("the loss became \(value) at epoch \(epoch), batch \(b + 1); lower --lr or set --clipnorm"))
+          throw ModelError(.invalidConfiguration("the loss became \(value.isNaN ? "NaN" : "infinite") at epoch \(epoch), batch \(b + 1); lower --lr or set --clipnorm"))
         }
         lossSum += Double(value) * Double(rows.count)
         if let output = lastOutput { correct += Self.correctCount(output, rows: rows, labels: training.labels, binary: binary) }
@@ -156,6 +180,7 @@ extension Sequential {
         result.validationAccuracy = validationAccuracy
       }
       results.append(result)
+      let keepGoing = epochFinished(result)
       if let patience = options.earlyStoppingPatience, let validationLoss = result.validationLoss {
         if best == nil || validationLoss < best!.loss {
           best = (validationLoss, weights())
@@ -165,6 +190,7 @@ extension Sequential {
           if epochsWithoutImprovement >= patience { break }
         }
       }
+      if !keepGoing { break }
     }
     if let best { try setWeights(best.weights) }
     return results

@@ -150,7 +150,10 @@ struct TokenizeCommandTests {
     defer { try? FileManager.default.removeItem(atPath: Mal.repositoryRoot.appendingPathComponent("m.safetensors").path) }
     for command in [[], ["tokenize"], ["detokenize"], ["train"], ["predict"], ["evaluate"], ["summary"]] {
       let help = try Mal.run(command + ["--help"]).stdout
-      let examples = help.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("mal ") || $0.hasPrefix("echo ") }
+      // An example may go on over lines that end in a backslash, as in a shell.
+      let examples = help.replacingOccurrences(of: "\\\n", with: "").split(separator: "\n")
+        .map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "  ", with: " ") }
+        .filter { $0.hasPrefix("mal ") || $0.hasPrefix("echo ") }
       #expect(!examples.isEmpty, "\(command)")
       for example in examples {
         if example.contains("../shared/corpora") && !Mal.hasCorpora {

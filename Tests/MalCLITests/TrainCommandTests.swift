@@ -84,7 +84,7 @@ struct TrainCommandTests {
       stderr: "<stdin>:1:1: error: only one class ('pos') in the labels: nothing to learn\n", status: 65),
     ErrorCase(id: "early stopping without validation", arguments: ["train", "-o", "x.safetensors", "--early-stopping", "2"],
       input: "",
-      stderr: "Error: --early-stopping needs --validation-split\nUsage: mal train [<options>] [<inputs> ...] --model <model>\n  See 'mal train --help' for more information.\n", status: 64),
+      stderr: "Error: --early-stopping needs --validation or --validation-split\nUsage: mal train [<options>] [<inputs> ...] --output <output>\n  See 'mal train --help' for more information.\n", status: 64),
     ErrorCase(id: "not a model file", arguments: ["summary", "Corpora/sample-ko-ids.tsv"],
       input: "",
       stderr: "Corpora/sample-ko-ids.tsv: error: not a valid safetensors file: at byte 0: header length 7887319652480148585 is over the 100000000-byte limit\n", status: 65),
@@ -134,6 +134,6 @@ struct PretrainedEmbeddingTests {
   func needsVocab() throws {
     let result = try Mal.run(["train", "-o", "x.safetensors", "--embedding", "v.vec"])
     #expect(result.status == 64)
-    #expect(result.stderr.hasPrefix("Error: --embedding and --vocab go together\n"))
+    #expect(result.stderr.hasPrefix("Error: --embedding needs --vocab, to match ids to words\n"))
   }
 }

@@ -1,0 +1,153 @@
+import Foundation
+import MalRecurrent
+import Testing
+
+/// `mal train` models beyond the common flags, raw-text prediction, checkpoints and plots.
+@Suite("mal train: models, raw text, checkpoints")
+struct TrainModelTests {
+  static let ids = "Corpora/sample-ko-ids.tsv"
+  static let vocab = "Corpora/sample-ko-vocab.txt"
+
+  @Test("--model, --one-hot and --scalar-input give Keras's shapes and parameter counts")
+  func definitions() throws {
+    let folder = TemporaryFolder()
+    let model = folder.path + "/m.safetensors"
+    let cases: [([String], String, String)] = [
+      // SimpleRNN(3) on one-hot rows of 195 ids: 3·195 + 3·3 + 3 = 597; head 3 + 1.
+      (["--one-hot", "--arch", "simplernn", "--units", "3"], "│ simple_rnn (SimpleRNN)               │ (None, 3)                   │             597 │", " Total params: 601"),
+      // LSTM(4) on one id per step: 4·4·(1 + 4 + 1) = 96; head 5.
+      (["--scalar-input", "--arch", "lstm", "--units", "4"], "│ lstm (LSTM)                          │ (None, 4)                   │              96 │", " Total params: 101"),
+      (["--model", "Embedding(195,8) Bidirectional(GRU(4,return_sequences),ave) GlobalAveragePooling1D Dense(6,relu)"],
+       "│ bidirectional (Bidirectional)        │ (None, 12, 4)               │             336 │\n├──────────────────────────────────────┼─────────────────────────────┼─────────────────┤\n│ global_average_pooling1d             │ (None, 4)                   │               0 │\n│ (GlobalAveragePooling1D)             │                             │                 │",
+       " Total params: 1,933"),
+    ]
+    for (flags, row, total) in cases {
+      let result = try Mal.run(["train", "-o", model, "--epochs", "1", "--threads", "1"] + flags + [Self.ids])
+      #expect(result.status == 0, "\(flags): \(result)")
+      let summary = try Mal.run(["summary", model]).stdout
+      #expect(summary.contains(row + "\n"), "\(flags):\n\(summary)")
+      #expect(summary.contains(total + " ("), "\(flags):\n\(summary)")
+      let evaluation = try Mal.run(["evaluate", model, Self.ids])
+      #expect(evaluation.status == 0 && evaluation.stdout.hasPrefix("rows 240  loss "), "\(flags): \(evaluation)")
+    }
+  }
+
+  @Test("--model mistakes and ids the input cannot take: message, exit code, no model file", arguments: [
+    (["--model", "LSTM(8)"], "train: error: --model starts with LSTM, not an Embedding: say how ids become its input with --one-hot or --scalar-input, or start with Embedding(195,128)\n", Int32(64)),
+    (["--model", "Embedding(195,8) LSTM(8) Dense(3,softmax)"], "train: error: --model ends with Dense(3, softmax) but the labels have 2 classes: end with Dense(1, sigmoid) or leave the head out and mal adds it\n", 64),
+    (["--model", "Embedding(100,8) LSTM(8)"], "Corpora/sample-ko-ids.tsv:229:1: error: id 194 is too large for the model's input (100 Embedding rows, ids 0–99); raise --vocab-size or cap the vocabulary (mal vocab --max-size)\n", 65),
+    (["--one-hot", "--vocab-size", "150"], "Corpora/sample-ko-ids.tsv:229:1: error: id 194 is too large for the model's input (150 one-hot columns, ids 0–149); raise --vocab-size or cap the vocabulary (mal vocab --max-size)\n", 65),
+    (["--model", "Embedding(195,8) Dense(4,tanhh)"], "train: error: --model: column 26: Dense activation must be one of linear, relu, sigmoid, softmax, tanh, found 'tanhh'\n", 64),
+    (["--lr", "1e30", "--optimizer", "sgd"], "train: error: the loss became NaN at epoch 1, batch 2; lower --lr or set --clipnorm\n", 65),
+  ])
+  func badDefinitions(_ flags: [String], _ stderr: String, _ status: Int32) throws {
+    let folder = TemporaryFolder()
+    let result = try Mal.run(["train", "-o", folder.path + "/m.safetensors", "--threads", "1"] + flags + [Self.ids])
+    #expect(result.stderr.hasSuffix(stderr), "\(result)")
+    #expect(result.status == status)
+    #expect(folder.contents.isEmpty)
+  }
+
+  @Test("with --vocab the model takes raw text: the same probabilities as the ids it was trained on")
+  func rawText() throws {
+    let folder = TemporaryFolder()
+    let model = folder.path + "/m.safetensors"
+    let trained = try Mal.run([
+      "train", "-o", model, "--vocab", Self.vocab, "--split-particles", "--repeat", "2", "--units", "8",
+      "--epochs", "3", "--threads", "1", Self.ids,
+    ])
+    #expect(trained.status == 0, "\(trained)")
+    let fromText = try Mal.run(["predict", model, "Corpora/sample-ko.tsv"])
+    let fromIds = try Mal.run(["predict", model, "--ids", Self.ids])
+    #expect(fromText.status == 0 && fromIds.status == 0)
+    func scores(_ output: String) -> [String] {
+      output.split(separator: "\n").map { $0.split(separator: "\t").suffix(2).joined(separator: "\t") }
+    }
+    #expect(scores(fromText.stdout).count == 241)
+    #expect(scores(fromText.stdout) == scores(fromIds.stdout))
+    #expect(fromText.stdout.hasPrefix("id\tdocument\tlabel\tprobability\tlabel\n9000001\t중간에 나가고 싶었다?\t0\t0."))
+    let textReport = try Mal.run(["evaluate", model, "Corpora/sample-ko.tsv"])
+    let idReport = try Mal.run(["evaluate", model, "--ids", "--vocab", Self.vocab, Self.ids])
+    #expect(textReport.status == 0 && textReport.stdout == idReport.stdout, "\(textReport)\n\(idReport)")
+    let summary = try Mal.run(["summary", model]).stdout
+    #expect(summary.contains(" Preprocessing: tokenize --split-particles --repeat 2 | vocab (195 tokens, "))
+    #expect(summary.contains(") | pad --maxlen 12\n"))
+
+    // A different vocabulary is refused, naming both.
+    let other = folder.file("other.txt", "[PAD]\n[UNK]\n영화\n")
+    let refused = try Mal.run(["evaluate", model, "--ids", "--vocab", other, Self.ids])
+    #expect(refused.status == 1)
+    #expect(refused.stderr.contains("other.txt: error: is a different vocabulary (3 tokens, "), "\(refused)")
+    #expect(refused.stderr.contains(") from the one \(model) was trained with (195 tokens, "), "\(refused)")
+  }
+
+  @Test("a checkpoint resumed gives the same weights as one run")
+  func resume() throws {
+    let folder = TemporaryFolder()
+    let common = ["--units", "8", "--threads", "1", "--validation-split", "0.25"]
+    let straight = folder.path + "/straight.safetensors", resumed = folder.path + "/resumed.safetensors"
+    let checkpoint = folder.path + "/ck.safetensors"
+    #expect(try Mal.run(["train", "-o", straight, "--epochs", "3"] + common + [Self.ids]).status == 0)
+    #expect(try Mal.run(["train", "-o", folder.path + "/first.safetensors", "--epochs", "2", "--checkpoint", checkpoint] + common + [Self.ids]).status == 0)
+    let state = try SafeTensors.read(from: checkpoint)
+    #expect(state.tensors.contains { $0.name == "optimizer/momentum/sequential/dense/kernel" })
+    let second = try Mal.run(["train", "-o", resumed, "--epochs", "3", "--resume", checkpoint] + common + [Self.ids])
+    #expect(second.status == 0)
+    #expect(second.stderr.contains("train: resuming \(checkpoint) after epoch 2, step 6\n"), "\(second)")
+    #expect(second.stderr.contains("epoch 3/3  loss "))
+    let a = try SafeTensors.read(from: straight), b = try SafeTensors.read(from: resumed)
+    #expect(a.tensors.map(\.name) == b.tensors.map(\.name))
+    for (x, y) in zip(a.tensors, b.tensors) { #expect(x.tensor == y.tensor, "\(x.name)") }
+
+    let done = try Mal.run(["train", "-o", resumed, "--epochs", "3", "--resume", resumed] + common + [Self.ids])
+    #expect(done.status == 64)
+    #expect(done.stderr == "train: error: \(resumed) has already trained 3 epochs; ask for more with --epochs\n")
+  }
+
+  @Test("--plot draws every epoch of training and validation, --history lists them, --validation reads a file")
+  func plotAndHistory() throws {
+    let folder = TemporaryFolder()
+    // Validation rows: the last 40 of the sample, in their own file.
+    let lines = try String(contentsOfFile: Mal.repositoryRoot.appendingPathComponent(Self.ids).path, encoding: .utf8)
+      .split(separator: "\n")
+    let validation = folder.file("val.tsv", ([lines[0]] + lines.suffix(40)).joined(separator: "\n") + "\n")
+    let result = try Mal.run([
+      "train", "-o", folder.path + "/m.safetensors", "--epochs", "4", "--units", "4", "--threads", "1",
+      "--validation", validation, "--plot", folder.path + "/c.svg", "--history", folder.path + "/h.csv", Self.ids,
+    ])
+    #expect(result.status == 0, "\(result)")
+    #expect(result.stderr.contains("train: 240 rows of 12 ids, 40 for validation, 2 classes"))
+    let csv = try String(contentsOfFile: folder.path + "/h.csv", encoding: .utf8).split(separator: "\n")
+    #expect(csv.count == 5 && csv[0] == "epoch,loss,accuracy,val_loss,val_accuracy")
+    #expect(csv[4].hasPrefix("4,") && csv[4].split(separator: ",").count == 5)
+    let svg = try String(contentsOfFile: folder.path + "/c.svg", encoding: .utf8)
+    #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+    // Two panels × (training, validation) lines of 4 points each.
+    let polylines = svg.components(separatedBy: "<polyline points=\"").dropFirst()
+    #expect(polylines.count == 4)
+    for line in polylines { #expect(line.prefix { $0 != "\"" }.split(separator: " ").count == 4) }
+    #expect(svg.contains(">validation</text>") && svg.contains(">loss</text>") && svg.contains(">accuracy</text>"))
+  }
+
+  @Test("--top lists the likeliest labels of a multi-class model")
+  func top() throws {
+    let folder = TemporaryFolder()
+    let rows = folder.file("topics.tsv", "document\ttopic\n" + (0..<60).map { i in
+      let topic = ["earn", "acq", "crude"][i % 3]
+      let base = (i % 3) * 10 + 1
+      return "\(base) \(base + 1) \(base + 2)\t\(topic)"
+    }.joined(separator: "\n") + "\n")
+    let model = folder.path + "/m.safetensors"
+    #expect(try Mal.run(["train", "-o", model, "--epochs", "20", "--lr", "0.05", "--units", "8", "--threads", "1", rows]).status == 0)
+    let result = try Mal.run(["predict", model, "--top", "2", "--ids"], input: "id\tdocument\n1\t1 2 3\n2\t21 22 23\n")
+    #expect(result.status == 0)
+    let out = result.stdout.split(separator: "\n")
+    try #require(out.count == 3, "\(result)")
+    #expect(out[0] == "id\tdocument\tprobability\tlabel\ttop")
+    #expect(out[1].hasPrefix("1\t1 2 3\t") && out[1].split(separator: "\t")[3] == "earn")
+    #expect(out[1].split(separator: "\t")[4].hasPrefix("earn:") && out[1].split(separator: "\t")[4].split(separator: " ").count == 2)
+    #expect(out[2].split(separator: "\t")[3] == "crude")
+    let binary = try Mal.run(["predict", folder.path + "/none.safetensors", "--top", "0"])
+    #expect(binary.status == 64)
+  }
+}
