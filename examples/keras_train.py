@@ -18,6 +18,7 @@ categorical cross-entropy.
 import argparse
 import json
 import os
+import resource
 import sys
 import time
 
@@ -162,18 +163,25 @@ class EpochLog(keras.callbacks.Callback):
               f"{seconds:.1f} s  {len(x_train) / seconds:,.0f} samples/s", file=sys.stderr, flush=True)
 
 
+def cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 epoch_seconds = []
+cpu_start = cpu_seconds()
 start = time.perf_counter()
 model.fit(x_train, y_train, epochs=args.epochs, batch_size=args.batch_size, shuffle=True, verbose=0,
           callbacks=[EpochLog()])
 train_seconds = time.perf_counter() - start
+train_cpu_seconds = cpu_seconds() - cpu_start
 loss, accuracy = model.evaluate(x_test, y_test, batch_size=256, verbose=0)
 print(json.dumps({
     "tool": "keras", "keras": keras.__version__, "tensorflow": tf.__version__,
     "params": int(model.count_params()),
     "per_layer": [[layer.name, int(layer.count_params())] for layer in model.layers],
     "accuracy": float(accuracy), "test_loss": float(loss),
-    "train_seconds": train_seconds, "epoch_seconds": epoch_seconds,
+    "train_seconds": train_seconds, "epoch_seconds": epoch_seconds, "cpu_seconds": train_cpu_seconds,
     "samples_per_second": len(x_train) * args.epochs / train_seconds,
     "rows": len(x_train), "test_rows": len(x_test), "maxlen": maxlen, "classes": len(classes),
 }))

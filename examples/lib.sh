@@ -41,25 +41,39 @@ start_experiment() {
   printf '{"uptime_start": "%s"}\n' "$(uptime | sed 's/^ *//')" >> "$RESULTS"
 }
 
-# run_pair LABEL TRAIN.tsv TEST.tsv [KERAS_TRAIN_FLAGS -- ] MODEL_FLAGS...
-# Trains and evaluates the same model on the same rows with Mal (mal train, mal evaluate) and with
-# Keras (examples/keras_train.py); appends both results to $RESULTS.
+# run_pair LABEL TRAIN.tsv TEST.tsv MODEL_OPTIONS...
+# Trains and evaluates the same model on the same rows with Mal (mal train, then mal evaluate) and
+# with Keras (examples/keras_train.py, the same options), once per seed in $SEEDS (default "1");
+# appends every result to $RESULTS as a JSON line.
 run_pair() {
-  local label="$1" train="$2" test="$3"
+  local label="$1" train="$2" test="$3" seed
   shift 3
-  local slug
-  slug="$(echo "$label" | tr -c 'A-Za-z0-9\n' '_')"
-  local model="$OUT/$slug.safetensors"
-  say "$label: mal train $* --threads $THREADS"
-  local start end
+  for seed in ${SEEDS:-1}; do
+    run_mal "$label" "$train" "$test" "$seed" "$@"
+    if [[ "$KERAS" != 0 && "${SKIP_KERAS:-0}" != 1 ]]; then
+      run_keras "$label" "$train" "$test" "$seed" "$@"
+    fi
+  done
+}
+
+slug() { echo "$1-seed$2" | tr -c 'A-Za-z0-9\n-' '_'; }
+
+run_mal() {
+  local label="$1" train="$2" test="$3" seed="$4"
+  shift 4
+  local s start end
+  s="$(slug "$label" "$seed")"
+  say "$label, seed $seed: mal train $* --seed $seed --threads $THREADS"
   start=$(date +%s.%N)
-  "$MAL" train -o "$model" --threads "$THREADS" "$@" "$train" 2>&1 | tee "$OUT/$slug.mal.log" >&2
+  /usr/bin/time -f '%U %S' -o "$OUT/$s.mal.cpu" \
+    "$MAL" train -o "$OUT/$s.safetensors" --threads "$THREADS" --seed "$seed" "$@" "$train" 2>&1 | tee "$OUT/$s.mal.log" >&2
   end=$(date +%s.%N)
-  "$MAL" evaluate --json "$model" "$test" > "$OUT/$slug.mal.eval.json"
-  "$MAL" summary "$model" > "$OUT/$slug.mal.summary.txt"
-  "$PY_SYS" - "$label" "$OUT/$slug.mal.log" "$OUT/$slug.mal.eval.json" "$start" "$end" >> "$RESULTS" <<'EOF'
+  "$MAL" evaluate --json "$OUT/$s.safetensors" "$test" > "$OUT/$s.mal.eval.json"
+  "$MAL" summary "$OUT/$s.safetensors" > "$OUT/$s.mal.summary.txt"
+  "$PY_SYS" - "$label" "$seed" "$OUT/$s.mal.log" "$OUT/$s.mal.eval.json" "$start" "$end" "$OUT/$s.mal.cpu" >> "$RESULTS" <<'PYEOF'
 import json, re, sys
-label, log, evaluation, start, end = sys.argv[1:]
+label, seed, log, evaluation, start, end, cpu = sys.argv[1:]
+cpu_seconds = sum(map(float, open(cpu).read().split()[-2:]))
 text = open(log, encoding="utf-8").read()
 head = re.search(r"train: (\d+) rows .*?, ([\d,]+) parameters", text)
 rows, params = int(head.group(1)), int(head.group(2).replace(",", ""))
@@ -67,18 +81,23 @@ epochs = re.findall(r"epoch \d+/\d+ .*? ([\d,]+) samples/s", text)
 epoch_seconds = [rows / float(s.replace(",", "")) for s in epochs]
 seconds = sum(epoch_seconds)
 e = json.load(open(evaluation))
-print(json.dumps({"label": label, "tool": "mal", "params": params, "accuracy": e["accuracy"],
+print(json.dumps({"label": label, "tool": "mal", "seed": int(seed), "params": params, "accuracy": e["accuracy"],
                   "macro_f1": e.get("macro_f1"), "train_seconds": seconds, "epoch_seconds": epoch_seconds,
-                  "wall_seconds": float(end) - float(start),
+                  "wall_seconds": float(end) - float(start), "cpu_seconds": cpu_seconds,
                   "samples_per_second": rows * len(epochs) / seconds, "rows": rows, "test_rows": e["rows"]}))
-EOF
-  if [[ "$KERAS" != 0 && "${SKIP_KERAS:-0}" != 1 ]]; then
-    say "$label: keras_train.py $* --threads $THREADS"
-    "$PY" examples/keras_train.py "$train" --test "$test" --threads "$THREADS" "$@" 3>&1 1>"$OUT/$slug.keras.json" 2>&3 \
-      | { grep -v -E 'oneDNN|cpu_feature_guard|rebuild TensorFlow|^WARNING: All log messages|absl::InitializeLog' || true; } \
-      | tee "$OUT/$slug.keras.log" >&2
-    tail -1 "$OUT/$slug.keras.json" | sed 's/^{/{"label": "'"$label"'", /' >> "$RESULTS"
-  fi
+PYEOF
+}
+
+run_keras() {
+  local label="$1" train="$2" test="$3" seed="$4"
+  shift 4
+  local s
+  s="$(slug "$label" "$seed")"
+  say "$label, seed $seed: keras_train.py $* --seed $seed --threads $THREADS"
+  "$PY" examples/keras_train.py "$train" --test "$test" --threads "$THREADS" --seed "$seed" "$@" 3>&1 1>"$OUT/$s.keras.json" 2>&3 \
+    | { grep -v -E 'oneDNN|cpu_feature_guard|rebuild TensorFlow|^WARNING: All log messages|absl::InitializeLog' || true; } \
+    | tee "$OUT/$s.keras.log" >&2
+  tail -1 "$OUT/$s.keras.json" | sed 's/^{/{"label": "'"$label"'", "seed": '"$seed"', /' >> "$RESULTS"
 }
 
 PY_SYS="$(command -v python3)"
