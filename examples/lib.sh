@@ -32,6 +32,9 @@ fi
 
 say() { echo "== $*" >&2; }
 
+# TensorFlow's start-up chatter left out of the logs
+quiet_tf() { grep -v -E 'oneDNN|cpu_feature_guard|rebuild TensorFlow|^WARNING: All log messages|absl::InitializeLog' || true; }
+
 # start_experiment NAME: a fresh results file $OUT/NAME.results.jsonl
 start_experiment() {
   EXPERIMENT="$1"
@@ -95,7 +98,7 @@ run_keras() {
   s="$(slug "$label" "$seed")"
   say "$label, seed $seed: keras_train.py $* --seed $seed --threads $THREADS"
   "$PY" examples/keras_train.py "$train" --test "$test" --threads "$THREADS" --seed "$seed" "$@" 3>&1 1>"$OUT/$s.keras.json" 2>&3 \
-    | { grep -v -E 'oneDNN|cpu_feature_guard|rebuild TensorFlow|^WARNING: All log messages|absl::InitializeLog' || true; } \
+    | quiet_tf \
     | tee "$OUT/$s.keras.log" >&2
   tail -1 "$OUT/$s.keras.json" | sed 's/^{/{"label": "'"$label"'", "seed": '"$seed"', /' >> "$RESULTS"
 }

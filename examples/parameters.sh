@@ -53,7 +53,7 @@ for m in "${models[@]}"; do
 done
 
 if [[ "$KERAS" != 0 ]]; then PYTHON="$PY"; else PYTHON="$PY_SYS"; fi
-KERAS="$KERAS" "$PYTHON" - "$FIXTURES/initializers.json" "$dir/mal.tsv" <<'PYEOF' | tee "$OUT/parameters.table.md"
+KERAS="$KERAS" "$PYTHON" - "$FIXTURES/initializers.json" "$dir/mal.tsv" 2> >(quiet_tf >&2) <<'PYEOF' | tee "$OUT/parameters.table.md"
 import json, os, re, sys
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 fixtures = {m["name"]: m for m in json.load(open(sys.argv[1]))["models"]}
@@ -88,3 +88,5 @@ for line in open(sys.argv[2], encoding="utf-8"):
         [p for *_, p in layers] == [l["params"] for l in fixture["per_layer"]]
     print(f"| {label} | {counted:,} | {counted_now if counted_now is None else f'{counted_now:,}'} | {mal:,} | {per} | {'yes' if ok else 'NO'} |")
 PYEOF
+echo
+echo "load (uptime): $(uptime | sed 's/^ *//')"
