@@ -7,6 +7,8 @@
 #   THREADS       threads for both tools (default 2: mal --threads, TensorFlow intra/inter-op)
 #   KERAS=0       run Mal only
 #   KERAS_VENV    the Python venv with tensorflow-cpu (default examples/.venv, created if missing)
+#   SEEDS         the seeds each model is trained with, once per tool (default: the script's)
+#   APPEND=1      add to the experiment's results instead of starting them afresh
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -35,11 +37,12 @@ say() { echo "== $*" >&2; }
 # TensorFlow's start-up chatter left out of the logs
 quiet_tf() { grep -v -E 'oneDNN|cpu_feature_guard|rebuild TensorFlow|^WARNING: All log messages|absl::InitializeLog' || true; }
 
-# start_experiment NAME: a fresh results file $OUT/NAME.results.jsonl
+# start_experiment NAME: a fresh results file $OUT/NAME.results.jsonl (APPEND=1 adds to the one there,
+# e.g. to run more seeds: SEEDS="3 4" APPEND=1 examples/imdb.sh)
 start_experiment() {
   EXPERIMENT="$1"
   RESULTS="$OUT/$EXPERIMENT.results.jsonl"
-  : > "$RESULTS"
+  [[ "${APPEND:-0}" == 1 ]] || : > "$RESULTS"
   say "$EXPERIMENT: $(uptime)"
   printf '{"uptime_start": "%s"}\n' "$(uptime | sed 's/^ *//')" >> "$RESULTS"
 }

@@ -38,7 +38,10 @@ models=(
   "BiLSTM(20)|--arch bilstm --units 20 --layers 1"
   "deep BiLSTM 4×10|--arch bilstm --units 10 --layers 4"
 )
-if "$MAL" train --help | grep -q -- '--scalar-input'; then
+PARTS="${PARTS:-raw embedding}"   # PARTS=raw or PARTS=embedding runs one half
+if [[ " $PARTS " != *" raw "* ]]; then
+  :
+elif "$MAL" train --help | grep -q -- '--scalar-input'; then
   for m in "${models[@]}"; do
     read -r -a flags <<< "${m#*|}"
     run_pair "reuters raw ids (49,1) ${m%%|*}" "$dir/train.tsv" "$dir/test.tsv" --scalar-input "${flags[@]}" "${common[@]}"
@@ -46,8 +49,10 @@ if "$MAL" train --help | grep -q -- '--scalar-input'; then
 else
   say "this mal has no --scalar-input yet: skipping the raw-id models"
 fi
-for m in "${models[@]}"; do
-  read -r -a flags <<< "${m#*|}"
-  run_pair "reuters Embedding(30000,64) ${m%%|*}" "$dir/train.tsv" "$dir/test.tsv" --embedding-dim 64 "${flags[@]}" "${common[@]}"
-done
+if [[ " $PARTS " == *" embedding "* ]]; then
+  for m in "${models[@]}"; do
+    read -r -a flags <<< "${m#*|}"
+    run_pair "reuters Embedding(30000,64) ${m%%|*}" "$dir/train.tsv" "$dir/test.tsv" --embedding-dim 64 "${flags[@]}" "${common[@]}"
+  done
+fi
 finish_experiment
