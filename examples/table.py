@@ -1,6 +1,7 @@
 """Markdown table of one experiment's results (examples/lib.sh writes them as JSON lines).
 
     python3 examples/table.py examples/out/sarcasm.results.jsonl
+    python3 examples/table.py --brief examples/out/*.results.jsonl    # one short table of all
 
 With several seeds per model, accuracy is the mean with the range in brackets, times and samples/s
 are means, and the seed count is shown. CPU s: user + system CPU time, all threads (Mal: the whole
@@ -9,13 +10,15 @@ mal train process; Keras: model.fit only).
 import json
 import sys
 
+brief = sys.argv[1] == "--brief"
 runs, uptimes = {}, []
-for line in open(sys.argv[1], encoding="utf-8"):
-    r = json.loads(line)
-    if "uptime_start" in r or "uptime_end" in r:
-        uptimes.append(r.get("uptime_start") or r.get("uptime_end"))
-        continue
-    runs.setdefault(r["label"], {}).setdefault(r["tool"], []).append(r)
+for path in sys.argv[2:] if brief else sys.argv[1:]:
+    for line in open(path, encoding="utf-8"):
+        r = json.loads(line)
+        if "uptime_start" in r or "uptime_end" in r:
+            uptimes.append(r.get("uptime_start") or r.get("uptime_end"))
+            continue
+        runs.setdefault(r["label"], {}).setdefault(r["tool"], []).append(r)
 
 
 def mean(rs, key):
@@ -37,6 +40,22 @@ def cpu(rs):
     values = [r["cpu_seconds"] for r in rs if "cpu_seconds" in r]
     return f"{sum(values) / len(values):.1f}" if values else "–"
 
+
+if brief:
+    print("| experiment | test accuracy Mal / Keras | Δ points | samples/s Mal / Keras | speed × | CPU-time ratio |")
+    print("|---|---|---:|---|---:|---:|")
+    for label, tools in runs.items():
+        if "mal" not in tools or "keras" not in tools:
+            continue
+        m, k = tools["mal"], tools["keras"]
+        ratio = "–"
+        if all("cpu_seconds" in r for r in m + k):
+            ratio = f"{mean(k, 'cpu_seconds') / mean(m, 'cpu_seconds'):.2f}"
+        print(f"| {label} | {mean(m, 'accuracy'):.4f} / {mean(k, 'accuracy'):.4f} "
+              f"| {100 * (mean(m, 'accuracy') - mean(k, 'accuracy')):+.1f} "
+              f"| {mean(m, 'samples_per_second'):,.0f} / {mean(k, 'samples_per_second'):,.0f} "
+              f"| {mean(m, 'samples_per_second') / mean(k, 'samples_per_second'):.2f} | {ratio} |")
+    sys.exit(0)
 
 print("| experiment | seeds | params Mal / Keras | test accuracy Mal / Keras | Δ points | train s Mal / Keras | samples/s Mal / Keras | speed × | CPU s Mal / Keras |")
 print("|---|---:|---|---|---:|---|---|---:|---|")
