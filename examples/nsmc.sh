@@ -2,6 +2,7 @@
 # Seed experiment 4: NSMC Korean movie-review sentiment, Mal beside Keras on the same padded rows.
 #
 #   examples/nsmc.sh        # EPOCHS=2, SEEDS="1"; KERAS_VARIANTS="whitespace particles"
+#   SEEDS=2 APPEND=1 examples/nsmc.sh    # a second seed, added to the same table (docs/experiments.md)
 #
 # Embedding(20000, 128, mask_zero=True) -> Bidirectional(LSTM(64)) -> Dense(1, sigmoid), Adam 0.001,
 # batch 64, maxlen 40 (pre-padding, pre-truncating: pad_sequences' defaults), vocabulary of the 20,000
@@ -10,9 +11,9 @@
 #   - whitespace: mal tokenize --mode whitespace (what Python's str.split gives);
 #   - particles:  mal tokenize --split-particles --repeat 2 (script-aware segmentation, particles split
 #                 off, runs such as ㅋㅋㅋㅋ shortened to 2).
-# Data: ../shared/corpora/nsmc, all 150,000 training and 50,000 test reviews. 2 epochs: the test
-# accuracy of this model on NSMC is at its best after 1-2 epochs and then overfits; one Keras run takes
-# 5-10 minutes here. KERAS_VARIANTS="particles" runs Keras on the second tokenization only.
+# Data: ../shared/corpora/nsmc, all 150,000 training and 50,000 test reviews. 2 epochs, as in
+# docs/tokenizer.md's comparison (one Keras run takes 2-3 minutes here, one Mal run about 1).
+# KERAS_VARIANTS="particles" runs Keras on the second tokenization only.
 source "$(dirname "$0")/lib.sh"
 SEEDS="${SEEDS:-1}"
 EPOCHS="${EPOCHS:-2}"
