@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Seed experiment 4: NSMC Korean movie-review sentiment, Mal beside Keras on the same padded rows.
 #
-#   examples/nsmc.sh        # EPOCHS=2, SEEDS="1"; KERAS_VARIANTS="whitespace particles"
-#   SEEDS=2 APPEND=1 examples/nsmc.sh    # a second seed, added to the same table (docs/experiments.md)
+#   examples/nsmc.sh        # EPOCHS=2, SEEDS="1 2"; KERAS_VARIANTS="whitespace particles"
 #
 # Embedding(20000, 128, mask_zero=True) -> Bidirectional(LSTM(64)) -> Dense(1, sigmoid), Adam 0.001,
 # batch 64, maxlen 40 (pre-padding, pre-truncating: pad_sequences' defaults), vocabulary of the 20,000
@@ -15,7 +14,7 @@
 # docs/tokenizer.md's comparison (one Keras run takes 2-3 minutes here, one Mal run about 1).
 # KERAS_VARIANTS="particles" runs Keras on the second tokenization only.
 source "$(dirname "$0")/lib.sh"
-SEEDS="${SEEDS:-1}"
+SEEDS="${SEEDS:-1 2}"
 EPOCHS="${EPOCHS:-2}"
 KERAS_VARIANTS="${KERAS_VARIANTS:-whitespace particles}"
 data="$CORPORA/nsmc"
