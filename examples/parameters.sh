@@ -86,7 +86,7 @@ for line in open(sys.argv[2], encoding="utf-8"):
     per = ", ".join(f"{n} {p:,}" for n, _, p in layers)
     ok = mal == counted and (counted_now is None or counted_now == counted) and \
         [p for *_, p in layers] == [l["params"] for l in fixture["per_layer"]]
-    print(f"| {label} | {counted:,} | {counted_now if counted_now is None else f'{counted_now:,}'} | {mal:,} | {per} | {'yes' if ok else 'NO'} |")
+    print(f"| {label} | {counted:,} | {'–' if counted_now is None else f'{counted_now:,}'} | {mal:,} | {per} | {'yes' if ok else 'NO'} |")
 PYEOF
 echo
 echo "load (uptime): $(uptime | sed 's/^ *//')"
