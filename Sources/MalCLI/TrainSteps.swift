@@ -151,6 +151,7 @@ extension TrainCommand {
   ) -> String {
     JSONValue.object([
       JSONMember(key: "arch", value: architectureFlag ? .string(arch.rawValue) : .null),
+      JSONMember(key: "model", value: model.map { .string($0) } ?? .null),
       JSONMember(key: "epochs", value: .number(Double(epochsDone))),
       JSONMember(key: "complete", value: .bool(complete)),
       JSONMember(key: "iterations", value: .number(Double(optimizer.iterations))),
