@@ -264,8 +264,8 @@ struct PredictCommand: ParsableCommand {
                   .other("expected \(timeSteps) ids, as the model was trained with, found \(ids.count); pad with mal pad --maxlen \(timeSteps)"),
                   atFieldByte: 0)
               }
-              if let limit = (net.layers.first as? Embedding)?.inputDimension, let id = ids.first(where: { $0 >= limit }) {
-                throw record.error(.other("id \(id) is beyond the model's \(limit) Embedding rows: these ids come from a different vocabulary"), atFieldByte: 0)
+              if let limit = idLimit(net, trained.encoding), let id = ids.first(where: { $0 >= limit }) {
+                throw record.error(.other("id \(id) is beyond the model's input (\(limit) ids): these ids come from a different vocabulary"), atFieldByte: 0)
               }
               for id in ids { batch.append(Float(id)) }
             }
@@ -319,26 +319,14 @@ struct EvaluateCommand: ParsableCommand {
       if let maxlen = trained.maxlen, rows.timeSteps != maxlen {
         throw InputError(.other("the rows have \(rows.timeSteps) ids but the model was trained on \(maxlen); pad with mal pad --maxlen \(maxlen)"), at: SourcePosition(file: file, line: 2, column: 1))
       }
-      let limit: Int? = switch trained.encoding {
-      case .ids: (trained.file.model.layers.first as? Embedding)?.inputDimension
-      case .oneHot(let depth): depth
-      case .scalar: nil
-      }
-      if let limit, rows.largestId >= limit {
+      if let limit = idLimit(trained.file.model, trained.encoding), rows.largestId >= limit {
         throw InputError(.other("id \(rows.largestId) is beyond the model's input (\(limit) ids): these ids come from a different vocabulary"), at: SourcePosition(file: file, line: rows.largestIdLine, column: 1))
       }
-      let classIndex = Dictionary(uniqueKeysWithValues: trained.labels.enumerated().map { ($1, $0) })
-      var labels: [Int] = []
-      for label in rows.labels {
-        guard let c = classIndex[label] else {
-          throw InputError(
-            .other("label '\(label)' is not one the model knows (\(trained.labels.joined(separator: ", ")))"),
-            at: SourcePosition(file: file, line: labels.count + 2, column: 1))
-        }
-        labels.append(c)
+      let examples = try labelledExamples(rows, classes: trained.labels, encoding: trained.encoding, file: file) { label in
+        "label '\(label)' is not one the model knows (\(trained.labels.joined(separator: ", ")))"
       }
+      let labels = examples.labels
       let net = trained.file.model
-      let examples = Examples(inputs: rows.ids, labels: labels, timeSteps: rows.timeSteps, encoding: trained.encoding)
       let probabilities = try net.predictions(examples)
       let loss = try net.classificationLoss.perSample(
         targets: Tensor(shape: net.hasBinaryHead ? [labels.count, 1] : [labels.count], scalars: labels.map(Float.init)),

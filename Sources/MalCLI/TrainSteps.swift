@@ -28,17 +28,9 @@ extension TrainCommand {
 
   /// Labelled rows as examples: each label as its class index.
   func examples(_ rows: LabelledRows, classes: [String], encoding: InputEncoding, file: String) throws -> Examples {
-    let classIndex = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
-    var labels: [Int] = []
-    for label in rows.labels {
-      guard let c = classIndex[label] else {
-        throw InputError(
-          .other("label '\(label)' does not occur in the training rows (\(classes.joined(separator: ", ")))"),
-          at: SourcePosition(file: file, line: labels.count + 2, column: 1))
-      }
-      labels.append(c)
+    try labelledExamples(rows, classes: classes, encoding: encoding, file: file) { label in
+      "label '\(label)' does not occur in the training rows (\(classes.joined(separator: ", ")))"
     }
-    return Examples(inputs: rows.ids, labels: labels, timeSteps: rows.timeSteps, encoding: encoding)
   }
 
   /// `--embedding` matched through `--vocab`: one row per vocabulary id.
@@ -68,21 +60,12 @@ extension TrainCommand {
     return (try definition.build(seed: seed), definition.encoding)
   }
 
-  /// The ids the model's input takes: an Embedding's rows or the one-hot depth (`nil`: any number).
-  static func idLimit(_ net: Sequential, _ encoding: InputEncoding) -> Int? {
-    switch encoding {
-    case .ids: (net.layers.first as? Embedding)?.inputDimension
-    case .oneHot(let depth): depth
-    case .scalar: nil
-    }
-  }
-
   /// Refuses ids the model cannot take and ids from another vocabulary than `--vocab` or the resumed model's.
   func checkIds(
     _ rows: LabelledRows, fit net: Sequential, encoding: InputEncoding, vocabulary: Vocabulary?,
     resumed: TrainedModel?, file: String
   ) throws {
-    if let limit = Self.idLimit(net, encoding), rows.largestId >= limit {
+    if let limit = idLimit(net, encoding), rows.largestId >= limit {
       throw InputError(
         .other("id \(rows.largestId) is too large for the model's input (\(limit) \(encoding == .ids ? "Embedding rows" : "one-hot columns"), ids 0–\(limit - 1)); raise --vocab-size or cap the vocabulary (mal vocab --max-size)"),
         at: SourcePosition(file: file, line: rows.largestIdLine, column: 1))
@@ -110,7 +93,7 @@ extension TrainCommand {
         .other("validation rows have \(validationRows.timeSteps) ids, the training rows \(rows.timeSteps): pad both to the same --maxlen"),
         at: SourcePosition(file: path, line: 2, column: 1))
     }
-    if let limit = Self.idLimit(net, encoding), validationRows.largestId >= limit {
+    if let limit = idLimit(net, encoding), validationRows.largestId >= limit {
       throw InputError(
         .other("id \(validationRows.largestId) is too large for the model's input (\(limit))"),
         at: SourcePosition(file: path, line: validationRows.largestIdLine, column: 1))

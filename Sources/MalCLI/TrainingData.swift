@@ -86,3 +86,27 @@ func classNames(of labels: [String]) -> [String] {
   if distinct.allSatisfy({ Int($0) != nil }) { return distinct.sorted { Int($0)! < Int($1)! } }
   return distinct.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
 }
+
+/// Labelled rows as examples, each label as its index in `classes`; `unknown` words the error for another label.
+func labelledExamples(
+  _ rows: LabelledRows, classes: [String], encoding: InputEncoding, file: String, unknown: (String) -> String
+) throws -> Examples {
+  let classIndex = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
+  var labels: [Int] = []
+  for label in rows.labels {
+    guard let c = classIndex[label] else {
+      throw InputError(.other(unknown(label)), at: SourcePosition(file: file, line: labels.count + 2, column: 1))
+    }
+    labels.append(c)
+  }
+  return Examples(inputs: rows.ids, labels: labels, timeSteps: rows.timeSteps, encoding: encoding)
+}
+
+/// The ids a model's input takes: an Embedding's rows or the one-hot depth (`nil`: any number).
+func idLimit(_ net: Sequential, _ encoding: InputEncoding) -> Int? {
+  switch encoding {
+  case .ids: (net.layers.first as? Embedding)?.inputDimension
+  case .oneHot(let depth): depth
+  case .scalar: nil
+  }
+}
