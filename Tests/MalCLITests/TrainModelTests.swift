@@ -129,6 +129,20 @@ struct TrainModelTests {
     }
   }
 
+  @Test("ids beyond the model's input: predict and evaluate say so, with file and line")
+  func idsBeyondInput() throws {
+    let folder = TemporaryFolder()
+    let model = folder.path + "/m.safetensors"
+    #expect(try Mal.run(["train", "-o", model, "--one-hot", "--units", "4", "--epochs", "1", Self.ids]).status == 0)
+    let rows = "id\tdocument\tlabel\n1\t0 0 0 0 0 0 0 0 0 0 3 4\t1\n2\t0 0 0 0 0 0 0 0 0 0 3 195\t0\n"
+    let predicted = try Mal.run(["predict", model], input: rows)
+    #expect(predicted.status == 65)
+    #expect(predicted.stderr == "<stdin>:3:3: error: id 195 is beyond the model's input (195 ids): these ids come from a different vocabulary\n")
+    let evaluated = try Mal.run(["evaluate", model], input: rows)
+    #expect(evaluated.status == 65)
+    #expect(evaluated.stderr == "<stdin>:3:1: error: id 195 is beyond the model's input (195 ids): these ids come from a different vocabulary\n")
+  }
+
   @Test("a checkpoint resumed gives the same weights as one run")
   func resume() throws {
     let folder = TemporaryFolder()
