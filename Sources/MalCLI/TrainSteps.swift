@@ -151,9 +151,12 @@ extension TrainCommand {
   /// `--history` (CSV) and `--plot` (SVG) of the epochs.
   func writeCurves(_ results: [EpochResult], title: String) throws {
     if let history {
-      var csv = "epoch,loss,accuracy,val_loss,val_accuracy\n"
+      // Seconds and samples/s are empty for epochs of an earlier run (a model file keeps no timings).
+      var csv = "epoch,loss,accuracy,val_loss,val_accuracy,seconds,samples_per_second\n"
       for r in results {
-        csv += "\(r.epoch),\(r.loss),\(r.accuracy),\(r.validationLoss.map { "\($0)" } ?? ""),\(r.validationAccuracy.map { "\($0)" } ?? "")\n"
+        let timed = r.samplesPerSecond > 0
+        csv += "\(r.epoch),\(r.loss),\(r.accuracy),\(r.validationLoss.map { "\($0)" } ?? ""),\(r.validationAccuracy.map { "\($0)" } ?? ""),"
+          + (timed ? "\(fixed(r.seconds, 3)),\(fixed(r.samplesPerSecond, 1))\n" : ",\n")
       }
       try writeAtomically(history, Array(csv.utf8))
     }

@@ -22,7 +22,7 @@ struct TrainCommandTests {
     // Same seed and one thread: byte-identical model files.
     #expect(FileManager.default.contents(atPath: a) == FileManager.default.contents(atPath: b))
     let history = try String(contentsOfFile: folder.path + "/history.csv", encoding: .utf8).split(separator: "\n")
-    #expect(history.count == 6 && history[0] == "epoch,loss,accuracy,val_loss,val_accuracy")
+    #expect(history.count == 6 && history[0] == "epoch,loss,accuracy,val_loss,val_accuracy,seconds,samples_per_second")
 
     let evaluation = try Mal.run(["evaluate", a, Self.data, "--json"])
     #expect(evaluation.status == 0)

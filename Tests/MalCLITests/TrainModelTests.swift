@@ -180,8 +180,8 @@ struct TrainModelTests {
     #expect(result.status == 0, "\(result)")
     #expect(result.stderr.contains("train: 240 rows of 12 ids, 40 for validation, 2 classes"))
     let csv = try String(contentsOfFile: folder.path + "/h.csv", encoding: .utf8).split(separator: "\n")
-    #expect(csv.count == 5 && csv[0] == "epoch,loss,accuracy,val_loss,val_accuracy")
-    #expect(csv[4].hasPrefix("4,") && csv[4].split(separator: ",").count == 5)
+    #expect(csv.count == 5 && csv[0] == "epoch,loss,accuracy,val_loss,val_accuracy,seconds,samples_per_second")
+    #expect(csv[4].hasPrefix("4,") && csv[4].split(separator: ",").count == 7)
     let svg = try String(contentsOfFile: folder.path + "/c.svg", encoding: .utf8)
     #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
     // Two panels × (training, validation) lines of 4 points each.
