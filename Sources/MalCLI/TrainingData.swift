@@ -9,6 +9,8 @@ struct LabelledRows {
   var timeSteps = 0
   /// The raw label text of each row (empty when the input has no label column).
   var labels: [String] = []
+  /// The input line of each row with a label, for error messages.
+  var labelLines: [Int] = []
   var count = 0
   var largestId = 0
   /// Where `largestId` first appears: file line and the row's 1-based id position.
@@ -59,6 +61,7 @@ func readLabelledRows(
       let label = String(decoding: record.line[field], as: UTF8.self)
       if label.isEmpty { throw record.error(.other("empty label"), atByte: field.lowerBound) }
       rows.labels.append(label)
+      rows.labelLines.append(record.lineNumber)
     }
     rows.count += 1
     return true
@@ -93,9 +96,9 @@ func labelledExamples(
 ) throws -> Examples {
   let classIndex = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
   var labels: [Int] = []
-  for label in rows.labels {
+  for (label, line) in zip(rows.labels, rows.labelLines) {
     guard let c = classIndex[label] else {
-      throw InputError(.other(unknown(label)), at: SourcePosition(file: file, line: labels.count + 2, column: 1))
+      throw InputError(.other(unknown(label)), at: SourcePosition(file: file, line: line, column: 1))
     }
     labels.append(c)
   }

@@ -141,6 +141,10 @@ struct TrainModelTests {
     let evaluated = try Mal.run(["evaluate", model], input: rows)
     #expect(evaluated.status == 65)
     #expect(evaluated.stderr == "<stdin>:3:1: error: id 195 is beyond the model's input (195 ids): these ids come from a different vocabulary\n")
+    // A label the model does not know is reported on its own line, blank lines counted.
+    let unknownLabel = try Mal.run(["evaluate", model], input: "id\tdocument\tlabel\n1\t0 0 0 0 0 0 0 0 0 0 3 4\t1\n\n2\t0 0 0 0 0 0 0 0 0 0 3 5\tpos\n")
+    #expect(unknownLabel.status == 65)
+    #expect(unknownLabel.stderr == "<stdin>:4:1: error: label 'pos' is not one the model knows (0, 1)\n")
   }
 
   @Test("a checkpoint resumed gives the same weights as one run")
