@@ -69,7 +69,7 @@ public struct EmbeddingMatrix: Sendable {
   /// `token<TAB>count` files work too; CRLF endings are accepted.
   /// - Throws: `FileError` if the file cannot be read.
   public static func readVocabulary(contentsOfFile path: String) throws -> [String] {
-    let bytes = try readWholeFile(path)
+    let bytes = try readFile(atPath: path)
     var tokens: [String] = []
     var start = 0
     let count = bytes.count

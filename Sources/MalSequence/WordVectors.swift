@@ -127,7 +127,7 @@ public struct WordVectors: Sendable {
   /// Reads a vector file; `format` `nil` means: binary if the name ends in `.bin`, else text.
   /// - Throws: `FileError` if the file cannot be read, `WordVectorsError` if it is malformed.
   public init(contentsOfFile path: String, format: Format? = nil) throws {
-    let bytes = try readWholeFile(path)
+    let bytes = try readFile(atPath: path)
     let format = format ?? (path.hasSuffix(".bin") ? .binary : .text)
     self = try Self(parsing: bytes, name: path, format: format)
   }
@@ -308,21 +308,3 @@ private func parseFloat(_ text: UnsafeBufferPointer<UInt8>, base pointer: Unsafe
   return consumed == text.count ? value : nil
 }
 
-/// The whole content of the file at `path`.
-/// - Throws: `FileError` if it cannot be opened or read.
-func readWholeFile(_ path: String) throws -> [UInt8] {
-  let fd = open(path, O_RDONLY | O_CLOEXEC)
-  if fd < 0 { throw FileError(path: path, operation: "cannot open for reading", systemMessage: String(cString: strerror(errno))) }
-  defer { close(fd) }
-  var bytes: [UInt8] = []
-  var chunk = [UInt8](repeating: 0, count: 1 << 20)
-  while true {
-    let got = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-    if got < 0 {
-      if errno == EINTR { continue }
-      throw FileError(path: path, operation: "cannot read", systemMessage: String(cString: strerror(errno)))
-    }
-    if got == 0 { return bytes }
-    bytes += chunk[0..<got]
-  }
-}

@@ -142,6 +142,10 @@ public func readFile(atPath path: String) throws -> [UInt8] {
     }
   }
   defer { if fd != 0 { close(fd) } }
+  var info = stat()
+  if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+    throw FileError(path: path, operation: "cannot read", systemMessage: "is a directory")
+  }
   var bytes: [UInt8] = []
   var chunk = [UInt8](repeating: 0, count: 1 << 20)
   while true {

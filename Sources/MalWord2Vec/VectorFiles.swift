@@ -19,7 +19,7 @@ extension WordVectors {
   public static func read(path: String, format: VectorFormat? = nil) throws -> WordVectors {
     switch format ?? VectorFormat.forPath(path) {
     case .text: return try readText(LineReader(path: path))
-    case .binary: return try readBinary(bytes: readWholeFile(path), name: path == "-" ? "<stdin>" : path)
+    case .binary: return try readBinary(bytes: readFile(atPath: path), name: path == "-" ? "<stdin>" : path)
     }
   }
 
@@ -222,25 +222,3 @@ private func parseFloat(_ field: UnsafeBufferPointer<UInt8>, scratch: inout [CCh
   }
 }
 
-/// The whole content of `path` (`-`: standard input).
-func readWholeFile(_ path: String) throws -> [UInt8] {
-  let fd: Int32 = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
-  if fd < 0 { throw FileError(path: path, operation: "cannot open for reading", systemMessage: String(cString: strerror(errno))) }
-  defer { if fd != 0 { close(fd) } }
-  var info = stat()
-  if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-    throw FileError(path: path, operation: "cannot read", systemMessage: "is a directory")
-  }
-  var bytes = [UInt8]()
-  var chunk = [UInt8](repeating: 0, count: 1 << 20)
-  while true {
-    let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-    if n < 0 {
-      if errno == EINTR { continue }
-      throw FileError(path: path, operation: "cannot read", systemMessage: String(cString: strerror(errno)))
-    }
-    if n == 0 { break }
-    bytes.append(contentsOf: chunk[0..<n])
-  }
-  return bytes
-}
