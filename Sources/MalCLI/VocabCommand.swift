@@ -62,8 +62,7 @@ struct VocabPipelineCommand: ParsableCommand {
   @OptionGroup var specials: SpecialTokenOptions
   @OptionGroup var build: BuildOptions
 
-  @Flag(help: "Split tokens the vocabulary lacks into the longest vocabulary tokens they start with, left to right (재미없을줄 → 재미없 을 줄), instead of one unknown id; what is left becomes one unknown id per run of characters.")
-  var splitUnknown = false
+  @OptionGroup var unknown: UnknownTokenOptions
 
   func validate() throws {
     switch (save, load) {
@@ -80,7 +79,9 @@ struct VocabPipelineCommand: ParsableCommand {
       if let load {
         let vocabulary = try Vocabulary.read(
           path: load, format: vocabFormat, specialTokens: specials.specialTokens, numWords: build.numWords)
-        try runRecordFilter(stream) { record, out in encode(vocabulary, record.value, into: out) }
+        try runRecordFilter(stream) { record, out in
+          vocabulary.encode(record.value, into: out, splittingUnknown: unknown.splitUnknown)
+        }
         return
       }
       let path = save!
@@ -123,12 +124,8 @@ struct VocabPipelineCommand: ParsableCommand {
       invalidUTF8: .replace)
     lseek(spool.fileDescriptor, 0, SEEK_SET)
     try runRecordFilter(stream, options: again, inputs: ["/dev/fd/\(spool.fileDescriptor)"]) { record, out in
-      encode(vocabulary, record.value, into: out)
+      vocabulary.encode(record.value, into: out, splittingUnknown: unknown.splitUnknown)
     }
-  }
-
-  private func encode(_ vocabulary: Vocabulary, _ field: UnsafeBufferPointer<UInt8>, into out: ByteBuffer) {
-    if splitUnknown { vocabulary.encodeSplittingUnknown(field, into: out) } else { vocabulary.encode(field, into: out) }
   }
 }
 
@@ -214,8 +211,7 @@ struct VocabApplyCommand: ParsableCommand {
   @OptionGroup var stream: StreamOptions
   @OptionGroup var vocabulary: LoadOptions
 
-  @Flag(help: "Split tokens the vocabulary lacks into the longest vocabulary tokens they start with, left to right (재미없을줄 → 재미없 을 줄), instead of one unknown id; what is left becomes one unknown id per run of characters.")
-  var splitUnknown = false
+  @OptionGroup var unknown: UnknownTokenOptions
 
   func validate() throws {
     if vocabulary.load == nil { throw ValidationError("apply needs --load FILE") }
@@ -225,7 +221,7 @@ struct VocabApplyCommand: ParsableCommand {
     try reportingVocabularyErrors(command: "vocab") {
       let vocabulary = try self.vocabulary.vocabulary(path: self.vocabulary.load!)
       try runRecordFilter(stream) { record, out in
-        if splitUnknown { vocabulary.encodeSplittingUnknown(record.value, into: out) } else { vocabulary.encode(record.value, into: out) }
+        vocabulary.encode(record.value, into: out, splittingUnknown: unknown.splitUnknown)
       }
     }
   }

@@ -84,6 +84,12 @@ struct LoadOptions: ParsableArguments {
   }
 }
 
+/// `--split-unknown`, for the commands that turn tokens into ids.
+struct UnknownTokenOptions: ParsableArguments {
+  @Flag(help: "Split tokens the vocabulary lacks into the longest vocabulary tokens they start with, left to right (재미없을줄 → 재미없 을 줄), instead of one unknown id; what is left becomes one unknown id per run of characters.")
+  var splitUnknown = false
+}
+
 /// The format to save `path` in: `--vocab-format`, else from the name (`.txt`, `.tsv`).
 func saveFormat(_ explicit: VocabularyFormat?, path: String) throws -> VocabularyFormat {
   if let explicit { return explicit }

@@ -67,6 +67,12 @@ extension Vocabulary {
     return unknown
   }
 
+  /// `encodeSplittingUnknown(_:into:)` when `splittingUnknown`, else `encode(_:into:)`.
+  @discardableResult
+  public func encode(_ field: UnsafeBufferPointer<UInt8>, into out: ByteBuffer, splittingUnknown: Bool) -> Int {
+    splittingUnknown ? encodeSplittingUnknown(field, into: out) : encode(field, into: out)
+  }
+
   /// Whether `id` is one of the reserved tokens (padding, unknown, extras), which never match a piece of text.
   func isReserved(_ id: Int) -> Bool {
     id == paddingID || id == unknownID || (!specialTokens.extra.isEmpty && specialIDs.contains(id))
