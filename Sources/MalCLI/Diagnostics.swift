@@ -1,5 +1,7 @@
 import ArgumentParser
+import MalRecurrent
 import MalStream
+import MalVocab
 
 #if canImport(Glibc)
 import Glibc
@@ -21,8 +23,9 @@ enum ExitStatus {
   static let dataError: Int32 = 65
 }
 
-/// Runs `body`, turning library errors into `FILE:LINE:COLUMN: error: MESSAGE` on standard error and an exit code.
-/// A reader that went away (`| head`) ends the run quietly with success.
+/// Runs `body`, turning library errors into `FILE:LINE:COLUMN: error: MESSAGE` (or the library's own message) on
+/// standard error and an exit code: 65 for bad data, vocabularies and model files, 1 for files that cannot be read
+/// or written. A reader that went away (`| head`) ends the run quietly with success.
 func reportingErrors(command: String, _ body: () throws -> Void) throws {
   do {
     try body()
@@ -32,6 +35,18 @@ func reportingErrors(command: String, _ body: () throws -> Void) throws {
   } catch let error as FileError {
     Diagnostics.write("\(error)\n")
     throw ExitCode(ExitStatus.failure)
+  } catch let error as VocabularyError {
+    Diagnostics.write("error: \(error)\n")
+    throw ExitCode(ExitStatus.dataError)
+  } catch let error as SafeTensorsError {
+    Diagnostics.write("\(error)\n")
+    throw ExitCode(ExitStatus.dataError)
+  } catch let error as ModelFileError {
+    Diagnostics.write("\(error)\n")
+    throw ExitCode(ExitStatus.dataError)
+  } catch let error as ModelError {
+    Diagnostics.write("\(command): error: \(error)\n")
+    throw ExitCode(ExitStatus.dataError)
   } catch let error as ValidationError {
     // Options that only turn out wrong once the data is read (an id beyond --vocab-size): exit 64 like a usage error.
     Diagnostics.write("\(command): error: \(error.message)\n")

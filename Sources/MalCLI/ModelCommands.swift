@@ -60,24 +60,6 @@ extension FeatureShape {
   }
 }
 
-/// Runs `body`, rendering the model-file errors as well as the stream ones.
-func reportingModelErrors(command: String, _ body: () throws -> Void) throws {
-  try reportingErrors(command: command) {
-    do {
-      try body()
-    } catch let error as SafeTensorsError {
-      Diagnostics.write("\(error)\n")
-      throw ExitCode(ExitStatus.dataError)
-    } catch let error as ModelFileError {
-      Diagnostics.write("\(error)\n")
-      throw ExitCode(ExitStatus.dataError)
-    } catch let error as ModelError {
-      Diagnostics.write("\(command): error: \(error)\n")
-      throw ExitCode(ExitStatus.dataError)
-    }
-  }
-}
-
 struct SummaryCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "summary",
@@ -91,7 +73,7 @@ struct SummaryCommand: ParsableCommand {
   var model: String
 
   func run() throws {
-    try reportingModelErrors(command: "summary") {
+    try reportingErrors(command: "summary") {
       let trained = try TrainedModel(path: model)
       var text = trained.file.model.summary(timeSteps: trained.maxlen).joined(separator: "\n")
       text += " Labels: \(trained.labels.joined(separator: ", "))\n"
@@ -188,7 +170,7 @@ struct PredictCommand: ParsableCommand {
   }
 
   func run() throws {
-    try reportingModelErrors(command: "predict") {
+    try reportingErrors(command: "predict") {
       let trained = try TrainedModel(path: model)
       let net = trained.file.model
       if top != nil && net.hasBinaryHead {
@@ -309,7 +291,7 @@ struct EvaluateCommand: ParsableCommand {
   var json = false
 
   func run() throws {
-    try reportingModelErrors(command: "evaluate") {
+    try reportingErrors(command: "evaluate") {
       let trained = try TrainedModel(path: model)
       let encoder = try input.encoder(for: trained, model: model)
       let rows = try readLabelledRows(

@@ -186,7 +186,7 @@ struct TrainCommand: ParsableCommand {
   }
 
   func run() throws {
-    try reportingModelErrors(command: "train") {
+    try reportingErrors(command: "train") {
       try train()
     }
   }

@@ -75,7 +75,7 @@ struct VocabPipelineCommand: ParsableCommand {
   }
 
   func run() throws {
-    try reportingVocabularyErrors(command: "vocab") {
+    try reportingErrors(command: "vocab") {
       if let load {
         let vocabulary = try Vocabulary.read(
           path: load, format: vocabFormat, specialTokens: specials.specialTokens, numWords: build.numWords)
@@ -170,7 +170,7 @@ struct VocabBuildCommand: ParsableCommand {
   }
 
   func run() throws {
-    try reportingVocabularyErrors(command: "vocab") {
+    try reportingErrors(command: "vocab") {
       let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
       var counts = TokenCounts()
       try reader.forEachRecord(header: { _ in }) { record in
@@ -218,7 +218,7 @@ struct VocabApplyCommand: ParsableCommand {
   }
 
   func run() throws {
-    try reportingVocabularyErrors(command: "vocab") {
+    try reportingErrors(command: "vocab") {
       let vocabulary = try self.vocabulary.vocabulary(path: self.vocabulary.load!)
       try runRecordFilter(stream) { record, out in
         vocabulary.encode(record.value, into: out, splittingUnknown: unknown.splitUnknown)
@@ -242,7 +242,7 @@ struct VocabCountCommand: ParsableCommand {
   @OptionGroup var stream: StreamOptions
 
   func run() throws {
-    try reportingVocabularyErrors(command: "vocab") {
+    try reportingErrors(command: "vocab") {
       let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
       var counts = TokenCounts()
       try reader.forEachRecord(header: { _ in }) { record in
@@ -290,7 +290,7 @@ struct VocabMergeCommand: ParsableCommand {
   }
 
   func run() throws {
-    try reportingVocabularyErrors(command: "vocab") {
+    try reportingErrors(command: "vocab") {
       var counts = TokenCounts()
       for path in inputs.isEmpty ? ["-"] : inputs { try counts.add(countsFile: path) }
       if let save {
@@ -329,7 +329,7 @@ struct VocabExportCommand: ParsableCommand {
   }
 
   func run() throws {
-    try reportingVocabularyErrors(command: "vocab") {
+    try reportingErrors(command: "vocab") {
       let vocabulary = try load.vocabulary(path: vocabularyPath)
       if let output {
         try vocabulary.save(to: output, format: format)
@@ -360,7 +360,7 @@ struct VocabDecodeCommand: ParsableCommand {
   }
 
   func run() throws {
-    try reportingVocabularyErrors(command: "vocab") {
+    try reportingErrors(command: "vocab") {
       let vocabulary = try self.vocabulary.vocabulary(path: self.vocabulary.load!)
       try runRecordFilter(stream) { record, out in
         do {

@@ -31,7 +31,7 @@ struct VocabInspectCommand: ParsableCommand {
   }
 
   func run() throws {
-    try reportingVocabularyErrors(command: "vocab") {
+    try reportingErrors(command: "vocab") {
       let vocabulary = try load.vocabulary(path: vocabularyPath)
       let writer = OutputWriter()
       let out = writer.buffer

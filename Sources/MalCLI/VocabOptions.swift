@@ -98,18 +98,6 @@ func saveFormat(_ explicit: VocabularyFormat?, path: String) throws -> Vocabular
     "cannot tell the format of '\(path)' from its name; add --vocab-format txt|counts|keras-json|hf-json")
 }
 
-/// `reportingErrors`, plus `VocabularyError` (exit 65).
-func reportingVocabularyErrors(command: String, _ body: () throws -> Void) throws {
-  try reportingErrors(command: command) {
-    do {
-      try body()
-    } catch let error as VocabularyError {
-      Diagnostics.write("error: \(error)\n")
-      throw ExitCode(ExitStatus.dataError)
-    }
-  }
-}
-
 /// Runs a stage that needs each `Record` (for error positions): the working column is replaced by what
 /// `transform` appends, the header and other columns pass through. Output to standard output or `-o` (atomic).
 func runRecordFilter(
