@@ -15,11 +15,8 @@ public final class GlobalAveragePooling1D: Layer {
   public init(name: String = "") { self.name = name }
 
   public func build(input: FeatureShape, random: inout RandomSource) throws(ModelError) -> FeatureShape {
-    guard case .sequence(let f) = input else {
-      throw ModelError(.invalidConfiguration("GlobalAveragePooling1D needs a sequence input"))
-    }
-    features = f
-    return .vector(features: f)
+    features = try pooledFeatures(of: input, layer: "GlobalAveragePooling1D")
+    return .vector(features: features)
   }
 
   public func forward(_ input: Tensor, mask: Tensor?, training: Bool) throws(ModelError) -> LayerOutput {
@@ -73,11 +70,8 @@ public final class GlobalMaxPooling1D: Layer {
   public init(name: String = "") { self.name = name }
 
   public func build(input: FeatureShape, random: inout RandomSource) throws(ModelError) -> FeatureShape {
-    guard case .sequence(let f) = input else {
-      throw ModelError(.invalidConfiguration("GlobalMaxPooling1D needs a sequence input"))
-    }
-    features = f
-    return .vector(features: f)
+    features = try pooledFeatures(of: input, layer: "GlobalMaxPooling1D")
+    return .vector(features: features)
   }
 
   public func forward(_ input: Tensor, mask: Tensor?, training: Bool) throws(ModelError) -> LayerOutput {
@@ -111,4 +105,13 @@ public final class GlobalMaxPooling1D: Layer {
     }
     return dx
   }
+}
+
+/// The features per step of a pooling layer's sequence input.
+/// - Throws: `ModelError.Reason.invalidConfiguration` when the input is not a sequence.
+private func pooledFeatures(of input: FeatureShape, layer: String) throws(ModelError) -> Int {
+  guard case .sequence(let f) = input else {
+    throw ModelError(.invalidConfiguration("\(layer) needs a sequence input"))
+  }
+  return f
 }
