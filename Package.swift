@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "MalTensor", targets: ["MalTensor"]),
     .library(name: "MalRecurrent", targets: ["MalRecurrent"]),
     .library(name: "MalWord2Vec", targets: ["MalWord2Vec"]),
+    .library(name: "MalModel", targets: ["MalModel"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -32,7 +33,7 @@ let package = Package(
     .target(
       name: "MalCLI",
       dependencies: [
-        "MalStream", "MalTokenize", "MalVocab", "MalSequence", "MalTensor", "MalRecurrent", "MalWord2Vec",
+        "MalStream", "MalTokenize", "MalVocab", "MalSequence", "MalTensor", "MalRecurrent", "MalWord2Vec", "MalModel",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "mal", dependencies: ["MalCLI"]),
@@ -45,6 +46,11 @@ let package = Package(
     // Recurrent core (issue 6): tensors over OpenBLAS, Keras-exact layers, benchmark.
     .target(name: "MalTensor", dependencies: ["CBLAS"]),
     .target(name: "MalRecurrent", dependencies: ["MalTensor", "MalStream"]),
+    // The model file as a library: a model trained by the CLI classifies raw text from Swift (issue 12).
+    .target(
+      name: "MalModel",
+      dependencies: ["MalStream", "MalTokenize", "MalVocab", "MalSequence", "MalTensor", "MalRecurrent"]),
+    .testTarget(name: "MalModelTests", dependencies: ["MalModel"], exclude: ["Fixtures"]),
     .executableTarget(name: "MalRecurrentBench", dependencies: ["MalRecurrent", "MalTensor"]),
     .testTarget(name: "MalTensorTests", dependencies: ["MalTensor"]),
     .testTarget(name: "MalRecurrentTests", dependencies: ["MalRecurrent", "MalTensor"], exclude: ["Fixtures"]),

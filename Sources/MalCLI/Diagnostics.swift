@@ -1,4 +1,5 @@
 import ArgumentParser
+import MalModel
 import MalRecurrent
 import MalStream
 import MalVocab
@@ -39,6 +40,9 @@ func reportingErrors(command: String, _ body: () throws -> Void) throws {
     Diagnostics.write("error: \(error)\n")
     throw ExitCode(ExitStatus.dataError)
   } catch let error as SafeTensorsError {
+    Diagnostics.write("\(error)\n")
+    throw ExitCode(ExitStatus.dataError)
+  } catch let error as PipelineMismatch {
     Diagnostics.write("\(error)\n")
     throw ExitCode(ExitStatus.dataError)
   } catch let error as ModelFileError {

@@ -38,6 +38,7 @@ struct EncodeCommand: ParsableCommand {
       """)
 
   @OptionGroup var stream: StreamOptions
+  @OptionGroup var provenance: ProvenanceOptions
 
   @Flag(name: .customLong("one-hot"), help: "Encode each id as a one-hot vector (keras.utils.to_categorical).")
   var oneHot = false
@@ -257,6 +258,7 @@ struct EncodeCommand: ParsableCommand {
       let encodesIDs = oneHot || bag != nil || matrix != nil
       let pass = reader
       try pass.forEachRecord(header: { header in
+        provenance.output(Provenance.Step(stage: "encode", column: nil)).append(for: pass, to: out)
         out.append(header)
         out.append(byte: 0x0A)
       }) { record in

@@ -1,64 +1,9 @@
 import ArgumentParser
+import MalModel
 import MalRecurrent
 import MalStream
 import MalTensor
-
-/// A model file with what `mal train` stored beside the weights.
-struct TrainedModel {
-  var file: ModelFile
-  var labels: [String]
-  var maxlen: Int?
-  /// How id rows become the model's input.
-  var encoding: InputEncoding
-  /// The tokenizer, vocabulary and padding the model was trained with (`mal train --vocab`), if stored.
-  var preprocessing: Preprocessing?
-  /// `mal.training`: the settings and progress of training.
-  var training: JSONValue?
-  /// The epochs trained so far and their results (`mal.history`).
-  var history: [EpochResult]
-  /// Optimizer steps taken (for --resume).
-  var iterations: Int
-
-  var epochsDone: Int { history.last?.epoch ?? Int(training?["epochs"]?.number ?? 0) }
-
-  init(path: String) throws {
-    let file = try ModelFile.read(from: path)
-    self.file = file
-    func json(_ key: String) -> JSONValue? {
-      file.metadata[key].flatMap { try? JSONValue.parse(Array($0.utf8), file: path) }
-    }
-    labels = json("mal.labels")?.array?.compactMap(\.string) ?? []
-    maxlen = file.metadata["mal.maxlen"].flatMap(Int.init)
-    let needed = file.model.hasBinaryHead ? 2 : file.model.output.features
-    if labels.count != needed {
-      labels = (0..<needed).map(String.init)
-    }
-    guard let encoding = InputEncoding(name: file.metadata["mal.input"], input: file.model.input) else {
-      throw ModelFileError(file: path, message: "its input '\(file.metadata["mal.input"] ?? "")' does not fit the model's first layer")
-    }
-    self.encoding = encoding
-    preprocessing = try Preprocessing(metadata: file.metadata, file: path)
-    let training = json("mal.training")
-    self.training = training
-    iterations = Int(training?["iterations"]?.number ?? 0)
-    history = (json("mal.history")?.array ?? []).compactMap { entry in
-      guard let epoch = entry["epoch"]?.number, let loss = entry["loss"]?.number, let accuracy = entry["accuracy"]?.number
-      else { return nil }
-      return EpochResult(
-        epoch: Int(epoch), loss: loss, accuracy: accuracy, validationLoss: entry["val_loss"]?.number,
-        validationAccuracy: entry["val_accuracy"]?.number, seconds: entry["seconds"]?.number ?? 0, samplesPerSecond: 0)
-    }
-  }
-}
-
-extension FeatureShape {
-  fileprivate var features: Int {
-    switch self {
-    case .tokens: 1
-    case .sequence(let f), .vector(let f): f
-    }
-  }
-}
+import MalVocab
 
 struct SummaryCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -78,7 +23,7 @@ struct SummaryCommand: ParsableCommand {
       var text = trained.file.model.summary(timeSteps: trained.maxlen).joined(separator: "\n")
       text += " Labels: \(trained.labels.joined(separator: ", "))\n"
       if trained.encoding != .ids { text += " Input: ids as \(trained.encoding.name) features\n" }
-      if let preprocessing = trained.preprocessing { text += " Preprocessing: \(preprocessing.pipeline)\n" }
+      if let preprocessing = trained.preprocessing { text += " Preprocessing: \(pipelineDescription(preprocessing))\n" }
       if let training = trained.file.metadata["mal.training"] { text += " Training: \(training)\n" }
       print(text, terminator: "")
     }
@@ -94,20 +39,20 @@ struct ModelInputOptions: ParsableArguments {
   var vocab: String?
 
   /// The encoder for raw text, or `nil` when the rows are ids; checks `--vocab` against the model's vocabulary.
-  func encoder(for trained: TrainedModel, model: String) throws -> Preprocessing.Encoder? {
+  func encoder(for trained: TrainedModel, model: String) throws -> TextEncoder? {
     if let vocab {
       guard let stored = trained.preprocessing else {
         throw FileError(path: model, operation: "stores no vocabulary to compare --vocab \(vocab) with (train it with mal train --vocab)")
       }
-      let given = try Preprocessing.readVocabulary(vocab)
-      if Preprocessing.fingerprint(given.tokens) != Preprocessing.fingerprint(stored.vocabulary.tokens) {
-        throw FileError(
-          path: vocab,
-          operation: "is a different vocabulary (\(given.count) tokens, \(Preprocessing.fingerprint(given.tokens))) from the one \(model) was trained with (\(stored.vocabulary.count) tokens, \(Preprocessing.fingerprint(stored.vocabulary.tokens)))")
+      let given = try readVocabularyFile(vocab)
+      if given.fingerprint != stored.vocabulary.fingerprint {
+        throw PipelineMismatch(
+          file: vocab,
+          message: "is a different vocabulary (\(given.count) tokens, \(given.fingerprint)) from the one \(model) was trained with (\(stored.vocabulary.count) tokens, \(stored.vocabulary.fingerprint))")
       }
     }
     guard !ids, let preprocessing = trained.preprocessing else { return nil }
-    return try Preprocessing.Encoder(preprocessing)
+    return preprocessing.makeEncoder()
   }
 
   func validate() throws {
@@ -152,6 +97,7 @@ struct PredictCommand: ParsableCommand {
   var model: String
 
   @OptionGroup var stream: StreamOptions
+  @OptionGroup var provenance: ProvenanceOptions
 
   @OptionGroup var input: ModelInputOptions
 
@@ -185,7 +131,7 @@ struct PredictCommand: ParsableCommand {
         var blank: [Bool] = []
         var ids: [Int] = []
         var batch: [Float] = []
-        var timeSteps = encoder?.pad.maxLength ?? trained.maxlen ?? 0
+        var timeSteps = encoder?.preprocessing.maxlen ?? trained.maxlen ?? 0
         func flushBatch() throws {
           let rows = blank.count(where: { !$0 })
           var classes: [Int] = []
@@ -224,6 +170,9 @@ struct PredictCommand: ParsableCommand {
           try writer.flushIfFull()
         }
         try reader.forEachRecord(header: { header in
+          provenance.output(Provenance.Step(stage: "predict", column: nil, settings: .object([
+            JSONMember(key: "model", value: .string(model)),
+          ]))).append(for: reader, to: out)
           out.append(header)
           // The predicted label's column is `label`, or `predicted` when the input already has a `label` column.
           let names = String(decoding: header, as: UTF8.self).split(separator: "\t", omittingEmptySubsequences: false)
@@ -246,7 +195,7 @@ struct PredictCommand: ParsableCommand {
                   .other("expected \(timeSteps) ids, as the model was trained with, found \(ids.count); pad with mal pad --maxlen \(timeSteps)"),
                   atFieldByte: 0)
               }
-              if let limit = idLimit(net, trained.encoding), let id = ids.first(where: { $0 >= limit }) {
+              if let limit = trained.idLimit, let id = ids.first(where: { $0 >= limit }) {
                 throw record.error(.other("id \(id) is beyond the model's input (\(limit) ids): these ids come from a different vocabulary"), atFieldByte: 0)
               }
               for id in ids { batch.append(Float(id)) }
@@ -301,7 +250,7 @@ struct EvaluateCommand: ParsableCommand {
       if let maxlen = trained.maxlen, rows.timeSteps != maxlen {
         throw InputError(.other("the rows have \(rows.timeSteps) ids but the model was trained on \(maxlen); pad with mal pad --maxlen \(maxlen)"), at: SourcePosition(file: file, line: 2, column: 1))
       }
-      if let limit = idLimit(trained.file.model, trained.encoding), rows.largestId >= limit {
+      if let limit = trained.idLimit, rows.largestId >= limit {
         throw InputError(.other("id \(rows.largestId) is beyond the model's input (\(limit) ids): these ids come from a different vocabulary"), at: SourcePosition(file: file, line: rows.largestIdLine, column: 1))
       }
       let examples = try labelledExamples(rows, classes: trained.labels, encoding: trained.encoding, file: file) { label in
@@ -361,5 +310,31 @@ struct EvaluateCommand: ParsableCommand {
     })))
     members.append(JSONMember(key: "confusion", value: .array(r.confusion.map { .array($0.map { .number(Double($0)) }) })))
     return JSONValue.object(members).encoded + "\n"
+  }
+}
+
+/// One line for `mal summary`: the pipeline that makes a model's input.
+func pipelineDescription(_ preprocessing: Preprocessing) -> String {
+  let tokenize = (["tokenize"] + TokenizerFlags.arguments(for: preprocessing.tokenizer)).joined(separator: " ")
+  let pad = preprocessing.pad
+  var padText = "pad --maxlen \(preprocessing.maxlen)"
+  if pad.padding != .pre { padText += " --padding \(pad.padding.rawValue)" }
+  if pad.truncating != .pre { padText += " --truncating \(pad.truncating.rawValue)" }
+  if pad.value != 0 { padText += " --value \(pad.value)" }
+  let vocabulary = preprocessing.vocabulary
+  let split = preprocessing.splitsUnknown ? ", --split-unknown" : ""
+  return "\(tokenize) | vocab (\(vocabulary.count) tokens, \(vocabulary.fingerprint)\(split)) | \(padText)"
+}
+
+/// Reads a vocabulary file for `--vocab`: with [PAD] and [UNK] when it has them (what mal vocab writes by
+/// default), or with [PAD] only.
+func readVocabularyFile(_ path: String) throws -> Vocabulary {
+  do {
+    return try Vocabulary.read(path: path)
+  } catch let error as InputError {
+    if let withoutUnknown = try? Vocabulary.read(path: path, specialTokens: SpecialTokens(unknown: nil)) {
+      return withoutUnknown
+    }
+    throw error
   }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import MalModel
 import MalSequence
 import MalStream
 
@@ -27,6 +28,7 @@ struct PadCommand: ParsableCommand {
       """)
 
   @OptionGroup var stream: StreamOptions
+  @OptionGroup var provenance: ProvenanceOptions
 
   @Option(help: ArgumentHelp(
     "Length of every output row (Keras maxlen). Omitted: the longest row, which needs all input first.", valueName: "n"))
@@ -158,8 +160,12 @@ struct PadCommand: ParsableCommand {
         if spool == nil { warnAboutReplacements(pass, command: "pad") }
       } else {
         let textPadding = options.textPadding(length: length)
-        try filterRecords(reader, output: stream.output, command: "pad", warnsAboutReplacements: spool == nil) {
-          record, out in
+        let step = Provenance.Step.pad(
+          PadSequences(maxLength: max(length, 1), padding: padding, truncating: truncating, value: value), column: nil)
+        try filterRecords(
+          reader, output: stream.output, command: "pad", warnsAboutReplacements: spool == nil,
+          provenance: provenance.output(step)
+        ) { record, out in
           let n: Int
           do {
             n = try options.appendPadded(record.value, row: &row, padding: textPadding, to: out)

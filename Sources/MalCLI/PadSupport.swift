@@ -150,7 +150,14 @@ final class Spool {
 func spoolInput(_ stream: StreamOptions, check: (RecordReader, Record) throws -> Void) throws -> (Spool, RecordReader) {
   let spool = try Spool()
   let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
-  try reader.forEachRecord(header: { try spool.append($0) }) { record in
+  try reader.forEachRecord(header: { header in
+    // The #mal line rides along, so the second pass reads the input's provenance as the first did.
+    if let provenance = reader.provenance {
+      var line = Array(provenance.line.utf8)
+      try line.withUnsafeMutableBufferPointer { try spool.append(UnsafeBufferPointer($0)) }
+    }
+    try spool.append(header)
+  }) { record in
     try check(reader, record)
     try spool.append(record.line)
     return true

@@ -53,25 +53,59 @@ extension RecordOptions.Format: ExpressibleByArgument {}
 /// Runs a line-filter stage: every record's working column is replaced by what `transform` appends; the header and
 /// the other columns pass through unchanged. Output goes to standard output or, atomically, to `--output`.
 func runLineFilter(
-  _ stream: StreamOptions, command: String,
+  _ stream: StreamOptions, command: String, provenance: ProvenanceOutput,
   transform: (UnsafeBufferPointer<UInt8>, ByteBuffer) throws -> Void
 ) throws {
   try reportingErrors(command: command) {
     let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
-    try filterRecords(reader, output: stream.output, command: command) { record, out in try transform(record.value, out) }
+    try filterRecords(reader, output: stream.output, command: command, provenance: provenance) {
+      record, out in try transform(record.value, out)
+    }
   }
 }
 
-/// The loop of every line filter: reads `reader`'s records and writes the header, then each record with its working
+/// What a stage writes before its TSV header: its input's `#mal` line with the stage's own step appended.
+struct ProvenanceOutput {
+  /// This stage's step; its column is set to the working column's name when the header is read.
+  var step: Provenance.Step
+  /// The input's provenance read by an earlier pass (when the rows come back from a spool), else the reader's.
+  var inherited: Provenance? = nil
+  /// `--plain`: write none.
+  var plain = false
+
+  /// Appends the `#mal` line (and its newline) for the input `reader` is reading, unless `plain`.
+  func append(for reader: RecordReader, to out: ByteBuffer) {
+    guard !plain else { return }
+    var step = self.step
+    step.column = reader.workingColumnName
+    let line = (inherited ?? reader.provenance ?? Provenance()).appending(step).line
+    out.append(line)
+    out.append(byte: 0x0A)
+  }
+}
+
+/// `--plain`, for the stages that write rows.
+struct ProvenanceOptions: ParsableArguments {
+  @Flag(help: "Plain TSV for other tools (pandas, csv, cut): no #mal line before the header saying how the rows were made.")
+  var plain = false
+
+  /// The provenance this stage writes: `step` after its input's, or none with `--plain`.
+  func output(_ step: Provenance.Step, inherited: Provenance? = nil) -> ProvenanceOutput {
+    ProvenanceOutput(step: step, inherited: inherited, plain: plain)
+  }
+}
+
+/// The loop of every line filter: reads `reader`'s records and writes the `#mal` line and the header, then each record with its working
 /// column replaced by what `transform` appends (blank TSV lines stay blank), to standard output or atomically to
 /// `output` (removed if the run is interrupted). Warns about replaced invalid UTF-8 when `warnsAboutReplacements`.
 func filterRecords(
   _ reader: RecordReader, output: String?, command: String, warnsAboutReplacements: Bool = true,
-  transform: (Record, ByteBuffer) throws -> Void
+  provenance: ProvenanceOutput, transform: (Record, ByteBuffer) throws -> Void
 ) throws {
   try withOutput(output) { writer in
     let out = writer.buffer
     try reader.forEachRecord(header: { header in
+      provenance.append(for: reader, to: out)
       out.append(header)
       out.append(byte: 0x0A)
     }) { record in

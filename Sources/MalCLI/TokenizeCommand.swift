@@ -1,4 +1,5 @@
 import ArgumentParser
+import MalModel
 import MalStream
 import MalTokenize
 
@@ -26,12 +27,17 @@ struct TokenizeCommand: ParsableCommand {
       """)
 
   @OptionGroup var stream: StreamOptions
+  @OptionGroup var provenance: ProvenanceOptions
 
   @OptionGroup var tokenizer: TokenizerFlags
 
   func run() throws {
-    let tokenizer = Tokenizer(options: self.tokenizer.options)
-    try runLineFilter(stream, command: "tokenize") { field, out in tokenizer.tokenize(field, into: out) }
+    let options = self.tokenizer.options
+    let tokenizer = Tokenizer(options: options)
+    try runLineFilter(stream, command: "tokenize", provenance: provenance.output(.tokenize(options, column: nil))) {
+      field, out in
+      tokenizer.tokenize(field, into: out)
+    }
   }
 }
 
@@ -49,6 +55,7 @@ struct DetokenizeCommand: ParsableCommand {
       """)
 
   @OptionGroup var stream: StreamOptions
+  @OptionGroup var provenance: ProvenanceOptions
 
   @Option(help: "Recompose this jamo form into syllables: compatibility or conjoining.")
   var jamo: TokenizerOptions.JamoForm?
@@ -58,7 +65,8 @@ struct DetokenizeCommand: ParsableCommand {
 
   func run() throws {
     let detokenizer = Detokenizer(jamo: jamo, wordStartMarker: marker)
-    try runLineFilter(stream, command: "detokenize") { field, out in
+    let step = Provenance.Step(stage: "detokenize", column: nil)
+    try runLineFilter(stream, command: "detokenize", provenance: provenance.output(step)) { field, out in
       out.append(detokenizer.detokenize(String(decoding: field, as: UTF8.self)))
     }
   }

@@ -5,17 +5,18 @@ extension TokenizerOptions.Mode: ExpressibleByArgument {}
 extension TokenizerOptions.Normalization: ExpressibleByArgument {}
 extension TokenizerOptions.JamoForm: ExpressibleByArgument {}
 
-/// The tokenizer's flags, shared by `mal tokenize` and `mal train` (which records them in the model so
-/// `mal predict` can tokenize raw text the same way).
+/// The tokenizer's flags, shared by `mal tokenize` and `mal train` (which checks them against the stream's `#mal`
+/// line, or records them in the model for rows without one). Options with a value are optional here so that
+/// `isEmpty` can tell whether any was given; `options` fills in the defaults.
 struct TokenizerFlags: ParsableArguments {
-  @Option(help: "Tokenization: word, char (grapheme clusters), jamo (Hangul spelled in jamo), whitespace, keras (Keras Tokenizer), keras-text-vectorization.")
-  var mode: TokenizerOptions.Mode = .word
+  @Option(help: "Tokenization: word (the default), char (grapheme clusters), jamo (Hangul spelled in jamo), whitespace, keras (Keras Tokenizer), keras-text-vectorization.")
+  var mode: TokenizerOptions.Mode?
 
   @Flag(help: "Reproduce Keras's legacy Tokenizer exactly (same as --mode keras): lower(), default filters, split on spaces.")
   var keras = false
 
-  @Option(name: .customLong("normalize"), help: "Unicode normalization: nfc, nfkc (also folds full-width forms), or none.")
-  var normalization: TokenizerOptions.Normalization = .nfc
+  @Option(name: .customLong("normalize"), help: "Unicode normalization: nfc (the default), nfkc (also folds full-width forms), or none.")
+  var normalization: TokenizerOptions.Normalization?
 
   @Flag(help: "Lowercase with Unicode case folding.")
   var lower = false
@@ -29,16 +30,22 @@ struct TokenizerFlags: ParsableArguments {
   @Option(help: ArgumentHelp("In char mode, put this marker before each word's first character (e.g. ▁), so mal detokenize can rebuild words.", valueName: "marker"))
   var marker: String?
 
-  @Option(help: "In jamo mode: compatibility jamo (ㅇㅕㅇ, with an end mark per syllable) or conjoining jamo (U+1100…, recomposed by NFC).")
-  var jamo: TokenizerOptions.JamoForm = .compatibility
+  @Option(help: "In jamo mode: compatibility jamo (the default: ㅇㅕㅇ, with an end mark per syllable) or conjoining jamo (U+1100…, recomposed by NFC).")
+  var jamo: TokenizerOptions.JamoForm?
 
   @Option(help: ArgumentHelp("In keras mode, the characters replaced by spaces (Keras's filters; default: its own, !\"#$%&()*+,-./:;<=>?@[\\]^_`{|}~ with tab and newline).", valueName: "chars"))
   var filters: String?
 
-  var effectiveMode: TokenizerOptions.Mode { keras ? .keras : mode }
+  var effectiveMode: TokenizerOptions.Mode { keras ? .keras : mode ?? .word }
+
+  /// Whether no tokenizer flag was given.
+  var isEmpty: Bool {
+    mode == nil && !keras && normalization == nil && !lower && !splitParticles && repeatLimit == nil && marker == nil
+      && jamo == nil && filters == nil
+  }
 
   func validate() throws {
-    if keras && mode != .word && mode != .keras {
+    if keras, let mode, mode != .word && mode != .keras {
       throw ValidationError("--keras and --mode \(mode.rawValue) contradict each other; --keras means --mode keras")
     }
     if filters != nil && effectiveMode != .keras { throw ValidationError("--filters applies to --mode keras only") }
@@ -50,7 +57,7 @@ struct TokenizerFlags: ParsableArguments {
       }
     }
     let kerasLike = effectiveMode == .keras || effectiveMode == .kerasTextVectorization
-    if kerasLike && (splitParticles || repeatLimit != nil || normalization != .nfc) {
+    if kerasLike && (splitParticles || repeatLimit != nil || (normalization ?? .nfc) != .nfc) {
       throw ValidationError(
         "--mode \(effectiveMode.rawValue) reproduces Keras exactly; --split-particles, --repeat and --normalize do not apply")
     }
@@ -60,17 +67,17 @@ struct TokenizerFlags: ParsableArguments {
   var options: TokenizerOptions {
     var options = TokenizerOptions()
     options.mode = effectiveMode
-    options.normalization = normalization
+    options.normalization = normalization ?? options.normalization
     options.lowercase = lower
     options.splitsParticles = splitParticles
     options.repeatLimit = repeatLimit
     options.wordStartMarker = marker
-    options.jamoForm = jamo
+    options.jamoForm = jamo ?? options.jamoForm
     options.kerasFilters = filters ?? TokenizerOptions.kerasDefaultFilters
     return options
   }
 
-  /// The flags that rebuild `options` (defaults left out), as stored in a model file's `mal.tokenizer`.
+  /// The flags that give `options` (defaults left out): how messages and `mal summary` show a tokenizer.
   static func arguments(for options: TokenizerOptions) -> [String] {
     var arguments: [String] = []
     if options.mode != .word { arguments += ["--mode", options.mode.rawValue] }
@@ -86,8 +93,9 @@ struct TokenizerFlags: ParsableArguments {
     return arguments
   }
 
-  /// The tokenizer that `arguments` (as `arguments(for:)` writes them) describe.
-  static func options(fromArguments arguments: [String]) throws -> TokenizerOptions {
-    try TokenizerFlags.parse(arguments).options
+  /// `mal tokenize` and its flags for `options`, as a reader would type them: `tokenize --split-particles`.
+  static func commandLine(for options: TokenizerOptions) -> String {
+    (["tokenize"] + arguments(for: options).map { $0.contains(where: { $0 == " " || $0 == "\"" }) ? "'\($0)'" : $0 })
+      .joined(separator: " ")
   }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import MalModel
 import MalRecurrent
 import MalSequence
 import MalStream
@@ -25,12 +26,16 @@ struct TrainCommand: ParsableCommand {
       give Dense(classes, softmax) with sparse categorical cross-entropy; labels may be numbers or names. The \
       model is Embedding (or --one-hot / --scalar-input) → recurrent layer(s) → optional Dense layers → head, or \
       any stack of layers given with --model; it trains with Keras's defaults and is saved (safetensors, Keras \
-      weight names) with its architecture and labels. With --vocab, the vocabulary, the tokenizer flags given \
-      here and the padding are saved too, and mal predict and mal evaluate then take raw text. A progress line \
+      weight names) with its architecture and labels. Rows made by mal tokenize | mal vocab --save FILE | mal \
+      pad carry a #mal line saying how: the tokenizer, the vocabulary and the padding are then saved in the \
+      model too, and mal predict and mal evaluate take raw text, with no flag repeated. For rows without that \
+      line (made by other tools, or with --plain), --vocab and the tokenizer flags say it. A progress line \
       on a terminal, else one line per epoch, on standard error; Ctrl-C stops after the current batch and still \
       saves the model (and the checkpoint).
 
       Examples:
+        mal tokenize --split-particles Corpora/sample-ko.tsv | mal vocab --save v.txt | mal pad --maxlen 12 \\
+          | mal train -o m.safetensors --epochs 3
         mal train -o m.safetensors --arch gru --units 32 Corpora/sample-ko-ids.tsv
         mal train -o m.safetensors --model "Embedding(195,16) LSTM(8)" \\
           --epochs 5 --validation-split 0.2 Corpora/sample-ko-ids.tsv
@@ -87,10 +92,10 @@ struct TrainCommand: ParsableCommand {
   @Option(help: ArgumentHelp("The layers as Keras code names them, e.g. \"Embedding(20000,128,mask_zero) Bidirectional(LSTM(64,return_sequences)) Bidirectional(LSTM(32)) Dense(24,relu) Dense(1,sigmoid)\", or JSON (a model's mal.model), or a file holding either; replaces --arch and the other model flags. The head is added when missing.", valueName: "layers"))
   var model: String?
 
-  @Option(help: "Start the Embedding from pretrained word vectors (word2vec .vec or .bin, e.g. from mal word2vec); needs --vocab.")
+  @Option(help: "Start the Embedding from pretrained word vectors (word2vec .vec or .bin, e.g. from mal word2vec), matched to the ids through the vocabulary.")
   var embedding: String?
 
-  @Option(help: "The vocabulary the ids come from (mal vocab --save's file: line N is id N). Saved in the model with the tokenizer flags and padding, so mal predict takes raw text; also matches ids to --embedding's words.")
+  @Option(help: "The vocabulary the ids come from (mal vocab --save's file: line N is id N); default: the file the rows' #mal line names, and a different one is an error. Saved in the model with the tokenizer and padding, for predicting from raw text; also matches ids to --embedding's words.")
   var vocab: String?
 
   @Flag(help: "Keep the pretrained embedding fixed while training (Keras trainable=False).")
@@ -145,19 +150,19 @@ struct TrainCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Draw loss and accuracy per epoch, training and validation, into this SVG file.", valueName: "file"))
   var plot: String?
 
-  // MARK: Preprocessing, recorded with --vocab
+  // MARK: Preprocessing of rows without a #mal line
 
-  @OptionGroup(title: "Preprocessing (recorded in the model with --vocab, for mal predict on raw text)")
+  @OptionGroup(title: "Preprocessing (for rows without a #mal line; with one, they must agree with it)")
   var tokenizer: TokenizerFlags
 
   @Flag(help: "The ids were made with mal vocab --split-unknown.")
   var splitUnknown = false
 
-  @Option(help: "Where mal pad put the padding: pre or post.")
-  var padding: PadSequences.Side = .pre
+  @Option(help: "Where mal pad put the padding: pre (the default) or post.")
+  var padding: PadSequences.Side?
 
-  @Option(help: "Where mal pad cut long rows: pre or post.")
-  var truncating: PadSequences.Side = .pre
+  @Option(help: "Where mal pad cut long rows: pre (the default) or post.")
+  var truncating: PadSequences.Side?
 
   func validate() throws {
     for (name, value) in [("--units", units), ("--layers", layers), ("--embedding-dim", embeddingDim), ("--epochs", epochs), ("--batch-size", batchSize), ("--threads", threads)] where value < 1 {
@@ -176,7 +181,6 @@ struct TrainCommand: ParsableCommand {
     }
     if let lr, !(lr > 0) { throw ValidationError("--lr must be positive") }
     if let clipnorm, !(clipnorm > 0) { throw ValidationError("--clipnorm must be positive") }
-    if embedding != nil && vocab == nil { throw ValidationError("--embedding needs --vocab, to match ids to words") }
     if freeze && embedding == nil { throw ValidationError("--freeze needs --embedding") }
     if oneHot && scalarInput { throw ValidationError("--one-hot and --scalar-input: choose one") }
     if (oneHot || scalarInput) && (maskZero || embedding != nil) {
@@ -196,10 +200,10 @@ struct TrainCommand: ParsableCommand {
     let resumed = try resume.map { try TrainedModel(path: $0) }
     let rows = try readLabelledRows(stream, labelColumn: labelColumn, needsLabels: true)
     guard rows.count > 0 else { throw FileError(path: input, operation: "no rows to train on") }
-    // Read after the rows: in `vocab --save v.txt | pad | train --vocab v.txt` the file is complete once the ids flow.
-    let vocabulary = try vocab.map { try Preprocessing.readVocabulary($0) }
+    // After the rows: in `vocab --save v.txt | pad | train` the file is complete once the ids flow.
+    let (vocabulary, made) = try preprocessing(of: rows, file: input)
     let classes = try classes(of: rows, resumed: resumed, input: input)
-    let pretrained = resumed == nil ? try pretrainedVectors() : nil
+    let pretrained = resumed == nil ? try pretrainedVectors(vocabulary) : nil
     let (net, encoding) = try makeModel(
       vocabularySize: vocabSize ?? vocabulary?.count ?? (rows.largestId + 1), classCount: classes.count,
       pretrained: pretrained, resumed: resumed)
@@ -228,23 +232,16 @@ struct TrainCommand: ParsableCommand {
       Diagnostics.write("train: resuming \(resume!) after epoch \(options.firstEpoch), step \(resumed.iterations)\n")
     }
 
-    let preprocessing = vocabulary.map {
-      Preprocessing(
-        tokenizerArguments: TokenizerFlags.arguments(for: tokenizer.options), vocabulary: $0,
-        splitsUnknown: splitUnknown, pad: PadSequences(maxLength: rows.timeSteps, padding: padding, truncating: truncating))
-    } ?? resumed?.preprocessing
+    let preprocessing = made ?? resumed?.preprocessing
     var finished: [EpochResult] = resumed?.history ?? []
     func modelFile(complete: Bool, withOptimizer: Bool) -> ModelFile {
-      var metadata = preprocessing?.metadata ?? [:]
-      metadata["mal.labels"] = JSONValue.array(classes.map { .string($0) }).encoded
-      metadata["mal.maxlen"] = String(rows.timeSteps)
-      metadata["mal.input"] = encoding.name
-      metadata["mal.history"] = historyJSON(finished)
-      metadata["mal.training"] = trainingJSON(
-        architectureFlag: model == nil && resumed == nil, epochsDone: finished.count, complete: complete,
-        optimizer: optimizer, name: optimizerName, rows: training.count)
-      return ModelFile(
-        model: net, metadata: metadata, optimizerState: withOptimizer ? ModelFile.state(of: optimizer, for: net) : [])
+      let trained = TrainedModel(
+        network: net, labels: classes, maxlen: rows.timeSteps, encoding: encoding, preprocessing: preprocessing,
+        training: trainingJSON(
+          architectureFlag: model == nil && resumed == nil, epochsDone: finished.count, complete: complete,
+          optimizer: optimizer, name: optimizerName, rows: training.count),
+        history: finished, provenance: rows.provenance ?? resumed?.provenance)
+      return trained.modelFile(optimizerState: withOptimizer ? ModelFile.state(of: optimizer, for: net) : [])
     }
     func saveCheckpoint(complete: Bool) throws {
       guard let checkpoint else { return }
@@ -306,17 +303,4 @@ struct TrainCommand: ParsableCommand {
 extension String {
   /// Two digits with a leading zero.
   init(format2 value: Int) { self = value < 10 ? "0\(value)" : "\(value)" }
-}
-
-/// The epochs' results as the JSON stored in `mal.history` (no timings: the same training gives the same file).
-func historyJSON(_ results: [EpochResult]) -> String {
-  JSONValue.array(results.map { r in
-    .object([
-      JSONMember(key: "epoch", value: .number(Double(r.epoch))),
-      JSONMember(key: "loss", value: .number(r.loss)),
-      JSONMember(key: "accuracy", value: .number(r.accuracy)),
-      JSONMember(key: "val_loss", value: r.validationLoss.map { .number($0) } ?? .null),
-      JSONMember(key: "val_accuracy", value: r.validationAccuracy.map { .number($0) } ?? .null),
-    ])
-  }).encoded
 }

@@ -1,8 +1,10 @@
 import ArgumentParser
+import MalModel
 import MalRecurrent
 import MalSequence
 import MalStream
 import MalTensor
+import MalTokenize
 import MalVocab
 
 /// The steps of `mal train`, in the order `train()` takes them.
@@ -33,13 +35,77 @@ extension TrainCommand {
     }
   }
 
-  /// `--embedding` matched through `--vocab`: one row per vocabulary id.
-  func pretrainedVectors() throws -> EmbeddingMatrix? {
-    guard let embedding, let vocab else { return nil }
+  /// `--embedding` matched through the vocabulary: one row per vocabulary id.
+  func pretrainedVectors(_ vocabulary: Vocabulary?) throws -> EmbeddingMatrix? {
+    guard let embedding else { return nil }
+    guard let vocabulary else {
+      throw ValidationError("--embedding needs the vocabulary of the ids, to match them to words: give --vocab, or make the rows with mal vocab --save (its #mal line names the file)")
+    }
     let vectors = try WordVectors(contentsOfFile: embedding)
-    let tokens = try EmbeddingMatrix.readVocabulary(contentsOfFile: vocab)
-    return EmbeddingMatrix(vectors: vectors, vocabulary: tokens, missing: .zero, paddingID: 0)
+    return EmbeddingMatrix(vectors: vectors, vocabulary: vocabulary.tokens, missing: .zero, paddingID: 0)
   }
+
+  /// The vocabulary of the ids and the preprocessing to store in the model: from the rows' `#mal` line, checked
+  /// against `--vocab` and the tokenizer and padding flags, or from those flags for rows without one.
+  func preprocessing(of rows: LabelledRows, file: String) throws -> (Vocabulary?, Preprocessing?) {
+    let recipe = try StreamRecipe(provenance: rows.provenance, column: rows.columnName, file: file)
+    if let reason = recipe.unsupported {
+      note("the rows' #mal line does not describe tokenize | vocab | pad (\(reason)); the tokenizer and vocabulary flags apply")
+    }
+    let stream = "\(file)'s #mal line"
+    if let made = recipe.tokenizer, !tokenizer.isEmpty, tokenizer.options != made {
+      throw ValidationError(
+        "the tokenizer flags given (\(TokenizerFlags.commandLine(for: tokenizer.options))) contradict how the rows were tokenized (\(TokenizerFlags.commandLine(for: made)), per \(stream)); drop them: the model tokenizes as the rows were")
+    }
+    if let pad = recipe.pad {
+      for (flag, given, made) in [("--padding", padding, pad.padding), ("--truncating", truncating, pad.truncating)] {
+        if let given, given != made {
+          throw ValidationError("\(flag) \(given.rawValue) contradicts how the rows were padded (\(flag) \(made.rawValue), per \(stream)); drop it")
+        }
+      }
+      if pad.maxLength != rows.timeSteps {
+        throw InputError(
+          .other("the rows have \(rows.timeSteps) ids, but their #mal line says mal pad made them \(pad.maxLength ?? 0) long: the rows were changed after mal pad"),
+          at: SourcePosition(file: file, line: 1, column: 1))
+      }
+    }
+    var vocabulary: Vocabulary? = nil
+    if let source = recipe.vocabulary {
+      if splitUnknown && !source.splitsUnknown {
+        throw ValidationError("--split-unknown contradicts how the ids were made (mal vocab without --split-unknown, per \(stream)); drop it")
+      }
+      if let vocab {
+        vocabulary = try source.load(from: vocab)
+      } else if source.file != nil {
+        vocabulary = try source.load()
+      } else {
+        note("the ids come from a vocabulary that was not saved (mal vocab without --save): the model reads ids; save it with mal vocab --save FILE, or name it with --vocab, for a model that takes raw text")
+      }
+    } else {
+      vocabulary = try vocab.map { try readVocabularyFile($0) }
+    }
+    guard let vocabulary else { return (nil, nil) }
+    // Raw text needs a tokenizer: the stream's, else the flags — which a bare --vocab has always meant.
+    let tokenizerOptions: TokenizerOptions
+    if let made = recipe.tokenizer {
+      tokenizerOptions = made
+    } else if recipe.vocabulary == nil || vocab != nil || !tokenizer.isEmpty {
+      tokenizerOptions = tokenizer.options
+    } else {
+      note("the rows' #mal line has no tokenize step (the tokens came from another tool): the model reads ids; give the tokenizer flags, or --vocab, for a model that tokenizes raw text the mal tokenize way")
+      return (vocabulary, nil)
+    }
+    let pad = recipe.pad ?? PadSequences(maxLength: rows.timeSteps, padding: padding ?? .pre, truncating: truncating ?? .pre)
+    return (
+      vocabulary,
+      Preprocessing(
+        tokenizer: tokenizerOptions, vocabulary: vocabulary, splitsUnknown: recipe.vocabulary?.splitsUnknown ?? splitUnknown,
+        pad: pad)
+    )
+  }
+
+  /// A note on standard error.
+  func note(_ text: String) { Diagnostics.write("train: note: \(text)\n") }
 
   /// The model: resumed, from `--model`, or from the flags (pretrained vectors set the Embedding's width).
   func makeModel(vocabularySize: Int, classCount: Int, pretrained: EmbeddingMatrix?, resumed: TrainedModel?) throws
@@ -65,19 +131,20 @@ extension TrainCommand {
     _ rows: LabelledRows, fit net: Sequential, encoding: InputEncoding, vocabulary: Vocabulary?,
     resumed: TrainedModel?, file: String
   ) throws {
-    if let limit = idLimit(net, encoding), rows.largestId >= limit {
+    if let limit = encoding.idLimit(of: net), rows.largestId >= limit {
       throw InputError(
         .other("id \(rows.largestId) is too large for the model's input (\(limit) \(encoding == .ids ? "Embedding rows" : "one-hot columns"), ids 0–\(limit - 1)); raise --vocab-size or cap the vocabulary (mal vocab --max-size)"),
         at: SourcePosition(file: file, line: rows.largestIdLine, column: 1))
     }
     if let vocabulary, rows.largestId >= vocabulary.count {
       throw InputError(
-        .other("id \(rows.largestId) is not in --vocab \(vocab!) (\(vocabulary.count) tokens): the rows come from a different vocabulary"),
+        .other("id \(rows.largestId) is not in \(vocab.map { "--vocab \($0)" } ?? "the vocabulary the rows' #mal line names") (\(vocabulary.count) tokens): the rows come from a different vocabulary"),
         at: SourcePosition(file: file, line: rows.largestIdLine, column: 1))
     }
-    if let resumed, let stored = resumed.preprocessing, let vocabulary,
-      Preprocessing.fingerprint(stored.vocabulary.tokens) != Preprocessing.fingerprint(vocabulary.tokens) {
-      throw FileError(path: vocab!, operation: "is a different vocabulary from the one \(resume!) was trained with")
+    if let resumed, let stored = resumed.preprocessing, let vocabulary, stored.vocabulary.fingerprint != vocabulary.fingerprint {
+      throw PipelineMismatch(
+        file: vocab ?? file,
+        message: "gives ids of a different vocabulary (\(vocabulary.count) tokens, \(vocabulary.fingerprint)) from the one \(resume!) was trained with (\(stored.vocabulary.count) tokens, \(stored.vocabulary.fingerprint))")
     }
   }
 
@@ -93,7 +160,7 @@ extension TrainCommand {
         .other("validation rows have \(validationRows.timeSteps) ids, the training rows \(rows.timeSteps): pad both to the same --maxlen"),
         at: SourcePosition(file: path, line: 2, column: 1))
     }
-    if let limit = idLimit(net, encoding), validationRows.largestId >= limit {
+    if let limit = encoding.idLimit(of: net), validationRows.largestId >= limit {
       throw InputError(
         .other("id \(validationRows.largestId) is too large for the model's input (\(limit))"),
         at: SourcePosition(file: path, line: validationRows.largestIdLine, column: 1))
@@ -131,7 +198,7 @@ extension TrainCommand {
   /// `mal.training`: how the model was trained and how far.
   func trainingJSON(
     architectureFlag: Bool, epochsDone: Int, complete: Bool, optimizer: any Optimizer, name: OptimizerName, rows: Int
-  ) -> String {
+  ) -> JSONValue {
     JSONValue.object([
       JSONMember(key: "arch", value: architectureFlag ? .string(arch.rawValue) : .null),
       JSONMember(key: "model", value: model.map { .string($0) } ?? .null),
@@ -145,7 +212,7 @@ extension TrainCommand {
       JSONMember(key: "rows", value: .number(Double(rows))),
       JSONMember(key: "embedding", value: embedding.map { .string($0) } ?? .null),
       JSONMember(key: "frozen_embedding", value: .bool(freeze)),
-    ]).encoded
+    ])
   }
 
   /// `--history` (CSV) and `--plot` (SVG) of the epochs.

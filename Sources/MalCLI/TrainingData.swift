@@ -1,3 +1,4 @@
+import MalModel
 import MalRecurrent
 import MalSequence
 import MalStream
@@ -15,13 +16,17 @@ struct LabelledRows {
   var largestId = 0
   /// Where `largestId` first appears: file line and the row's 1-based id position.
   var largestIdLine = 0
+  /// The input's `#mal` line: how the rows were made.
+  var provenance: Provenance?
+  /// The header name of the working column, if the input has a header.
+  var columnName: String?
 }
 
 /// Reads every row: the working column must hold the same number of space-separated non-negative integer ids in
 /// every row (what `mal pad` writes) — or raw text, when `encoder` turns it into ids; with `labelColumn`, the label
 /// of each row is kept as text.
 func readLabelledRows(
-  _ stream: InputOptions, labelColumn: String?, needsLabels: Bool, encoder: Preprocessing.Encoder? = nil,
+  _ stream: InputOptions, labelColumn: String?, needsLabels: Bool, encoder: TextEncoder? = nil,
   idHint: String? = nil
 ) throws -> LabelledRows {
   var rows = LabelledRows()
@@ -66,6 +71,8 @@ func readLabelledRows(
     rows.count += 1
     return true
   }
+  rows.provenance = reader.provenance
+  rows.columnName = reader.workingColumnName
   return rows
 }
 
@@ -103,13 +110,4 @@ func labelledExamples(
     labels.append(c)
   }
   return Examples(inputs: rows.ids, labels: labels, timeSteps: rows.timeSteps, encoding: encoding)
-}
-
-/// The ids a model's input takes: an Embedding's rows or the one-hot depth (`nil`: any number).
-func idLimit(_ net: Sequential, _ encoding: InputEncoding) -> Int? {
-  switch encoding {
-  case .ids: (net.layers.first as? Embedding)?.inputDimension
-  case .oneHot(let depth): depth
-  case .scalar: nil
-  }
 }

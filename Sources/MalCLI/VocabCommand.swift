@@ -49,6 +49,7 @@ struct VocabPipelineCommand: ParsableCommand {
       """)
 
   @OptionGroup var stream: StreamOptions
+  @OptionGroup var provenance: ProvenanceOptions
 
   @Option(help: ArgumentHelp("Build a vocabulary from the input and save it here (atomically).", valueName: "file"))
   var save: String?
@@ -79,7 +80,9 @@ struct VocabPipelineCommand: ParsableCommand {
       if let load {
         let vocabulary = try Vocabulary.read(
           path: load, format: vocabFormat, specialTokens: specials.specialTokens, numWords: build.numWords)
-        try runRecordFilter(stream) { record, out in
+        let provenance = provenance.vocabulary(
+          vocabulary, file: load, format: vocabFormat, splitsUnknown: unknown.splitUnknown)
+        try runRecordFilter(stream, provenance: provenance) { record, out in
           vocabulary.encode(record.value, into: out, splittingUnknown: unknown.splitUnknown)
         }
         return
@@ -123,8 +126,10 @@ struct VocabPipelineCommand: ParsableCommand {
       hasHeader: stream.recordOptions.hasHeader && layout.isTSV && !layout.columnNames.isEmpty,
       invalidUTF8: .replace)
     lseek(spool.fileDescriptor, 0, SEEK_SET)
-    try runRecordFilter(stream, options: again, inputs: ["/dev/fd/\(spool.fileDescriptor)"]) { record, out in
-      vocabulary.encode(record.value, into: out, splittingUnknown: unknown.splitUnknown)
+    let provenance = provenance.vocabulary(
+      vocabulary, file: path, format: format, splitsUnknown: unknown.splitUnknown, inherited: reader.provenance)
+    try runRecordFilter(stream, options: again, inputs: ["/dev/fd/\(spool.fileDescriptor)"], provenance: provenance) {
+      record, out in vocabulary.encode(record.value, into: out, splittingUnknown: unknown.splitUnknown)
     }
   }
 }
@@ -209,6 +214,7 @@ struct VocabApplyCommand: ParsableCommand {
       """)
 
   @OptionGroup var stream: StreamOptions
+  @OptionGroup var provenance: ProvenanceOptions
   @OptionGroup var vocabulary: LoadOptions
 
   @OptionGroup var unknown: UnknownTokenOptions
@@ -220,7 +226,9 @@ struct VocabApplyCommand: ParsableCommand {
   func run() throws {
     try reportingErrors(command: "vocab") {
       let vocabulary = try self.vocabulary.vocabulary(path: self.vocabulary.load!)
-      try runRecordFilter(stream) { record, out in
+      let provenance = provenance.vocabulary(
+        vocabulary, file: self.vocabulary.load, format: self.vocabulary.vocabFormat, splitsUnknown: unknown.splitUnknown)
+      try runRecordFilter(stream, provenance: provenance) { record, out in
         vocabulary.encode(record.value, into: out, splittingUnknown: unknown.splitUnknown)
       }
     }
@@ -350,6 +358,7 @@ struct VocabDecodeCommand: ParsableCommand {
       """)
 
   @OptionGroup var stream: StreamOptions
+  @OptionGroup var provenance: ProvenanceOptions
   @OptionGroup var vocabulary: LoadOptions
 
   @Flag(help: "Leave out the padding id 0 (for rows from mal pad).")
@@ -362,7 +371,8 @@ struct VocabDecodeCommand: ParsableCommand {
   func run() throws {
     try reportingErrors(command: "vocab") {
       let vocabulary = try self.vocabulary.vocabulary(path: self.vocabulary.load!)
-      try runRecordFilter(stream) { record, out in
+      try runRecordFilter(stream, provenance: provenance.output(Provenance.Step(stage: "vocab decode", column: nil))) {
+        record, out in
         do {
           try vocabulary.decode(record.value, into: out, skippingPadding: skipPadding)
         } catch let error as MalformedID {

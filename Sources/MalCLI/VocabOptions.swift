@@ -1,4 +1,5 @@
 import ArgumentParser
+import MalModel
 import MalStream
 import MalVocab
 
@@ -101,10 +102,22 @@ func saveFormat(_ explicit: VocabularyFormat?, path: String) throws -> Vocabular
 /// Runs a stage that needs each `Record` (for error positions): the working column is replaced by what
 /// `transform` appends, the header and other columns pass through. Output to standard output or `-o` (atomic).
 func runRecordFilter(
-  _ stream: StreamOptions, options: RecordOptions? = nil, inputs: [String]? = nil,
+  _ stream: StreamOptions, options: RecordOptions? = nil, inputs: [String]? = nil, provenance: ProvenanceOutput,
   transform: (Record, ByteBuffer) throws -> Void
 ) throws {
   let reader = RecordReader(inputs: inputs ?? stream.inputs, options: options ?? stream.recordOptions)
   try filterRecords(
-    reader, output: stream.output, command: "vocab", warnsAboutReplacements: inputs == nil, transform: transform)
+    reader, output: stream.output, command: "vocab", warnsAboutReplacements: inputs == nil, provenance: provenance,
+    transform: transform)
+}
+
+extension ProvenanceOptions {
+  /// `mal vocab`'s provenance: the vocabulary the ids come from, saved at or loaded from `file`.
+  func vocabulary(
+    _ vocabulary: Vocabulary, file: String?, format: VocabularyFormat?, splitsUnknown: Bool,
+    inherited: Provenance? = nil
+  ) -> ProvenanceOutput {
+    let source = VocabularySource(vocabulary, file: file, format: format, splitsUnknown: splitsUnknown)
+    return output(.vocabulary(source, column: nil), inherited: inherited)
+  }
 }

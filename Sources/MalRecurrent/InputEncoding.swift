@@ -23,6 +23,16 @@ public enum InputEncoding: Sendable, Hashable {
     }
   }
 
+  /// The ids `network`'s input takes with this encoding: its Embedding's rows or the one-hot depth (`nil`: any
+  /// number, or a network that does not start with an Embedding).
+  public func idLimit(of network: Sequential) -> Int? {
+    switch self {
+    case .ids: (network.layers.first as? Embedding)?.inputDimension
+    case .oneHot(let depth): depth
+    case .scalar: nil
+    }
+  }
+
   /// The input shape of one example.
   public var featureShape: FeatureShape {
     switch self {

@@ -20,7 +20,8 @@ public struct ModelFile {
   public static let modelKey = "mal.model"
   /// Metadata key naming the file format and its version.
   public static let formatKey = "format"
-  public static let formatValue = "mal-model-1"
+  /// The format written; `MalModel`'s `ModelMetadata` says what changed between versions.
+  public static let formatValue = "mal-model-2"
 
   public var model: Sequential
   /// Extra string entries stored in `__metadata__` beside the architecture.
@@ -28,6 +29,9 @@ public struct ModelFile {
   /// An optimizer's slot variables, for a checkpoint that training continues from: named
   /// `optimizer/<slot>/<weight path>` (`optimizer/momentum/sequential/dense/kernel`).
   public var optimizerState: [NamedTensor]
+
+  /// The `format` entry of the file read (`nil` for a model made in memory or a file without one).
+  public var format: String?
 
   /// The name prefix of optimizer state tensors.
   public static let optimizerPrefix = "optimizer/"
@@ -120,7 +124,7 @@ public struct ModelFile {
     self.model = model
     var rest = contents.metadata
     rest[Self.modelKey] = nil
-    rest[Self.formatKey] = nil
+    format = rest.removeValue(forKey: Self.formatKey)
     metadata = rest
   }
 }

@@ -203,3 +203,31 @@ public struct PadSequences: Sendable, Hashable {
     return row.count
   }
 }
+
+extension PadSequences.Side: Codable {}
+
+/// Padding as stored in a stream's `#mal` line and in a model file's `mal.pad`, with Keras's argument names:
+/// `{"maxlen":40,"padding":"pre","truncating":"pre","value":0}` (`maxlen` null: pad to the longest row).
+extension PadSequences: Codable {
+  private enum CodingKeys: String, CodingKey { case maxLength = "maxlen", padding, truncating, value }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    let maxLength = try c.decodeIfPresent(Int.self, forKey: .maxLength)
+    if let maxLength, maxLength < 1 {
+      throw DecodingError.dataCorruptedError(forKey: .maxLength, in: c, debugDescription: "maxlen must be at least 1, found \(maxLength)")
+    }
+    self.init(
+      maxLength: maxLength, padding: try c.decodeIfPresent(Side.self, forKey: .padding) ?? .pre,
+      truncating: try c.decodeIfPresent(Side.self, forKey: .truncating) ?? .pre,
+      value: try c.decodeIfPresent(Int32.self, forKey: .value) ?? 0)
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(maxLength, forKey: .maxLength)
+    try c.encode(padding, forKey: .padding)
+    try c.encode(truncating, forKey: .truncating)
+    try c.encode(value, forKey: .value)
+  }
+}

@@ -37,6 +37,10 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
     case headerMismatch(expected: String, found: String)
     /// A field that should hold an integer holds something else.
     case notAnInteger(found: String)
+    /// A `#mal` provenance line that cannot be read; the message says why.
+    case badProvenance(String)
+    /// Two inputs made by different pipelines (their `#mal` lines differ).
+    case provenanceMismatch(expected: String, found: String)
     /// Any other problem, described in words.
     case other(String)
 
@@ -58,6 +62,10 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
         return "header differs from the first input's: expected '\(expected)', found '\(found)'"
       case .notAnInteger(let found):
         return "expected an integer, found '\(found)'"
+      case .badProvenance(let why):
+        return "the #mal provenance line cannot be read: \(why)"
+      case .provenanceMismatch(let expected, let found):
+        return "this input was made by another pipeline than the first input (\(found), not \(expected)); give inputs made the same way, or make them with --plain"
       case .other(let message):
         return message
       }

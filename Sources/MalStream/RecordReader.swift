@@ -131,6 +131,15 @@ public final class RecordReader {
   /// How many records (not counting headers) were read.
   public private(set) var recordCount = 0
 
+  /// The `#mal` line of the input, if it has one: how its rows were made. Known once the first line has been read.
+  public private(set) var provenance: Provenance?
+  /// The header name of the working column, if the input is TSV with a header.
+  public var workingColumnName: String? {
+    guard let layout, layout.workingColumn < layout.columnNames.count else { return nil }
+    return layout.columnNames[layout.workingColumn]
+  }
+
+  private var sawFirstLine = false
   private var headerBytes: [UInt8]?
   private var repaired: [UInt8] = []
 
@@ -151,8 +160,15 @@ public final class RecordReader {
       let reader = try LineReader(path: path)
       var stop = false
       var firstLineOfFile = true
+      var provenanceAllowed = true
       try reader.forEachLine { rawLine, lineNumber in
         try self.withCheckedUTF8(rawLine, source: reader.name, lineNumber: lineNumber) { line in
+          if provenanceAllowed {
+            provenanceAllowed = false
+            if try self.handleProvenance(line, source: reader.name, lineNumber: lineNumber) {
+              return
+            }
+          }
           if firstLineOfFile {
             firstLineOfFile = false
             if try self.handleFirstLine(line, source: reader.name, lineNumber: lineNumber, header: header) {
@@ -168,6 +184,27 @@ public final class RecordReader {
       }
       if stop { return }
     }
+  }
+
+  /// Takes a `#mal` line at the start of an input as the stream's provenance: the first input's is kept, later
+  /// inputs must have the same one (or none, when the first had none).
+  /// - Returns: whether the line was a provenance line.
+  private func handleProvenance(
+    _ line: UnsafeBufferPointer<UInt8>, source: String, lineNumber: Int
+  ) throws -> Bool {
+    let isProvenance = Provenance.isProvenanceLine(line)
+    let found = isProvenance ? try Provenance(line: line, file: source, lineNumber: lineNumber) : nil
+    if layout == nil && !sawFirstLine {
+      sawFirstLine = true
+      provenance = found
+    } else if found != provenance {
+      throw InputError(
+        .provenanceMismatch(
+          expected: provenance.map { "#mal: \($0.stageList)" } ?? "no #mal line",
+          found: found.map { "#mal: \($0.stageList)" } ?? "no #mal line"),
+        at: SourcePosition(file: source, line: lineNumber, column: 1))
+    }
+    return isProvenance
   }
 
   /// Checks `line` and calls `body` with it or with its repaired copy.

@@ -61,3 +61,61 @@ public struct TokenizerOptions: Sendable, Hashable {
 
   public init() {}
 }
+
+extension TokenizerOptions.Normalization: Codable {}
+extension TokenizerOptions.Mode: Codable {}
+extension TokenizerOptions.JamoForm: Codable {}
+
+/// Tokenizer options as stored in a stream's `#mal` line and in a model file's `mal.tokenizer`, named as
+/// `mal tokenize`'s flags are. Every field that changes tokens in the mode is written, defaults included, so a
+/// stored tokenizer never depends on what the defaults are today; `marker`, `jamo`, `jamo_syllable_end` and
+/// `filters` only in the modes they act in (char with a marker, jamo, keras).
+///
+///     {"lower":false,"mode":"word","normalize":"nfc","repeat":2,"split_particles":true}
+///
+/// Decoding takes a missing key as its default, so options written by an older Mal still load.
+extension TokenizerOptions: Codable {
+  private enum CodingKeys: String, CodingKey {
+    case mode, normalization = "normalize", lowercase = "lower", splitsParticles = "split_particles"
+    case repeatLimit = "repeat", wordStartMarker = "marker", jamoForm = "jamo", jamoSyllableEnd = "jamo_syllable_end"
+    case kerasFilters = "filters"
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init()
+    mode = try c.decodeIfPresent(Mode.self, forKey: .mode) ?? mode
+    normalization = try c.decodeIfPresent(Normalization.self, forKey: .normalization) ?? normalization
+    lowercase = try c.decodeIfPresent(Bool.self, forKey: .lowercase) ?? lowercase
+    splitsParticles = try c.decodeIfPresent(Bool.self, forKey: .splitsParticles) ?? splitsParticles
+    repeatLimit = try c.decodeIfPresent(Int.self, forKey: .repeatLimit)
+    if let limit = repeatLimit, limit < 1 {
+      throw DecodingError.dataCorruptedError(forKey: .repeatLimit, in: c, debugDescription: "repeat must be at least 1, found \(limit)")
+    }
+    wordStartMarker = try c.decodeIfPresent(String.self, forKey: .wordStartMarker)
+    jamoForm = try c.decodeIfPresent(JamoForm.self, forKey: .jamoForm) ?? jamoForm
+    if let end = try c.decodeIfPresent(String.self, forKey: .jamoSyllableEnd) {
+      guard end.count == 1, let character = end.first else {
+        throw DecodingError.dataCorruptedError(forKey: .jamoSyllableEnd, in: c, debugDescription: "jamo_syllable_end must be one character")
+      }
+      jamoSyllableEnd = character
+    }
+    kerasFilters = try c.decodeIfPresent(String.self, forKey: .kerasFilters) ?? kerasFilters
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(mode, forKey: .mode)
+    try c.encode(normalization, forKey: .normalization)
+    try c.encode(lowercase, forKey: .lowercase)
+    try c.encode(splitsParticles, forKey: .splitsParticles)
+    try c.encode(repeatLimit, forKey: .repeatLimit)
+    // The mode-specific settings only where they act: they change no token elsewhere.
+    try c.encodeIfPresent(wordStartMarker, forKey: .wordStartMarker)
+    if mode == .jamo {
+      try c.encode(jamoForm, forKey: .jamoForm)
+      try c.encode(String(jamoSyllableEnd), forKey: .jamoSyllableEnd)
+    }
+    if mode == .keras { try c.encode(kerasFilters, forKey: .kerasFilters) }
+  }
+}

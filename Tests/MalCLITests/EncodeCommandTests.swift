@@ -36,9 +36,9 @@ struct EncodeCommandTests {
   @Test("labels to one-hot, beside the ids or alone")
   func labels() throws {
     let input = "text\tlabel\n1 2\t2\n3\t0\n"
-    #expect(try Mal.run(["encode", "--labels", "one-hot", "--classes", "3"], input: input).stdout == "text\tlabel\n1 2\t0 0 1\n3\t1 0 0\n")
-    #expect(try Mal.run(["encode", "--labels", "one-hot", "--one-hot"], input: input).stdout == "text\tlabel\n1 6\t0 0 1\n3\t1 0 0\n")
-    #expect(try Mal.run(["encode", "--labels", "one-hot", "--label-column", "1", "--column", "2"], input: "y\tids\n1\t5\n").stdout == "y\tids\n0 1\t5\n")
+    #expect(try Mal.run(["encode", "--labels", "one-hot", "--classes", "3", "--plain"], input: input).stdout == "text\tlabel\n1 2\t0 0 1\n3\t1 0 0\n")
+    #expect(try Mal.run(["encode", "--labels", "one-hot", "--one-hot", "--plain"], input: input).stdout == "text\tlabel\n1 6\t0 0 1\n3\t1 0 0\n")
+    #expect(try Mal.run(["encode", "--labels", "one-hot", "--label-column", "1", "--column", "2", "--plain"], input: "y\tids\n1\t5\n").stdout == "y\tids\n0 1\t5\n")
   }
 
   @Test("embedding from .vec and .bin: vectors by id, zeros or the mean for missing tokens, coverage report")
@@ -48,7 +48,7 @@ struct EncodeCommandTests {
     let vec = folder.file("v.vec", "3 2\n영화 0.5 -1\n좋다 2 3\nthe 1 1\n")
     FileManager.default.createFile(atPath: folder.path + "/v.bin", contents: word2vecBinary([("영화", [0.5, -1]), ("좋다", [2, 3]), ("the", [1, 1])], dimension: 2))
     for vectors in [vec, folder.path + "/v.bin"] {
-      let result = try Mal.run(["encode", "--embedding", vectors, "--vocab", vocab], input: "id\tdocument\n7\t0 2 3\n8\t1\n")
+      let result = try Mal.run(["encode", "--embedding", vectors, "--vocab", vocab, "--plain"], input: "id\tdocument\n7\t0 2 3\n8\t1\n")
       #expect(result == Mal.Result(
         stdout: "id\tdocument\n7\t0 0 0.5 -1 2 3\n8\t0 0\n",
         stderr: "coverage: 2 of 3 vocabulary entries have a vector (66.7%); the others get zeros, padding id 0 gets zeros\n", status: 0))

@@ -28,6 +28,17 @@ enum Mal {
     var stderr: String
     var status: Int32
     var description: String { "status \(status)\nstdout: \(stdout)\nstderr: \(stderr)" }
+
+    /// Standard output without its `#mal` provenance line: the rows as `--plain` writes them.
+    var rows: String { Mal.withoutProvenance(stdout) }
+    /// The `#mal` line of standard output, if it starts with one.
+    var provenance: String? { stdout.hasPrefix("#mal ") ? String(stdout.prefix { $0 != "\n" }) : nil }
+  }
+
+  /// `text` without a leading `#mal` provenance line.
+  static func withoutProvenance(_ text: String) -> String {
+    guard text.hasPrefix("#mal "), let newline = text.firstIndex(of: "\n") else { return text }
+    return String(text[text.index(after: newline)...])
   }
 
   /// Runs `executable` (default `mal`) with `arguments`, feeding `input` on standard input.

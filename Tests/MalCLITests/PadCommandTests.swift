@@ -36,7 +36,7 @@ struct PadCommandTests {
     #expect(try Mal.run(["pad", "--maxlen", "2"], input: "5\n7 8\n1 2 3\n") == Mal.Result(stdout: "0 5\n7 8\n2 3\n", stderr: "", status: 0))
     #expect(try Mal.run(["pad", "--padding", "post", "--value", "-1"], input: "5\n7 8\n1 2 3\n").stdout == "5 -1 -1\n7 8 -1\n1 2 3\n")
     #expect(
-      try Mal.run(["pad", "--maxlen", "2", "--truncating", "post"], input: "text\tlabel\n4 5 6\t1\n7\t0\n").stdout
+      try Mal.run(["pad", "--maxlen", "2", "--truncating", "post"], input: "text\tlabel\n4 5 6\t1\n7\t0\n").rows
         == "text\tlabel\n4 5\t1\n0 7\t0\n")
   }
 
@@ -64,7 +64,7 @@ struct PadCommandTests {
     let folder = TemporaryFolder()
     let a = folder.file("a.tsv", "id\tdocument\tlabel\n1\t4 5 6\t1\n2\t7\t0\n\n")
     let b = folder.file("b.tsv", "id\tdocument\tlabel\n3\t\t1\n4\t1 2 3 4\t0\n")
-    let result = try Mal.run(["pad", a, b])
+    let result = try Mal.run(["pad", "--plain", a, b])
     #expect(result == Mal.Result(stdout: "id\tdocument\tlabel\n1\t0 4 5 6\t1\n2\t0 0 0 7\t0\n\n3\t0 0 0 0\t1\n4\t1 2 3 4\t0\n", stderr: "", status: 0))
     #expect(try Mal.run(["pad"], input: "\n\n") == Mal.Result(stdout: "\n\n", stderr: "", status: 0))
     #expect(try Mal.run(["pad"], input: "") == Mal.Result(stdout: "", stderr: "", status: 0))

@@ -35,7 +35,8 @@ struct TrainCommandTests {
     // predict keeps rows and columns, appends probability and label, and agrees with evaluate's accuracy.
     let prediction = try Mal.run(["predict", a, Self.data])
     #expect(prediction.status == 0)
-    let lines = prediction.stdout.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
+    #expect(prediction.provenance?.hasSuffix(#"{"stage":"predict","column":"document","settings":{"model":"\#(a)"}}]}"#) == true, "\(prediction)")
+    let lines = prediction.rows.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
     #expect(lines.count == 241 && lines[0] == ["id", "document", "label", "probability", "predicted"])
     let input = try String(contentsOfFile: Mal.repositoryRoot.appendingPathComponent(Self.data).path, encoding: .utf8)
       .split(separator: "\n")
@@ -130,10 +131,22 @@ struct PretrainedEmbeddingTests {
     #expect(Array(trained.scalars[8..<12]) != [0.5, -1, 0.25, 2])
   }
 
-  @Test("--embedding without --vocab is a usage error")
+  @Test("--embedding on rows that name no vocabulary, without --vocab, is a usage error")
   func needsVocab() throws {
-    let result = try Mal.run(["train", "-o", "x.safetensors", "--embedding", "v.vec"])
+    let folder = TemporaryFolder()
+    let result = try Mal.run(["train", "-o", folder.path + "/x.safetensors", "--embedding", "v.vec", TrainCommandTests.data])
     #expect(result.status == 64)
-    #expect(result.stderr.hasPrefix("Error: --embedding needs --vocab, to match ids to words\n"))
+    #expect(result.stderr == "train: error: --embedding needs the vocabulary of the ids, to match them to words: give --vocab, or make the rows with mal vocab --save (its #mal line names the file)\n")
+    #expect(folder.contents.isEmpty)
+  }
+
+  @Test("--help of train, predict, evaluate and summary matches the golden files")
+  func help() throws {
+    for command in ["train", "predict", "evaluate", "summary"] {
+      let golden = Mal.repositoryRoot.appendingPathComponent("Tests/MalCLITests/Golden/\(command)-help.txt").path
+      let result = try Mal.run([command, "--help"])
+      #expect(result.status == 0)
+      #expect(result.stdout == (try String(contentsOfFile: golden, encoding: .utf8)), "\(command)")
+    }
   }
 }

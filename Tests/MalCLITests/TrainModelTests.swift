@@ -38,12 +38,13 @@ struct TrainModelTests {
     (["--model", "Embedding(100,8) LSTM(8)"], "Corpora/sample-ko-ids.tsv:229:1: error: id 194 is too large for the model's input (100 Embedding rows, ids 0–99); raise --vocab-size or cap the vocabulary (mal vocab --max-size)\n", 65),
     (["--one-hot", "--vocab-size", "150"], "Corpora/sample-ko-ids.tsv:229:1: error: id 194 is too large for the model's input (150 one-hot columns, ids 0–149); raise --vocab-size or cap the vocabulary (mal vocab --max-size)\n", 65),
     (["--model", "Embedding(195,8) Dense(4,tanhh)"], "train: error: --model: column 26: Dense activation must be one of linear, relu, sigmoid, softmax, tanh, found 'tanhh'\n", 64),
-    (["--lr", "1e30", "--optimizer", "sgd"], "train: error: the loss became NaN at epoch 1, batch 2; lower --lr or set --clipnorm\n", 65),
+        // The batch whose loss first becomes NaN depends on the host's BLAS kernels (2 on some, 3 on others).
+    (["--lr", "1e30", "--optimizer", "sgd"], "train: error: the loss became NaN at epoch 1, batch ", 65),
   ])
   func badDefinitions(_ flags: [String], _ stderr: String, _ status: Int32) throws {
     let folder = TemporaryFolder()
     let result = try Mal.run(["train", "-o", folder.path + "/m.safetensors", "--threads", "1"] + flags + [Self.ids])
-    #expect(result.stderr.hasSuffix(stderr), "\(result)")
+    #expect(result.stderr.contains(stderr), "\(result)")
     #expect(result.status == status)
     #expect(folder.contents.isEmpty)
   }
@@ -63,9 +64,9 @@ struct TrainModelTests {
     func scores(_ output: String) -> [String] {
       output.split(separator: "\n").map { $0.split(separator: "\t").suffix(2).joined(separator: "\t") }
     }
-    #expect(scores(fromText.stdout).count == 241)
-    #expect(scores(fromText.stdout) == scores(fromIds.stdout))
-    #expect(fromText.stdout.hasPrefix("id\tdocument\tlabel\tprobability\tpredicted\n9000001\t중간에 나가고 싶었다?\t0\t0."))
+    #expect(scores(fromText.rows).count == 241)
+    #expect(scores(fromText.rows) == scores(fromIds.rows))
+    #expect(fromText.rows.hasPrefix("id\tdocument\tlabel\tprobability\tpredicted\n9000001\t중간에 나가고 싶었다?\t0\t0."))
     // --all and --digits: both classes' probabilities, summing to 1, with 9 decimals.
     let all = try Mal.run(["predict", model, "--all", "--digits", "9"], input: "중간에 나가고 싶었다?\n")
     let fields = all.stdout.dropLast().split(separator: "\t")
@@ -81,7 +82,7 @@ struct TrainModelTests {
     // A different vocabulary is refused, naming both.
     let other = folder.file("other.txt", "[PAD]\n[UNK]\n영화\n")
     let refused = try Mal.run(["evaluate", model, "--ids", "--vocab", other, Self.ids])
-    #expect(refused.status == 1)
+    #expect(refused.status == 65)
     #expect(refused.stderr.contains("other.txt: error: is a different vocabulary (3 tokens, "), "\(refused)")
     #expect(refused.stderr.contains(") from the one \(model) was trained with (195 tokens, "), "\(refused)")
   }
@@ -101,7 +102,7 @@ struct TrainModelTests {
     let plain = try Mal.run(["-o", "pipefail", "-c", "mal tokenize Corpora/sample-ko.tsv | mal vocab --load '\(vocab)' | mal pad --maxlen 16"],
       executable: "/bin/bash", environment: ["PATH": URL(fileURLWithPath: Mal.executable).deletingLastPathComponent().path + ":/usr/bin:/bin"])
     func knownCount(_ text: String) -> Int {
-      text.split(separator: "\n").dropFirst().map {
+      text.split(separator: "\n").filter { !$0.hasPrefix("#mal ") }.dropFirst().map {
         $0.split(separator: "\t", omittingEmptySubsequences: false)[1].split(separator: " ").filter { Int($0)! > 1 }.count
       }.reduce(0, +)
     }
@@ -111,7 +112,7 @@ struct TrainModelTests {
     let fromText = try Mal.run(["predict", model, "Corpora/sample-ko.tsv"]).stdout
     let fromIds = try Mal.run(["predict", model, "--ids", folder.path + "/ids.tsv"]).stdout
     func scores(_ output: String) -> [Substring] {
-      output.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false)[3] }
+      output.split(separator: "\n").filter { !$0.hasPrefix("#mal ") }.map { $0.split(separator: "\t", omittingEmptySubsequences: false)[3] }
     }
     #expect(scores(fromText).count == 241 && scores(fromText) == scores(fromIds))
   }
@@ -207,11 +208,11 @@ struct TrainModelTests {
     #expect(try Mal.run(["train", "-o", model, "--epochs", "20", "--lr", "0.05", "--units", "8", "--threads", "1", rows]).status == 0)
     let result = try Mal.run(["predict", model, "--top", "2", "--ids"], input: "id\tdocument\n1\t1 2 3\n2\t21 22 23\n")
     #expect(result.status == 0)
-    let out = result.stdout.split(separator: "\n")
+    let out = result.rows.split(separator: "\n")
     try #require(out.count == 3, "\(result)")
     #expect(out[0] == "id\tdocument\tprobability\tlabel\ttop")
     let all = try Mal.run(["predict", model, "--all", "--ids"], input: "id\tdocument\n1\t1 2 3\n")
-    #expect(all.stdout.hasPrefix("id\tdocument\tprobability\tlabel\tp_acq\tp_crude\tp_earn\n"), "\(all)")
+    #expect(all.rows.hasPrefix("id\tdocument\tprobability\tlabel\tp_acq\tp_crude\tp_earn\n"), "\(all)")
     #expect(out[1].hasPrefix("1\t1 2 3\t") && out[1].split(separator: "\t")[3] == "earn")
     #expect(out[1].split(separator: "\t")[4].hasPrefix("earn:") && out[1].split(separator: "\t")[4].split(separator: " ").count == 2)
     #expect(out[2].split(separator: "\t")[3] == "crude")

@@ -71,13 +71,15 @@ struct VocabCommandTests {
   func pipeline() throws {
     let folder = TemporaryFolder()
     let result = try Mal.run(["vocab", "--save", folder.path + "/v.txt"], input: Self.tsv)
-    #expect(result == Mal.Result(
-      stdout: "id\tdocument\tlabel\n1\t3 2 5\t1\n2\t3 4\t0\n\n3\t\t1\n4\t2 2 6\t1\n", stderr: "", status: 0))
+    #expect(result.status == 0 && result.stderr.isEmpty)
+    #expect(result.rows == "id\tdocument\tlabel\n1\t3 2 5\t1\n2\t3 4\t0\n\n3\t\t1\n4\t2 2 6\t1\n")
+    // The #mal line names the vocabulary as given, with its fingerprint.
+    #expect(result.provenance == #"#mal {"mal":1,"steps":[{"stage":"vocab","column":"document","settings":{"extra":[],"file":"\#(folder.path)/v.txt","fnv1a64":"ad25b4c075ccf607","format":"txt","padding":"[PAD]","split_unknown":false,"tokens":7,"unknown":"[UNK]"}}]}"#)
     #expect(try String(contentsOfFile: folder.path + "/v.txt", encoding: .utf8)
       == "[PAD]\n[UNK]\n정말\n영화\n별로\n좋다\n최고\n")
     #expect(folder.contents == ["v.txt"])
     let loaded = try Mal.run(["vocab", "--load", folder.path + "/v.txt"], input: Self.tsv + "5\t영화 처음\t0\n")
-    #expect(loaded.stdout == result.stdout + "5\t3 1\t0\n")
+    #expect(loaded.rows == result.rows + "5\t3 1\t0\n")
   }
 
   @Test("--save with plain text, --no-header TSV, and Keras options")
@@ -222,7 +224,7 @@ struct VocabCommandTests {
     let keras = try Mal.run(["vocab", "export", "-", "--format", "keras-json", "--unk", "<OOV>"], input: "[PAD]\n<OOV>\n영화\n")
     #expect(keras.stdout.hasSuffix(#""word_index": "{\"<OOV>\": 1, \"\\uc601\\ud654\": 2}"}}"# + "\n"))
     let decoded = try Mal.run(["vocab", "decode", "--load", folder.path + "/v.txt", "--skip-padding"], input: "id\tdocument\n1\t0 0 3 1 2\n")
-    #expect(decoded.stdout == "id\tdocument\n1\t영화 [UNK] 정말\n")
+    #expect(decoded.rows == "id\tdocument\n1\t영화 [UNK] 정말\n")
   }
 
   @Test("invoked as 'vocab' through a symlink, it is mal vocab")
