@@ -4,7 +4,7 @@
 # Keras (tensorflow-cpu) and numpy go into a git-ignored venv (Scripts/.venv) on first use.
 # Corpora come from $MAL_CORPORA (default ../shared/corpora). Scripts/bench.sh pad calls this.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 corpora="${MAL_CORPORA:-../shared/corpora}"
 
 source Scripts/lib/reference.sh

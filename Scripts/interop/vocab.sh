@@ -7,7 +7,7 @@
 # The libraries go into the git-ignored Scripts/.venv: tokenizers, tf-keras (--no-deps) and tensorflow-cpu,
 # which tf_keras imports. `Scripts/interop-vocab.sh fixtures` regenerates Tests/MalVocabTests/Fixtures.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 corpora="${MAL_CORPORA:-../shared/corpora}"
 source Scripts/lib/reference.sh
 need_python "import tokenizers" tokenizers

@@ -13,7 +13,7 @@
 # CPU has AVX-512 (OpenBLAS 0.3.21 does not recognise Zen 4/5 and falls back to AVX2
 # Haswell kernels). Prints a Markdown table; raw JSON lines go to --out.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 threads="1 2"
 archs="bilstm lstm gru simplernn"
@@ -55,7 +55,7 @@ for round in $(seq 1 "$rounds"); do
   for t in $threads; do
     for arch in $archs; do
       echo "round $round: $arch, $t thread(s)" >&2
-      "$venv/bin/python" Scripts/bench/recurrent_keras.py --arch "$arch" --threads "$t" "${common[@]}" 2>/dev/null \
+      "$venv/bin/python" Scripts/bench/recurrent.py --arch "$arch" --threads "$t" "${common[@]}" 2>/dev/null \
         | grep '^{' | sed 's/"tool": "keras"/"tool": "keras", "round": '"$round"'/' >> "$out"
       OPENBLAS_CORETYPE= "$bench" --arch "$arch" --threads "$t" "${common[@]}" \
         | sed 's/"tool":"mal"/"tool":"mal","round":'"$round"'/' >> "$out"

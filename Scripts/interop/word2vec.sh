@@ -3,7 +3,7 @@
 #   Scripts/interop-word2vec.sh
 # Uses the git-ignored venv Scripts/.venv and the Korean and English samples in Corpora/.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 swift build 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
 mal="$(swift build --show-bin-path)/mal"
 source Scripts/lib/reference.sh

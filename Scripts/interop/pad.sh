@@ -4,7 +4,7 @@
 # numpy, tensorflow-cpu (for Keras) and tf-keras go into a git-ignored venv (Scripts/.venv) on first use; without
 # Keras the script falls back to numpy stand-ins and says so.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 source Scripts/lib/reference.sh
 release_mal
 need_python "import numpy" numpy

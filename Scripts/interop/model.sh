@@ -15,7 +15,7 @@
 # (it pulls in the GPU build). Data: Corpora/sample-ko-ids.tsv and, from ../shared/corpora (or $MAL_CORPORA), the
 # first 400 NSMC reviews and the first 500 Reuters stories, through mal tokenize | mal vocab | mal pad.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 corpora="${MAL_CORPORA:-../shared/corpora}"
 source Scripts/lib/reference.sh
 release_mal

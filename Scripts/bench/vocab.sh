@@ -4,7 +4,7 @@
 # The corpus ($MAL_CORPORA, default ../shared/corpora: nsmc/reviews_unlabeled.txt) is tokenized by mal tokenize
 # first; every tool then reads the same tokenized file. Reference tools go into the git-ignored Scripts/.venv.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 corpora="${MAL_CORPORA:-../shared/corpora}"
 source Scripts/lib/reference.sh
 release_mal

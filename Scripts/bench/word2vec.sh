@@ -6,7 +6,7 @@
 # Both tokenized with `mal tokenize --lower`; dim 100, window 5, negative 5, sample 1e-3, min-count 5, 1 epoch.
 # gensim goes into a git-ignored venv (Scripts/.venv); tokenized corpora and vectors into out/bench-word2vec.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 corpora="${MAL_CORPORA:-../shared/corpora}"
 eval_sets="$corpora/eval"
 which="${1:-all}"
