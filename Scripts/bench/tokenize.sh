@@ -1,12 +1,9 @@
 #!/usr/bin/env bash
-# Benchmark of mal tokenize (release build) beside Python's str.split and HF tokenizers' BERT pre-tokenizer with NFC,
-# on NSMC reviews_unlabeled.txt and IMDB unlabeled.txt from $MAL_CORPORA (default ../shared/corpora).
-# tokenizers goes into the git-ignored Scripts/.venv.
+# mal tokenize beside Python's str.split and HF tokenizers' BERT pre-tokenizer with NFC (release build).
+# Corpora: nsmc/reviews_unlabeled.txt and imdb/unlabeled.txt from $MAL_CORPORA (default ../shared/corpora).
+# tokenizers goes into the git-ignored venv Scripts/.venv on first use. Run as `Scripts/bench.sh tokenize`.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-corpora="${MAL_CORPORA:-../shared/corpora}"
-swift build -c release 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
-[ -x Scripts/.venv/bin/python ] || python3 -m venv Scripts/.venv
-Scripts/.venv/bin/pip install -q tokenizers
-Scripts/.venv/bin/python Scripts/bench/tokenize.py "$(swift build -c release --show-bin-path)/mal" \
-  "$corpora/nsmc/reviews_unlabeled.txt" "$corpora/imdb/unlabeled.txt"
+source "$(dirname "$0")/../lib/reference.sh"
+release_mal
+need_python "import tokenizers" tokenizers
+"$py" Scripts/bench/tokenize.py "$mal" "$corpora/nsmc/reviews_unlabeled.txt" "$corpora/imdb/unlabeled.txt"
