@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# mal vocab's files in HF tokenizers and tf_keras; `Scripts/interop.sh vocab fixtures` remakes the test fixtures.
+# mal vocab's files in HF tokenizers and tf_keras, or (fixtures) the test fixtures made anew with them.
+#   Scripts/interop.sh vocab [fixtures]
 # Proves that the files `mal vocab` writes work in the real libraries:
 #   HF tokenizers: Tokenizer.from_file(mal's tokenizer.json) encodes to the ids mal vocab apply writes;
 #   tf_keras: tokenizer_from_json(mal's Keras JSON).texts_to_sequences equals mal vocab apply (with and
