@@ -1,4 +1,4 @@
-"""Keras/TensorFlow side of Scripts/bench-recurrent.sh.
+"""Keras/TensorFlow side of Scripts/bench/recurrent.sh (Scripts/bench.sh recurrent).
 
 Times train steps and inference on Embedding(vocab, embed) -> [Bidirectional](LSTM|GRU|SimpleRNN)(units)
 -> Dense(1, sigmoid), Adam, binary cross-entropy, on random ids, with TensorFlow limited to
