@@ -76,7 +76,7 @@ dispatch() {
     fi
     echo "== $kind: $stage" >&2
     status=0
-    "$dir/$stage.sh" "${arguments[@]}" || status=$?
+    "$dir/$stage.sh" ${arguments[@]+"${arguments[@]}"} || status=$?  # (the +: bash before 4.4 and set -u)
     if [ "$status" -ne 0 ]; then
       echo "$self: stage $stage failed (exit $status)" >&2
       return "$status"
@@ -102,7 +102,7 @@ _dispatch_help() {
   echo "usage: $self [--dry-run] STAGE [ARGUMENT...] [STAGE [ARGUMENT...]]..."
   echo "       $self [--dry-run] all"
   echo "       $self --list | --help"
-  sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' "$self"
+  sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$self"
   echo "stages (Scripts/$kind/STAGE.sh, beside its Python part Scripts/$kind/STAGE.py):"
   for stage in "$@"; do
     printf '  %-10s %s\n' "$stage" "$(sed -n '2s/^# //p' "Scripts/$kind/$stage.sh")"
