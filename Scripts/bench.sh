@@ -1,33 +1,8 @@
 #!/usr/bin/env bash
-# Benchmarks, release build, real corpora: Scripts/bench.sh STAGE, where STAGE is tokenize or any NAME with a
-# Scripts/bench-NAME.sh (vocab, pad, word2vec, recurrent, …).
-# The reference tools are installed into a git-ignored venv (Scripts/.venv) on first use.
-# Corpora come from $MAL_CORPORA (default ../shared/corpora).
+# Benchmarks of Mal's release build on the real corpora ($MAL_CORPORA, default ../shared/corpora), each beside the
+# Python reference tools in the same run; the tools go into the git-ignored venv Scripts/.venv on first use.
+# With no argument it prints this help; `all` runs every stage, one after the other (that takes
+# long: word2vec and recurrent train real models). Results: docs/performance.md.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-corpora="${MAL_CORPORA:-../shared/corpora}"
-what="${1:-tokenize}"
-
-venv() {
-  if [ ! -x Scripts/.venv/bin/python ]; then
-    python3 -m venv Scripts/.venv
-  fi
-  Scripts/.venv/bin/pip install -q "$@"
-}
-
-case "$what" in
-  tokenize)
-    swift build -c release 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
-    venv tokenizers
-    Scripts/.venv/bin/python Scripts/bench/tokenize.py "$(swift build -c release --show-bin-path)/mal" \
-      "$corpora/nsmc/reviews_unlabeled.txt" "$corpora/imdb/unlabeled.txt"
-    ;;
-  *)
-    if [ -x "Scripts/bench-$what.sh" ]; then
-      exec "Scripts/bench-$what.sh" "${@:2}"
-    fi
-    stages="tokenize $( (ls Scripts/bench-*.sh 2>/dev/null || true) | sed 's|Scripts/bench-||; s|\.sh$||' | tr '\n' ' ')"
-    echo "usage: Scripts/bench.sh STAGE; stages: $stages" >&2
-    exit 64
-    ;;
-esac
+source "$(dirname "$0")/lib/dispatch.sh"
+dispatch bench help "$@"

@@ -1,5 +1,5 @@
 """Times `mal pad --maxlen 40` beside Python reading the same id rows and calling keras.utils.pad_sequences, text in →
-text out and text in → .npy, in the same run. Run through Scripts/bench-pad.sh (it builds Mal, makes the venv and
+text out and text in → .npy, in the same run. Run through Scripts/bench.sh pad (it builds Mal, makes the venv and
 the id file). Usage: pad.py MAL IDS.tsv"""
 import os, resource, statistics, subprocess, sys, time
 

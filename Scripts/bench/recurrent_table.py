@@ -1,4 +1,4 @@
-"""Turns the JSON lines of Scripts/bench-recurrent.sh into a Markdown table.
+"""Turns the JSON lines of Scripts/bench/recurrent.sh (Scripts/bench.sh recurrent) into a Markdown table.
 
 For each (architecture, threads, tool) it reports the median over rounds of each round's
 median samples/s with the range over rounds, the ratio of medians to Keras, GFLOP/s at the

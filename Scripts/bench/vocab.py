@@ -1,6 +1,6 @@
 """Times `mal vocab` (count, build, apply, the --save pipeline) beside Python's collections.Counter over
 str.split() and HuggingFace tokenizers' WordLevel trainer, on the same tokenized file in the same run, with
-each tool's peak RSS. Run through Scripts/bench-vocab.sh (it builds Mal, tokenizes the corpus, makes the venv)."""
+each tool's peak RSS. Run through Scripts/bench.sh vocab (it builds Mal, tokenizes the corpus, makes the venv)."""
 import os, statistics, subprocess, sys, tempfile, time
 
 mal, tokens = sys.argv[1], sys.argv[2]

@@ -5,7 +5,7 @@ must equal `mal predict`'s (≤ 1e-5), and `mal summary`'s parameter counts (per
 non-trainable) Keras's.
 Also checks that safetensors.numpy.save_file writes the same file as Mal (but for the order of the metadata keys)
 and that Mal predicts the same from Python's file, and that broken files make `mal predict` exit 65 with a one-line message.
-Run through Scripts/interop-model.sh. Usage: model.py MAL WORKDIR CORPORA
+Run through Scripts/interop.sh model. Usage: model.py MAL WORKDIR CORPORA
 
 Keras 3 (the one tensorflow-cpu ships; 3.15.1 made the fixtures) is the reference: Mal's weight names are Keras 3's
 variable paths (`sequential/bidirectional/forward_lstm/lstm_cell/kernel`). tf_keras 2.x names them differently

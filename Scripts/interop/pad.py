@@ -1,7 +1,7 @@
 """Checks mal pad and mal encode against the real Python tools: numpy.load opens every .npy Mal writes (dtype,
 shape, C order, values), keras.utils.pad_sequences and to_categorical give the same arrays, tf_keras's
 Tokenizer.sequences_to_matrix the same bags of words, and word2vec files written here in word2vec.c's layout give
-the vectors numpy reads from them. Run through Scripts/interop-pad.sh. Usage: pad.py MAL WORKDIR"""
+the vectors numpy reads from them. Run through Scripts/interop.sh pad. Usage: pad.py MAL WORKDIR"""
 import itertools, os, random, subprocess, sys
 
 sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]

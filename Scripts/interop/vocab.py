@@ -1,4 +1,4 @@
-"""Interop of `mal vocab` with the real libraries (run through Scripts/interop-vocab.sh).
+"""Interop of `mal vocab` with the real libraries (run through Scripts/interop.sh vocab).
 
   vocab.py fixtures OUTDIR   writes small files made by HF tokenizers and tf_keras, committed as test fixtures
   vocab.py check MAL         builds vocabularies with MAL, exports them, loads them with

@@ -9,7 +9,7 @@ import MalStream
 ///
 /// The shape is written when the file is finished, so rows can stream in without knowing how many there will be.
 /// The file appears under its name only after `finish(shape:)`; a writer that is dropped or `discard()`ed leaves
-/// nothing behind. `numpy.load` reads the result (checked by `Scripts/interop-pad.sh`).
+/// nothing behind. `numpy.load` reads the result (checked by `Scripts/interop.sh pad`).
 ///
 ///     let npy = try NpyWriter(path: "x.npy", elementType: .int32)
 ///     npy.append([0, 0, 5, 7] as [Int32])

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Benchmarks MalRecurrent against TensorFlow/Keras on the same shapes and thread counts, in
-# the same run: Embedding(20000,128) -> [Bidirectional](LSTM|GRU|SimpleRNN)(64) ->
-# Dense(1,sigmoid), batch 64, maxlen 40, Adam, binary cross-entropy.
+# MalRecurrent against TensorFlow/Keras: train steps and inference on the same shapes and thread counts.
+# Same run, same model: Embedding(20000,128) -> [Bidirectional](LSTM|GRU|SimpleRNN)(64) -> Dense(1,sigmoid),
+# batch 64, maxlen 40, Adam, binary cross-entropy.
 #
-#   Scripts/bench-recurrent.sh [--threads "1 2"] [--arch "bilstm lstm gru simplernn"]
+#   Scripts/bench.sh recurrent [--threads "1 2"] [--arch "bilstm lstm gru simplernn"]
 #                              [--steps 40] [--runs 5] [--rounds 2] [--out FILE]
 #
 # Builds MalRecurrentBench in release mode; creates Scripts/.venv (git-ignored) with
@@ -11,9 +11,9 @@
 # process so peak RSS is per configuration; Mal and Keras alternate so that load from other
 # processes on the machine hits both. Mal also runs with OPENBLAS_CORETYPE=SKYLAKEX when the
 # CPU has AVX-512 (OpenBLAS 0.3.21 does not recognise Zen 4/5 and falls back to AVX2
-# Haswell kernels). Prints a Markdown table; raw JSON lines go to --out.
+# Haswell kernels). Prints a Markdown table (Scripts/bench/recurrent_table.py); raw JSON lines go to --out.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/../lib/reference.sh"
 
 threads="1 2"
 archs="bilstm lstm gru simplernn"
@@ -36,16 +36,9 @@ done
 : > "$out"
 
 echo "building MalRecurrentBench (release)..." >&2
-swift build -c release --product MalRecurrentBench >&2
-bench="$(swift build -c release --show-bin-path)/MalRecurrentBench"
-
-venv=Scripts/.venv
-if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c "import tensorflow" 2>/dev/null; then
-  echo "creating $venv with tensorflow-cpu..." >&2
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --upgrade pip >&2
-  "$venv/bin/pip" install --quiet tensorflow-cpu >&2
-fi
+swift_build release --product MalRecurrentBench
+bench="$bin/MalRecurrentBench"
+need_python "import tensorflow" tensorflow-cpu
 
 avx512=no
 grep -q avx512f /proc/cpuinfo 2>/dev/null && avx512=yes
@@ -55,7 +48,7 @@ for round in $(seq 1 "$rounds"); do
   for t in $threads; do
     for arch in $archs; do
       echo "round $round: $arch, $t thread(s)" >&2
-      "$venv/bin/python" Scripts/bench/recurrent_keras.py --arch "$arch" --threads "$t" "${common[@]}" 2>/dev/null \
+      "$py" Scripts/bench/recurrent.py --arch "$arch" --threads "$t" "${common[@]}" 2>/dev/null \
         | grep '^{' | sed 's/"tool": "keras"/"tool": "keras", "round": '"$round"'/' >> "$out"
       OPENBLAS_CORETYPE= "$bench" --arch "$arch" --threads "$t" "${common[@]}" \
         | sed 's/"tool":"mal"/"tool":"mal","round":'"$round"'/' >> "$out"

@@ -1,4 +1,4 @@
-"""Keras/TensorFlow side of Scripts/bench-recurrent.sh.
+"""Keras/TensorFlow side of Scripts/bench/recurrent.sh (Scripts/bench.sh recurrent).
 
 Times train steps and inference on Embedding(vocab, embed) -> [Bidirectional](LSTM|GRU|SimpleRNN)(units)
 -> Dense(1, sigmoid), Adam, binary cross-entropy, on random ids, with TensorFlow limited to
@@ -9,7 +9,12 @@ import argparse
 import json
 import os
 import resource
+import sys
 import time
+
+# This folder holds tokenize.py (another benchmark), which would shadow the standard library's tokenize module
+# (numpy and TensorFlow import it).
+sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")

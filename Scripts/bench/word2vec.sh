@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
-# word2vec benchmark: Mal against gensim 4.4.0, same tokenized corpus, same parameters, same run.
-#   Scripts/bench-word2vec.sh [en|ko|all] [THREADS...]     (default: all 1 2)
+# mal word2vec train against gensim 4.4.0: same tokenized corpus, same parameters, same run.
+#   Scripts/bench.sh word2vec [en|ko|all] [THREADS...]     (default: all 1 2; REPEATS=N runs, default 3)
 # English: ../shared/corpora/imdb/unlabeled.txt scored on questions-words, wordsim353, simlex999.
 # Korean: ../shared/corpora/nsmc/reviews_unlabeled.txt scored on kor_analogy, ws353_korean.
 # Both tokenized with `mal tokenize --lower`; dim 100, window 5, negative 5, sample 1e-3, min-count 5, 1 epoch.
 # gensim goes into a git-ignored venv (Scripts/.venv); tokenized corpora and vectors into out/bench-word2vec.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-corpora="${MAL_CORPORA:-../shared/corpora}"
+source "$(dirname "$0")/../lib/reference.sh"
 eval_sets="$corpora/eval"
 which="${1:-all}"
 shift || true
@@ -16,7 +15,6 @@ threads=("$@")
 out=out/bench-word2vec
 mkdir -p "$out"
 
-source Scripts/lib/reference.sh
 release_mal
 need_python "import gensim, scipy" gensim==4.4.0
 
@@ -30,9 +28,9 @@ if [ "$which" = ko ] || [ "$which" = all ]; then
   specs+=("nsmc=$out/ko.txt:$eval_sets/kor_analogy.txt,$eval_sets/ws353_korean.tsv")
 fi
 if [ ${#specs[@]} -eq 0 ]; then
-  echo "usage: Scripts/bench-word2vec.sh [en|ko|all] [THREADS...]" >&2
+  echo "usage: Scripts/bench.sh word2vec [en|ko|all] [THREADS...]" >&2
   exit 64
 fi
 echo "machine: $(nproc) CPUs; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-Scripts/.venv/bin/python Scripts/bench/word2vec.py "$mal" "$out" "${specs[@]}" --threads "${threads[@]}" --repeats "${REPEATS:-3}"
+"$py" Scripts/bench/word2vec.py "$mal" "$out" "${specs[@]}" --threads "${threads[@]}" --repeats "${REPEATS:-3}"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
