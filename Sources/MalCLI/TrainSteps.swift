@@ -36,7 +36,7 @@ extension TrainCommand {
   /// `--embedding` matched through `--vocab`: one row per vocabulary id.
   func pretrainedVectors() throws -> EmbeddingMatrix? {
     guard let embedding, let vocab else { return nil }
-    let vectors = try WordVectors(contentsOfFile: embedding)
+    let vectors = try readWordVectors(embedding)
     let tokens = try EmbeddingMatrix.readVocabulary(contentsOfFile: vocab)
     return EmbeddingMatrix(vectors: vectors, vocabulary: tokens, missing: .zero, paddingID: 0)
   }

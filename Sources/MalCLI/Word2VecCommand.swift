@@ -181,7 +181,7 @@ struct VectorFileOptions: ParsableArguments {
   var binary = false
 
   func load() throws -> WordVectors {
-    try WordVectors.read(path: vectors, format: binary ? .binary : nil)
+    try readWordVectors(vectors, format: binary ? .binary : nil)
   }
 }
 

@@ -1,4 +1,5 @@
 import MalStream
+import MalWord2Vec
 
 /// A vocabulary's rows of pretrained vectors: row `id` is the vector of the vocabulary's token `id`, ready to
 /// initialize an `Embedding` layer or to replace ids by vectors.
@@ -34,11 +35,11 @@ public struct EmbeddingMatrix: Sendable {
   /// - Parameters:
   ///   - paddingID: this id's row is zeros whatever the file says; `nil` for none.
   public init(vectors: WordVectors, vocabulary: [String], missing: Missing = .zero, paddingID: Int? = 0) {
-    dimension = vectors.dimension
+    dimension = vectors.dimensions
     rowCount = vocabulary.count
-    var values = [Float](repeating: 0, count: vocabulary.count * vectors.dimension)
+    var values = [Float](repeating: 0, count: vocabulary.count * vectors.dimensions)
     var has = [Bool](repeating: false, count: vocabulary.count)
-    let fill = missing == .mean ? vectors.meanVector : [Float](repeating: 0, count: vectors.dimension)
+    let fill = missing == .mean ? vectors.meanVector : [Float](repeating: 0, count: vectors.dimensions)
     for (id, token) in vocabulary.enumerated() {
       let row = (id * dimension)..<((id + 1) * dimension)
       if id == paddingID { continue }

@@ -1,0 +1,16 @@
+import ArgumentParser
+import MalWord2Vec
+
+extension VectorFormat: ExpressibleByArgument {}
+
+/// Reads a word2vec `.vec`/`.bin` file for `encode --embedding`, `train --embedding` and the `word2vec` queries,
+/// and warns on standard error about repeated words, which keep their first vector (gensim warns the same way).
+/// - Throws: `FileError`, or `InputError` for a malformed file.
+func readWordVectors(_ path: String, format: VectorFormat? = nil) throws -> WordVectors {
+  let vectors = try WordVectors.read(path: path, format: format)
+  let repeats = vectors.duplicateCount
+  if repeats > 0 {
+    Diagnostics.write("\(path): warning: \(repeats) repeated word\(repeats == 1 ? "" : "s") kept their first vector\n")
+  }
+  return vectors
+}
