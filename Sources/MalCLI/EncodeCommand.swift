@@ -130,7 +130,7 @@ struct EncodeCommand: ParsableCommand {
     var matrix: EmbeddingMatrix? = nil
     if let embedding, let vocab {
       let vectors = try readWordVectors(embedding, format: vectorsFormat)
-      let tokens = try EmbeddingMatrix.readVocabulary(contentsOfFile: vocab)
+      let tokens = try readVocabularyTokens(vocab)
       let built = EmbeddingMatrix(vectors: vectors, vocabulary: tokens, missing: missing, paddingID: paddingID)
       matrix = built
       let counted = tokens.count - (paddingID < tokens.count ? 1 : 0)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import MalVocab
 import MalWord2Vec
 
 extension VectorFormat: ExpressibleByArgument {}
@@ -13,4 +14,12 @@ func readWordVectors(_ path: String, format: VectorFormat? = nil) throws -> Word
     Diagnostics.write("\(path): warning: \(repeats) repeated word\(repeats == 1 ? "" : "s") kept their first vector\n")
   }
   return vectors
+}
+
+/// The tokens of a `--vocab` file in id order, read by MalVocab's one vocabulary reader (`vocab.txt`, or
+/// `token<TAB>count` lines detected from the first line) without requiring `[PAD]` or `[UNK]`: the vectors' users
+/// name their padding id themselves, and `word2vec train --vocab` only restricts the words it trains.
+/// - Throws: `FileError`, or `InputError` for an empty, repeated or spaced token.
+func readVocabularyTokens(_ path: String) throws -> [String] {
+  try Vocabulary.read(path: path, specialTokens: SpecialTokens(padding: nil, unknown: nil)).tokens
 }

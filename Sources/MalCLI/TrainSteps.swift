@@ -36,9 +36,8 @@ extension TrainCommand {
   /// `--embedding` matched through `--vocab`: one row per vocabulary id.
   func pretrainedVectors() throws -> EmbeddingMatrix? {
     guard let embedding, let vocab else { return nil }
-    let vectors = try readWordVectors(embedding)
-    let tokens = try EmbeddingMatrix.readVocabulary(contentsOfFile: vocab)
-    return EmbeddingMatrix(vectors: vectors, vocabulary: tokens, missing: .zero, paddingID: 0)
+    return EmbeddingMatrix(
+      vectors: try readWordVectors(embedding), vocabulary: try readVocabularyTokens(vocab), missing: .zero, paddingID: 0)
   }
 
   /// The model: resumed, from `--model`, or from the flags (pretrained vectors set the Embedding's width).

@@ -1,4 +1,3 @@
-import Foundation
 import MalSequence
 import MalWord2Vec
 import Testing
@@ -23,13 +22,5 @@ struct EmbeddingMatrixTests {
     #expect(matrix.values == [0, 0, 13.0 / 3, 5, 1, 2])
     let noPadding = EmbeddingMatrix(vectors: Self.vectors, vocabulary: ["[PAD]"], paddingID: nil)
     #expect(noPadding.values == [9, 9] && noPadding.coveredCount == 1)
-  }
-
-  @Test("vocabulary files: one token a line, token<TAB>count, CRLF")
-  func vocabularyFile() throws {
-    let folder = TemporaryFolder()
-    let path = folder.path + "/vocab.txt"
-    FileManager.default.createFile(atPath: path, contents: Data("[PAD]\n[UNK]\t0\r\n영화\t12\n\n".utf8))
-    #expect(try EmbeddingMatrix.readVocabulary(contentsOfFile: path) == ["[PAD]", "[UNK]", "영화", ""])
   }
 }
