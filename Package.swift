@@ -28,7 +28,8 @@ let package = Package(
     .target(name: "MalStream"),
     .target(name: "MalTokenize", dependencies: ["CUTF8Proc", "MalStream"]),
     .target(name: "MalVocab", dependencies: ["MalStream"]),
-    .target(name: "MalSequence", dependencies: ["MalStream"]),
+    // EmbeddingMatrix is built from MalWord2Vec's WordVectors, the one owner of word2vec .vec/.bin files.
+    .target(name: "MalSequence", dependencies: ["MalStream", "MalWord2Vec"]),
     .target(name: "MalWord2Vec", dependencies: ["MalStream"]),
     .target(
       name: "MalCLI",
@@ -40,7 +41,7 @@ let package = Package(
     .testTarget(name: "MalStreamTests", dependencies: ["MalStream"]),
     .testTarget(name: "MalTokenizeTests", dependencies: ["MalTokenize"]),
     .testTarget(name: "MalVocabTests", dependencies: ["MalVocab", "MalTokenize"], exclude: ["Fixtures"]),
-    .testTarget(name: "MalSequenceTests", dependencies: ["MalSequence"]),
+    .testTarget(name: "MalSequenceTests", dependencies: ["MalSequence", "MalWord2Vec"]),
     .testTarget(name: "MalWord2VecTests", dependencies: ["MalWord2Vec"]),
     .testTarget(name: "MalCLITests", dependencies: ["MalCLI", "MalRecurrent"], exclude: ["Golden"]),
     // Recurrent core (issue 6): tensors over OpenBLAS, Keras-exact layers, benchmark.

@@ -1,10 +1,10 @@
 import ArgumentParser
 import MalSequence
 import MalStream
+import MalWord2Vec
 
 extension BagOfWords.Mode: ExpressibleByArgument {}
 extension EmbeddingMatrix.Missing: ExpressibleByArgument {}
-extension WordVectors.Format: ExpressibleByArgument {}
 
 /// What `--labels` turns the label column into.
 enum LabelEncoding: String, ExpressibleByArgument, CaseIterable {
@@ -59,7 +59,7 @@ struct EncodeCommand: ParsableCommand {
   var paddingID: Int = 0
 
   @Option(name: .customLong("vectors-format"), help: "The --embedding file's format (default: binary for .bin, else text).")
-  var vectorsFormat: WordVectors.Format?
+  var vectorsFormat: VectorFormat?
 
   @Option(help: ArgumentHelp(
     "Vector length for --one-hot and --bag (Keras num_classes / num_words); ids must be below it. Default: largest id + 1 (reads all input first).",
@@ -122,11 +122,7 @@ struct EncodeCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors(command: "encode") {
-      do {
-        try encode()
-      } catch let error as WordVectorsError {
-        throw InputError(.other(error.reason.description), at: error.position)
-      }
+      try encode()
     }
   }
 
@@ -134,17 +130,14 @@ struct EncodeCommand: ParsableCommand {
     // Pretrained vectors first: a bad vector file should fail before any input is read.
     var matrix: EmbeddingMatrix? = nil
     if let embedding, let vocab {
-      let vectors = try WordVectors(contentsOfFile: embedding, format: vectorsFormat)
-      let tokens = try EmbeddingMatrix.readVocabulary(contentsOfFile: vocab)
+      let vectors = try readWordVectors(embedding, format: vectorsFormat)
+      let tokens = try readVocabularyTokens(vocab)
       let built = EmbeddingMatrix(vectors: vectors, vocabulary: tokens, missing: missing, paddingID: paddingID)
       matrix = built
       let counted = tokens.count - (paddingID < tokens.count ? 1 : 0)
       var message = "coverage: \(grouped(built.coveredCount)) of \(grouped(counted)) vocabulary entries have a vector"
       message += counted > 0 ? " (\(fixed(Double(built.coveredCount) / Double(counted) * 100, 1))%)" : ""
       message += "; the others get \(missing == .zero ? "zeros" : "the mean vector"), padding id \(paddingID) gets zeros\n"
-      if vectors.duplicateCount > 0 {
-        message += "\(embedding): warning: \(vectors.duplicateCount) repeated word\(vectors.duplicateCount == 1 ? "" : "s") kept their first vector\n"
-      }
       Diagnostics.write(message)
     }
 

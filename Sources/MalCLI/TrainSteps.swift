@@ -41,8 +41,7 @@ extension TrainCommand {
     guard let vocabulary else {
       throw ValidationError("--embedding needs the vocabulary of the ids, to match them to words: give --vocab, or make the rows with mal vocab --save (its #mal line names the file)")
     }
-    let vectors = try WordVectors(contentsOfFile: embedding)
-    return EmbeddingMatrix(vectors: vectors, vocabulary: vocabulary.tokens, missing: .zero, paddingID: 0)
+    return EmbeddingMatrix(vectors: try readWordVectors(embedding), vocabulary: vocabulary.tokens, missing: .zero, paddingID: 0)
   }
 
   /// The vocabulary of the ids and the preprocessing to store in the model: from the rows' `#mal` line, checked

@@ -127,7 +127,7 @@ struct Word2VecTrainCommand: ParsableCommand {
 
   func run() throws {
     try reportingWord2VecErrors {
-      let wordList = try vocab.map { try Word2VecVocabulary.readWordList(path: $0) }
+      let wordList = try vocab.map { try readVocabularyTokens($0) }
       let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
       let temporary = Word2VecEnvironment.value("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
       let corpus = try TrainingCorpus(reader: reader, temporaryDirectory: temporary)
@@ -181,7 +181,7 @@ struct VectorFileOptions: ParsableArguments {
   var binary = false
 
   func load() throws -> WordVectors {
-    try WordVectors.read(path: vectors, format: binary ? .binary : nil)
+    try readWordVectors(vectors, format: binary ? .binary : nil)
   }
 }
 

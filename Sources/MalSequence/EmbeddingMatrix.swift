@@ -1,4 +1,5 @@
 import MalStream
+import MalWord2Vec
 
 /// A vocabulary's rows of pretrained vectors: row `id` is the vector of the vocabulary's token `id`, ready to
 /// initialize an `Embedding` layer or to replace ids by vectors.
@@ -30,15 +31,15 @@ public struct EmbeddingMatrix: Sendable {
   /// How many vocabulary entries had a pretrained vector.
   public var coveredCount: Int { hasVector.reduce(0) { $0 + ($1 ? 1 : 0) } }
 
-  /// Builds the matrix for `vocabulary` (token of id 0, id 1, …).
+  /// Builds the matrix for `vocabulary` (token of id 0, id 1, …), as `Vocabulary.tokens` lists them.
   /// - Parameters:
   ///   - paddingID: this id's row is zeros whatever the file says; `nil` for none.
   public init(vectors: WordVectors, vocabulary: [String], missing: Missing = .zero, paddingID: Int? = 0) {
-    dimension = vectors.dimension
+    dimension = vectors.dimensions
     rowCount = vocabulary.count
-    var values = [Float](repeating: 0, count: vocabulary.count * vectors.dimension)
+    var values = [Float](repeating: 0, count: vocabulary.count * vectors.dimensions)
     var has = [Bool](repeating: false, count: vocabulary.count)
-    let fill = missing == .mean ? vectors.meanVector : [Float](repeating: 0, count: vectors.dimension)
+    let fill = missing == .mean ? vectors.meanVector : [Float](repeating: 0, count: vectors.dimensions)
     for (id, token) in vocabulary.enumerated() {
       let row = (id * dimension)..<((id + 1) * dimension)
       if id == paddingID { continue }
@@ -63,24 +64,5 @@ public struct EmbeddingMatrix: Sendable {
       out += values[(Int(id) * dimension)..<((Int(id) + 1) * dimension)]
     }
     return out
-  }
-
-  /// Reads a vocabulary file: one token per line, the 0-based line number is its id. A tab ends the token, so
-  /// `token<TAB>count` files work too; CRLF endings are accepted.
-  /// - Throws: `FileError` if the file cannot be read.
-  public static func readVocabulary(contentsOfFile path: String) throws -> [String] {
-    let bytes = try readFile(atPath: path)
-    var tokens: [String] = []
-    var start = 0
-    let count = bytes.count
-    while start < count {
-      var end = start
-      while end < count && bytes[end] != 0x0A { end += 1 }
-      var tokenEnd = start
-      while tokenEnd < end && bytes[tokenEnd] != 0x09 && bytes[tokenEnd] != 0x0D { tokenEnd += 1 }
-      tokens.append(String(decoding: bytes[start..<tokenEnd], as: UTF8.self))
-      start = end + 1
-    }
-    return tokens
   }
 }

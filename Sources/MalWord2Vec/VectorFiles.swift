@@ -9,13 +9,19 @@ extension WordVectors {
   /// Reads a word2vec text (`.vec`, also fastText's) or binary (`.bin`) file.
   ///
   /// The reader is strict: the header must be `COUNT DIMENSIONS`, every vector must have exactly `DIMENSIONS`
-  /// finite numbers, and the file must hold exactly `COUNT` vectors. A word listed twice keeps its first vector.
+  /// finite numbers, and the file must hold exactly `COUNT` vectors. A word listed again keeps its first vector
+  /// and the repeat is counted in `duplicateCount` (gensim's `load_word2vec_format` does the same and warns).
+  ///
+  ///     2 3                        (COUNT DIMENSIONS)
+  ///     영화 0.125 -0.5 1.0
+  ///     the 1e-05 0.0 -0.25
   /// - Parameters:
   ///   - path: the file; `-` reads standard input.
   ///   - format: by default from the extension (`.bin` is binary, anything else text).
-  /// - Throws: `FileError` if the file cannot be read; `InputError` at `FILE:LINE:COLUMN` for bad content. In a
-  ///   binary file the "line" of vector `k` (1-based) is `k + 1`, as in the text format, and the message gives the
-  ///   byte offset.
+  /// - Throws: `FileError` if the file cannot be read; `InputError` at `FILE:LINE:COLUMN` for bad content
+  ///   (columns in Unicode scalars). In a binary file the "line" of vector `k` (1-based) is `k + 1`, as in the text
+  ///   format, the column is 1, and the message gives the byte offset.
+  /// - Complexity: O(file size); one `strtof` per number.
   public static func read(path: String, format: VectorFormat? = nil) throws -> WordVectors {
     switch format ?? VectorFormat.forPath(path) {
     case .text: return try readText(LineReader(path: path))
@@ -23,44 +29,50 @@ extension WordVectors {
     }
   }
 
-  /// Reads the text format from `reader`.
+  /// Reads the text format from `reader`; see `read(path:format:)`.
   public static func readText(_ reader: LineReader) throws -> WordVectors {
     let name = reader.name
+    var vectors = WordVectors(dimensions: 1, capacity: 0)  // replaced by the header's
+    var hasHeader = false
     var expected = 0
-    var dimensions = 0
-    var words: [String] = []
-    var values: [Float] = []
+    var found = 0
     var lines = 0
     var scratch = [CChar](repeating: 0, count: 128)
+    var vector: [Float] = []
     try reader.forEachLine { line, lineNumber in
       lines = lineNumber
-      if lineNumber == 1 {
-        (expected, dimensions) = try parseHeader(line, file: name)
-        words.reserveCapacity(expected)
-        values.reserveCapacity(expected * dimensions)
+      guard hasHeader else {
+        let (count, dimensions) = try parseHeader(line, file: name)
+        expected = count
+        vectors = WordVectors(dimensions: dimensions, capacity: count)
+        vector = [Float](repeating: 0, count: dimensions)
+        hasHeader = true
         return true
       }
-      if words.count == expected {
+      let dimensions = vectors.dimensions
+      if found == expected {
         throw InputError(
           .other("more vectors than the \(expected) the header promises"), at: SourcePosition(file: name, line: lineNumber, column: 1))
-      }
-      if let bad = UTF8Validation.firstInvalidOffset(in: line) {
-        throw InputError(.invalidUTF8(bytes: [line[bad]]), file: name, lineNumber: lineNumber, line: line, byteOffset: bad)
       }
       var end = line.count
       while end > 0 && line[end - 1] == 0x20 { end -= 1 }  // fastText ends each line with a space
       guard let wordEnd = line[..<end].firstIndex(of: 0x20), wordEnd > 0 else {
+        let found = end == 0 ? "an empty line" : line[0] == 0x20 ? "a line that starts with a space" : "no numbers"
         throw InputError(
-          .other("expected a word and \(dimensions) numbers separated by spaces, found \(end == 0 ? "an empty line" : "no numbers")"),
+          .other("expected a word and \(dimensions) numbers separated by spaces, found \(found)"),
           at: SourcePosition(file: name, line: lineNumber, column: 1))
       }
-      words.append(String(decoding: UnsafeBufferPointer(rebasing: line[..<wordEnd]), as: UTF8.self))
-      var found = 0
+      // Only the word needs checking: a number with a non-ASCII byte fails to parse below.
+      let word = UnsafeBufferPointer(rebasing: line[..<wordEnd])
+      if let bad = UTF8Validation.firstInvalidOffset(in: word) {
+        throw InputError(.invalidUTF8(bytes: [line[bad]]), file: name, lineNumber: lineNumber, line: line, byteOffset: bad)
+      }
+      var n = 0
       var i = wordEnd + 1
       while i <= end {
         var j = i
         while j < end && line[j] != 0x20 { j += 1 }
-        if found == dimensions {
+        if n == dimensions {
           throw InputError(
             .other("expected \(dimensions) numbers after the word as the header says, found more"),
             file: name, lineNumber: lineNumber, line: line, byteOffset: i)
@@ -71,29 +83,31 @@ extension WordVectors {
             .other(j == i ? "expected a number, found an extra space" : "expected a finite number, found '\(text)'"),
             file: name, lineNumber: lineNumber, line: line, byteOffset: i)
         }
-        values.append(value)
-        found += 1
+        vector[n] = value
+        n += 1
         i = j + 1
       }
-      if found < dimensions {
+      if n < dimensions {
         throw InputError(
-          .other("expected \(dimensions) numbers after the word as the header says, found \(found)"),
+          .other("expected \(dimensions) numbers after the word as the header says, found \(n)"),
           file: name, lineNumber: lineNumber, line: line, byteOffset: end)
       }
+      found += 1
+      vector.withUnsafeBufferPointer { vectors.append(String(decoding: word, as: UTF8.self), $0) }
       return true
     }
-    if lines == 0 {
+    guard hasHeader else {
       throw InputError(.other("empty file; expected a header 'COUNT DIMENSIONS'"), at: SourcePosition(file: name, line: 1, column: 1))
     }
-    if words.count < expected {
+    if found < expected {
       throw InputError(
-        .other("the header promises \(expected) vectors, found \(words.count)"),
+        .other("the header promises \(expected) vectors, found \(found)"),
         at: SourcePosition(file: name, line: lines + 1, column: 1))
     }
-    return WordVectors(words: words, dimensions: dimensions, values: values)
+    return vectors
   }
 
-  /// Reads the binary format from the whole file's bytes.
+  /// Reads the binary format from the whole file's bytes; see `read(path:format:)`.
   public static func readBinary(bytes: [UInt8], name: String) throws -> WordVectors {
     try bytes.withUnsafeBufferPointer { data in
       guard let newline = data.firstIndex(of: 0x0A) else {
@@ -105,13 +119,13 @@ extension WordVectors {
       if headerEnd > 0 && data[headerEnd - 1] == 0x0D { headerEnd -= 1 }
       let (expected, dimensions) = try parseHeader(UnsafeBufferPointer(rebasing: data[..<headerEnd]), file: name)
       let vectorBytes = dimensions * 4
-      var words: [String] = []
-      var values = [Float](repeating: 0, count: expected * dimensions)
-      words.reserveCapacity(expected)
+      var vectors = WordVectors(dimensions: dimensions, capacity: expected)
+      var vector = [Float](repeating: 0, count: dimensions)
       var offset = newline + 1
       for k in 0..<expected {
-        func fail(_ message: String) -> InputError {
-          InputError(.other(message + " (vector \(k + 1), byte offset \(offset))"), at: SourcePosition(file: name, line: k + 2, column: 1))
+        func fail(_ message: String, atByte byte: Int? = nil) -> InputError {
+          InputError(
+            .other(message + " (vector \(k + 1), byte offset \(byte ?? offset))"), at: SourcePosition(file: name, line: k + 2, column: 1))
         }
         while offset < data.count && data[offset] == 0x0A { offset += 1 }
         guard offset < data.count else {
@@ -123,29 +137,27 @@ extension WordVectors {
         let word = UnsafeBufferPointer(rebasing: data[wordStart..<offset])
         if word.isEmpty { throw fail("empty word") }
         if let bad = UTF8Validation.firstInvalidOffset(in: word) {
-          throw fail("invalid UTF-8 byte 0x\(String(word[bad], radix: 16, uppercase: true)) in a word")
+          throw fail("invalid UTF-8 byte 0x\(String(word[bad], radix: 16, uppercase: true)) in a word", atByte: wordStart + bad)
         }
         offset += 1
         if data.count - offset < vectorBytes {
           throw fail(
             "truncated file: the vector of '\(String(decoding: word, as: UTF8.self))' needs \(vectorBytes) bytes, \(data.count - offset) left")
         }
-        words.append(String(decoding: word, as: UTF8.self))
-        values.withUnsafeMutableBytes { out in
-          out.baseAddress!.advanced(by: k * vectorBytes).copyMemory(from: data.baseAddress! + offset, byteCount: vectorBytes)
-        }
+        vector.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(start: data.baseAddress! + offset, count: vectorBytes)) }
+        #if _endian(big)
+        for d in 0..<dimensions { vector[d] = Float(bitPattern: vector[d].bitPattern.byteSwapped) }
+        #endif
+        vector.withUnsafeBufferPointer { vectors.append(String(decoding: word, as: UTF8.self), $0) }
         offset += vectorBytes
       }
-      #if _endian(big)
-      values = values.map { Float(bitPattern: $0.bitPattern.byteSwapped) }
-      #endif
       while offset < data.count && data[offset] == 0x0A { offset += 1 }
       if offset < data.count {
         throw InputError(
           .other("\(data.count - offset) bytes after the \(expected) vectors the header promises (byte offset \(offset))"),
           at: SourcePosition(file: name, line: expected + 2, column: 1))
       }
-      return WordVectors(words: words, dimensions: dimensions, values: values)
+      return vectors
     }
   }
 
@@ -196,10 +208,19 @@ extension WordVectors {
   }
 }
 
+/// The most numbers per vector a header may announce: far above any embedding (300 is typical), low enough that
+/// a corrupt header cannot make the reader allocate without bound.
+private let maximumDimensions = 1 << 20
+
 private func parseHeader(_ line: UnsafeBufferPointer<UInt8>, file: String) throws -> (count: Int, dimensions: Int) {
   let text = String(decoding: line, as: UTF8.self)
   let parts = text.split(separator: " ", omittingEmptySubsequences: true)
   if parts.count == 2, let count = Int(parts[0]), let dimensions = Int(parts[1]), count >= 0, dimensions > 0 {
+    guard dimensions <= maximumDimensions else {
+      throw InputError(
+        .other("the header's \(dimensions) dimensions are more than the \(maximumDimensions) a vector can have"),
+        at: SourcePosition(file: file, line: 1, column: 1))
+    }
     return (count, dimensions)
   }
   let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text

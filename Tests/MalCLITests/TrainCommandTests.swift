@@ -131,6 +131,21 @@ struct PretrainedEmbeddingTests {
     #expect(Array(trained.scalars[8..<12]) != [0.5, -1, 0.25, 2])
   }
 
+  @Test("a malformed --embedding file: train prints encode's FILE:LINE:COLUMN message, exits 65, writes no model")
+  func malformedVectors() throws {
+    let folder = TemporaryFolder()
+    let rows = folder.file("ids.tsv", "document\tlabel\n0 2\t0\n2 3\t1\n0 3\t1\n")
+    let vocab = folder.file("vocab.txt", "[PAD]\n[UNK]\n영화\n좋다\n")
+    let bad = folder.file("bad.vec", "2 3\n영화 1 2 3\n좋다 1 2\n")
+    let expected = Mal.Result(
+      stdout: "", stderr: "\(bad):3:7: error: expected 3 numbers after the word as the header says, found 2\n", status: 65)
+    let train = try Mal.run(["train", "-o", folder.path + "/m.safetensors", "--embedding", bad, "--vocab", vocab, rows])
+    #expect(train == expected)
+    let encode = try Mal.run(["encode", "--embedding", bad, "--vocab", vocab], input: "2 3\n")
+    #expect(encode == expected)
+    #expect(folder.contents == ["bad.vec", "ids.tsv", "vocab.txt"], "no model file is left behind")
+  }
+
   @Test("--embedding on rows that name no vocabulary, without --vocab, is a usage error")
   func needsVocab() throws {
     let folder = TemporaryFolder()

@@ -125,15 +125,27 @@ struct Word2VecCommandTests {
     #expect(lines.dropFirst().allSatisfy { $0.split(separator: " ").count == 5 })
   }
 
-  @Test("train: --vocab trains only the listed words that occur; specials are dropped")
+  @Test("train: --vocab (vocab.txt or token<TAB>count) trains only the listed words that occur; specials are dropped")
   func trainWithVocabulary() throws {
     let folder = TemporaryFolder()
-    _ = folder.file("vocab.txt", "[PAD]\n[UNK]\ncat\nbus\t99\n")
-    let result = try Mal.run(["word2vec", "train", "--vocab", "vocab.txt", "--dim", "4", "--quiet"], input: Self.corpus, directory: folder.path)
-    #expect(result.status == 0)
-    let words = result.stdout.split(separator: "\n").dropFirst().map { String($0.split(separator: " ")[0]) }
-    #expect(result.stdout.hasPrefix("2 4\n"))
-    #expect(Set(words) == ["cat", "bus"])
+    _ = folder.file("vocab.txt", "[PAD]\n[UNK]\ncat\nbus\n")
+    _ = folder.file("counts.tsv", "[PAD]\t0\n[UNK]\t0\ncat\t5\nbus\t99\n")
+    for vocab in ["vocab.txt", "counts.tsv"] {
+      let result = try Mal.run(["word2vec", "train", "--vocab", vocab, "--dim", "4", "--quiet"], input: Self.corpus, directory: folder.path)
+      #expect(result.status == 0, "\(vocab): \(result)")
+      let words = result.stdout.split(separator: "\n").dropFirst().map { String($0.split(separator: " ")[0]) }
+      #expect(result.stdout.hasPrefix("2 4\n"))
+      #expect(Set(words) == ["cat", "bus"])
+    }
+  }
+
+  @Test("train: a bad --vocab file is MalVocab's FILE:LINE:COLUMN error, exit 65")
+  func badVocabulary() throws {
+    let folder = TemporaryFolder()
+    _ = folder.file("twice.txt", "cat\nbus\ncat\n")
+    let result = try Mal.run(["word2vec", "train", "--vocab", "twice.txt", "-o", "out.vec"], input: Self.corpus, directory: folder.path)
+    #expect(result == Mal.Result(stdout: "", stderr: "twice.txt:3:1: error: token 'cat' repeats line 1\n", status: 65))
+    #expect(folder.contents == ["twice.txt"])
   }
 
   @Test("similar and analogy print word<TAB>score lines, best first")

@@ -27,6 +27,20 @@ struct FormatTests {
     }
   }
 
+  @Test("without reserved tokens any token list reads in id order: what --embedding and word2vec --vocab read")
+  func withoutReservedTokens() throws {
+    let folder = TemporaryFolder()
+    let none = SpecialTokens(padding: nil, unknown: nil)
+    let plain = folder.file("plain.txt", "[PAD]\r\n[UNK]\n영화\nthe\n")
+    #expect(try Vocabulary.read(path: plain, specialTokens: none).tokens == ["[PAD]", "[UNK]", "영화", "the"])
+    let counted = folder.file("counted.txt", "영화\t812\r\nthe\t3\n")
+    #expect(try Vocabulary.read(path: counted, specialTokens: none).tokens == ["영화", "the"])
+    let twice = folder.file("twice.txt", "a\nb\na\n")
+    #expect(throws: InputError(.other("token 'a' repeats line 1"), at: SourcePosition(file: twice, line: 3, column: 1))) {
+      try Vocabulary.read(path: twice, specialTokens: none)
+    }
+  }
+
   @Test("HF tokenizer.json: exact JSON, read back with its specials")
   func hfJSON() throws {
     let folder = TemporaryFolder()

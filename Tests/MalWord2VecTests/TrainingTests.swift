@@ -103,22 +103,6 @@ struct TrainingTests {
     #expect(listed.counts == [2, 1])
   }
 
-  @Test("vocabulary files: a token per line or token<TAB>count; specials kept; bad lines rejected")
-  func vocabularyFile() throws {
-    let folder = TemporaryFolder()
-    let plain = folder.file("vocab.txt", "[PAD]\n[UNK]\n영화\nthe\n")
-    #expect(try Word2VecVocabulary.readWordList(path: plain) == ["[PAD]", "[UNK]", "영화", "the"])
-    let counted = folder.file("counts.txt", "영화\t812\nthe\t3\n")
-    #expect(try Word2VecVocabulary.readWordList(path: counted) == ["영화", "the"])
-    let twice = folder.file("twice.txt", "a\nb\na\n")
-    #expect(renderedError { _ = try Word2VecVocabulary.readWordList(path: twice) }
-      == "\(twice):3:1: error: token 'a' is listed twice (first on line 1)")
-    let empty = folder.file("empty.txt", "a\n\n")
-    #expect(renderedError { _ = try Word2VecVocabulary.readWordList(path: empty) } == "\(empty):2:1: error: empty token in the vocabulary file")
-    let spaced = folder.file("spaced.txt", "영화 좋다\n")
-    #expect(renderedError { _ = try Word2VecVocabulary.readWordList(path: spaced) } == "\(spaced):1:3: error: a token cannot contain a space")
-  }
-
   @Test("an empty corpus and a min count above every word are errors")
   func nothingToTrain() throws {
     let folder = TemporaryFolder()
