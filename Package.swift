@@ -52,6 +52,8 @@ let package = Package(
       name: "MalModel",
       dependencies: ["MalStream", "MalTokenize", "MalVocab", "MalSequence", "MalTensor", "MalRecurrent"]),
     .testTarget(name: "MalModelTests", dependencies: ["MalModel"], exclude: ["Fixtures"]),
+    // README "Use from Swift": a program that links MalModel alone (no CLI code) and classifies raw text.
+    .executableTarget(name: "mal-classify", dependencies: ["MalModel"], path: "examples/swift/Classify"),
     .executableTarget(name: "MalRecurrentBench", dependencies: ["MalRecurrent", "MalTensor"]),
     .testTarget(name: "MalTensorTests", dependencies: ["MalTensor"]),
     .testTarget(name: "MalRecurrentTests", dependencies: ["MalRecurrent", "MalTensor"], exclude: ["Fixtures"]),

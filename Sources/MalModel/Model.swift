@@ -78,7 +78,7 @@ public final class Model: Sendable {
           guard row.count == timeSteps else {
             throw ModelError(.invalidConfiguration("row \(start + offset + 1) has \(row.count) ids; the model takes \(timeSteps)"))
           }
-          if let id = row.first(where: { $0 < 0 || (limit.map { Int($0) >= $0 } ?? false) }) {
+          if let id = row.first(where: { id in id < 0 || limit.map { Int(id) >= $0 } ?? false }) {
             throw ModelError(.invalidConfiguration("row \(start + offset + 1) has id \(id), beyond the model's input (\(limit ?? 0) ids)"))
           }
           for id in row { state.batch.append(Float(id)) }
