@@ -78,7 +78,7 @@ extension TrainCommand {
       } else if source.file != nil {
         vocabulary = try source.load()
       } else {
-        note("the ids come from a vocabulary that was not saved (mal vocab without --save): the model reads ids; save it with mal vocab --save FILE, or name it with --vocab, for a model that takes raw text")
+        note("the ids come from a vocabulary with no file (mal vocab --load - read it from standard input): the model reads ids; name its file with --vocab for a model that takes raw text")
       }
     } else {
       vocabulary = try vocab.map { try readVocabularyFile($0) }

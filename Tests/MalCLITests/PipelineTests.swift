@@ -108,10 +108,11 @@ struct PipelineTests {
     let agreeing = try pipeline("train -o m.mal --split-particles --repeat 2 --units 4 --epochs 1 ids.tsv", in: folder.path)
     #expect(agreeing.status == 0, "\(agreeing)")
     let unsaved = try pipeline(
+      // A #mal line whose vocab step names no file (as `vocab --load -` writes): the model can only read ids.
       "tokenize < '\(Self.sample)' | vocab --load v.txt | pad --maxlen 12 | sed 's#\"file\":\"v.txt\",##' | train -o n.mal --units 4 --epochs 1",
       in: folder.path)
     #expect(unsaved.status == 0)
-    #expect(unsaved.stderr.hasPrefix("train: note: the ids come from a vocabulary that was not saved (mal vocab without --save): the model reads ids; save it with mal vocab --save FILE, or name it with --vocab, for a model that takes raw text\n"), "\(unsaved)")
+    #expect(unsaved.stderr.hasPrefix("train: note: the ids come from a vocabulary with no file (mal vocab --load - read it from standard input): the model reads ids; name its file with --vocab for a model that takes raw text\n"), "\(unsaved)")
     let summary = try Mal.run(["summary", folder.path + "/n.mal"]).stdout
     #expect(!summary.contains("Preprocessing:"))
   }
