@@ -1,4 +1,5 @@
 import Foundation
+import MalTestSupport
 import Testing
 
 /// `../shared/fixtures` (or `MAL_FIXTURES`).
@@ -148,48 +149,39 @@ struct PadCommandTests {
     #expect(image.contains("Row lengths: 20 rows, mean 10.50, max 20") && image.contains(">maxlen 19</text>"))
   }
 
-  struct ErrorCase: Sendable, CustomTestStringConvertible {
-    var id: String
-    var arguments: [String]
-    var input: String
-    var stderr: String
-    var status: Int32
-    var testDescription: String { id }
-  }
-
   static let usage = "Usage: mal pad [<options>] [<inputs> ...]\n  See 'mal pad --help' for more information.\n"
 
   static let errors: [ErrorCase] = [
     ErrorCase(id: "not an integer", arguments: ["pad", "--maxlen", "3"], input: "1 2\n3 x4 5\n",
-              stderr: "<stdin>:2:3: error: expected an integer id, found 'x4'\n", status: 65),
+              message: "<stdin>:2:3: error: expected an integer id, found 'x4'\n", status: 65),
     ErrorCase(id: "a token, not an id", arguments: ["pad", "--maxlen", "3"], input: "id\tdocument\n7\t영화 가\n",
-              stderr: "<stdin>:2:3: error: expected an integer id, found '영화'\n", status: 65),
+              message: "<stdin>:2:3: error: expected an integer id, found '영화'\n", status: 65),
     ErrorCase(id: "negative id", arguments: ["pad"], input: "1 -2\n",
-              stderr: "<stdin>:1:3: error: ids cannot be negative, found '-2'\n", status: 65),
+              message: "<stdin>:1:3: error: ids cannot be negative, found '-2'\n", status: 65),
     ErrorCase(id: "id too large", arguments: ["pad", "--maxlen", "2"], input: "1 2147483648\n",
-              stderr: "<stdin>:1:3: error: id '2147483648' is larger than 2147483647, the largest int32\n", status: 65),
+              message: "<stdin>:1:3: error: id '2147483648' is larger than 2147483647, the largest int32\n", status: 65),
     ErrorCase(id: "too many columns", arguments: ["pad", "--maxlen", "2"], input: "text\tlabel\n1 2\t1\t9\n",
-              stderr: "<stdin>:2:6: error: expected 2 tab-separated columns as in the header, found 3\n", status: 65),
+              message: "<stdin>:2:6: error: expected 2 tab-separated columns as in the header, found 3\n", status: 65),
     ErrorCase(id: "bad id found before anything is written, without --maxlen", arguments: ["pad"], input: "1\n2\n3.0\n",
-              stderr: "<stdin>:3:1: error: expected an integer id, found '3.0'\n", status: 65),
+              message: "<stdin>:3:1: error: expected an integer id, found '3.0'\n", status: 65),
     ErrorCase(id: "maxlen 0", arguments: ["pad", "--maxlen", "0"], input: "",
-              stderr: "Error: --maxlen must be at least 1, got 0\n" + usage, status: 64),
+              message: "Error: --maxlen must be at least 1, got 0\n" + usage, status: 64),
     ErrorCase(id: "negative maxlen", arguments: ["pad", "--maxlen=-3"], input: "",
-              stderr: "Error: --maxlen must be at least 1, got -3\n" + usage, status: 64),
+              message: "Error: --maxlen must be at least 1, got -3\n" + usage, status: 64),
     ErrorCase(id: "cover out of range", arguments: ["pad", "--stats", "--cover", "0"], input: "",
-              stderr: "Error: --cover must be a percent in (0, 100], got 0.0\n" + usage, status: 64),
+              message: "Error: --cover must be a percent in (0, 100], got 0.0\n" + usage, status: 64),
     ErrorCase(id: "labels without npy", arguments: ["pad", "--labels-npy", "y.npy"], input: "",
-              stderr: "Error: --labels-npy needs --npy\n" + usage, status: 64),
+              message: "Error: --labels-npy needs --npy\n" + usage, status: 64),
     ErrorCase(id: "npy in a missing folder", arguments: ["pad", "--npy", "/nonexistent/x.npy", "--labels-npy", "/nonexistent/y.npy"], input: "",
-              stderr: "/nonexistent/x.npy: error: cannot create a temporary file beside it: No such file or directory\n", status: 1),
+              message: "/nonexistent/x.npy: error: cannot create a temporary file beside it: No such file or directory\n", status: 1),
     ErrorCase(id: "unreadable input", arguments: ["pad", "no/such/ids.txt"], input: "",
-              stderr: "no/such/ids.txt: error: cannot open for reading: No such file or directory\n", status: 1),
+              message: "no/such/ids.txt: error: cannot open for reading: No such file or directory\n", status: 1),
   ]
 
   @Test("bad input and bad options: message, exit code", arguments: errors)
   func error(_ c: ErrorCase) throws {
     let result = try Mal.run(c.arguments, input: c.input)
-    #expect(result.stderr == c.stderr)
+    #expect(result.stderr == c.message)
     #expect(result.status == c.status)
   }
 

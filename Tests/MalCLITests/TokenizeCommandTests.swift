@@ -1,52 +1,44 @@
 import Foundation
+import MalTestSupport
 import Testing
 
 @Suite("mal tokenize, run as a program")
 struct TokenizeCommandTests {
-  struct ErrorCase: Sendable, CustomTestStringConvertible {
-    var id: String
-    var arguments: [String]
-    var input: String
-    var stderr: String
-    var status: Int32
-    var testDescription: String { id }
-  }
-
   static let errors: [ErrorCase] = [
     ErrorCase(
       id: "unknown column", arguments: ["tokenize", "--column", "nope"], input: "id\tdocument\tlabel\n1\tx\t0\n",
-      stderr: "<stdin>:1:1: error: no column named 'nope'; the header has 'id', 'document', 'label'\n", status: 65),
+      message: "<stdin>:1:1: error: no column named 'nope'; the header has 'id', 'document', 'label'\n", status: 65),
     ErrorCase(
       id: "ragged row", arguments: ["tokenize"], input: "a\tb\n1\t좋다\t3\n",
-      stderr: "<stdin>:2:5: error: expected 2 tab-separated columns as in the header, found 3\n", status: 65),
+      message: "<stdin>:2:5: error: expected 2 tab-separated columns as in the header, found 3\n", status: 65),
     ErrorCase(
       id: "column of plain text", arguments: ["tokenize", "--column", "label"], input: "no tabs here\n",
-      stderr: "<stdin>:1:1: error: --column label needs TSV input with a header row, but this line has no tab; use --format tsv if the header is elsewhere\n",
+      message: "<stdin>:1:1: error: --column label needs TSV input with a header row, but this line has no tab; use --format tsv if the header is elsewhere\n",
       status: 65),
     ErrorCase(
       id: "column number too big", arguments: ["tokenize", "--column", "4"], input: "a\tb\n",
-      stderr: "<stdin>:1:1: error: column 4 does not exist; the header has 2 columns (numbers start at 1)\n", status: 65),
+      message: "<stdin>:1:1: error: column 4 does not exist; the header has 2 columns (numbers start at 1)\n", status: 65),
     ErrorCase(
       id: "unreadable file", arguments: ["tokenize", "no/such/file.tsv"], input: "",
-      stderr: "no/such/file.tsv: error: cannot open for reading: No such file or directory\n", status: 1),
+      message: "no/such/file.tsv: error: cannot open for reading: No such file or directory\n", status: 1),
     ErrorCase(
       id: "repeat below 1", arguments: ["tokenize", "--repeat", "0"], input: "",
-      stderr: "Error: --repeat must be at least 1, got 0\nUsage: mal tokenize [<options>] [<inputs> ...]\n  See 'mal tokenize --help' for more information.\n",
+      message: "Error: --repeat must be at least 1, got 0\nUsage: mal tokenize [<options>] [<inputs> ...]\n  See 'mal tokenize --help' for more information.\n",
       status: 64),
     ErrorCase(
       id: "marker outside char mode", arguments: ["tokenize", "--marker", "▁"], input: "",
-      stderr: "Error: --marker applies to --mode char only\nUsage: mal tokenize [<options>] [<inputs> ...]\n  See 'mal tokenize --help' for more information.\n",
+      message: "Error: --marker applies to --mode char only\nUsage: mal tokenize [<options>] [<inputs> ...]\n  See 'mal tokenize --help' for more information.\n",
       status: 64),
     ErrorCase(
       id: "keras with particles", arguments: ["tokenize", "--keras", "--split-particles"], input: "",
-      stderr: "Error: --mode keras reproduces Keras exactly; --split-particles, --repeat and --normalize do not apply\nUsage: mal tokenize [<options>] [<inputs> ...]\n  See 'mal tokenize --help' for more information.\n",
+      message: "Error: --mode keras reproduces Keras exactly; --split-particles, --repeat and --normalize do not apply\nUsage: mal tokenize [<options>] [<inputs> ...]\n  See 'mal tokenize --help' for more information.\n",
       status: 64),
   ]
 
   @Test("bad input and bad options: message, exit code", arguments: errors)
   func error(_ c: ErrorCase) throws {
     let result = try Mal.run(c.arguments, input: c.input)
-    #expect(result.stderr == c.stderr)
+    #expect(result.stderr == c.message)
     #expect(result.status == c.status)
     #expect(result.stdout.isEmpty || c.status == 65)
   }
