@@ -1,27 +1,19 @@
 import Foundation
+import MalTestSupport
 
 /// Runs the built `mal` executable, as a user would, and captures what it prints.
 enum Mal {
-  static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
-
   /// The `mal` built beside this test bundle (or `MAL_BINARY`).
   static let executable: String = {
     if let path = ProcessInfo.processInfo.environment["MAL_BINARY"] { return path }
     let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mal").path
     if FileManager.default.isExecutableFile(atPath: beside) { return beside }
     for configuration in ["debug", "release"] {
-      let path = repositoryRoot.appendingPathComponent(".build/\(configuration)/mal").path
+      let path = SharedData.repositoryRoot.appendingPathComponent(".build/\(configuration)/mal").path
       if FileManager.default.isExecutableFile(atPath: path) { return path }
     }
     return beside
   }()
-
-  static let corpora: String = {
-    if let path = ProcessInfo.processInfo.environment["MAL_CORPORA"], !path.isEmpty { return path }
-    return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpora").path
-  }()
-  static let hasCorpora = FileManager.default.fileExists(atPath: corpora + "/nsmc/ratings_test.txt")
 
   struct Result: Equatable, CustomStringConvertible {
     var stdout: String
@@ -49,7 +41,7 @@ enum Mal {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: directory ?? repositoryRoot.path)
+    process.currentDirectoryURL = URL(fileURLWithPath: directory ?? SharedData.repositoryRoot.path)
     var env = ProcessInfo.processInfo.environment
     env["COLUMNS"] = "80"
     for (k, v) in environment { env[k] = v }

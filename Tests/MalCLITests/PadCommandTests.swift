@@ -2,15 +2,6 @@ import Foundation
 import MalTestSupport
 import Testing
 
-/// `../shared/fixtures` (or `MAL_FIXTURES`).
-enum PadFixtures {
-  static let folder: String = {
-    if let path = ProcessInfo.processInfo.environment["MAL_FIXTURES"], !path.isEmpty { return path }
-    return Mal.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures").path
-  }()
-  static let available = FileManager.default.fileExists(atPath: folder + "/pad_sequences.json")
-}
-
 /// The header text and data bytes of an `.npy` file.
 func npyContents(_ path: String) throws -> (header: String, data: [UInt8]) {
   let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
@@ -41,10 +32,9 @@ struct PadCommandTests {
         == "text\tlabel\n4 5\t1\n0 7\t0\n")
   }
 
-  @Test("every int32 case of pad_sequences.json through the command", .enabled(if: PadFixtures.available, "needs ../shared/fixtures (set MAL_FIXTURES)"))
+  @Test("every int32 case of pad_sequences.json through the command", .enabled(if: SharedData.hasFixture("pad_sequences.json"), "needs ../shared/fixtures (set MAL_FIXTURES)"))
   func fixtures() throws {
-    let data = try Data(contentsOf: URL(fileURLWithPath: PadFixtures.folder + "/pad_sequences.json"))
-    let fixture = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+    let fixture = try SharedData.json("pad_sequences.json")
     let input = (fixture["sequences"] as! [[Int]]).map { $0.map(String.init).joined(separator: " ") + "\n" }.joined()
     var ran = 0
     for c in fixture["cases"] as! [[String: Any]] {
@@ -230,7 +220,7 @@ struct PadCommandTests {
     try FileManager.default.createSymbolicLink(atPath: folder.path + "/mal", withDestinationPath: Mal.executable)
     var ran = 0
     for command in ["pad", "encode"] {
-      let golden = Mal.repositoryRoot.appendingPathComponent("Tests/MalCLITests/Golden/\(command)-help.txt").path
+      let golden = SharedData.repositoryRoot.appendingPathComponent("Tests/MalCLITests/Golden/\(command)-help.txt").path
       let result = try Mal.run([command, "--help"])
       #expect(result.status == 0)
       #expect(result.stdout == (try String(contentsOfFile: golden, encoding: .utf8)), "\(command)")

@@ -92,7 +92,7 @@ struct TokenizeCommandTests {
 
   @Test("the sample corpus: same rows, ids and labels")
   func sampleCorpus() throws {
-    let path = Mal.repositoryRoot.appendingPathComponent("Corpora/sample-ko.tsv").path
+    let path = SharedData.repositoryRoot.appendingPathComponent("Corpora/sample-ko.tsv").path
     let input = try String(contentsOfFile: path, encoding: .utf8)
     let result = try Mal.run(["tokenize", path])
     #expect(result.status == 0)
@@ -128,7 +128,7 @@ struct TokenizeCommandTests {
   @Test("--help matches the golden file")
   func help() throws {
     for command in ["tokenize", "detokenize"] {
-      let golden = Mal.repositoryRoot.appendingPathComponent("Tests/MalCLITests/Golden/\(command)-help.txt").path
+      let golden = SharedData.repositoryRoot.appendingPathComponent("Tests/MalCLITests/Golden/\(command)-help.txt").path
       let result = try Mal.run([command, "--help"])
       #expect(result.status == 0)
       #expect(result.stdout == (try String(contentsOfFile: golden, encoding: .utf8)), "\(command)")
@@ -143,7 +143,7 @@ struct TokenizeCommandTests {
     // Examples that train write m.safetensors (and v.txt) in the repository folder, where they run; it is removed after.
     defer {
       for file in ["m.safetensors", "v.txt"] {
-        try? FileManager.default.removeItem(atPath: Mal.repositoryRoot.appendingPathComponent(file).path)
+        try? FileManager.default.removeItem(atPath: SharedData.repositoryRoot.appendingPathComponent(file).path)
       }
     }
     for command in [[], ["tokenize"], ["detokenize"], ["train"], ["predict"], ["evaluate"], ["summary"]] {
@@ -154,7 +154,7 @@ struct TokenizeCommandTests {
         .filter { $0.hasPrefix("mal ") || $0.hasPrefix("echo ") }
       #expect(!examples.isEmpty, "\(command)")
       for example in examples {
-        if example.contains("../shared/corpora") && !Mal.hasCorpora {
+        if example.contains("../shared/corpora") && !SharedData.hasCorpora {
           print("skipped (no ../shared/corpora): \(example)")
           continue
         }
@@ -178,7 +178,7 @@ struct TokenizeCommandTests {
 struct MapperTests {
   @Test("tokenizing shards without their header equals tokenizing the whole file")
   func shards() throws {
-    let path = Mal.repositoryRoot.appendingPathComponent("Corpora/sample-ko.tsv").path
+    let path = SharedData.repositoryRoot.appendingPathComponent("Corpora/sample-ko.tsv").path
     let whole = try Mal.run(["tokenize", path])
     #expect(whole.status == 0)
     let body = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst()
@@ -234,7 +234,7 @@ struct ReadmeTests {
 
   /// The `$ command` lines of a page's console blocks, each with the output printed after it.
   static func examples(_ page: String) throws -> [(command: String, output: String)] {
-    let readme = try String(contentsOfFile: Mal.repositoryRoot.appendingPathComponent(page).path, encoding: .utf8)
+    let readme = try String(contentsOfFile: SharedData.repositoryRoot.appendingPathComponent(page).path, encoding: .utf8)
     var examples: [(String, String)] = []
     var inConsole = false
     var command: String?
@@ -274,12 +274,12 @@ struct ReadmeTests {
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     }
     try FileManager.default.createSymbolicLink(
-      atPath: work + "/Corpora", withDestinationPath: Mal.repositoryRoot.appendingPathComponent("Corpora").path)
-    try FileManager.default.createSymbolicLink(atPath: scratch.path + "/shared/corpora", withDestinationPath: Mal.corpora)
+      atPath: work + "/Corpora", withDestinationPath: SharedData.repositoryRoot.appendingPathComponent("Corpora").path)
+    try FileManager.default.createSymbolicLink(atPath: scratch.path + "/shared/corpora", withDestinationPath: SharedData.corpora)
     let examples = try Self.examples(page)
     #expect(examples.count >= (page == "README.md" ? 8 : 1))
     for (command, output) in examples {
-      if command.contains("../shared/corpora") && !Mal.hasCorpora {
+      if command.contains("../shared/corpora") && !SharedData.hasCorpora {
         print("skipped (no ../shared/corpora): \(page): \(command)")
         continue
       }

@@ -39,7 +39,7 @@ struct TrainCommandTests {
     #expect(prediction.provenance?.hasSuffix(#"{"stage":"predict","column":"document","settings":{"model":"\#(a)"}}]}"#) == true, "\(prediction)")
     let lines = prediction.rows.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
     #expect(lines.count == 241 && lines[0] == ["id", "document", "label", "probability", "predicted"])
-    let input = try String(contentsOfFile: Mal.repositoryRoot.appendingPathComponent(Self.data).path, encoding: .utf8)
+    let input = try String(contentsOfFile: SharedData.repositoryRoot.appendingPathComponent(Self.data).path, encoding: .utf8)
       .split(separator: "\n")
     var correct = 0
     for (row, original) in zip(lines.dropFirst(), input.dropFirst()) {
@@ -150,7 +150,7 @@ struct PretrainedEmbeddingTests {
   @Test("--help of train, predict, evaluate and summary matches the golden files")
   func help() throws {
     for command in ["train", "predict", "evaluate", "summary"] {
-      let golden = Mal.repositoryRoot.appendingPathComponent("Tests/MalCLITests/Golden/\(command)-help.txt").path
+      let golden = SharedData.repositoryRoot.appendingPathComponent("Tests/MalCLITests/Golden/\(command)-help.txt").path
       let result = try Mal.run([command, "--help"])
       #expect(result.status == 0)
       #expect(result.stdout == (try String(contentsOfFile: golden, encoding: .utf8)), "\(command)")

@@ -144,7 +144,7 @@ struct VocabCommandTests {
 
   @Test("count over 4 shards + merge is byte-identical to one build", arguments: ["Corpora/sample-ko.tsv", "nsmc/ratings_test.txt"])
   func shards(_ corpus: String) throws {
-    let path = corpus.hasPrefix("Corpora/") ? Mal.repositoryRoot.appendingPathComponent(corpus).path : Mal.corpora + "/" + corpus
+    let path = corpus.hasPrefix("Corpora/") ? SharedData.repositoryRoot.appendingPathComponent(corpus).path : SharedData.corpora + "/" + corpus
     guard FileManager.default.fileExists(atPath: path) else {
       print("skipped (no ../shared/corpora; set MAL_CORPORA): \(corpus)")
       return
@@ -232,7 +232,7 @@ struct VocabCommandTests {
   @Test("--help matches the golden files")
   func help() throws {
     for page in Self.helpPages {
-      let golden = Mal.repositoryRoot.appendingPathComponent("Tests/MalCLITests/Golden/\(page.replacingOccurrences(of: " ", with: "-"))-help.txt").path
+      let golden = SharedData.repositoryRoot.appendingPathComponent("Tests/MalCLITests/Golden/\(page.replacingOccurrences(of: " ", with: "-"))-help.txt").path
       let result = try Mal.run(page.split(separator: " ").map(String.init) + ["--help"])
       #expect(result.status == 0)
       #expect(result.stdout == (try String(contentsOfFile: golden, encoding: .utf8)), "\(page)")
@@ -244,7 +244,7 @@ struct VocabCommandTests {
     let folder = TemporaryFolder()
     try FileManager.default.createSymbolicLink(atPath: folder.path + "/mal", withDestinationPath: Mal.executable)
     try FileManager.default.createSymbolicLink(
-      atPath: folder.path + "/Corpora", withDestinationPath: Mal.repositoryRoot.appendingPathComponent("Corpora").path)
+      atPath: folder.path + "/Corpora", withDestinationPath: SharedData.repositoryRoot.appendingPathComponent("Corpora").path)
     var ran = 0
     for page in Self.helpPages {
       let help = try Mal.run(page.split(separator: " ").map(String.init) + ["--help"]).stdout

@@ -174,7 +174,7 @@ struct Word2VecCommandTests {
   func help() throws {
     for command in ["word2vec", "word2vec train", "word2vec similar", "word2vec analogy", "word2vec eval"] {
       let name = command.replacingOccurrences(of: " ", with: "-")
-      let golden = Mal.repositoryRoot.appendingPathComponent("Tests/MalCLITests/Golden/\(name)-help.txt").path
+      let golden = SharedData.repositoryRoot.appendingPathComponent("Tests/MalCLITests/Golden/\(name)-help.txt").path
       let result = try Mal.run(command.split(separator: " ").map(String.init) + ["--help"])
       #expect(result.status == 0)
       #expect(result.stdout == (try String(contentsOfFile: golden, encoding: .utf8)), "\(command)")

@@ -2,28 +2,6 @@ import Foundation
 import MalStream
 @testable import MalVocab
 
-/// The shared reference fixtures and corpora (`MAL_FIXTURES` / `MAL_CORPORA`, by default `../shared/…` beside the
-/// repository) and this target's own fixtures, made by the real libraries (Scripts/interop/vocab.py fixtures).
-enum TestData {
-  static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
-
-  static func folder(environment: String, default name: String) -> String {
-    if let path = ProcessInfo.processInfo.environment[environment], !path.isEmpty { return path }
-    return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/\(name)").path
-  }
-
-  static let fixtures = folder(environment: "MAL_FIXTURES", default: "fixtures")
-  static let corpora = folder(environment: "MAL_CORPORA", default: "corpora")
-  static let hasFixtures = FileManager.default.fileExists(atPath: fixtures + "/tokenizer.json")
-  static let hasCorpora = FileManager.default.fileExists(atPath: corpora + "/nsmc/ratings_test.txt")
-  static let ownFixtures = repositoryRoot.appendingPathComponent("Tests/MalVocabTests/Fixtures").path
-
-  static func json(_ path: String) throws -> [String: Any] {
-    try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
-  }
-}
-
 /// A fresh temporary folder per test, removed at deinit.
 final class TemporaryFolder {
   let path = NSTemporaryDirectory() + "mal-vocab-tests-" + UUID().uuidString

@@ -19,17 +19,6 @@ final class TemporaryFolder {
   func bytes(_ name: String) -> [UInt8] { Array(FileManager.default.contents(atPath: path + "/" + name) ?? Data()) }
 }
 
-/// The shared corpora: `MAL_CORPORA`, by default `../shared/corpora` beside the repository.
-enum SharedData {
-  static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
-  static let corpora: String = {
-    if let path = ProcessInfo.processInfo.environment["MAL_CORPORA"], !path.isEmpty { return path }
-    return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpora").path
-  }()
-  static let hasEvaluationSets = FileManager.default.fileExists(atPath: corpora + "/eval/questions-words.txt")
-}
-
 /// Spools `text` (one sentence per line) as a training corpus.
 func corpus(_ text: String, in folder: TemporaryFolder) throws -> TrainingCorpus {
   let path = folder.file("corpus-\(UUID().uuidString).txt", text)
