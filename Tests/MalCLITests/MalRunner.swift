@@ -78,16 +78,3 @@ final class LockedData: @unchecked Sendable {
   var isSet: Bool { lock.withLock { data != nil } }
   var value: Data { lock.withLock { data ?? Data() } }
 }
-
-/// A fresh temporary folder, removed at deinit.
-final class TemporaryFolder {
-  let path = NSTemporaryDirectory() + "mal-cli-tests-" + UUID().uuidString
-  init() { try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
-  deinit { try? FileManager.default.removeItem(atPath: path) }
-  var contents: [String] { (try? FileManager.default.contentsOfDirectory(atPath: path).sorted()) ?? [] }
-  func file(_ name: String, _ text: String) -> String {
-    let file = path + "/" + name
-    FileManager.default.createFile(atPath: file, contents: Data(text.utf8))
-    return file
-  }
-}

@@ -1,13 +1,7 @@
 import Foundation
 import MalSequence
+import MalTestSupport
 import Testing
-
-final class TemporaryFolder {
-  let path = NSTemporaryDirectory() + "mal-sequence-tests-" + UUID().uuidString
-  init() { try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
-  deinit { try? FileManager.default.removeItem(atPath: path) }
-  var contents: [String] { (try? FileManager.default.contentsOfDirectory(atPath: path).sorted()) ?? [] }
-}
 
 /// The header dictionary text and the data bytes of an `.npy` file, checked against the format's fixed parts.
 func readNpy(_ path: String) throws -> (header: String, data: [UInt8]) {
