@@ -2,15 +2,6 @@ import Foundation
 import MalTestSupport
 import Testing
 
-/// The header text and data bytes of an `.npy` file.
-func npyContents(_ path: String) throws -> (header: String, data: [UInt8]) {
-  let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-  #expect(Array(bytes[0..<8]) == [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0])
-  let length = Int(bytes[8]) | Int(bytes[9]) << 8
-  let header = String(decoding: bytes[10..<(10 + length)], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-  return (header, Array(bytes[(10 + length)...]))
-}
-
 /// Little-endian bytes of int32 values.
 func int32Bytes(_ values: [Int32]) -> [UInt8] {
   values.flatMap { v in (0..<4).map { UInt8(truncatingIfNeeded: UInt32(bitPattern: v) >> (8 * $0)) } }
@@ -74,18 +65,18 @@ struct PadCommandTests {
       input: "id\tdocument\tlabel\n1\t4 5 6 7\t1\n\n2\t300\t0\n")
     #expect(result == Mal.Result(stdout: "", stderr: "", status: 0))
     #expect(folder.contents == ["x.npy", "y.npy"])
-    let x = try npyContents(folder.path + "/x.npy")
+    let x = try readNpy(folder.path + "/x.npy")
     #expect(x.header == "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3), }")
     #expect(x.data == int32Bytes([5, 6, 7, 300, 0, 0]))
-    let y = try npyContents(folder.path + "/y.npy")
+    let y = try readNpy(folder.path + "/y.npy")
     #expect(y.header == "{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }")
     #expect(y.data == int32Bytes([1, 0]))
     let floats = try Mal.run(
       ["pad", "--npy", folder.path + "/x2.npy", "--labels-npy", folder.path + "/y2.npy", "--labels-dtype", "float32", "--label-column", "score"],
       input: "score\ttext\n0.5\t1 2\n-2\t3\n")
     #expect(floats.status == 0)
-    #expect(try npyContents(folder.path + "/x2.npy").data == int32Bytes([1, 2, 0, 3]))
-    let y2 = try npyContents(folder.path + "/y2.npy")
+    #expect(try readNpy(folder.path + "/x2.npy").data == int32Bytes([1, 2, 0, 3]))
+    let y2 = try readNpy(folder.path + "/y2.npy")
     #expect(y2.header == "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }")
     #expect(y2.data == float32Bytes([0.5, -2]))
   }
