@@ -120,9 +120,7 @@ struct EncodeCommandTests {
 
   @Test("bad input and bad options: message, exit code", arguments: errors)
   func error(_ c: ErrorCase) throws {
-    let result = try Mal.run(c.arguments, input: c.input)
-    #expect(result.stderr == c.message)
-    #expect(result.status == c.status)
+    try Mal.expect(c)
   }
 
   // A malformed vector file: PretrainedEmbeddingTests.malformedVectors checks encode and train give one message.

@@ -1,5 +1,6 @@
 import Foundation
 import MalTestSupport
+import Testing
 
 /// Runs the built `mal` executable, as a user would, and captures what it prints.
 enum Mal {
@@ -25,6 +26,18 @@ enum Mal {
     var rows: String { Mal.withoutProvenance(stdout) }
     /// The `#mal` line of standard output, if it starts with one.
     var provenance: String? { stdout.hasPrefix("#mal ") ? String(stdout.prefix { $0 != "\n" }) : nil }
+  }
+
+  /// Runs the row's arguments on its input and expects exactly its message on standard error and its exit status.
+  /// - Returns: what the run printed, for the checks a suite adds.
+  @discardableResult
+  static func expect(
+    _ row: ErrorCase, directory: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> Result {
+    let result = try run(row.arguments, input: row.input, directory: directory)
+    #expect(result.stderr == row.message, sourceLocation: sourceLocation)
+    #expect(result.status == row.status, sourceLocation: sourceLocation)
+    return result
   }
 
   /// `text` without a leading `#mal` provenance line.

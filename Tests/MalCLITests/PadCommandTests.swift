@@ -161,9 +161,7 @@ struct PadCommandTests {
 
   @Test("bad input and bad options: message, exit code", arguments: errors)
   func error(_ c: ErrorCase) throws {
-    let result = try Mal.run(c.arguments, input: c.input)
-    #expect(result.stderr == c.message)
-    #expect(result.status == c.status)
+    try Mal.expect(c)
   }
 
   @Test("labels that are missing or malformed stop the run; no .npy is left behind")

@@ -37,9 +37,7 @@ struct TokenizeCommandTests {
 
   @Test("bad input and bad options: message, exit code", arguments: errors)
   func error(_ c: ErrorCase) throws {
-    let result = try Mal.run(c.arguments, input: c.input)
-    #expect(result.stderr == c.message)
-    #expect(result.status == c.status)
+    let result = try Mal.expect(c)
     #expect(result.stdout.isEmpty || c.status == 65)
   }
 

@@ -86,9 +86,7 @@ struct TrainCommandTests {
   @Test("bad input and options: message and exit code, no model file", arguments: errors)
   func error(_ c: ErrorCase) throws {
     let folder = TemporaryFolder()
-    let result = try Mal.run(c.arguments, input: c.input, directory: c.id == "not a model file" ? nil : folder.path)
-    #expect(result.stderr == c.message)
-    #expect(result.status == c.status)
+    try Mal.expect(c, directory: c.id == "not a model file" ? nil : folder.path)
     #expect(folder.contents.isEmpty)
   }
 }

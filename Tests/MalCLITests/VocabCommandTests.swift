@@ -53,9 +53,7 @@ struct VocabCommandTests {
 
   @Test("bad input and bad options: message, exit code, no output", arguments: errors)
   func error(_ c: ErrorCase) throws {
-    let result = try Mal.run(c.arguments, input: c.input)
-    #expect(result.stderr == c.message)
-    #expect(result.status == c.status)
+    let result = try Mal.expect(c)
     #expect(result.stdout.isEmpty)
   }
 

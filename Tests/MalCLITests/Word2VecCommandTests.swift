@@ -75,9 +75,7 @@ struct Word2VecCommandTests {
     _ = folder.file("bad.vec", "2 2\na 1 2\nb 1 x\n")
     FileManager.default.createFile(atPath: folder.path + "/bad.bin", contents: Data(Array("1 2\na ".utf8) + [0, 0, 0]))
     let before = folder.contents
-    let result = try Mal.run(c.arguments, input: c.input, directory: folder.path)
-    #expect(result.stderr == c.message)
-    #expect(result.status == c.status)
+    let result = try Mal.expect(c, directory: folder.path)
     #expect(result.stdout.isEmpty)
     #expect(folder.contents == before, "no output or temporary file is left behind")
   }
