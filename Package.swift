@@ -38,12 +38,14 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "mal", dependencies: ["MalCLI"]),
-    .testTarget(name: "MalStreamTests", dependencies: ["MalStream"]),
-    .testTarget(name: "MalTokenizeTests", dependencies: ["MalTokenize"]),
-    .testTarget(name: "MalVocabTests", dependencies: ["MalVocab", "MalTokenize"], exclude: ["Fixtures"]),
-    .testTarget(name: "MalSequenceTests", dependencies: ["MalSequence", "MalWord2Vec"]),
-    .testTarget(name: "MalWord2VecTests", dependencies: ["MalWord2Vec"]),
-    .testTarget(name: "MalCLITests", dependencies: ["MalCLI", "MalRecurrent"], exclude: ["Golden"]),
+    // What the test targets share: the ErrorCase row, ../shared data, TemporaryFolder. No Mal library.
+    .target(name: "MalTestSupport", path: "Tests/MalTestSupport"),
+    .testTarget(name: "MalStreamTests", dependencies: ["MalStream", "MalTestSupport"]),
+    .testTarget(name: "MalTokenizeTests", dependencies: ["MalTokenize", "MalTestSupport"]),
+    .testTarget(name: "MalVocabTests", dependencies: ["MalVocab", "MalTokenize", "MalTestSupport"], exclude: ["Fixtures"]),
+    .testTarget(name: "MalSequenceTests", dependencies: ["MalSequence", "MalWord2Vec", "MalTestSupport"]),
+    .testTarget(name: "MalWord2VecTests", dependencies: ["MalWord2Vec", "MalTestSupport"]),
+    .testTarget(name: "MalCLITests", dependencies: ["MalCLI", "MalRecurrent", "MalTestSupport"], exclude: ["Golden"]),
     // Recurrent core (issue 6): tensors over OpenBLAS, Keras-exact layers, benchmark.
     .target(name: "MalTensor", dependencies: ["CBLAS"]),
     .target(name: "MalRecurrent", dependencies: ["MalTensor", "MalStream"]),
@@ -51,12 +53,12 @@ let package = Package(
     .target(
       name: "MalModel",
       dependencies: ["MalStream", "MalTokenize", "MalVocab", "MalSequence", "MalTensor", "MalRecurrent"]),
-    .testTarget(name: "MalModelTests", dependencies: ["MalModel"], exclude: ["Fixtures"]),
+    .testTarget(name: "MalModelTests", dependencies: ["MalModel", "MalTestSupport"], exclude: ["Fixtures"]),
     // README "Use from Swift": a program that links MalModel alone (no CLI code) and classifies raw text.
     .executableTarget(name: "mal-classify", dependencies: ["MalModel"], path: "examples/swift/Classify"),
     .executableTarget(name: "MalRecurrentBench", dependencies: ["MalRecurrent", "MalTensor"]),
     .testTarget(name: "MalTensorTests", dependencies: ["MalTensor"]),
-    .testTarget(name: "MalRecurrentTests", dependencies: ["MalRecurrent", "MalTensor"], exclude: ["Fixtures"]),
+    .testTarget(name: "MalRecurrentTests", dependencies: ["MalRecurrent", "MalTensor", "MalTestSupport"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import MalTestSupport
 import Testing
 
 /// A word2vec binary file laid out byte by byte, as word2vec.c writes it (a newline after each vector).
@@ -70,67 +71,56 @@ struct EncodeCommandTests {
     let x = folder.path + "/x.npy", y = folder.path + "/y.npy"
     let oneHot = try Mal.run(["encode", "--one-hot", "--depth", "3", "--npy", x, "--labels", "one-hot", "--labels-npy", y], input: "ids\tlabel\n1 2\t1\n0 0\t0\n")
     #expect(oneHot == Mal.Result(stdout: "", stderr: "", status: 0))
-    let a = try npyContents(x)
+    let a = try readNpy(x)
     #expect(a.header == "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2, 3), }")
     #expect(a.data == float32Bytes([0, 1, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0]))
-    let b = try npyContents(y)
+    let b = try readNpy(y)
     #expect(b.header == "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }")
     #expect(b.data == float32Bytes([0, 1, 1, 0]))
     #expect(try Mal.run(["encode", "--bag", "count", "--npy", x, "--dtype", "float64"], input: "2 2\n\n1\n").status == 0)
-    let c = try npyContents(x)
+    let c = try readNpy(x)
     #expect(c.header == "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 3), }")
     #expect(c.data.count == 72 && c.data[16..<24] == [0, 0, 0, 0, 0, 0, 0, 0x40])
     let vocab = folder.file("vocab.txt", "[PAD]\n영화\n")
     let vec = folder.file("v.vec", "1 2\n영화 0.5 -1\n")
     #expect(try Mal.run(["encode", "--embedding", vec, "--vocab", vocab, "--npy", x], input: "1\n0\n").status == 0)
-    let d = try npyContents(x)
+    let d = try readNpy(x)
     #expect(d.header == "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 1, 2), }")
     #expect(d.data == float32Bytes([0.5, -1, 0, 0]))
-  }
-
-  struct ErrorCase: Sendable, CustomTestStringConvertible {
-    var id: String
-    var arguments: [String]
-    var input: String
-    var stderr: String
-    var status: Int32
-    var testDescription: String { id }
   }
 
   static let usage = "Usage: mal encode [<options>] [<inputs> ...]\n  See 'mal encode --help' for more information.\n"
 
   static let errors: [ErrorCase] = [
     ErrorCase(id: "id at depth", arguments: ["encode", "--one-hot", "--depth", "4"], input: "1 3\n2 4\n",
-              stderr: "<stdin>:2:3: error: id 4 is out of range for --depth 4 (ids must be 0…3)\n", status: 65),
+              message: "<stdin>:2:3: error: id 4 is out of range for --depth 4 (ids must be 0…3)\n", status: 65),
     ErrorCase(id: "not an id", arguments: ["encode", "--bag", "count"], input: "1 b\n",
-              stderr: "<stdin>:1:3: error: expected an integer id, found 'b'\n", status: 65),
+              message: "<stdin>:1:3: error: expected an integer id, found 'b'\n", status: 65),
     ErrorCase(id: "negative id", arguments: ["encode", "--one-hot", "--depth", "9"], input: "-1\n",
-              stderr: "<stdin>:1:1: error: ids cannot be negative, found '-1'\n", status: 65),
+              message: "<stdin>:1:1: error: ids cannot be negative, found '-1'\n", status: 65),
     ErrorCase(id: "label at classes", arguments: ["encode", "--labels", "one-hot", "--classes", "2"], input: "text\tlabel\n1\t1\n1\t2\n",
-              stderr: "<stdin>:3:3: error: label 2 is out of range for --classes 2 (labels must be 0…1)\n", status: 65),
+              message: "<stdin>:3:3: error: label 2 is out of range for --classes 2 (labels must be 0…1)\n", status: 65),
     ErrorCase(id: "label not an integer", arguments: ["encode", "--labels", "one-hot"], input: "text\tlabel\n1\tpos\n",
-              stderr: "<stdin>:2:3: error: expected an integer label, found 'pos'; use --labels-dtype float32 for real-valued labels\n", status: 65),
+              message: "<stdin>:2:3: error: expected an integer label, found 'pos'; use --labels-dtype float32 for real-valued labels\n", status: 65),
     ErrorCase(id: "labels of plain text", arguments: ["encode", "--labels", "one-hot", "--classes", "2"], input: "1 2\n",
-              stderr: "<stdin>:1:1: error: labels need TSV input with a label column; this input is plain text\n", status: 65),
+              message: "<stdin>:1:1: error: labels need TSV input with a label column; this input is plain text\n", status: 65),
     ErrorCase(id: "nothing to do", arguments: ["encode"], input: "",
-              stderr: "Error: nothing to encode: give --one-hot, --bag, --embedding or --labels\n" + usage, status: 64),
+              message: "Error: nothing to encode: give --one-hot, --bag, --embedding or --labels\n" + usage, status: 64),
     ErrorCase(id: "two encodings", arguments: ["encode", "--one-hot", "--bag", "count"], input: "",
-              stderr: "Error: choose one of --one-hot, --bag and --embedding\n" + usage, status: 64),
+              message: "Error: choose one of --one-hot, --bag and --embedding\n" + usage, status: 64),
     ErrorCase(id: "embedding without vocab", arguments: ["encode", "--embedding", "v.vec"], input: "",
-              stderr: "Error: --embedding needs --vocab to know which token each id is\n" + usage, status: 64),
+              message: "Error: --embedding needs --vocab to know which token each id is\n" + usage, status: 64),
     ErrorCase(id: "depth 0", arguments: ["encode", "--one-hot", "--depth", "0"], input: "",
-              stderr: "Error: --depth must be at least 1, got 0\n" + usage, status: 64),
+              message: "Error: --depth must be at least 1, got 0\n" + usage, status: 64),
     ErrorCase(id: "idf-from without tfidf", arguments: ["encode", "--bag", "count", "--idf-from", "a"], input: "",
-              stderr: "Error: --idf-from and --oov-id apply to --bag tfidf only\n" + usage, status: 64),
+              message: "Error: --idf-from and --oov-id apply to --bag tfidf only\n" + usage, status: 64),
     ErrorCase(id: "missing vectors file", arguments: ["encode", "--embedding", "no/such.vec", "--vocab", "no/vocab.txt"], input: "",
-              stderr: "no/such.vec: error: cannot open for reading: No such file or directory\n", status: 1),
+              message: "no/such.vec: error: cannot open for reading: No such file or directory\n", status: 1),
   ]
 
   @Test("bad input and bad options: message, exit code", arguments: errors)
   func error(_ c: ErrorCase) throws {
-    let result = try Mal.run(c.arguments, input: c.input)
-    #expect(result.stderr == c.stderr)
-    #expect(result.status == c.status)
+    try Mal.expect(c)
   }
 
   // A malformed vector file: PretrainedEmbeddingTests.malformedVectors checks encode and train give one message.

@@ -1,27 +1,20 @@
 import Foundation
+import MalTestSupport
+import Testing
 
 /// Runs the built `mal` executable, as a user would, and captures what it prints.
 enum Mal {
-  static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
-
   /// The `mal` built beside this test bundle (or `MAL_BINARY`).
   static let executable: String = {
     if let path = ProcessInfo.processInfo.environment["MAL_BINARY"] { return path }
     let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mal").path
     if FileManager.default.isExecutableFile(atPath: beside) { return beside }
     for configuration in ["debug", "release"] {
-      let path = repositoryRoot.appendingPathComponent(".build/\(configuration)/mal").path
+      let path = SharedData.repositoryRoot.appendingPathComponent(".build/\(configuration)/mal").path
       if FileManager.default.isExecutableFile(atPath: path) { return path }
     }
     return beside
   }()
-
-  static let corpora: String = {
-    if let path = ProcessInfo.processInfo.environment["MAL_CORPORA"], !path.isEmpty { return path }
-    return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpora").path
-  }()
-  static let hasCorpora = FileManager.default.fileExists(atPath: corpora + "/nsmc/ratings_test.txt")
 
   struct Result: Equatable, CustomStringConvertible {
     var stdout: String
@@ -33,6 +26,18 @@ enum Mal {
     var rows: String { Mal.withoutProvenance(stdout) }
     /// The `#mal` line of standard output, if it starts with one.
     var provenance: String? { stdout.hasPrefix("#mal ") ? String(stdout.prefix { $0 != "\n" }) : nil }
+  }
+
+  /// Runs the row's arguments on its input and expects exactly its message on standard error and its exit status.
+  /// - Returns: what the run printed, for the checks a suite adds.
+  @discardableResult
+  static func expect(
+    _ row: ErrorCase, directory: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> Result {
+    let result = try run(row.arguments, input: row.input, directory: directory)
+    #expect(result.stderr == row.message, sourceLocation: sourceLocation)
+    #expect(result.status == row.status, sourceLocation: sourceLocation)
+    return result
   }
 
   /// `text` without a leading `#mal` provenance line.
@@ -49,7 +54,7 @@ enum Mal {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: directory ?? repositoryRoot.path)
+    process.currentDirectoryURL = URL(fileURLWithPath: directory ?? SharedData.repositoryRoot.path)
     var env = ProcessInfo.processInfo.environment
     env["COLUMNS"] = "80"
     for (k, v) in environment { env[k] = v }
@@ -85,17 +90,4 @@ final class LockedData: @unchecked Sendable {
   func set(_ d: Data) { lock.withLock { data = d } }
   var isSet: Bool { lock.withLock { data != nil } }
   var value: Data { lock.withLock { data ?? Data() } }
-}
-
-/// A fresh temporary folder, removed at deinit.
-final class TemporaryFolder {
-  let path = NSTemporaryDirectory() + "mal-cli-tests-" + UUID().uuidString
-  init() { try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
-  deinit { try? FileManager.default.removeItem(atPath: path) }
-  var contents: [String] { (try? FileManager.default.contentsOfDirectory(atPath: path).sorted()) ?? [] }
-  func file(_ name: String, _ text: String) -> String {
-    let file = path + "/" + name
-    FileManager.default.createFile(atPath: file, contents: Data(text.utf8))
-    return file
-  }
 }

@@ -1,23 +1,6 @@
 import Foundation
+import MalTestSupport
 import Testing
-
-/// `../shared/fixtures` (or `MAL_FIXTURES`).
-enum PadFixtures {
-  static let folder: String = {
-    if let path = ProcessInfo.processInfo.environment["MAL_FIXTURES"], !path.isEmpty { return path }
-    return Mal.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures").path
-  }()
-  static let available = FileManager.default.fileExists(atPath: folder + "/pad_sequences.json")
-}
-
-/// The header text and data bytes of an `.npy` file.
-func npyContents(_ path: String) throws -> (header: String, data: [UInt8]) {
-  let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-  #expect(Array(bytes[0..<8]) == [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0])
-  let length = Int(bytes[8]) | Int(bytes[9]) << 8
-  let header = String(decoding: bytes[10..<(10 + length)], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-  return (header, Array(bytes[(10 + length)...]))
-}
 
 /// Little-endian bytes of int32 values.
 func int32Bytes(_ values: [Int32]) -> [UInt8] {
@@ -40,10 +23,9 @@ struct PadCommandTests {
         == "text\tlabel\n4 5\t1\n0 7\t0\n")
   }
 
-  @Test("every int32 case of pad_sequences.json through the command", .enabled(if: PadFixtures.available, "needs ../shared/fixtures (set MAL_FIXTURES)"))
+  @Test("every int32 case of pad_sequences.json through the command", .enabled(if: SharedData.hasFixture("pad_sequences.json"), "needs ../shared/fixtures (set MAL_FIXTURES)"))
   func fixtures() throws {
-    let data = try Data(contentsOf: URL(fileURLWithPath: PadFixtures.folder + "/pad_sequences.json"))
-    let fixture = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+    let fixture = try SharedData.json("pad_sequences.json")
     let input = (fixture["sequences"] as! [[Int]]).map { $0.map(String.init).joined(separator: " ") + "\n" }.joined()
     var ran = 0
     for c in fixture["cases"] as! [[String: Any]] {
@@ -83,18 +65,18 @@ struct PadCommandTests {
       input: "id\tdocument\tlabel\n1\t4 5 6 7\t1\n\n2\t300\t0\n")
     #expect(result == Mal.Result(stdout: "", stderr: "", status: 0))
     #expect(folder.contents == ["x.npy", "y.npy"])
-    let x = try npyContents(folder.path + "/x.npy")
+    let x = try readNpy(folder.path + "/x.npy")
     #expect(x.header == "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 3), }")
     #expect(x.data == int32Bytes([5, 6, 7, 300, 0, 0]))
-    let y = try npyContents(folder.path + "/y.npy")
+    let y = try readNpy(folder.path + "/y.npy")
     #expect(y.header == "{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }")
     #expect(y.data == int32Bytes([1, 0]))
     let floats = try Mal.run(
       ["pad", "--npy", folder.path + "/x2.npy", "--labels-npy", folder.path + "/y2.npy", "--labels-dtype", "float32", "--label-column", "score"],
       input: "score\ttext\n0.5\t1 2\n-2\t3\n")
     #expect(floats.status == 0)
-    #expect(try npyContents(folder.path + "/x2.npy").data == int32Bytes([1, 2, 0, 3]))
-    let y2 = try npyContents(folder.path + "/y2.npy")
+    #expect(try readNpy(folder.path + "/x2.npy").data == int32Bytes([1, 2, 0, 3]))
+    let y2 = try readNpy(folder.path + "/y2.npy")
     #expect(y2.header == "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }")
     #expect(y2.data == float32Bytes([0.5, -2]))
   }
@@ -148,49 +130,38 @@ struct PadCommandTests {
     #expect(image.contains("Row lengths: 20 rows, mean 10.50, max 20") && image.contains(">maxlen 19</text>"))
   }
 
-  struct ErrorCase: Sendable, CustomTestStringConvertible {
-    var id: String
-    var arguments: [String]
-    var input: String
-    var stderr: String
-    var status: Int32
-    var testDescription: String { id }
-  }
-
   static let usage = "Usage: mal pad [<options>] [<inputs> ...]\n  See 'mal pad --help' for more information.\n"
 
   static let errors: [ErrorCase] = [
     ErrorCase(id: "not an integer", arguments: ["pad", "--maxlen", "3"], input: "1 2\n3 x4 5\n",
-              stderr: "<stdin>:2:3: error: expected an integer id, found 'x4'\n", status: 65),
+              message: "<stdin>:2:3: error: expected an integer id, found 'x4'\n", status: 65),
     ErrorCase(id: "a token, not an id", arguments: ["pad", "--maxlen", "3"], input: "id\tdocument\n7\t영화 가\n",
-              stderr: "<stdin>:2:3: error: expected an integer id, found '영화'\n", status: 65),
+              message: "<stdin>:2:3: error: expected an integer id, found '영화'\n", status: 65),
     ErrorCase(id: "negative id", arguments: ["pad"], input: "1 -2\n",
-              stderr: "<stdin>:1:3: error: ids cannot be negative, found '-2'\n", status: 65),
+              message: "<stdin>:1:3: error: ids cannot be negative, found '-2'\n", status: 65),
     ErrorCase(id: "id too large", arguments: ["pad", "--maxlen", "2"], input: "1 2147483648\n",
-              stderr: "<stdin>:1:3: error: id '2147483648' is larger than 2147483647, the largest int32\n", status: 65),
+              message: "<stdin>:1:3: error: id '2147483648' is larger than 2147483647, the largest int32\n", status: 65),
     ErrorCase(id: "too many columns", arguments: ["pad", "--maxlen", "2"], input: "text\tlabel\n1 2\t1\t9\n",
-              stderr: "<stdin>:2:6: error: expected 2 tab-separated columns as in the header, found 3\n", status: 65),
+              message: "<stdin>:2:6: error: expected 2 tab-separated columns as in the header, found 3\n", status: 65),
     ErrorCase(id: "bad id found before anything is written, without --maxlen", arguments: ["pad"], input: "1\n2\n3.0\n",
-              stderr: "<stdin>:3:1: error: expected an integer id, found '3.0'\n", status: 65),
+              message: "<stdin>:3:1: error: expected an integer id, found '3.0'\n", status: 65),
     ErrorCase(id: "maxlen 0", arguments: ["pad", "--maxlen", "0"], input: "",
-              stderr: "Error: --maxlen must be at least 1, got 0\n" + usage, status: 64),
+              message: "Error: --maxlen must be at least 1, got 0\n" + usage, status: 64),
     ErrorCase(id: "negative maxlen", arguments: ["pad", "--maxlen=-3"], input: "",
-              stderr: "Error: --maxlen must be at least 1, got -3\n" + usage, status: 64),
+              message: "Error: --maxlen must be at least 1, got -3\n" + usage, status: 64),
     ErrorCase(id: "cover out of range", arguments: ["pad", "--stats", "--cover", "0"], input: "",
-              stderr: "Error: --cover must be a percent in (0, 100], got 0.0\n" + usage, status: 64),
+              message: "Error: --cover must be a percent in (0, 100], got 0.0\n" + usage, status: 64),
     ErrorCase(id: "labels without npy", arguments: ["pad", "--labels-npy", "y.npy"], input: "",
-              stderr: "Error: --labels-npy needs --npy\n" + usage, status: 64),
+              message: "Error: --labels-npy needs --npy\n" + usage, status: 64),
     ErrorCase(id: "npy in a missing folder", arguments: ["pad", "--npy", "/nonexistent/x.npy", "--labels-npy", "/nonexistent/y.npy"], input: "",
-              stderr: "/nonexistent/x.npy: error: cannot create a temporary file beside it: No such file or directory\n", status: 1),
+              message: "/nonexistent/x.npy: error: cannot create a temporary file beside it: No such file or directory\n", status: 1),
     ErrorCase(id: "unreadable input", arguments: ["pad", "no/such/ids.txt"], input: "",
-              stderr: "no/such/ids.txt: error: cannot open for reading: No such file or directory\n", status: 1),
+              message: "no/such/ids.txt: error: cannot open for reading: No such file or directory\n", status: 1),
   ]
 
   @Test("bad input and bad options: message, exit code", arguments: errors)
   func error(_ c: ErrorCase) throws {
-    let result = try Mal.run(c.arguments, input: c.input)
-    #expect(result.stderr == c.stderr)
-    #expect(result.status == c.status)
+    try Mal.expect(c)
   }
 
   @Test("labels that are missing or malformed stop the run; no .npy is left behind")
@@ -238,7 +209,7 @@ struct PadCommandTests {
     try FileManager.default.createSymbolicLink(atPath: folder.path + "/mal", withDestinationPath: Mal.executable)
     var ran = 0
     for command in ["pad", "encode"] {
-      let golden = Mal.repositoryRoot.appendingPathComponent("Tests/MalCLITests/Golden/\(command)-help.txt").path
+      let golden = SharedData.repositoryRoot.appendingPathComponent("Tests/MalCLITests/Golden/\(command)-help.txt").path
       let result = try Mal.run([command, "--help"])
       #expect(result.status == 0)
       #expect(result.stdout == (try String(contentsOfFile: golden, encoding: .utf8)), "\(command)")

@@ -1,4 +1,5 @@
 import Foundation
+import MalTestSupport
 import Testing
 
 /// Runs a shell pipeline of Mal's stage names (tokenize, vocab, pad, train, …) in `directory`.
@@ -19,7 +20,7 @@ func pipeline(_ command: String, in directory: String) throws -> Mal.Result {
 
 @Suite("tokenize | vocab | pad | train: the model remembers how its ids were made")
 struct PipelineTests {
-  static let sample = Mal.repositoryRoot.appendingPathComponent("Corpora/sample-ko.tsv").path
+  static let sample = SharedData.repositoryRoot.appendingPathComponent("Corpora/sample-ko.tsv").path
 
   @Test("the literal pipeline gives a model that takes raw text, with no flag repeated: same answers as its ids")
   func literalPipeline() throws {
@@ -152,10 +153,10 @@ struct PipelineTests {
   }
 
   @Test("NSMC: the literal pipeline on real reviews; evaluate on raw ratings_test equals the ids path",
-    .enabled(if: Mal.hasCorpora, "needs ../shared/corpora (set MAL_CORPORA)"))
+    .enabled(if: SharedData.hasCorpora, "needs ../shared/corpora (set MAL_CORPORA)"))
   func nsmc() throws {
     let folder = TemporaryFolder()
-    let nsmc = Mal.corpora + "/nsmc"
+    let nsmc = SharedData.corpora + "/nsmc"
     let trained = try pipeline(
       "head -20001 '\(nsmc)/ratings_train.txt' | tokenize --split-particles --repeat 2 | vocab --save v.txt --max-size 8000"
         + " | pad --maxlen 40 | train -o nsmc.mal --arch gru --units 16 --embedding-dim 32 --epochs 1",

@@ -1,53 +1,43 @@
 import Foundation
+import MalTestSupport
 import Testing
 
 @Suite("mal tokenize, run as a program")
 struct TokenizeCommandTests {
-  struct ErrorCase: Sendable, CustomTestStringConvertible {
-    var id: String
-    var arguments: [String]
-    var input: String
-    var stderr: String
-    var status: Int32
-    var testDescription: String { id }
-  }
-
   static let errors: [ErrorCase] = [
     ErrorCase(
       id: "unknown column", arguments: ["tokenize", "--column", "nope"], input: "id\tdocument\tlabel\n1\tx\t0\n",
-      stderr: "<stdin>:1:1: error: no column named 'nope'; the header has 'id', 'document', 'label'\n", status: 65),
+      message: "<stdin>:1:1: error: no column named 'nope'; the header has 'id', 'document', 'label'\n", status: 65),
     ErrorCase(
       id: "ragged row", arguments: ["tokenize"], input: "a\tb\n1\t좋다\t3\n",
-      stderr: "<stdin>:2:5: error: expected 2 tab-separated columns as in the header, found 3\n", status: 65),
+      message: "<stdin>:2:5: error: expected 2 tab-separated columns as in the header, found 3\n", status: 65),
     ErrorCase(
       id: "column of plain text", arguments: ["tokenize", "--column", "label"], input: "no tabs here\n",
-      stderr: "<stdin>:1:1: error: --column label needs TSV input with a header row, but this line has no tab; use --format tsv if the header is elsewhere\n",
+      message: "<stdin>:1:1: error: --column label needs TSV input with a header row, but this line has no tab; use --format tsv if the header is elsewhere\n",
       status: 65),
     ErrorCase(
       id: "column number too big", arguments: ["tokenize", "--column", "4"], input: "a\tb\n",
-      stderr: "<stdin>:1:1: error: column 4 does not exist; the header has 2 columns (numbers start at 1)\n", status: 65),
+      message: "<stdin>:1:1: error: column 4 does not exist; the header has 2 columns (numbers start at 1)\n", status: 65),
     ErrorCase(
       id: "unreadable file", arguments: ["tokenize", "no/such/file.tsv"], input: "",
-      stderr: "no/such/file.tsv: error: cannot open for reading: No such file or directory\n", status: 1),
+      message: "no/such/file.tsv: error: cannot open for reading: No such file or directory\n", status: 1),
     ErrorCase(
       id: "repeat below 1", arguments: ["tokenize", "--repeat", "0"], input: "",
-      stderr: "Error: --repeat must be at least 1, got 0\nUsage: mal tokenize [<options>] [<inputs> ...]\n  See 'mal tokenize --help' for more information.\n",
+      message: "Error: --repeat must be at least 1, got 0\nUsage: mal tokenize [<options>] [<inputs> ...]\n  See 'mal tokenize --help' for more information.\n",
       status: 64),
     ErrorCase(
       id: "marker outside char mode", arguments: ["tokenize", "--marker", "▁"], input: "",
-      stderr: "Error: --marker applies to --mode char only\nUsage: mal tokenize [<options>] [<inputs> ...]\n  See 'mal tokenize --help' for more information.\n",
+      message: "Error: --marker applies to --mode char only\nUsage: mal tokenize [<options>] [<inputs> ...]\n  See 'mal tokenize --help' for more information.\n",
       status: 64),
     ErrorCase(
       id: "keras with particles", arguments: ["tokenize", "--keras", "--split-particles"], input: "",
-      stderr: "Error: --mode keras reproduces Keras exactly; --split-particles, --repeat and --normalize do not apply\nUsage: mal tokenize [<options>] [<inputs> ...]\n  See 'mal tokenize --help' for more information.\n",
+      message: "Error: --mode keras reproduces Keras exactly; --split-particles, --repeat and --normalize do not apply\nUsage: mal tokenize [<options>] [<inputs> ...]\n  See 'mal tokenize --help' for more information.\n",
       status: 64),
   ]
 
   @Test("bad input and bad options: message, exit code", arguments: errors)
   func error(_ c: ErrorCase) throws {
-    let result = try Mal.run(c.arguments, input: c.input)
-    #expect(result.stderr == c.stderr)
-    #expect(result.status == c.status)
+    let result = try Mal.expect(c)
     #expect(result.stdout.isEmpty || c.status == 65)
   }
 
@@ -100,7 +90,7 @@ struct TokenizeCommandTests {
 
   @Test("the sample corpus: same rows, ids and labels")
   func sampleCorpus() throws {
-    let path = Mal.repositoryRoot.appendingPathComponent("Corpora/sample-ko.tsv").path
+    let path = SharedData.repositoryRoot.appendingPathComponent("Corpora/sample-ko.tsv").path
     let input = try String(contentsOfFile: path, encoding: .utf8)
     let result = try Mal.run(["tokenize", path])
     #expect(result.status == 0)
@@ -136,7 +126,7 @@ struct TokenizeCommandTests {
   @Test("--help matches the golden file")
   func help() throws {
     for command in ["tokenize", "detokenize"] {
-      let golden = Mal.repositoryRoot.appendingPathComponent("Tests/MalCLITests/Golden/\(command)-help.txt").path
+      let golden = SharedData.repositoryRoot.appendingPathComponent("Tests/MalCLITests/Golden/\(command)-help.txt").path
       let result = try Mal.run([command, "--help"])
       #expect(result.status == 0)
       #expect(result.stdout == (try String(contentsOfFile: golden, encoding: .utf8)), "\(command)")
@@ -151,7 +141,7 @@ struct TokenizeCommandTests {
     // Examples that train write m.safetensors (and v.txt) in the repository folder, where they run; it is removed after.
     defer {
       for file in ["m.safetensors", "v.txt"] {
-        try? FileManager.default.removeItem(atPath: Mal.repositoryRoot.appendingPathComponent(file).path)
+        try? FileManager.default.removeItem(atPath: SharedData.repositoryRoot.appendingPathComponent(file).path)
       }
     }
     for command in [[], ["tokenize"], ["detokenize"], ["train"], ["predict"], ["evaluate"], ["summary"]] {
@@ -162,7 +152,7 @@ struct TokenizeCommandTests {
         .filter { $0.hasPrefix("mal ") || $0.hasPrefix("echo ") }
       #expect(!examples.isEmpty, "\(command)")
       for example in examples {
-        if example.contains("../shared/corpora") && !Mal.hasCorpora {
+        if example.contains("../shared/corpora") && !SharedData.hasCorpora {
           print("skipped (no ../shared/corpora): \(example)")
           continue
         }
@@ -186,7 +176,7 @@ struct TokenizeCommandTests {
 struct MapperTests {
   @Test("tokenizing shards without their header equals tokenizing the whole file")
   func shards() throws {
-    let path = Mal.repositoryRoot.appendingPathComponent("Corpora/sample-ko.tsv").path
+    let path = SharedData.repositoryRoot.appendingPathComponent("Corpora/sample-ko.tsv").path
     let whole = try Mal.run(["tokenize", path])
     #expect(whole.status == 0)
     let body = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst()
@@ -242,7 +232,7 @@ struct ReadmeTests {
 
   /// The `$ command` lines of a page's console blocks, each with the output printed after it.
   static func examples(_ page: String) throws -> [(command: String, output: String)] {
-    let readme = try String(contentsOfFile: Mal.repositoryRoot.appendingPathComponent(page).path, encoding: .utf8)
+    let readme = try String(contentsOfFile: SharedData.repositoryRoot.appendingPathComponent(page).path, encoding: .utf8)
     var examples: [(String, String)] = []
     var inConsole = false
     var command: String?
@@ -282,12 +272,12 @@ struct ReadmeTests {
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     }
     try FileManager.default.createSymbolicLink(
-      atPath: work + "/Corpora", withDestinationPath: Mal.repositoryRoot.appendingPathComponent("Corpora").path)
-    try FileManager.default.createSymbolicLink(atPath: scratch.path + "/shared/corpora", withDestinationPath: Mal.corpora)
+      atPath: work + "/Corpora", withDestinationPath: SharedData.repositoryRoot.appendingPathComponent("Corpora").path)
+    try FileManager.default.createSymbolicLink(atPath: scratch.path + "/shared/corpora", withDestinationPath: SharedData.corpora)
     let examples = try Self.examples(page)
     #expect(examples.count >= (page == "README.md" ? 8 : 1))
     for (command, output) in examples {
-      if command.contains("../shared/corpora") && !Mal.hasCorpora {
+      if command.contains("../shared/corpora") && !SharedData.hasCorpora {
         print("skipped (no ../shared/corpora): \(page): \(command)")
         continue
       }

@@ -1,5 +1,6 @@
 import Foundation
 import MalRecurrent
+import MalTestSupport
 import Testing
 
 @Suite("mal train, predict, evaluate, summary")
@@ -38,7 +39,7 @@ struct TrainCommandTests {
     #expect(prediction.provenance?.hasSuffix(#"{"stage":"predict","column":"document","settings":{"model":"\#(a)"}}]}"#) == true, "\(prediction)")
     let lines = prediction.rows.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
     #expect(lines.count == 241 && lines[0] == ["id", "document", "label", "probability", "predicted"])
-    let input = try String(contentsOfFile: Mal.repositoryRoot.appendingPathComponent(Self.data).path, encoding: .utf8)
+    let input = try String(contentsOfFile: SharedData.repositoryRoot.appendingPathComponent(Self.data).path, encoding: .utf8)
       .split(separator: "\n")
     var correct = 0
     for (row, original) in zip(lines.dropFirst(), input.dropFirst()) {
@@ -58,45 +59,34 @@ struct TrainCommandTests {
     #expect(summary.stdout.contains(" Labels: 0, 1\n"))
   }
 
-  struct ErrorCase: Sendable, CustomTestStringConvertible {
-    var id: String
-    var arguments: [String]
-    var input: String
-    var stderr: String
-    var status: Int32
-    var testDescription: String { id }
-  }
-
   static let errors: [ErrorCase] = [
     ErrorCase(id: "rows of different lengths", arguments: ["train", "-o", "x.safetensors"],
       input: "id\tdocument\tlabel\n1\t0 3 4\t1\n2\t5 6\t0\n",
-      stderr: "<stdin>:3:3: error: expected 3 ids as in the first row (line 2), found 2; pad the rows first (mal pad --maxlen 3)\n", status: 65),
+      message: "<stdin>:3:3: error: expected 3 ids as in the first row (line 2), found 2; pad the rows first (mal pad --maxlen 3)\n", status: 65),
     ErrorCase(id: "not an id", arguments: ["train", "-o", "x.safetensors"],
       input: "id\tdocument\tlabel\n1\t0 3 x4\t1\n",
-      stderr: "<stdin>:2:7: error: expected an integer id, found 'x4'\n", status: 65),
+      message: "<stdin>:2:7: error: expected an integer id, found 'x4'\n", status: 65),
     ErrorCase(id: "no label column", arguments: ["train", "-o", "x.safetensors"],
       input: "id\tdocument\n1\t0 3\n",
-      stderr: "<stdin>:2:1: error: no label column (label, class, sentiment, …): the header has 'id', 'document'; name it with --label-column\n", status: 65),
+      message: "<stdin>:2:1: error: no label column (label, class, sentiment, …): the header has 'id', 'document'; name it with --label-column\n", status: 65),
     ErrorCase(id: "plain text has no labels", arguments: ["train", "-o", "x.safetensors"],
       input: "0 3 4\n",
-      stderr: "<stdin>:1:1: error: labels need TSV input with a label column; this input is plain text\n", status: 65),
+      message: "<stdin>:1:1: error: labels need TSV input with a label column; this input is plain text\n", status: 65),
     ErrorCase(id: "one class", arguments: ["train", "-o", "x.safetensors"],
       input: "document\tlabel\n1 2\tpos\n3 4\tpos\n",
-      stderr: "<stdin>:1:1: error: only one class ('pos') in the labels: nothing to learn\n", status: 65),
+      message: "<stdin>:1:1: error: only one class ('pos') in the labels: nothing to learn\n", status: 65),
     ErrorCase(id: "early stopping without validation", arguments: ["train", "-o", "x.safetensors", "--early-stopping", "2"],
       input: "",
-      stderr: "Error: --early-stopping needs --validation or --validation-split\nUsage: mal train [<options>] [<inputs> ...] --output <output>\n  See 'mal train --help' for more information.\n", status: 64),
+      message: "Error: --early-stopping needs --validation or --validation-split\nUsage: mal train [<options>] [<inputs> ...] --output <output>\n  See 'mal train --help' for more information.\n", status: 64),
     ErrorCase(id: "not a model file", arguments: ["summary", "Corpora/sample-ko-ids.tsv"],
       input: "",
-      stderr: "Corpora/sample-ko-ids.tsv: error: not a valid safetensors file: at byte 0: header length 7887319652480148585 is over the 100000000-byte limit\n", status: 65),
+      message: "Corpora/sample-ko-ids.tsv: error: not a valid safetensors file: at byte 0: header length 7887319652480148585 is over the 100000000-byte limit\n", status: 65),
   ]
 
   @Test("bad input and options: message and exit code, no model file", arguments: errors)
   func error(_ c: ErrorCase) throws {
     let folder = TemporaryFolder()
-    let result = try Mal.run(c.arguments, input: c.input, directory: c.id == "not a model file" ? nil : folder.path)
-    #expect(result.stderr == c.stderr)
-    #expect(result.status == c.status)
+    try Mal.expect(c, directory: c.id == "not a model file" ? nil : folder.path)
     #expect(folder.contents.isEmpty)
   }
 }
@@ -158,7 +148,7 @@ struct PretrainedEmbeddingTests {
   @Test("--help of train, predict, evaluate and summary matches the golden files")
   func help() throws {
     for command in ["train", "predict", "evaluate", "summary"] {
-      let golden = Mal.repositoryRoot.appendingPathComponent("Tests/MalCLITests/Golden/\(command)-help.txt").path
+      let golden = SharedData.repositoryRoot.appendingPathComponent("Tests/MalCLITests/Golden/\(command)-help.txt").path
       let result = try Mal.run([command, "--help"])
       #expect(result.status == 0)
       #expect(result.stdout == (try String(contentsOfFile: golden, encoding: .utf8)), "\(command)")

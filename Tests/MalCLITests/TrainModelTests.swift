@@ -1,5 +1,6 @@
 import Foundation
 import MalRecurrent
+import MalTestSupport
 import Testing
 
 /// `mal train` models beyond the common flags, raw-text prediction, checkpoints and plots.
@@ -175,7 +176,7 @@ struct TrainModelTests {
   func plotAndHistory() throws {
     let folder = TemporaryFolder()
     // Validation rows: the last 40 of the sample, in their own file.
-    let lines = try String(contentsOfFile: Mal.repositoryRoot.appendingPathComponent(Self.ids).path, encoding: .utf8)
+    let lines = try String(contentsOfFile: SharedData.repositoryRoot.appendingPathComponent(Self.ids).path, encoding: .utf8)
       .split(separator: "\n")
     let validation = folder.file("val.tsv", ([lines[0]] + lines.suffix(40)).joined(separator: "\n") + "\n")
     let result = try Mal.run([
@@ -226,7 +227,7 @@ struct TrainInterruptTests {
   @Test("Ctrl-C stops after a batch and saves the model and a checkpoint that --resume continues")
   func interrupt() throws {
     let folder = TemporaryFolder()
-    let sample = try String(contentsOfFile: Mal.repositoryRoot.appendingPathComponent("Corpora/sample-ko-ids.tsv").path, encoding: .utf8)
+    let sample = try String(contentsOfFile: SharedData.repositoryRoot.appendingPathComponent("Corpora/sample-ko-ids.tsv").path, encoding: .utf8)
     let rows = sample.split(separator: "\n").dropFirst()
     let input = folder.file("rows.tsv", "id\tdocument\tlabel\n" + String(repeating: rows.joined(separator: "\n") + "\n", count: 20))
     let model = folder.path + "/m.safetensors", checkpoint = folder.path + "/ck.safetensors"

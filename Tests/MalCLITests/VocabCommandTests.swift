@@ -1,18 +1,10 @@
 import Foundation
+import MalTestSupport
 import Testing
 
 @Suite("mal vocab, run as a program")
 struct VocabCommandTests {
   static let tsv = "id\tdocument\tlabel\n1\t영화 정말 좋다\t1\n2\t영화 별로\t0\n\n3\t\t1\n4\t정말 정말 최고\t1\n"
-
-  struct ErrorCase: Sendable, CustomTestStringConvertible {
-    var id: String
-    var arguments: [String]
-    var input: String
-    var stderr: String
-    var status: Int32
-    var testDescription: String { id }
-  }
 
   static func usage(_ message: String, _ command: String) -> String {
     "Error: \(message)\nUsage: mal vocab \(command)\n  See 'mal vocab \(command.split(separator: " ")[0]) --help' for more information.\n"
@@ -21,49 +13,47 @@ struct VocabCommandTests {
   static let errors: [ErrorCase] = [
     ErrorCase(
       id: "neither --save nor --load", arguments: ["vocab"], input: "",
-      stderr: usage("give --save FILE to build a vocabulary, or --load FILE to apply one", "ids [<options>] [<inputs> ...]"), status: 64),
+      message: usage("give --save FILE to build a vocabulary, or --load FILE to apply one", "ids [<options>] [<inputs> ...]"), status: 64),
     ErrorCase(
       id: "format not known from the name", arguments: ["vocab", "--save", "v.json"], input: "",
-      stderr: usage("cannot tell the format of 'v.json' from its name; add --vocab-format txt|counts|keras-json|hf-json", "ids [<options>] [<inputs> ...]"),
+      message: usage("cannot tell the format of 'v.json' from its name; add --vocab-format txt|counts|keras-json|hf-json", "ids [<options>] [<inputs> ...]"),
       status: 64),
     ErrorCase(
       id: "max size below the specials", arguments: ["vocab", "build", "--max-size", "3", "--special", "[CLS]"], input: "",
-      stderr: usage("--max-size 3 leaves no room beside the 3 reserved tokens; it must be at least 4", "build [<options>] [<inputs> ...]"), status: 64),
+      message: usage("--max-size 3 leaves no room beside the 3 reserved tokens; it must be at least 4", "build [<options>] [<inputs> ...]"), status: 64),
     ErrorCase(
       id: "repeated special", arguments: ["vocab", "build", "--special", "[UNK]"], input: "",
-      stderr: usage("reserved token '[UNK]' is named twice", "build [<options>] [<inputs> ...]"), status: 64),
+      message: usage("reserved token '[UNK]' is named twice", "build [<options>] [<inputs> ...]"), status: 64),
     ErrorCase(
       id: "empty input", arguments: ["vocab", "build"], input: "",
-      stderr: "error: the vocabulary would be empty: the input has no tokens\n", status: 65),
+      message: "error: the vocabulary would be empty: the input has no tokens\n", status: 65),
     ErrorCase(
       id: "min count too high", arguments: ["vocab", "build", "--min-count", "5"], input: "a b a\n",
-      stderr: "error: the vocabulary would be empty: no token occurs at least 5 times (lower --min-count)\n", status: 65),
+      message: "error: the vocabulary would be empty: no token occurs at least 5 times (lower --min-count)\n", status: 65),
     ErrorCase(
       id: "missing vocabulary file", arguments: ["vocab", "--load", "no/such/vocab.txt"], input: "a\n",
-      stderr: "no/such/vocab.txt: error: cannot open for reading: No such file or directory\n", status: 1),
+      message: "no/such/vocab.txt: error: cannot open for reading: No such file or directory\n", status: 1),
     ErrorCase(
       id: "merge input that is not token<TAB>count", arguments: ["vocab", "merge"], input: "a\t1\nb\t2\nc 3\n",
-      stderr: "<stdin>:3:4: error: expected 'token<TAB>count', found no tab\n", status: 65),
+      message: "<stdin>:3:4: error: expected 'token<TAB>count', found no tab\n", status: 65),
     ErrorCase(
       id: "decode: not an integer", arguments: ["vocab", "decode", "--load", "Tests/MalCLITests/Golden/vocab-sample.txt"],
       input: "id\tdocument\n7\t2 x3 1\n",
-      stderr: "<stdin>:2:5: error: expected an integer, found 'x3'\n", status: 65),
+      message: "<stdin>:2:5: error: expected an integer, found 'x3'\n", status: 65),
     ErrorCase(
       id: "decode: id out of range", arguments: ["vocab", "decode", "--load", "Tests/MalCLITests/Golden/vocab-sample.txt"],
       input: "2 3\n1 99\n",
-      stderr: "<stdin>:2:3: error: id 99 is outside the vocabulary (ids 0…8)\n", status: 65),
+      message: "<stdin>:2:3: error: id 99 is outside the vocabulary (ids 0…8)\n", status: 65),
     ErrorCase(
       id: "vocabulary without the named padding token", arguments: ["vocab", "--load", "Tests/MalCLITests/Golden/vocab-sample.txt", "--pad", "<pad>"],
       input: "a\n",
-      stderr: "Tests/MalCLITests/Golden/vocab-sample.txt:1:1: error: line 1 (id 0) must be the padding token '<pad>', found '[PAD]'; name it with --pad, or use --no-pad\n",
+      message: "Tests/MalCLITests/Golden/vocab-sample.txt:1:1: error: line 1 (id 0) must be the padding token '<pad>', found '[PAD]'; name it with --pad, or use --no-pad\n",
       status: 65),
   ]
 
   @Test("bad input and bad options: message, exit code, no output", arguments: errors)
   func error(_ c: ErrorCase) throws {
-    let result = try Mal.run(c.arguments, input: c.input)
-    #expect(result.stderr == c.stderr)
-    #expect(result.status == c.status)
+    let result = try Mal.expect(c)
     #expect(result.stdout.isEmpty)
   }
 
@@ -152,7 +142,7 @@ struct VocabCommandTests {
 
   @Test("count over 4 shards + merge is byte-identical to one build", arguments: ["Corpora/sample-ko.tsv", "nsmc/ratings_test.txt"])
   func shards(_ corpus: String) throws {
-    let path = corpus.hasPrefix("Corpora/") ? Mal.repositoryRoot.appendingPathComponent(corpus).path : Mal.corpora + "/" + corpus
+    let path = corpus.hasPrefix("Corpora/") ? SharedData.repositoryRoot.appendingPathComponent(corpus).path : SharedData.corpora + "/" + corpus
     guard FileManager.default.fileExists(atPath: path) else {
       print("skipped (no ../shared/corpora; set MAL_CORPORA): \(corpus)")
       return
@@ -240,7 +230,7 @@ struct VocabCommandTests {
   @Test("--help matches the golden files")
   func help() throws {
     for page in Self.helpPages {
-      let golden = Mal.repositoryRoot.appendingPathComponent("Tests/MalCLITests/Golden/\(page.replacingOccurrences(of: " ", with: "-"))-help.txt").path
+      let golden = SharedData.repositoryRoot.appendingPathComponent("Tests/MalCLITests/Golden/\(page.replacingOccurrences(of: " ", with: "-"))-help.txt").path
       let result = try Mal.run(page.split(separator: " ").map(String.init) + ["--help"])
       #expect(result.status == 0)
       #expect(result.stdout == (try String(contentsOfFile: golden, encoding: .utf8)), "\(page)")
@@ -252,7 +242,7 @@ struct VocabCommandTests {
     let folder = TemporaryFolder()
     try FileManager.default.createSymbolicLink(atPath: folder.path + "/mal", withDestinationPath: Mal.executable)
     try FileManager.default.createSymbolicLink(
-      atPath: folder.path + "/Corpora", withDestinationPath: Mal.repositoryRoot.appendingPathComponent("Corpora").path)
+      atPath: folder.path + "/Corpora", withDestinationPath: SharedData.repositoryRoot.appendingPathComponent("Corpora").path)
     var ran = 0
     for page in Self.helpPages {
       let help = try Mal.run(page.split(separator: " ").map(String.init) + ["--help"]).stdout

@@ -1,4 +1,5 @@
 import Foundation
+import MalTestSupport
 import Testing
 
 @Suite("mal word2vec, run as a program")
@@ -18,15 +19,6 @@ struct Word2VecCommandTests {
     return lines.joined(separator: "\n") + "\n"
   }()
 
-  struct ErrorCase: Sendable, CustomTestStringConvertible {
-    var id: String
-    var arguments: [String]
-    var input: String
-    var stderr: String
-    var status: Int32
-    var testDescription: String { id }
-  }
-
   static func usage(_ command: String, _ line: String) -> String {
     "Usage: mal word2vec \(command) \(line)\n  See 'mal word2vec \(command) --help' for more information.\n"
   }
@@ -34,43 +26,43 @@ struct Word2VecCommandTests {
   static let errors: [ErrorCase] = [
     ErrorCase(
       id: "empty corpus", arguments: ["word2vec", "train", "-o", "out.vec"], input: "\n\n",
-      stderr: "error: the corpus is empty: no tokens to train on\n", status: 65),
+      message: "error: the corpus is empty: no tokens to train on\n", status: 65),
     ErrorCase(
       id: "min count leaves nothing", arguments: ["word2vec", "train", "-o", "out.vec"], input: "a b c\nb c\n",
-      stderr: "error: no word occurs at least 5 times (--min-count) among the 3 distinct tokens; lower --min-count\n", status: 65),
+      message: "error: no word occurs at least 5 times (--min-count) among the 3 distinct tokens; lower --min-count\n", status: 65),
     ErrorCase(
       id: "vocabulary file words absent", arguments: ["word2vec", "train", "--vocab", "vocab.txt", "-o", "out.vec"],
-      input: "a b c\n", stderr: "error: none of the vocabulary file's words occurs in the corpus (3 distinct tokens read)\n", status: 65),
+      input: "a b c\n", message: "error: none of the vocabulary file's words occurs in the corpus (3 distinct tokens read)\n", status: 65),
     ErrorCase(
       id: "missing vocabulary file", arguments: ["word2vec", "train", "--vocab", "nope.txt", "-o", "out.vec"], input: "a\n",
-      stderr: "nope.txt: error: cannot open for reading: No such file or directory\n", status: 1),
+      message: "nope.txt: error: cannot open for reading: No such file or directory\n", status: 1),
     ErrorCase(
       id: "ragged TSV", arguments: ["word2vec", "train", "-o", "out.vec"], input: "id\tdocument\n1\ta b\t3\n",
-      stderr: "<stdin>:2:6: error: expected 2 tab-separated columns as in the header, found 3\n", status: 65),
+      message: "<stdin>:2:6: error: expected 2 tab-separated columns as in the header, found 3\n", status: 65),
     ErrorCase(
       id: "dim 0", arguments: ["word2vec", "train", "--dim", "0"], input: "",
-      stderr: "Error: --dim must be at least 1, got 0\n" + usage("train", "[<options>] [<inputs> ...]"), status: 64),
+      message: "Error: --dim must be at least 1, got 0\n" + usage("train", "[<options>] [<inputs> ...]"), status: 64),
     ErrorCase(
       id: "negative sample", arguments: ["word2vec", "train", "--sample=-1"], input: "",
-      stderr: "Error: --sample must be 0 or more, got -1.0\n" + usage("train", "[<options>] [<inputs> ...]"), status: 64),
+      message: "Error: --sample must be 0 or more, got -1.0\n" + usage("train", "[<options>] [<inputs> ...]"), status: 64),
     ErrorCase(
       id: "unknown words", arguments: ["word2vec", "similar", "v.vec", "zebra", "king", "yak"], input: "",
-      stderr: "v.vec: error: not in the vocabulary: 'zebra', 'yak'\n", status: 65),
+      message: "v.vec: error: not in the vocabulary: 'zebra', 'yak'\n", status: 65),
     ErrorCase(
       id: "unknown analogy word", arguments: ["word2vec", "analogy", "v.vec", "king", "man", "빵"], input: "",
-      stderr: "v.vec: error: not in the vocabulary: '빵'\n", status: 65),
+      message: "v.vec: error: not in the vocabulary: '빵'\n", status: 65),
     ErrorCase(
       id: "malformed vectors", arguments: ["word2vec", "similar", "bad.vec", "a"], input: "",
-      stderr: "bad.vec:3:5: error: expected a finite number, found 'x'\n", status: 65),
+      message: "bad.vec:3:5: error: expected a finite number, found 'x'\n", status: 65),
     ErrorCase(
       id: "truncated binary", arguments: ["word2vec", "similar", "bad.bin", "a"], input: "",
-      stderr: "bad.bin:2:1: error: truncated file: the vector of 'a' needs 8 bytes, 3 left (vector 1, byte offset 6)\n", status: 65),
+      message: "bad.bin:2:1: error: truncated file: the vector of 'a' needs 8 bytes, 3 left (vector 1, byte offset 6)\n", status: 65),
     ErrorCase(
       id: "missing vectors file", arguments: ["word2vec", "eval", "none.vec", "--similarity", "ws.tsv"], input: "",
-      stderr: "none.vec: error: cannot open for reading: No such file or directory\n", status: 1),
+      message: "none.vec: error: cannot open for reading: No such file or directory\n", status: 1),
     ErrorCase(
       id: "eval without sets", arguments: ["word2vec", "eval", "v.vec"], input: "",
-      stderr: "Error: give --analogies FILE or --similarity FILE\n"
+      message: "Error: give --analogies FILE or --similarity FILE\n"
         + usage("eval", "<vectors> [--binary] [--analogies <file> ...] [--similarity <file> ...] [--restrict <restrict>] [--threads <threads>]"),
       status: 64),
   ]
@@ -83,9 +75,7 @@ struct Word2VecCommandTests {
     _ = folder.file("bad.vec", "2 2\na 1 2\nb 1 x\n")
     FileManager.default.createFile(atPath: folder.path + "/bad.bin", contents: Data(Array("1 2\na ".utf8) + [0, 0, 0]))
     let before = folder.contents
-    let result = try Mal.run(c.arguments, input: c.input, directory: folder.path)
-    #expect(result.stderr == c.stderr)
-    #expect(result.status == c.status)
+    let result = try Mal.expect(c, directory: folder.path)
     #expect(result.stdout.isEmpty)
     #expect(folder.contents == before, "no output or temporary file is left behind")
   }
@@ -182,7 +172,7 @@ struct Word2VecCommandTests {
   func help() throws {
     for command in ["word2vec", "word2vec train", "word2vec similar", "word2vec analogy", "word2vec eval"] {
       let name = command.replacingOccurrences(of: " ", with: "-")
-      let golden = Mal.repositoryRoot.appendingPathComponent("Tests/MalCLITests/Golden/\(name)-help.txt").path
+      let golden = SharedData.repositoryRoot.appendingPathComponent("Tests/MalCLITests/Golden/\(name)-help.txt").path
       let result = try Mal.run(command.split(separator: " ").map(String.init) + ["--help"])
       #expect(result.status == 0)
       #expect(result.stdout == (try String(contentsOfFile: golden, encoding: .utf8)), "\(command)")

@@ -1,6 +1,7 @@
 import Foundation
 import MalModel
 import MalSequence
+import MalTestSupport
 import MalTokenize
 import Testing
 
@@ -53,8 +54,8 @@ struct ModelFileTests {
   func roundTrip() throws {
     var trained = try TrainedModel(path: ModelFixtures.legacy)
     trained.labels = ["negative", "positive"]
-    let file = NSTemporaryDirectory() + "mal-model-roundtrip-\(UUID().uuidString).safetensors"
-    defer { try? FileManager.default.removeItem(atPath: file) }
+    let folder = TemporaryFolder()
+    let file = folder.path + "/m.safetensors"
     try trained.modelFile().write(to: file)
     let again = try TrainedModel(path: file)
     #expect(again.file.format == "mal-model-2")
@@ -71,8 +72,8 @@ struct ModelFileTests {
     let trained = try TrainedModel(path: ModelFixtures.legacy)
     var contents = try trained.modelFile().safeTensors()
     contents.metadata["format"] = "mal-model-9"
-    let file = NSTemporaryDirectory() + "mal-model-newer-\(UUID().uuidString).safetensors"
-    defer { try? FileManager.default.removeItem(atPath: file) }
+    let folder = TemporaryFolder()
+    let file = folder.path + "/m.safetensors"
     try contents.write(to: file)
     #expect(throws: (any Error).self) { try TrainedModel(path: file) }
     do {

@@ -2,6 +2,7 @@ import Foundation
 import MalModel
 import MalSequence
 import MalStream
+import MalTestSupport
 import MalTokenize
 import MalVocab
 import Testing
@@ -62,9 +63,8 @@ struct StreamRecipeTests {
 
   @Test("the vocabulary file must still be the one the ids were made with; the error names both")
   func changedVocabulary() throws {
-    let folder = NSTemporaryDirectory() + "mal-recipe-\(UUID().uuidString)"
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let temporary = TemporaryFolder()
+    let folder = temporary.path
     let source = VocabularySource(Self.vocabulary, file: folder + "/v.txt", format: .txt, splitsUnknown: false)
     try Self.vocabulary.save(to: folder + "/v.txt", format: .txt)
     #expect(try source.load().tokens == Self.vocabulary.tokens)

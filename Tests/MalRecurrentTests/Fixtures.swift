@@ -1,31 +1,17 @@
 import Foundation
 import MalTensor
+import MalTestSupport
 import Testing
 
-/// Loads the Keras reference fixtures from `../shared/fixtures` (next to the repository),
-/// or from the folder named by the environment variable `MAL_FIXTURES`.
+/// The Keras reference fixtures in MalTestSupport's `SharedData.fixtures` (`../shared/fixtures` or `MAL_FIXTURES`),
+/// read without throwing: case tables are built before a suite's `.enabled(if:)` trait can skip it.
 enum Fixtures {
-  static let directory: URL = {
-    if let path = ProcessInfo.processInfo.environment["MAL_FIXTURES"], !path.isEmpty {
-      return URL(fileURLWithPath: path)
-    }
-    // Tests/MalRecurrentTests/Fixtures.swift → repository root → ../shared/fixtures
-    return URL(fileURLWithPath: #filePath)
-      .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent("shared/fixtures")
-  }()
-
-  static var available: Bool {
-    FileManager.default.fileExists(atPath: directory.appendingPathComponent("recurrent_forward.json").path)
-  }
+  static var available: Bool { SharedData.hasFixture("recurrent_forward.json") }
 
   static let missingReason: Comment = "Keras fixtures not found; set MAL_FIXTURES to the fixtures folder"
 
-  static func json(_ file: String) -> [String: Any] {
-    guard let data = try? Data(contentsOf: directory.appendingPathComponent(file)),
-          let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
-    return object
-  }
+  /// The JSON object in `file`, or an empty one when the fixtures are missing.
+  static func json(_ file: String) -> [String: Any] { (try? SharedData.json(file)) ?? [:] }
 
   static func cases(_ file: String, key: String = "cases") -> [[String: Any]] {
     json(file)[key] as? [[String: Any]] ?? []

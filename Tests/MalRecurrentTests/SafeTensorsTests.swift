@@ -1,6 +1,7 @@
 import Foundation
 import MalRecurrent
 import MalTensor
+import MalTestSupport
 import Testing
 
 @Suite("safetensors files")
@@ -38,12 +39,10 @@ struct SafeTensorsTests {
       NamedTensor(name: "t\(i)", tensor: Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in Float(random.normal()) }))
     }
     let file = SafeTensors(tensors: tensors, metadata: seed == 0 ? [:] : ["seed": "\(seed)", "quote\"key": "tab\there"])
-    let folder = NSTemporaryDirectory() + "mal-st-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: folder) }
-    try file.write(to: folder + "/m.safetensors")
-    #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["m.safetensors"])
-    #expect(try SafeTensors.read(from: folder + "/m.safetensors") == file)
+    let folder = TemporaryFolder()
+    try file.write(to: folder.path + "/m.safetensors")
+    #expect(folder.contents == ["m.safetensors"])
+    #expect(try SafeTensors.read(from: folder.path + "/m.safetensors") == file)
   }
 
   struct BadCase: Sendable, CustomTestStringConvertible {
@@ -99,16 +98,10 @@ struct ModelFileTests {
     ], seed: seed)
   }
 
-  func temporaryPath() throws -> (folder: String, path: String) {
-    let folder = NSTemporaryDirectory() + "mal-mf-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    return (folder, folder + "/m.safetensors")
-  }
-
   @Test("a written model reads back with the same architecture, weights and predictions")
   func roundTrip() throws {
-    let (folder, path) = try temporaryPath()
-    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let folder = TemporaryFolder()
+    let path = folder.path + "/m.safetensors"
     let model = try Self.model(seed: 7)
     try ModelFile(model: model, metadata: ["mal.labels": "[\"0\",\"1\"]"]).write(to: path)
     let loaded = try ModelFile.read(from: path)
@@ -121,8 +114,8 @@ struct ModelFileTests {
 
   @Test("weights that do not fit the architecture are refused, naming the weight")
   func mismatch() throws {
-    let (folder, path) = try temporaryPath()
-    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let folder = TemporaryFolder()
+    let path = folder.path + "/m.safetensors"
     var contents = try ModelFile(model: try Self.model(seed: 1)).safeTensors()
     let bias = "sequential/dense_1/bias"
     contents = SafeTensors(

@@ -1,5 +1,6 @@
 import Foundation
 import MalSequence
+import MalTestSupport
 import Testing
 
 @Suite("BagOfWords")
@@ -22,7 +23,7 @@ struct BagOfWordsTests {
 }
 
 /// `texts_to_matrix` from `../shared/fixtures/tokenizer.json`: the fixture's own `texts_to_sequences` rows, encoded.
-@Suite("texts_to_matrix fixtures", .enabled(if: SharedData.hasFixtures, "needs ../shared/fixtures (set MAL_FIXTURES)"))
+@Suite("texts_to_matrix fixtures", .enabled(if: SharedData.hasFixture("tokenizer.json"), "needs ../shared/fixtures (set MAL_FIXTURES)"))
 struct BagOfWordsFixtureTests {
   @Test("binary, count, freq and tfidf for all four Tokenizer configurations, train and held-out")
   func textsToMatrix() throws {

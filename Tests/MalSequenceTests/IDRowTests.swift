@@ -28,7 +28,9 @@ struct IDRowTests {
     #expect(try parse("000000000001 0000000000002147483647").values == [1, 2147483647])
   }
 
-  struct ErrorCase: Sendable, CustomTestStringConvertible {
+  /// A row whose parse must throw exactly `error`: the typed `IDError` (reason and byte offset), which
+  /// MalTestSupport's string-only `ErrorCase` cannot carry, and the message its reason renders.
+  struct IDErrorCase: Sendable, CustomTestStringConvertible {
     var input: String
     var depth: Int?
     var error: IDError
@@ -37,17 +39,17 @@ struct IDRowTests {
   }
 
   @Test(arguments: [
-    ErrorCase(input: "1 x 3", depth: nil, error: IDError(.notAnInteger(found: "x"), byteOffset: 2), message: "expected an integer id, found 'x'"),
-    ErrorCase(input: "1 3.5", depth: nil, error: IDError(.notAnInteger(found: "3.5"), byteOffset: 2), message: "expected an integer id, found '3.5'"),
-    ErrorCase(input: "1 -3", depth: nil, error: IDError(.negative(found: "-3"), byteOffset: 2), message: "ids cannot be negative, found '-3'"),
-    ErrorCase(input: "-", depth: nil, error: IDError(.notAnInteger(found: "-"), byteOffset: 0), message: "expected an integer id, found '-'"),
-    ErrorCase(input: "2147483648", depth: nil, error: IDError(.tooLarge(found: "2147483648"), byteOffset: 0), message: "id '2147483648' is larger than 2147483647, the largest int32"),
-    ErrorCase(input: "5 99999999999999999999", depth: nil, error: IDError(.tooLarge(found: "99999999999999999999"), byteOffset: 2), message: "id '99999999999999999999' is larger than 2147483647, the largest int32"),
-    ErrorCase(input: "008796601345", depth: nil, error: IDError(.tooLarge(found: "008796601345"), byteOffset: 0), message: "id '008796601345' is larger than 2147483647, the largest int32"),
-    ErrorCase(input: "1 2 10", depth: 10, error: IDError(.outOfRange(id: 10, depth: 10), byteOffset: 4), message: "id 10 is out of range for --depth 10 (ids must be 0…9)"),
-    ErrorCase(input: "영화", depth: nil, error: IDError(.notAnInteger(found: "영화"), byteOffset: 0), message: "expected an integer id, found '영화'"),
+    IDErrorCase(input: "1 x 3", depth: nil, error: IDError(.notAnInteger(found: "x"), byteOffset: 2), message: "expected an integer id, found 'x'"),
+    IDErrorCase(input: "1 3.5", depth: nil, error: IDError(.notAnInteger(found: "3.5"), byteOffset: 2), message: "expected an integer id, found '3.5'"),
+    IDErrorCase(input: "1 -3", depth: nil, error: IDError(.negative(found: "-3"), byteOffset: 2), message: "ids cannot be negative, found '-3'"),
+    IDErrorCase(input: "-", depth: nil, error: IDError(.notAnInteger(found: "-"), byteOffset: 0), message: "expected an integer id, found '-'"),
+    IDErrorCase(input: "2147483648", depth: nil, error: IDError(.tooLarge(found: "2147483648"), byteOffset: 0), message: "id '2147483648' is larger than 2147483647, the largest int32"),
+    IDErrorCase(input: "5 99999999999999999999", depth: nil, error: IDError(.tooLarge(found: "99999999999999999999"), byteOffset: 2), message: "id '99999999999999999999' is larger than 2147483647, the largest int32"),
+    IDErrorCase(input: "008796601345", depth: nil, error: IDError(.tooLarge(found: "008796601345"), byteOffset: 0), message: "id '008796601345' is larger than 2147483647, the largest int32"),
+    IDErrorCase(input: "1 2 10", depth: 10, error: IDError(.outOfRange(id: 10, depth: 10), byteOffset: 4), message: "id 10 is out of range for --depth 10 (ids must be 0…9)"),
+    IDErrorCase(input: "영화", depth: nil, error: IDError(.notAnInteger(found: "영화"), byteOffset: 0), message: "expected an integer id, found '영화'"),
   ])
-  func errors(_ c: ErrorCase) {
+  func errors(_ c: IDErrorCase) {
     #expect(throws: c.error) { try parse(c.input, depth: c.depth) }
     #expect(c.error.reason.description == c.message)
   }

@@ -1,24 +1,7 @@
 import Foundation
 import MalSequence
+import MalTestSupport
 import Testing
-
-final class TemporaryFolder {
-  let path = NSTemporaryDirectory() + "mal-sequence-tests-" + UUID().uuidString
-  init() { try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
-  deinit { try? FileManager.default.removeItem(atPath: path) }
-  var contents: [String] { (try? FileManager.default.contentsOfDirectory(atPath: path).sorted()) ?? [] }
-}
-
-/// The header dictionary text and the data bytes of an `.npy` file, checked against the format's fixed parts.
-func readNpy(_ path: String) throws -> (header: String, data: [UInt8]) {
-  let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-  #expect(Array(bytes[0..<8]) == [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0])
-  let headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
-  #expect((10 + headerLength) % 64 == 0)
-  #expect(bytes[9 + headerLength] == 0x0A)
-  let header = String(decoding: bytes[10..<(10 + headerLength)], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-  return (header, Array(bytes[(10 + headerLength)...]))
-}
 
 @Suite("NpyWriter")
 struct NpyWriterTests {

@@ -1,5 +1,6 @@
 import Foundation
 import MalSequence
+import MalTestSupport
 import Testing
 
 @Suite("OneHot")
@@ -14,7 +15,7 @@ struct OneHotTests {
   }
 }
 
-@Suite("to_categorical fixtures", .enabled(if: SharedData.hasFixtures, "needs ../shared/fixtures (set MAL_FIXTURES)"))
+@Suite("to_categorical fixtures", .enabled(if: SharedData.hasFixture("one_hot.json"), "needs ../shared/fixtures (set MAL_FIXTURES)"))
 struct OneHotFixtureTests {
   static func flatten(_ x: Any) -> [Double] {
     if let a = x as? [Any] { return a.flatMap(flatten) }

@@ -1,5 +1,6 @@
 import MalSequence
 import MalStream
+import MalTestSupport
 import Testing
 
 struct PadCase: Sendable, CustomTestStringConvertible {
@@ -115,7 +116,7 @@ struct PadSequencesTests {
 }
 
 /// Every case of `../shared/fixtures/pad_sequences.json` (real `keras.utils.pad_sequences` output).
-@Suite("pad_sequences fixtures", .enabled(if: SharedData.hasFixtures, "needs ../shared/fixtures (set MAL_FIXTURES)"))
+@Suite("pad_sequences fixtures", .enabled(if: SharedData.hasFixture("pad_sequences.json"), "needs ../shared/fixtures (set MAL_FIXTURES)"))
 struct PadSequencesFixtureTests {
   @Test("all 32 combinations of padding, truncating, maxlen, value and dtype")
   func fixtures() throws {

@@ -1,4 +1,5 @@
 import MalStream
+import MalTestSupport
 import Testing
 
 @Suite("LineReader")

@@ -1,5 +1,6 @@
 import Foundation
 import MalStream
+import MalTestSupport
 import Testing
 
 @Suite("AtomicFile and OutputWriter")

@@ -1,4 +1,5 @@
 import MalStream
+import MalTestSupport
 import Testing
 
 /// Reads `files` with `options`; returns the header and each record as "prefix|value|suffix".

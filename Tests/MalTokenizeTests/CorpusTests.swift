@@ -1,5 +1,6 @@
 import Foundation
 import MalStream
+import MalTestSupport
 import MalTokenize
 import Testing
 

@@ -1,8 +1,9 @@
+import MalTestSupport
 import MalTokenize
 import Testing
 
 /// Parity with real Keras: `../shared/fixtures/tokenizer.json` (tf_keras `Tokenizer`, Keras 3 `TextVectorization`).
-@Suite("Keras fixtures", .enabled(if: SharedData.hasFixtures, "needs ../shared/fixtures (set MAL_FIXTURES)"))
+@Suite("Keras fixtures", .enabled(if: SharedData.hasFixture("tokenizer.json"), "needs ../shared/fixtures (set MAL_FIXTURES)"))
 struct KerasFixtureTests {
   static func kerasTokenizer() -> Tokenizer {
     var options = TokenizerOptions()

@@ -1,11 +1,12 @@
 import Foundation
 import MalStream
+import MalTestSupport
 import MalTokenize
 import Testing
 @testable import MalVocab
 
 /// Keras's legacy Tokenizer in `../shared/fixtures/tokenizer.json`: word_index, counts, docs and sequences.
-@Suite("Keras Tokenizer fixture", .enabled(if: TestData.hasFixtures, "needs ../shared/fixtures (set MAL_FIXTURES)"))
+@Suite("Keras Tokenizer fixture", .enabled(if: SharedData.hasFixture("tokenizer.json"), "needs ../shared/fixtures (set MAL_FIXTURES)"))
 struct KerasFixtureTests {
   static func kerasTokens(_ texts: [String]) -> [String] {
     var options = TokenizerOptions()
@@ -16,7 +17,7 @@ struct KerasFixtureTests {
 
   @Test("every case: word_index, word_counts, word_docs, document_count and texts_to_sequences, exactly")
   func cases() throws {
-    let fixture = try TestData.json(TestData.fixtures + "/tokenizer.json")
+    let fixture = try SharedData.json("tokenizer.json")
     let train = Self.kerasTokens(fixture["train_texts"] as! [String])
     let heldout = Self.kerasTokens(fixture["heldout_texts"] as! [String])
     let cases = fixture["tokenizer_cases"] as! [[String: Any]]
@@ -44,7 +45,7 @@ struct KerasFixtureTests {
 
   @Test("Mal's Keras JSON holds the fixture's word_index, word_counts, word_docs and index_docs")
   func json() throws {
-    let fixture = try TestData.json(TestData.fixtures + "/tokenizer.json")
+    let fixture = try SharedData.json("tokenizer.json")
     let train = Self.kerasTokens(fixture["train_texts"] as! [String])
     let c = (fixture["tokenizer_cases"] as! [[String: Any]]).first { $0["name"] as? String == "num_words_5_oov" }!
     let v = try Vocabulary(
@@ -66,11 +67,14 @@ struct KerasFixtureTests {
 /// Files made by the real libraries (`Scripts/interop/vocab.py fixtures`): tf_keras 2.21 and tokenizers 0.23.
 @Suite("Files made by tf_keras and HF tokenizers")
 struct LibraryFileTests {
-  static var expected: [String: Any] { try! TestData.json(TestData.ownFixtures + "/interop-expected.json") }
+  /// This target's own fixtures.
+  static let folder = SharedData.repositoryRoot.appendingPathComponent("Tests/MalVocabTests/Fixtures").path
+
+  static var expected: [String: Any] { try! SharedData.json("interop-expected.json", in: folder) }
 
   @Test("a tf_keras to_json() file loads and gives texts_to_sequences' ids, num_words included")
   func kerasFile() throws {
-    let v = try Vocabulary.read(path: TestData.ownFixtures + "/keras-tokenizer.json")
+    let v = try Vocabulary.read(path: Self.folder + "/keras-tokenizer.json")
     #expect(v.numWords == 10 && v.unknownID == 1 && v.tokens[1] == "<OOV>" && v.count == 23)
     #expect(v.tokens[2...5] == ["my", "love", "dog", "정말"])
     #expect(v.documentCount == 8 && v.counts![2] == 4 && v.documentCounts![5] == 2)
@@ -84,14 +88,14 @@ struct LibraryFileTests {
     let mine = try Vocabulary(
       counts: TokenCounts(documents: train),
       options: VocabularyOptions(specialTokens: SpecialTokens(unknown: "<OOV>"), numWords: 10, order: .keras))
-    let theirs = try Vocabulary.read(path: TestData.ownFixtures + "/keras-tokenizer.json")
+    let theirs = try Vocabulary.read(path: Self.folder + "/keras-tokenizer.json")
     #expect(mine.tokens == theirs.tokens && mine.counts == theirs.counts && mine.documentCounts == theirs.documentCounts)
     #expect(mine.documentCount == theirs.documentCount && mine.numWords == theirs.numWords)
   }
 
   @Test("an HF WordLevelTrainer tokenizer.json loads and gives its ids; Mal writes the same file byte for byte")
   func hfFile() throws {
-    let path = TestData.ownFixtures + "/hf-wordlevel.json"
+    let path = Self.folder + "/hf-wordlevel.json"
     let theirs = try Vocabulary.read(path: path)
     #expect(theirs.paddingID == 0 && theirs.unknownID == 1 && theirs.count == 24)
     let heldout = (Self.expected["heldout"] as! [String])

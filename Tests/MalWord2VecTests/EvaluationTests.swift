@@ -1,4 +1,5 @@
 import Foundation
+import MalTestSupport
 import Testing
 @testable import MalWord2Vec
 

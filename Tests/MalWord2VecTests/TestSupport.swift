@@ -1,34 +1,7 @@
 import Foundation
 import MalStream
+import MalTestSupport
 @testable import MalWord2Vec
-
-/// A fresh temporary folder, removed at deinit.
-final class TemporaryFolder {
-  let path = NSTemporaryDirectory() + "mal-word2vec-tests-" + UUID().uuidString
-  init() { try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
-  deinit { try? FileManager.default.removeItem(atPath: path) }
-  var contents: [String] { (try? FileManager.default.contentsOfDirectory(atPath: path).sorted()) ?? [] }
-  @discardableResult
-  func file(_ name: String, _ text: String) -> String { file(name, bytes: Array(text.utf8)) }
-  @discardableResult
-  func file(_ name: String, bytes: [UInt8]) -> String {
-    let file = path + "/" + name
-    FileManager.default.createFile(atPath: file, contents: Data(bytes))
-    return file
-  }
-  func bytes(_ name: String) -> [UInt8] { Array(FileManager.default.contents(atPath: path + "/" + name) ?? Data()) }
-}
-
-/// The shared corpora: `MAL_CORPORA`, by default `../shared/corpora` beside the repository.
-enum SharedData {
-  static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
-  static let corpora: String = {
-    if let path = ProcessInfo.processInfo.environment["MAL_CORPORA"], !path.isEmpty { return path }
-    return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpora").path
-  }()
-  static let hasEvaluationSets = FileManager.default.fileExists(atPath: corpora + "/eval/questions-words.txt")
-}
 
 /// Spools `text` (one sentence per line) as a training corpus.
 func corpus(_ text: String, in folder: TemporaryFolder) throws -> TrainingCorpus {

@@ -1,5 +1,6 @@
 import Foundation
 import MalStream
+import MalTestSupport
 import Testing
 @testable import MalWord2Vec
 
@@ -47,7 +48,7 @@ struct WordVectorsTests {
   @Test("--binary-style reading: a format named explicitly wins over the file's name")
   func explicitFormat() throws {
     let folder = TemporaryFolder()
-    let path = folder.file("v.txt", bytes: binaryFile([("a", [1, 2])], dimensions: 2, newline: true))
+    let path = folder.file("v.txt", binaryFile([("a", [1, 2])], dimensions: 2, newline: true))
     #expect(try WordVectors.read(path: path, format: .binary).values == [1, 2])
   }
 
@@ -81,12 +82,12 @@ struct WordVectorsTests {
     #expect(read.values == [0.5, -0.25, 1, 2])
     var gensim = Array("2 1\r\na ".utf8) + [0, 0, 0x80, 0x3F]
     gensim += Array("b ".utf8) + [0, 0, 0, 0x40]
-    let fromBinary = try WordVectors.read(path: folder.file("g.bin", bytes: gensim))
+    let fromBinary = try WordVectors.read(path: folder.file("g.bin", gensim))
     #expect(fromBinary.words == ["a", "b"])
     #expect(fromBinary.values == [1, 2])
     let entries: [(String, [Float])] = [("영화", [0.5, -1.25, 3]), ("a", [1, 2, 3])]
     for newline in [true, false] {
-      let vectors = try WordVectors.read(path: folder.file("n.bin", bytes: binaryFile(entries, dimensions: 3, newline: newline)))
+      let vectors = try WordVectors.read(path: folder.file("n.bin", binaryFile(entries, dimensions: 3, newline: newline)))
       #expect(vectors.words == ["영화", "a"], "newline: \(newline)")
       #expect(vectors.values == [0.5, -1.25, 3, 1, 2, 3], "newline: \(newline)")
     }
@@ -99,7 +100,7 @@ struct WordVectorsTests {
     #expect(text.words == ["a", "b"] && text.values == [1, 2] && text.duplicateCount == 2)
     #expect(text.vector(for: "a") == [1])
     let entries: [(String, [Float])] = [("a", [1]), ("b", [2]), ("a", [3])]
-    let binary = try WordVectors.read(path: folder.file("d.bin", bytes: binaryFile(entries, dimensions: 1, newline: true)))
+    let binary = try WordVectors.read(path: folder.file("d.bin", binaryFile(entries, dimensions: 1, newline: true)))
     #expect(binary.words == ["a", "b"] && binary.values == [1, 2] && binary.duplicateCount == 1)
     let made = WordVectors(words: ["a", "b", "a"], dimensions: 1, values: [1, 2, 3])
     #expect(made == text && made.duplicateCount == 1)
@@ -185,7 +186,7 @@ struct WordVectorsTests {
   @Test("malformed files: the exact FILE:LINE:COLUMN message", arguments: badFiles)
   func badFile(_ c: BadFile) throws {
     let folder = TemporaryFolder()
-    let path = folder.file(c.name, bytes: c.bytes)
+    let path = folder.file(c.name, c.bytes)
     let message = renderedError { _ = try WordVectors.read(path: path) }
     #expect(message == folder.path + "/" + c.message)
   }
