@@ -1,8 +1,5 @@
 import ArgumentParser
-import MalModel
-import MalRecurrent
 import MalStream
-import MalVocab
 
 #if canImport(Glibc)
 import Glibc
@@ -22,35 +19,35 @@ enum Diagnostics {
 enum ExitStatus {
   static let failure: Int32 = 1
   static let dataError: Int32 = 65
+
+  static func code(for kind: ErrorKind) -> Int32 {
+    switch kind {
+    case .badData: dataError
+    case .fileAccess: failure
+    }
+  }
 }
 
-/// Runs `body`, turning library errors into `FILE:LINE:COLUMN: error: MESSAGE` (or the library's own message) on
-/// standard error and an exit code: 65 for bad data, vocabularies and model files, 1 for files that cannot be read
-/// or written. A reader that went away (`| head`) ends the run quietly with success.
+/// The one place that turns a library's error into what the user reads: `FILE:LINE:COLUMN: error: MESSAGE`,
+/// `FILE: error: MESSAGE`, `error: MESSAGE` for the data as a whole, `COMMAND: error: MESSAGE` for the command's own work.
+func render(_ error: any MalError, command: String) -> String {
+  switch error.location {
+  case .position(let position): "\(position): error: \(error.message)"
+  case .file(let file): "\(file): error: \(error.message)"
+  case .data: "error: \(error.message)"
+  case .command: "\(command): error: \(error.message)"
+  }
+}
+
+/// Runs `body`, turning a library's `MalError` into `WHERE: error: MESSAGE` on standard error and an exit code: 65
+/// for bad data (input, vocabularies, model and vector files), 1 for files that cannot be read or written. A reader
+/// that went away (`| head`) ends the run quietly with success.
 func reportingErrors(command: String, _ body: () throws -> Void) throws {
   do {
     try body()
-  } catch let error as InputError {
-    Diagnostics.write("\(error)\n")
-    throw ExitCode(ExitStatus.dataError)
-  } catch let error as FileError {
-    Diagnostics.write("\(error)\n")
-    throw ExitCode(ExitStatus.failure)
-  } catch let error as VocabularyError {
-    Diagnostics.write("error: \(error)\n")
-    throw ExitCode(ExitStatus.dataError)
-  } catch let error as SafeTensorsError {
-    Diagnostics.write("\(error)\n")
-    throw ExitCode(ExitStatus.dataError)
-  } catch let error as PipelineMismatch {
-    Diagnostics.write("\(error)\n")
-    throw ExitCode(ExitStatus.dataError)
-  } catch let error as ModelFileError {
-    Diagnostics.write("\(error)\n")
-    throw ExitCode(ExitStatus.dataError)
-  } catch let error as ModelError {
-    Diagnostics.write("\(command): error: \(error)\n")
-    throw ExitCode(ExitStatus.dataError)
+  } catch let error as any MalError {
+    Diagnostics.write(render(error, command: command) + "\n")
+    throw ExitCode(ExitStatus.code(for: error.kind))
   } catch let error as ValidationError {
     // Options that only turn out wrong once the data is read (an id beyond --vocab-size): exit 64 like a usage error.
     Diagnostics.write("\(command): error: \(error.message)\n")

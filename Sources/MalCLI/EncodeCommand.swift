@@ -153,11 +153,11 @@ struct EncodeCommand: ParsableCommand {
       let value = try parseLabel(record, column: try labelColumn(reader, record), as: .int32).int
       if value < 0 {
         let range = fieldRange(of: try labelColumn(reader, record), in: record.line)
-        throw record.error(.other("labels cannot be negative, found \(value)"), atByte: range.lowerBound)
+        throw record.error(.negativeLabel(Int(value)), atByte: range.lowerBound)
       }
       if let classes, Int(value) >= classes {
         let range = fieldRange(of: try labelColumn(reader, record), in: record.line)
-        throw record.error(.other("label \(value) is out of range for --classes \(classes) (labels must be 0…\(classes - 1))"), atByte: range.lowerBound)
+        throw record.error(.labelOutOfRange(label: Int(value), classes: classes), atByte: range.lowerBound)
       }
       return value
     }
@@ -215,7 +215,7 @@ struct EncodeCommand: ParsableCommand {
           try output.append(try bagOfWords.dense(row.values))
         } else {
           if let length, length != row.count {
-            throw record.error(.other(IDError.Reason.lengthMismatch(found: row.count, expected: length).description), atFieldByte: 0)
+            throw IDError(.lengthMismatch(found: row.count, expected: length), byteOffset: 0).at(record.position(atFieldByte: 0))
           }
           length = row.count
           if let oneHotEncoder {

@@ -192,11 +192,11 @@ struct PredictCommand: ParsableCommand {
               if timeSteps == 0 { timeSteps = ids.count }
               guard ids.count == timeSteps else {
                 throw record.error(
-                  .other("expected \(timeSteps) ids, as the model was trained with, found \(ids.count); pad with mal pad --maxlen \(timeSteps)"),
+                  .rowLengthNotModel(expected: timeSteps, found: ids.count),
                   atFieldByte: 0)
               }
               if let limit = trained.idLimit, let id = ids.first(where: { $0 >= limit }) {
-                throw record.error(.other("id \(id) is beyond the model's input (\(limit) ids): these ids come from a different vocabulary"), atFieldByte: 0)
+                throw record.error(.idBeyondModel(id: id, inputSize: limit), atFieldByte: 0)
               }
               for id in ids { batch.append(Float(id)) }
             }
@@ -248,13 +248,13 @@ struct EvaluateCommand: ParsableCommand {
       let file = stream.inputs.first ?? "<stdin>"
       guard rows.count > 0 else { throw FileError(path: file, operation: "no rows to evaluate") }
       if let maxlen = trained.maxlen, rows.timeSteps != maxlen {
-        throw InputError(.other("the rows have \(rows.timeSteps) ids but the model was trained on \(maxlen); pad with mal pad --maxlen \(maxlen)"), at: SourcePosition(file: file, line: 2, column: 1))
+        throw InputError(.rowsLengthNotModel(found: rows.timeSteps, trained: maxlen), at: SourcePosition(file: file, line: 2, column: 1))
       }
       if let limit = trained.idLimit, rows.largestId >= limit {
-        throw InputError(.other("id \(rows.largestId) is beyond the model's input (\(limit) ids): these ids come from a different vocabulary"), at: SourcePosition(file: file, line: rows.largestIdLine, column: 1))
+        throw InputError(.idBeyondModel(id: rows.largestId, inputSize: limit), at: SourcePosition(file: file, line: rows.largestIdLine, column: 1))
       }
       let examples = try labelledExamples(rows, classes: trained.labels, encoding: trained.encoding, file: file) { label in
-        "label '\(label)' is not one the model knows (\(trained.labels.joined(separator: ", ")))"
+        .labelNotInModel(label: label, labels: trained.labels)
       }
       let labels = examples.labels
       let net = trained.file.model

@@ -140,7 +140,7 @@ struct PadCommand: ParsableCommand {
             do {
               n = try options.pad(record.value, row: &row, into: out)
             } catch let error as IDError {
-              throw record.error(.other(error.reason.description), atFieldByte: error.byteOffset)
+              throw error.at(record.position(atFieldByte: error.byteOffset))
             }
             try matrix.append(UnsafeBufferPointer(out))
             return n
@@ -170,7 +170,7 @@ struct PadCommand: ParsableCommand {
           do {
             n = try options.appendPadded(record.value, row: &row, padding: textPadding, to: out)
           } catch let error as IDError {
-            throw record.error(.other(error.reason.description), atFieldByte: error.byteOffset)
+            throw error.at(record.position(atFieldByte: error.byteOffset))
           }
           if counting { lengths.add(length: n) }
         }

@@ -32,11 +32,11 @@ extension IDRow {
     do {
       try parse(record.value, depth: vocabularySize ?? depth)
     } catch {
-      var message = error.reason.description
+      var error = error
       if let vocabularySize, case .outOfRange(let id, _) = error.reason {
-        message = "id \(id) is not in the vocabulary (--vocab has \(vocabularySize) tokens, ids 0…\(vocabularySize - 1))"
+        error.reason = .notInVocabulary(id: id, vocabularySize: vocabularySize)
       }
-      throw record.error(.other(message), atFieldByte: error.byteOffset)
+      throw error.at(record.position(atFieldByte: error.byteOffset))
     }
   }
 }
@@ -63,7 +63,7 @@ let labelColumnNames: Set<String> = ["label", "labels", "class", "category", "se
 func resolveLabelColumn(_ option: String?, layout: RecordLayout, record: Record) throws -> Int {
   let at = SourcePosition(file: record.source, line: record.lineNumber, column: 1)
   guard let count = layout.columnCount else {
-    throw InputError(.other("labels need TSV input with a label column; this input is plain text"), at: at)
+    throw InputError(.labelsNeedColumns, at: at)
   }
   let column: Int
   if let option {
@@ -72,19 +72,18 @@ func resolveLabelColumn(_ option: String?, layout: RecordLayout, record: Record)
       column = n - 1
     } else {
       guard !layout.columnNames.isEmpty else {
-        throw InputError(.other("--label-column \(option) names a column, but --no-header says there is no header; give a number"), at: at)
+        throw InputError(.columnNameWithoutHeader(flag: "--label-column", name: option), at: at)
       }
       column = try RecordReader.resolve(.named(option), in: layout.columnNames, at: at)
     }
   } else {
     guard let found = layout.columnNames.firstIndex(where: { labelColumnNames.contains($0.lowercased()) }) else {
-      let names = layout.columnNames.isEmpty ? "no header" : "the header has " + layout.columnNames.map { "'\($0)'" }.joined(separator: ", ")
-      throw InputError(.other("no label column (label, class, sentiment, …): \(names); name it with --label-column"), at: at)
+      throw InputError(.noLabelColumn(columns: layout.columnNames), at: at)
     }
     column = found
   }
   if column == layout.workingColumn {
-    throw InputError(.other("the label column is the working column; choose another with --label-column or --column"), at: at)
+    throw InputError(.labelIsWorkingColumn, at: at)
   }
   return column
 }
@@ -102,10 +101,10 @@ func parseLabel(_ record: Record, column: Int, as type: NpyWriter.ElementType) t
   switch type {
   case .int32:
     if let v = Int32(text) { return (v, Float(v)) }
-    throw record.error(.other("expected an integer label, found '\(text)'; use --labels-dtype float32 for real-valued labels"), atByte: range.lowerBound)
+    throw record.error(.notAnIntegerLabel(found: text), atByte: range.lowerBound)
   case .float32, .float64:
     if let v = Float(text), v.isFinite { return (Int32(clamping: Int(v.rounded(.towardZero))), v) }
-    throw record.error(.other("expected a number as label, found '\(text)'"), atByte: range.lowerBound)
+    throw record.error(.notANumberLabel(found: text), atByte: range.lowerBound)
   }
 }
 

@@ -15,14 +15,14 @@ extension TrainCommand {
     if let resumed {
       if let unknown = classes.first(where: { !resumed.labels.contains($0) }) {
         throw InputError(
-          .other("label '\(unknown)' is not one of the resumed model's (\(resumed.labels.joined(separator: ", ")))"),
+          .labelNotInResumedModel(label: unknown, labels: resumed.labels),
           at: SourcePosition(file: input, line: 1, column: 1))
       }
       classes = resumed.labels
     }
     guard classes.count >= 2 else {
       throw InputError(
-        .other("only one class ('\(classes.first ?? "")') in the labels: nothing to learn"),
+        .singleClass(classes.first ?? ""),
         at: SourcePosition(file: input, line: 1, column: 1))
     }
     return classes
@@ -31,7 +31,7 @@ extension TrainCommand {
   /// Labelled rows as examples: each label as its class index.
   func examples(_ rows: LabelledRows, classes: [String], encoding: InputEncoding, file: String) throws -> Examples {
     try labelledExamples(rows, classes: classes, encoding: encoding, file: file) { label in
-      "label '\(label)' does not occur in the training rows (\(classes.joined(separator: ", ")))"
+      .labelNotInTraining(label: label, classes: classes)
     }
   }
 
@@ -64,7 +64,7 @@ extension TrainCommand {
       }
       if pad.maxLength != rows.timeSteps {
         throw InputError(
-          .other("the rows have \(rows.timeSteps) ids, but their #mal line says mal pad made them \(pad.maxLength ?? 0) long: the rows were changed after mal pad"),
+          .rowsChangedAfterPad(found: rows.timeSteps, padded: pad.maxLength ?? 0),
           at: SourcePosition(file: file, line: 1, column: 1))
       }
     }
@@ -132,12 +132,12 @@ extension TrainCommand {
   ) throws {
     if let limit = encoding.idLimit(of: net), rows.largestId >= limit {
       throw InputError(
-        .other("id \(rows.largestId) is too large for the model's input (\(limit) \(encoding == .ids ? "Embedding rows" : "one-hot columns"), ids 0–\(limit - 1)); raise --vocab-size or cap the vocabulary (mal vocab --max-size)"),
+        .idTooLargeForModel(id: rows.largestId, inputSize: limit, embedding: encoding == .ids),
         at: SourcePosition(file: file, line: rows.largestIdLine, column: 1))
     }
     if let vocabulary, rows.largestId >= vocabulary.count {
       throw InputError(
-        .other("id \(rows.largestId) is not in \(vocab.map { "--vocab \($0)" } ?? "the vocabulary the rows' #mal line names") (\(vocabulary.count) tokens): the rows come from a different vocabulary"),
+        .idNotInVocabulary(id: rows.largestId, vocabFile: vocab, tokenCount: vocabulary.count),
         at: SourcePosition(file: file, line: rows.largestIdLine, column: 1))
     }
     if let resumed, let stored = resumed.preprocessing, let vocabulary, stored.vocabulary.fingerprint != vocabulary.fingerprint {
@@ -156,12 +156,12 @@ extension TrainCommand {
     let validationRows = try readLabelledRows(validationStream, labelColumn: labelColumn, needsLabels: true)
     guard validationRows.timeSteps == rows.timeSteps || validationRows.count == 0 else {
       throw InputError(
-        .other("validation rows have \(validationRows.timeSteps) ids, the training rows \(rows.timeSteps): pad both to the same --maxlen"),
+        .validationLengthMismatch(validation: validationRows.timeSteps, training: rows.timeSteps),
         at: SourcePosition(file: path, line: 2, column: 1))
     }
     if let limit = encoding.idLimit(of: net), validationRows.largestId >= limit {
       throw InputError(
-        .other("id \(validationRows.largestId) is too large for the model's input (\(limit))"),
+        .validationIDTooLargeForModel(id: validationRows.largestId, inputSize: limit),
         at: SourcePosition(file: path, line: validationRows.largestIdLine, column: 1))
     }
     return try examples(validationRows, classes: classes, encoding: encoding, file: path)

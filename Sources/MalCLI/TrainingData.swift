@@ -49,10 +49,10 @@ func readLabelledRows(
       if rows.count == 0 {
         rows.timeSteps = ids.count
         firstRowLine = record.lineNumber
-        guard !ids.isEmpty else { throw record.error(.other("the first row has no ids"), atFieldByte: 0) }
+        guard !ids.isEmpty else { throw record.error(.emptyFirstRow, atFieldByte: 0) }
       } else if ids.count != rows.timeSteps {
         throw record.error(
-          .other("expected \(rows.timeSteps) ids as in the first row (line \(firstRowLine)), found \(ids.count); pad the rows first (mal pad --maxlen \(rows.timeSteps))"),
+          .rowLengthMismatch(expected: rows.timeSteps, found: ids.count, firstRowLine: firstRowLine),
           atFieldByte: 0)
       }
       for id in ids { rows.ids.append(Float(id)) }
@@ -64,7 +64,7 @@ func readLabelledRows(
     if let labelIndex {
       let field = fieldRange(of: labelIndex, in: record.line)
       let label = String(decoding: record.line[field], as: UTF8.self)
-      if label.isEmpty { throw record.error(.other("empty label"), atByte: field.lowerBound) }
+      if label.isEmpty { throw record.error(.emptyLabel, atByte: field.lowerBound) }
       rows.labels.append(label)
       rows.labelLines.append(record.lineNumber)
     }
@@ -83,7 +83,7 @@ func parseIds(_ record: Record, into ids: inout [Int], hint: String? = nil) thro
   do {
     try row.parse(record.value)
   } catch {
-    throw record.error(.other(error.reason.description + (hint.map { "; \($0)" } ?? "")), atFieldByte: error.byteOffset)
+    throw error.at(record.position(atFieldByte: error.byteOffset), hint: hint)
   }
   ids.removeAll(keepingCapacity: true)
   row.withValues { for id in $0 { ids.append(Int(id)) } }
@@ -99,13 +99,13 @@ func classNames(of labels: [String]) -> [String] {
 
 /// Labelled rows as examples, each label as its index in `classes`; `unknown` words the error for another label.
 func labelledExamples(
-  _ rows: LabelledRows, classes: [String], encoding: InputEncoding, file: String, unknown: (String) -> String
+  _ rows: LabelledRows, classes: [String], encoding: InputEncoding, file: String, unknown: (String) -> InputError.Reason
 ) throws -> Examples {
   let classIndex = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
   var labels: [Int] = []
   for (label, line) in zip(rows.labels, rows.labelLines) {
     guard let c = classIndex[label] else {
-      throw InputError(.other(unknown(label)), at: SourcePosition(file: file, line: line, column: 1))
+      throw InputError(unknown(label), at: SourcePosition(file: file, line: line, column: 1))
     }
     labels.append(c)
   }

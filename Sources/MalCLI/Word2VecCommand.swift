@@ -126,7 +126,7 @@ struct Word2VecTrainCommand: ParsableCommand {
   }
 
   func run() throws {
-    try reportingWord2VecErrors {
+    try reportingErrors(command: "word2vec") {
       let wordList = try vocab.map { try readVocabularyTokens($0) }
       let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
       let temporary = Word2VecEnvironment.value("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
@@ -216,8 +216,8 @@ struct Word2VecSimilarCommand: ParsableCommand {
   }
 
   func run() throws {
-    try reportingWord2VecErrors(vectorFile: file.vectors) {
-      let index = SimilarityIndex(try file.load())
+    try reportingErrors(command: "word2vec") {
+      let index = SimilarityIndex(try file.load(), name: file.vectors)
       let neighbors = try index.mostSimilar(positive: words, negative: negativeWords, top: top)
       try printNeighbors(neighbors)
     }
@@ -259,8 +259,8 @@ struct Word2VecAnalogyCommand: ParsableCommand {
   }
 
   func run() throws {
-    try reportingWord2VecErrors(vectorFile: file.vectors) {
-      let index = SimilarityIndex(try file.load())
+    try reportingErrors(command: "word2vec") {
+      let index = SimilarityIndex(try file.load(), name: file.vectors)
       // "b is to a as c is to d": d ≈ a − b + c.
       try printNeighbors(try index.analogy(b, a, c, method: method, top: top))
     }
@@ -304,8 +304,8 @@ struct Word2VecEvalCommand: ParsableCommand {
   }
 
   func run() throws {
-    try reportingWord2VecErrors(vectorFile: file.vectors) {
-      let index = SimilarityIndex(try file.load())
+    try reportingErrors(command: "word2vec") {
+      let index = SimilarityIndex(try file.load(), name: file.vectors)
       let out = OutputWriter()
       for path in analogies {
         let result = try index.evaluateAnalogies(path: path, restrictTo: restrict, threads: threads)
@@ -334,21 +334,6 @@ private func printNeighbors(_ neighbors: [SimilarityIndex.Neighbor]) throws {
   let out = OutputWriter()
   for n in neighbors { out.buffer.append("\(n.word)\t\(fixed(Double(n.score), 4))\n") }
   try out.flush()
-}
-
-/// `reportingErrors` plus word2vec's own errors: training and query errors are bad input data (exit 65).
-private func reportingWord2VecErrors(vectorFile: String? = nil, _ body: () throws -> Void) throws {
-  try reportingErrors(command: "word2vec") {
-    do {
-      try body()
-    } catch let error as TrainingError {
-      Diagnostics.write("error: \(error)\n")
-      throw ExitCode(ExitStatus.dataError)
-    } catch let error as QueryError {
-      Diagnostics.write("\(vectorFile ?? "<vectors>"): error: \(error)\n")
-      throw ExitCode(ExitStatus.dataError)
-    }
-  }
 }
 
 /// Reads the process environment: the command line may; the libraries never do.

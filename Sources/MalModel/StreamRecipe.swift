@@ -162,3 +162,8 @@ public struct PipelineMismatch: Error, Sendable, Hashable, CustomStringConvertib
 
   public var description: String { "\(file): error: \(message)" }
 }
+
+extension PipelineMismatch: MalError {
+  public var location: ErrorLocation { .file(file) }
+  public var kind: ErrorKind { .badData }
+}

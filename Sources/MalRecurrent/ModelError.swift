@@ -1,4 +1,6 @@
-/// An error in a model's configuration or in the data given to it.
+import MalStream
+
+/// An error in a model's configuration or in the data given to it. Rendered `COMMAND: error: MESSAGE`.
 public struct ModelError: Error, Sendable, Hashable, CustomStringConvertible {
   /// What went wrong.
   public enum Reason: Sendable, Hashable {
@@ -18,7 +20,11 @@ public struct ModelError: Error, Sendable, Hashable, CustomStringConvertible {
   /// Makes an error for a reason.
   public init(_ reason: Reason) { self.reason = reason }
 
-  public var description: String {
+  public var description: String { message }
+}
+
+extension ModelError: MalError {
+  public var message: String {
     switch reason {
     case let .shapeMismatch(what, expected, found):
       // -1 in an expected shape stands for "any extent".
@@ -32,4 +38,6 @@ public struct ModelError: Error, Sendable, Hashable, CustomStringConvertible {
       return "label \(label) is not a class index in 0..<\(classes)"
     }
   }
+  public var location: ErrorLocation { .command }
+  public var kind: ErrorKind { .badData }
 }

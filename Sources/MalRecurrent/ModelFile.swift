@@ -141,3 +141,8 @@ public struct ModelFileError: Error, Sendable, Hashable, CustomStringConvertible
 
   public var description: String { "\(file): error: \(message)" }
 }
+
+extension ModelFileError: MalError {
+  public var location: ErrorLocation { .file(file) }
+  public var kind: ErrorKind { .badData }
+}

@@ -106,7 +106,7 @@ public struct SafeTensors: Sendable, Hashable {
   /// - Throws: `SafeTensorsError` naming the file, the byte offset and what was wrong.
   public init(decoding bytes: [UInt8], file: String) throws {
     func fail(_ offset: Int, _ message: String) -> SafeTensorsError {
-      SafeTensorsError(file: file, byteOffset: offset, message: message)
+      SafeTensorsError(file: file, byteOffset: offset, problem: message)
     }
     guard bytes.count >= 8 else { throw fail(0, "file too short for the 8-byte header length (\(bytes.count) bytes)") }
     var length: UInt64 = 0
@@ -197,13 +197,20 @@ public struct SafeTensorsError: Error, Sendable, Hashable, CustomStringConvertib
   public var file: String
   /// Byte offset in the file where the problem is.
   public var byteOffset: Int
-  public var message: String
+  /// What is wrong there.
+  public var problem: String
 
-  public init(file: String, byteOffset: Int, message: String) {
+  public init(file: String, byteOffset: Int, problem: String) {
     self.file = file
     self.byteOffset = byteOffset
-    self.message = message
+    self.problem = problem
   }
 
-  public var description: String { "\(file): error: not a valid safetensors file: at byte \(byteOffset): \(message)" }
+  public var description: String { "\(file): error: \(message)" }
+}
+
+extension SafeTensorsError: MalError {
+  public var message: String { "not a valid safetensors file: at byte \(byteOffset): \(problem)" }
+  public var location: ErrorLocation { .file(file) }
+  public var kind: ErrorKind { .badData }
 }

@@ -2,7 +2,7 @@ import MalStream
 
 /// A malformed id in a row of space-separated ids: what was wrong and at which byte of the row.
 ///
-/// The command line turns it into `FILE:LINE:COLUMN: error: MESSAGE` by adding the row's position.
+/// The command line places it in its input with `at(_:hint:)`, which makes it render as `FILE:LINE:COLUMN: error: MESSAGE`.
 public struct IDError: Error, Sendable, Hashable, CustomStringConvertible {
   /// What was wrong with the id.
   public enum Reason: Sendable, Hashable, CustomStringConvertible {
@@ -16,6 +16,8 @@ public struct IDError: Error, Sendable, Hashable, CustomStringConvertible {
     case outOfRange(id: Int, depth: Int)
     /// A row whose length differs from the first row's, where all rows must be equally long.
     case lengthMismatch(found: Int, expected: Int)
+    /// An id at or above the size of the vocabulary given with `--vocab`.
+    case notInVocabulary(id: Int, vocabularySize: Int)
 
     public var description: String {
       switch self {
@@ -29,6 +31,8 @@ public struct IDError: Error, Sendable, Hashable, CustomStringConvertible {
         return "id \(id) is out of range for --depth \(depth) (ids must be 0…\(depth - 1))"
       case .lengthMismatch(let found, let expected):
         return "this row has \(found) ids but the first row has \(expected); pad the rows first (mal pad --maxlen N)"
+      case .notInVocabulary(let id, let vocabularySize):
+        return "id \(id) is not in the vocabulary (--vocab has \(vocabularySize) tokens, ids 0…\(vocabularySize - 1))"
       }
     }
   }
@@ -37,12 +41,31 @@ public struct IDError: Error, Sendable, Hashable, CustomStringConvertible {
   /// 0-based byte offset of the offending id inside the row's field.
   public var byteOffset: Int
 
+  /// Where the row's id is in the input, once the command line has placed it.
+  public var position: SourcePosition?
+  /// What to try instead, added to the message after a semicolon.
+  public var hint: String?
+
   public init(_ reason: Reason, byteOffset: Int) {
     self.reason = reason
     self.byteOffset = byteOffset
   }
 
-  public var description: String { "byte \(byteOffset): \(reason)" }
+  /// This error at `position` in an input (where its row's byte `byteOffset` is), with an optional `hint`.
+  public func at(_ position: SourcePosition, hint: String? = nil) -> IDError {
+    var error = self
+    error.position = position
+    error.hint = hint
+    return error
+  }
+
+  public var description: String { position.map { "\($0): error: \(message)" } ?? "byte \(byteOffset): \(message)" }
+}
+
+extension IDError: MalError {
+  public var message: String { reason.description + (hint.map { "; \($0)" } ?? "") }
+  public var location: ErrorLocation { position.map { .position($0) } ?? .data }
+  public var kind: ErrorKind { .badData }
 }
 
 /// One row of space-separated integer ids, parsed from bytes into reusable buffers.

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import MalStream
 
 /// An id that does not fit an encoding: at or above its depth, or negative.
 public struct EncodingError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -19,9 +20,15 @@ public struct EncodingError: Error, Sendable, Hashable, CustomStringConvertible 
     self.depth = depth
   }
 
-  public var description: String {
+  public var description: String { message }
+}
+
+extension EncodingError: MalError {
+  public var message: String {
     "id \(id) at index \(index) is out of range for depth \(depth) (ids must be 0…\(depth - 1))"
   }
+  public var location: ErrorLocation { .data }
+  public var kind: ErrorKind { .badData }
 }
 
 /// One-hot encoding of ids: id `k` becomes a vector of `depth` zeros with a 1 at index `k`.

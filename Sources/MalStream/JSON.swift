@@ -127,7 +127,7 @@ private struct JSONParser {
     }
     let lineEnd = bytes[lineStart...].firstIndex(of: 0x0A) ?? bytes.count
     return bytes[lineStart..<lineEnd].withUnsafeBufferPointer {
-      InputError(.other("not valid JSON: " + message), file: file, lineNumber: line, line: $0, byteOffset: index - lineStart)
+      InputError(.invalidJSON(detail: message), file: file, lineNumber: line, line: $0, byteOffset: index - lineStart)
     }
   }
 

@@ -104,6 +104,12 @@ public struct Record {
   public func error(_ reason: InputError.Reason, atFieldByte offsetInField: Int) -> InputError {
     error(reason, atByte: field.lowerBound + offsetInField)
   }
+
+  /// The position of byte `offsetInField` of the working column, for errors of other libraries (`IDError`).
+  public func position(atFieldByte offsetInField: Int) -> SourcePosition {
+    SourcePosition(
+      file: source, line: lineNumber, column: scalarColumn(of: field.lowerBound + offsetInField, in: line))
+  }
 }
 
 /// Reads rows from files or standard input and finds each row's working column: the stream contract of Mal.
@@ -274,7 +280,7 @@ public final class RecordReader {
       guard n <= fields.count else { throw InputError(.columnOutOfRange(number: n, columnCount: fields.count), at: at) }
       working = n - 1
     case .named(let name):
-      throw InputError(.other("--column \(name) names a column, but --no-header says there is no header; give a number"), at: at)
+      throw InputError(.columnNameWithoutHeader(flag: "--column", name: name), at: at)
     case .automatic:
       working = fields.count - 1
     }

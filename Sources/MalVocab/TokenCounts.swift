@@ -95,19 +95,19 @@ public struct TokenCounts: Sendable {
 func parseCountLine(
   _ line: UnsafeBufferPointer<UInt8>, file: String, lineNumber: Int
 ) throws -> (UnsafeBufferPointer<UInt8>, Int) {
-  func fail(_ message: String, at offset: Int) -> InputError {
-    InputError(.other(message), file: file, lineNumber: lineNumber, line: line, byteOffset: offset)
+  func fail(_ reason: InputError.Reason, at offset: Int) -> InputError {
+    InputError(reason, file: file, lineNumber: lineNumber, line: line, byteOffset: offset)
   }
   if let bad = UTF8Validation.firstInvalidOffset(in: line) {
     throw InputError(
       .invalidUTF8(bytes: [line[bad]]), file: file, lineNumber: lineNumber, line: line, byteOffset: bad)
   }
   guard let tab = line.firstIndex(of: 0x09) else {
-    throw fail("expected 'token<TAB>count', found no tab", at: line.count)
+    throw fail(.countLineWithoutTab, at: line.count)
   }
-  if tab == 0 { throw fail("empty token before the tab", at: 0) }
+  if tab == 0 { throw fail(.emptyTokenBeforeTab, at: 0) }
   let token = UnsafeBufferPointer(rebasing: line[..<tab])
-  if let space = token.firstIndex(of: 0x20) { throw fail("a token cannot contain a space", at: space) }
+  if let space = token.firstIndex(of: 0x20) { throw fail(.spaceInToken, at: space) }
   let digits = UnsafeBufferPointer(rebasing: line[(tab + 1)...])
   guard let count = parseDecimal(digits) else {
     throw InputError(

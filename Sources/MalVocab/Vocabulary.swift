@@ -67,7 +67,8 @@ public struct VocabularyOptions: Sendable, Hashable {
   }
 }
 
-/// A problem with a vocabulary or with how it was asked for (no position in an input; see `InputError` for those).
+/// A problem with a vocabulary or with how it was asked for: with no position (rendered `error: MESSAGE`), or at the
+/// start of the vocabulary file it was read from. Problems at a line of a file are `InputError`s.
 public struct VocabularyError: Error, Sendable, Hashable, CustomStringConvertible {
   public enum Reason: Sendable, Hashable {
     /// No token reached `minCount` (or the input had none).
@@ -82,14 +83,30 @@ public struct VocabularyError: Error, Sendable, Hashable, CustomStringConvertibl
     case missingSpecialToken(String, role: String)
     /// A file format that needs a reserved token the vocabulary does not have.
     case formatNeeds(format: String, what: String)
-    /// Any other problem, in words.
-    case other(String)
+    /// A token given twice.
+    case duplicateToken(String)
+    /// No tokens at all.
+    case noTokens
+    /// The padding token at another id than 0.
+    case paddingNotZero(String, id: Int)
   }
 
   public var reason: Reason
-  public init(_ reason: Reason) { self.reason = reason }
+  /// The vocabulary file the problem is in, if it was read from one.
+  public var position: SourcePosition?
 
-  public var description: String {
+  public init(_ reason: Reason, at position: SourcePosition? = nil) {
+    self.reason = reason
+    self.position = position
+  }
+
+  /// This error, placed at `position`.
+  public func at(_ position: SourcePosition) -> VocabularyError { VocabularyError(reason, at: position) }
+
+  /// The message, without a position.
+  public var description: String { message }
+
+  public var message: String {
     switch reason {
     case .empty(let minCount):
       return minCount > 1
@@ -105,10 +122,19 @@ public struct VocabularyError: Error, Sendable, Hashable, CustomStringConvertibl
       return "the vocabulary has no \(role) token '\(token)'"
     case .formatNeeds(let format, let what):
       return "\(format) needs \(what)"
-    case .other(let message):
-      return message
+    case .duplicateToken(let token):
+      return "token '\(token)' appears twice"
+    case .noTokens:
+      return "the vocabulary is empty"
+    case .paddingNotZero(let padding, let id):
+      return "the padding token '\(padding)' has id \(id); it must have id 0"
     }
   }
+}
+
+extension VocabularyError: MalError {
+  public var location: ErrorLocation { position.map { .position($0) } ?? .data }
+  public var kind: ErrorKind { .badData }
 }
 
 /// A bad id in a row given to `Vocabulary.decode`: what and where (a byte offset in the field).
@@ -116,6 +142,14 @@ public struct MalformedID: Error, Sendable, Hashable {
   public var reason: InputError.Reason
   /// 0-based byte offset of the id in the field.
   public var byteOffset: Int
+}
+
+/// Without the row's position only the message is known; the command line places it with `Record.error`.
+extension MalformedID: MalError {
+  public var message: String { reason.description }
+  public var location: ErrorLocation { .data }
+  public var kind: ErrorKind { .badData }
+  public var description: String { "byte \(byteOffset): \(reason)" }
 }
 
 /// A fixed mapping between tokens and integer ids: reserved tokens first, then the corpus's tokens.
@@ -231,7 +265,7 @@ public struct Vocabulary: Sendable {
         return table.insert(bytes).inserted
       }
       guard let inserted else { throw VocabularyError(.invalidSpecialToken(token)) }
-      if !inserted { throw VocabularyError(.other("token '\(token)' appears twice")) }
+      if !inserted { throw VocabularyError(.duplicateToken(token)) }
     }
     try self.init(
       table: table, tokens: tokens, specialTokens: specialTokens, counts: counts, documentCounts: documentCounts,
@@ -243,7 +277,7 @@ public struct Vocabulary: Sendable {
     table: TokenTable, tokens: [String], specialTokens: SpecialTokens, counts: [Int]?, documentCounts: [Int]?,
     documentCount: Int?, numWords: Int?
   ) throws(VocabularyError) {
-    if tokens.isEmpty { throw VocabularyError(.other("the vocabulary is empty")) }
+    if tokens.isEmpty { throw VocabularyError(.noTokens) }
     precondition(table.count == tokens.count, "one table entry per token")
     precondition(counts == nil || counts!.count == tokens.count, "one count per token")
     func id(_ token: String) -> Int? {
@@ -253,7 +287,7 @@ public struct Vocabulary: Sendable {
     if let padding = specialTokens.padding {
       guard let found = id(padding) else { throw VocabularyError(.missingSpecialToken(padding, role: "padding")) }
       if found != 0 {
-        throw VocabularyError(.other("the padding token '\(padding)' has id \(found); it must have id 0"))
+        throw VocabularyError(.paddingNotZero(padding, id: found))
       }
     }
     if let unknown = specialTokens.unknown, id(unknown) == nil {
@@ -341,7 +375,7 @@ public struct Vocabulary: Sendable {
       }
       guard id < tokens.count else {
         throw MalformedID(
-          reason: .other("id \(id) is outside the vocabulary (ids 0…\(tokens.count - 1))"), byteOffset: start)
+          reason: .idOutsideVocabulary(id: id, vocabularySize: tokens.count), byteOffset: start)
       }
       if skippingPadding, id == paddingID { return true }
       if !first { out.append(byte: 0x20) }

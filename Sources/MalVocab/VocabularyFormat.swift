@@ -61,7 +61,8 @@ extension Vocabulary {
   ///   - format: the file's format; `nil` detects it from the content (`txt` for standard input).
   ///   - numWords: Keras's `num_words` for the loaded vocabulary; `nil` keeps the file's (Keras JSON) or none.
   /// - Throws: `FileError` if the file cannot be read; `InputError` naming the file and line of the first problem
-  ///   (bad UTF-8, an empty or repeated token, a token with a space, a bad count, a missing reserved token).
+  ///   (bad UTF-8, an empty or repeated token, a token with a space, a bad count, a missing reserved token);
+  ///   `VocabularyError` at line 1 of the file if its tokens do not make a vocabulary (a reserved token named twice).
   public static func read(
     path: String, format: VocabularyFormat? = nil, specialTokens: SpecialTokens = SpecialTokens(),
     numWords: Int? = nil
@@ -69,9 +70,7 @@ extension Vocabulary {
     // Detection reads the file, which standard input allows only once: `-` is txt unless told otherwise.
     let format = try format ?? (path == "-" ? .txt : VocabularyFormat.detect(path: path))
     let name = path == "-" ? "<stdin>" : path
-    func atFile(_ error: VocabularyError) -> InputError {
-      InputError(.other(error.description), at: SourcePosition(file: name, line: 1, column: 1))
-    }
+    let atFile = SourcePosition(file: name, line: 1, column: 1)
     switch format {
     case .txt, .counts:
       var tokens: [String] = []
@@ -81,8 +80,8 @@ extension Vocabulary {
       var lineOfEntry: [Int] = []
       let reader = try LineReader(path: path)
       try reader.forEachLine { line, lineNumber in
-        func fail(_ message: String, at offset: Int) -> InputError {
-          InputError(.other(message), file: reader.name, lineNumber: lineNumber, line: line, byteOffset: offset)
+        func fail(_ reason: InputError.Reason, at offset: Int) -> InputError {
+          InputError(reason, file: reader.name, lineNumber: lineNumber, line: line, byteOffset: offset)
         }
         let token: UnsafeBufferPointer<UInt8>
         if format == .counts {
@@ -94,30 +93,28 @@ extension Vocabulary {
             throw InputError(
               .invalidUTF8(bytes: [line[bad]]), file: reader.name, lineNumber: lineNumber, line: line, byteOffset: bad)
           }
-          if line.isEmpty { throw fail("empty line: every line must hold one token", at: 0) }
+          if line.isEmpty { throw fail(.emptyVocabularyLine, at: 0) }
           if let tab = line.firstIndex(of: 0x09) {
-            throw fail("a token cannot contain a tab; use --vocab-format counts for token<TAB>count files", at: tab)
+            throw fail(.tabInToken, at: tab)
           }
           token = line
         }
-        if let space = token.firstIndex(of: 0x20) { throw fail("a token cannot contain a space", at: space) }
+        if let space = token.firstIndex(of: 0x20) { throw fail(.spaceInToken, at: space) }
         let string = String(decoding: token, as: UTF8.self)
         let (entry, inserted) = seen.insert(token)
-        if !inserted { throw fail("token '\(string)' repeats line \(lineOfEntry[entry])", at: 0) }
+        if !inserted { throw fail(.repeatedToken(string, firstLine: lineOfEntry[entry]), at: 0) }
         lineOfEntry.append(lineNumber)
         if lineNumber == 1, let padding = specialTokens.padding, !token.elementsEqual(padding.utf8) {
-          throw fail(
-            "line 1 (id 0) must be the padding token '\(padding)', found '\(string)'; name it with --pad, or use --no-pad",
-            at: 0)
+          throw fail(.paddingNotFirst(padding: padding, found: string), at: 0)
         }
         tokens.append(string)
         return true
       }
-      if tokens.isEmpty { throw atFile(VocabularyError(.other("the vocabulary file is empty"))) }
+      if tokens.isEmpty { throw InputError(.emptyVocabularyFile, at: atFile) }
       for (token, role, flag) in [(specialTokens.unknown, "unknown (OOV)", "--unk TOKEN, or use --no-unk")]
       + specialTokens.extra.map({ ($0, "reserved", "--special") }) {
         if var token, token.withUTF8({ seen.index(of: $0) }) == nil {
-          throw atFile(VocabularyError(.other("the vocabulary has no \(role) token '\(token)'; name it with \(flag)")))
+          throw InputError(.missingSpecialToken(token, role: role, flag: flag), at: atFile)
         }
       }
       do {
@@ -127,7 +124,7 @@ extension Vocabulary {
           table: seen, tokens: tokens, specialTokens: specialTokens, counts: format == .counts ? counts : nil,
           documentCounts: nil, documentCount: nil, numWords: numWords)
       } catch {
-        throw atFile(error)
+        throw error.at(atFile)
       }
     case .kerasJSON:
       return try readKerasJSON(path: path, name: name, padding: specialTokens.padding ?? "[PAD]", numWords: numWords)
@@ -140,7 +137,7 @@ extension Vocabulary {
     let at = SourcePosition(file: name, line: 1, column: 1)
     let root = try JSONValue.parse(try readWholeFile(path), file: name)
     guard root["class_name"]?.string == "Tokenizer", let config = root["config"], config.members != nil else {
-      throw InputError(.other("not a Keras Tokenizer JSON: expected \"class_name\": \"Tokenizer\" and a \"config\""), at: at)
+      throw InputError(.notKerasTokenizer, at: at)
     }
     // to_json() stores each dictionary as a JSON string inside the JSON; accept plain objects too.
     func dictionary(_ key: String) throws -> [JSONMember]? {
@@ -149,20 +146,21 @@ extension Vocabulary {
       if let text = value.string, let members = try? JSONValue.parse(Array(text.utf8), file: name).members {
         return members
       }
-      throw InputError(.other("config.\(key) is not a JSON object"), at: at)
+      throw InputError(.kerasConfigNotObject(key: key), at: at)
     }
     guard let wordIndex = try dictionary("word_index"), !wordIndex.isEmpty else {
-      throw InputError(.other("config.word_index is missing or empty"), at: at)
+      throw InputError(.missingWordIndex, at: at)
     }
     var tokens = [String?](repeating: nil, count: wordIndex.count + 1)
     tokens[0] = padding
     for member in wordIndex {
       let (word, value) = (member.key, member.value)
       guard let id = value.int, id >= 1, id <= wordIndex.count else {
-        throw InputError(.other("config.word_index: '\(word)' has id \(value.int.map(String.init) ?? "?"); ids must be 1…\(wordIndex.count)"), at: at)
+        throw InputError(
+          .tokenIDOutOfRange(key: "config.word_index", token: word, id: value.int, ids: 1...wordIndex.count), at: at)
       }
       if let other = tokens[id] {
-        throw InputError(.other("config.word_index: '\(word)' and '\(other)' share id \(id)"), at: at)
+        throw InputError(.sharedTokenID(key: "config.word_index", token: word, other: other, id: id), at: at)
       }
       tokens[id] = word
     }
@@ -190,7 +188,7 @@ extension Vocabulary {
         counts: counts, documentCounts: documentCounts,
         documentCount: config["document_count"]?.int, numWords: numWords ?? fileNumWords)
     } catch {
-      throw InputError(.other(error.description), at: at)
+      throw error.at(at)
     }
   }
 
@@ -200,15 +198,16 @@ extension Vocabulary {
     guard let model = root["model"], model["type"]?.string == "WordLevel", let vocab = model["vocab"]?.members,
       !vocab.isEmpty
     else {
-      throw InputError(.other("expected a HuggingFace tokenizer.json with a WordLevel model and a non-empty vocab"), at: at)
+      throw InputError(.notWordLevelTokenizer, at: at)
     }
     var tokens = [String?](repeating: nil, count: vocab.count)
     for member in vocab {
       let (token, value) = (member.key, member.value)
       guard let id = value.int, id >= 0, id < vocab.count else {
-        throw InputError(.other("model.vocab: '\(token)' has id \(value.int.map(String.init) ?? "?"); ids must be 0…\(vocab.count - 1)"), at: at)
+        throw InputError(
+          .tokenIDOutOfRange(key: "model.vocab", token: token, id: value.int, ids: 0...(vocab.count - 1)), at: at)
       }
-      if let other = tokens[id] { throw InputError(.other("model.vocab: '\(token)' and '\(other)' share id \(id)"), at: at) }
+      if let other = tokens[id] { throw InputError(.sharedTokenID(key: "model.vocab", token: token, other: other, id: id), at: at) }
       tokens[id] = token
     }
     let list = tokens.map { $0! }
@@ -227,7 +226,7 @@ extension Vocabulary {
       return try Vocabulary(
         tokens: list, specialTokens: SpecialTokens(padding: padding, unknown: unknown, extra: extra), numWords: numWords)
     } catch {
-      throw InputError(.other(error.description), at: at)
+      throw error.at(at)
     }
   }
 

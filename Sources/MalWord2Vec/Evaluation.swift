@@ -62,11 +62,11 @@ extension SimilarityIndex {
       let words = text.split(separator: " ", omittingEmptySubsequences: true).map { $0.uppercased() }
       if words.isEmpty { return true }
       guard !names.isEmpty else {
-        throw InputError(.other("a question before the first ': SECTION' line"), at: SourcePosition(file: reader.name, line: lineNumber, column: 1))
+        throw InputError(.questionBeforeSection, at: SourcePosition(file: reader.name, line: lineNumber, column: 1))
       }
       guard words.count == 4 else {
         throw InputError(
-          .other("expected four words 'a b c d', found \(words.count)"), at: SourcePosition(file: reader.name, line: lineNumber, column: 1))
+          .notFourWords(found: words.count), at: SourcePosition(file: reader.name, line: lineNumber, column: 1))
       }
       questions.append(Question(section: names.count - 1, words: words))
       return true
@@ -125,7 +125,7 @@ extension SimilarityIndex {
       let fields = text.split(separator: "\t", omittingEmptySubsequences: false)
       guard fields.count == 3, let score = Double(fields[2].trimmingSpaces()) else {
         throw InputError(
-          .other("expected 'word1<TAB>word2<TAB>score'"), at: SourcePosition(file: reader.name, line: lineNumber, column: 1))
+          .notAWordPair, at: SourcePosition(file: reader.name, line: lineNumber, column: 1))
       }
       guard let a = known[fields[0].uppercased()], let b = known[fields[1].uppercased()] else {
         oov += 1

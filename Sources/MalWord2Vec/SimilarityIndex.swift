@@ -1,3 +1,5 @@
+import MalStream
+
 /// Cosine-similarity queries over word vectors: nearest words, analogies, pair similarity.
 ///
 /// Holds a unit-length copy of every vector. Queries match gensim's `KeyedVectors.most_similar` (3CosAdd) and
@@ -28,12 +30,15 @@ public struct SimilarityIndex: Sendable {
 
   /// The vectors queried.
   public let vectors: WordVectors
+  /// What errors call the vectors: the file they were read from.
+  public let name: String
   private let unit: UnitRows
   private let stride: Int
 
-  /// Builds the index: O(count × dimensions).
-  public init(_ vectors: WordVectors) {
+  /// Builds the index: O(count × dimensions). `name` is what errors call the vectors: the file they were read from.
+  public init(_ vectors: WordVectors, name: String = "<vectors>") {
     self.vectors = vectors
+    self.name = name
     let dimensions = vectors.dimensions
     stride = (dimensions + 7) / 8 * 8
     let stride = self.stride
@@ -78,7 +83,7 @@ public struct SimilarityIndex: Sendable {
 
   func lookUp(_ words: [String]) throws -> [Int] {
     let missing = words.filter { vectors.row(of: $0) == nil }
-    if !missing.isEmpty { throw QueryError(unknownWords: missing) }
+    if !missing.isEmpty { throw QueryError(unknownWords: missing, file: name) }
     return words.map { vectors.row(of: $0)! }
   }
 
@@ -140,13 +145,27 @@ private final class UnitRows: @unchecked Sendable {
   deinit { base.deallocate() }
 }
 
-/// Query words that have no vector.
+/// Query words that have no vector. Rendered `FILE: error: not in the vocabulary: 'a', 'b'`.
 public struct QueryError: Error, Sendable, Hashable, CustomStringConvertible {
   /// The words without a vector, in query order.
   public var unknownWords: [String]
-  public init(unknownWords: [String]) { self.unknownWords = unknownWords }
-  public var description: String {
+  /// The vector file queried (`SimilarityIndex.name`).
+  public var file: String
+
+  public init(unknownWords: [String], file: String = "<vectors>") {
+    self.unknownWords = unknownWords
+    self.file = file
+  }
+
+  /// The message, without the file.
+  public var description: String { message }
+}
+
+extension QueryError: MalError {
+  public var message: String {
     let list = unknownWords.map { "'\($0)'" }.joined(separator: ", ")
     return "not in the vocabulary: \(list)"
   }
+  public var location: ErrorLocation { .file(file) }
+  public var kind: ErrorKind { .badData }
 }

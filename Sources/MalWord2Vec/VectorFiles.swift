@@ -52,14 +52,14 @@ extension WordVectors {
       let dimensions = vectors.dimensions
       if found == expected {
         throw InputError(
-          .other("more vectors than the \(expected) the header promises"), at: SourcePosition(file: name, line: lineNumber, column: 1))
+          .tooManyVectors(promised: expected), at: SourcePosition(file: name, line: lineNumber, column: 1))
       }
       var end = line.count
       while end > 0 && line[end - 1] == 0x20 { end -= 1 }  // fastText ends each line with a space
       guard let wordEnd = line[..<end].firstIndex(of: 0x20), wordEnd > 0 else {
         let found = end == 0 ? "an empty line" : line[0] == 0x20 ? "a line that starts with a space" : "no numbers"
         throw InputError(
-          .other("expected a word and \(dimensions) numbers separated by spaces, found \(found)"),
+          .notAWordAndVector(dimensions: dimensions, found: found),
           at: SourcePosition(file: name, line: lineNumber, column: 1))
       }
       // Only the word needs checking: a number with a non-ASCII byte fails to parse below.
@@ -74,13 +74,13 @@ extension WordVectors {
         while j < end && line[j] != 0x20 { j += 1 }
         if n == dimensions {
           throw InputError(
-            .other("expected \(dimensions) numbers after the word as the header says, found more"),
+            .tooManyNumbers(dimensions: dimensions),
             file: name, lineNumber: lineNumber, line: line, byteOffset: i)
         }
         guard let value = parseFloat(UnsafeBufferPointer(rebasing: line[i..<j]), scratch: &scratch) else {
           let text = String(decoding: UnsafeBufferPointer(rebasing: line[i..<j]), as: UTF8.self)
           throw InputError(
-            .other(j == i ? "expected a number, found an extra space" : "expected a finite number, found '\(text)'"),
+            j == i ? .extraSpace : .notAFiniteNumber(found: text),
             file: name, lineNumber: lineNumber, line: line, byteOffset: i)
         }
         vector[n] = value
@@ -89,7 +89,7 @@ extension WordVectors {
       }
       if n < dimensions {
         throw InputError(
-          .other("expected \(dimensions) numbers after the word as the header says, found \(n)"),
+          .tooFewNumbers(dimensions: dimensions, found: n),
           file: name, lineNumber: lineNumber, line: line, byteOffset: end)
       }
       found += 1
@@ -97,11 +97,11 @@ extension WordVectors {
       return true
     }
     guard hasHeader else {
-      throw InputError(.other("empty file; expected a header 'COUNT DIMENSIONS'"), at: SourcePosition(file: name, line: 1, column: 1))
+      throw InputError(.missingVectorHeader, at: SourcePosition(file: name, line: 1, column: 1))
     }
     if found < expected {
       throw InputError(
-        .other("the header promises \(expected) vectors, found \(found)"),
+        .tooFewVectors(promised: expected, found: found),
         at: SourcePosition(file: name, line: lines + 1, column: 1))
     }
     return vectors
@@ -112,7 +112,7 @@ extension WordVectors {
     try bytes.withUnsafeBufferPointer { data in
       guard let newline = data.firstIndex(of: 0x0A) else {
         throw InputError(
-          .other(data.isEmpty ? "empty file; expected a header 'COUNT DIMENSIONS'" : "the header line has no end"),
+          data.isEmpty ? .missingVectorHeader : .unterminatedVectorHeader,
           at: SourcePosition(file: name, line: 1, column: 1))
       }
       var headerEnd = newline
@@ -123,26 +123,27 @@ extension WordVectors {
       var vector = [Float](repeating: 0, count: dimensions)
       var offset = newline + 1
       for k in 0..<expected {
-        func fail(_ message: String, atByte byte: Int? = nil) -> InputError {
-          InputError(
-            .other(message + " (vector \(k + 1), byte offset \(byte ?? offset))"), at: SourcePosition(file: name, line: k + 2, column: 1))
+        func fail(_ reason: InputError.Reason) -> InputError {
+          InputError(reason, at: SourcePosition(file: name, line: k + 2, column: 1))
         }
         while offset < data.count && data[offset] == 0x0A { offset += 1 }
         guard offset < data.count else {
-          throw fail("the file ends after \(k) of the \(expected) vectors the header promises")
+          throw fail(.vectorsEndEarly(count: k, promised: expected, vector: k + 1, byteOffset: offset))
         }
         let wordStart = offset
         while offset < data.count && data[offset] != 0x20 { offset += 1 }
-        guard offset < data.count else { throw fail("truncated file: it ends inside a word") }
+        guard offset < data.count else { throw fail(.fileEndsInWord(vector: k + 1, byteOffset: offset)) }
         let word = UnsafeBufferPointer(rebasing: data[wordStart..<offset])
-        if word.isEmpty { throw fail("empty word") }
+        if word.isEmpty { throw fail(.emptyWord(vector: k + 1, byteOffset: offset)) }
         if let bad = UTF8Validation.firstInvalidOffset(in: word) {
-          throw fail("invalid UTF-8 byte 0x\(String(word[bad], radix: 16, uppercase: true)) in a word", atByte: wordStart + bad)
+          throw fail(.invalidUTF8InWord(byte: word[bad], vector: k + 1, byteOffset: wordStart + bad))
         }
         offset += 1
         if data.count - offset < vectorBytes {
           throw fail(
-            "truncated file: the vector of '\(String(decoding: word, as: UTF8.self))' needs \(vectorBytes) bytes, \(data.count - offset) left")
+            .truncatedVector(
+              word: String(decoding: word, as: UTF8.self), needed: vectorBytes, left: data.count - offset, vector: k + 1,
+              byteOffset: offset))
         }
         vector.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(start: data.baseAddress! + offset, count: vectorBytes)) }
         #if _endian(big)
@@ -154,7 +155,7 @@ extension WordVectors {
       while offset < data.count && data[offset] == 0x0A { offset += 1 }
       if offset < data.count {
         throw InputError(
-          .other("\(data.count - offset) bytes after the \(expected) vectors the header promises (byte offset \(offset))"),
+          .bytesAfterVectors(count: data.count - offset, promised: expected, byteOffset: offset),
           at: SourcePosition(file: name, line: expected + 2, column: 1))
       }
       return vectors
@@ -218,14 +219,14 @@ private func parseHeader(_ line: UnsafeBufferPointer<UInt8>, file: String) throw
   if parts.count == 2, let count = Int(parts[0]), let dimensions = Int(parts[1]), count >= 0, dimensions > 0 {
     guard dimensions <= maximumDimensions else {
       throw InputError(
-        .other("the header's \(dimensions) dimensions are more than the \(maximumDimensions) a vector can have"),
+        .tooManyDimensions(dimensions, maximum: maximumDimensions),
         at: SourcePosition(file: file, line: 1, column: 1))
     }
     return (count, dimensions)
   }
   let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
   throw InputError(
-    .other("expected a header 'COUNT DIMENSIONS' (two whole numbers, dimensions above 0), found '\(shown)'"),
+    .badVectorHeader(found: shown),
     at: SourcePosition(file: file, line: 1, column: 1))
 }
 

@@ -1,3 +1,5 @@
+import MalStream
+
 /// How word2vec trains: model, sizes, sampling and learning rate. Defaults match word2vec.c and gensim 4.
 ///
 ///     var options = Word2VecOptions()      // skip-gram, 100 dimensions, window 5, 5 negatives
@@ -97,7 +99,10 @@ public struct TrainingError: Error, Sendable, Hashable, CustomStringConvertible 
 
   public init(_ reason: Reason) { self.reason = reason }
 
-  public var description: String {
+  /// The message; the error has no position.
+  public var description: String { message }
+
+  public var message: String {
     switch reason {
     case .emptyCorpus:
       return "the corpus is empty: no tokens to train on"
@@ -106,4 +111,9 @@ public struct TrainingError: Error, Sendable, Hashable, CustomStringConvertible 
       return "no word occurs at least \(minCount) times (--min-count) among the \(distinct) distinct tokens; lower --min-count"
     }
   }
+}
+
+extension TrainingError: MalError {
+  public var location: ErrorLocation { .data }
+  public var kind: ErrorKind { .badData }
 }

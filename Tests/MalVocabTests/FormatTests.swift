@@ -37,7 +37,7 @@ struct FormatTests {
     let counted = folder.file("counted.txt", "영화\t812\r\nthe\t3\n")
     #expect(try Vocabulary.read(path: counted, specialTokens: none).tokens == ["영화", "the"])
     let twice = folder.file("twice.txt", "a\nb\na\n")
-    #expect(throws: InputError(.other("token 'a' repeats line 1"), at: SourcePosition(file: twice, line: 3, column: 1))) {
+    #expect(throws: InputError(.repeatedToken("a", firstLine: 1), at: SourcePosition(file: twice, line: 3, column: 1))) {
       try Vocabulary.read(path: twice, specialTokens: none)
     }
   }

@@ -161,7 +161,7 @@ struct VocabularyTests {
     #expect(try v.decoded("0 0 3 1 2", skippingPadding: true) == "영화 [UNK] 정말")
     #expect(throws: MalformedID(reason: .notAnInteger(found: "x3"), byteOffset: 2)) { try v.decoded("3 x3") }
     #expect(throws: MalformedID(reason: .notAnInteger(found: "-1"), byteOffset: 0)) { try v.decoded("-1") }
-    #expect(throws: MalformedID(reason: .other("id 9 is outside the vocabulary (ids 0…8)"), byteOffset: 4)) {
+    #expect(throws: MalformedID(reason: .idOutsideVocabulary(id: 9, vocabularySize: 9), byteOffset: 4)) {
       try v.decoded("1 2 9")
     }
   }

@@ -1,4 +1,5 @@
 import Foundation
+import MalStream
 import MalTestSupport
 import Testing
 @testable import MalWord2Vec
@@ -36,6 +37,17 @@ struct EvaluationTests {
   func unknownWords() {
     let index = SimilarityIndex(Self.vectors)
     #expect(renderedError { _ = try index.mostSimilar(positive: ["zebra", "king", "yak"]) } == "not in the vocabulary: 'zebra', 'yak'")
+  }
+
+  @Test("a query error names the vector file the index was given")
+  func queryErrorNamesFile() {
+    let named = SimilarityIndex(Self.vectors, name: "en.vec")
+    #expect(throws: QueryError(unknownWords: ["zebra"], file: "en.vec")) { _ = try named.analogy("king", "zebra", "man") }
+    let error = QueryError(unknownWords: ["zebra"], file: "en.vec")
+    #expect(error.message == "not in the vocabulary: 'zebra'")
+    #expect(error.location == .file("en.vec"))
+    #expect(error.kind == .badData)
+    #expect(QueryError(unknownWords: ["a"]).location == .file("<vectors>"))
   }
 
   @Test("analogy accounting: per section, total, oov, case-insensitive, restricted vocabulary")
