@@ -142,21 +142,17 @@ struct EncodeCommand: ParsableCommand {
     }
 
     var row = IDRow()
-    var labelColumnIndex: Int? = nil
     func labelColumn(_ reader: RecordReader, _ record: Record) throws -> Int {
-      if let labelColumnIndex { return labelColumnIndex }
-      let column = try resolveLabelColumn(self.labelColumn, layout: reader.layout!, record: record)
-      labelColumnIndex = column
-      return column
+      try reader.labelColumn(self.labelColumn, for: record)
     }
     func label(_ reader: RecordReader, _ record: Record) throws -> Int32 {
       let value = try parseLabel(record, column: try labelColumn(reader, record), as: .int32).int
       if value < 0 {
-        let range = fieldRange(of: try labelColumn(reader, record), in: record.line)
+        let range = record.fieldRange(ofColumn: try labelColumn(reader, record))
         throw record.error(.negativeLabel(Int(value)), atByte: range.lowerBound)
       }
       if let classes, Int(value) >= classes {
-        let range = fieldRange(of: try labelColumn(reader, record), in: record.line)
+        let range = record.fieldRange(ofColumn: try labelColumn(reader, record))
         throw record.error(.labelOutOfRange(label: Int(value), classes: classes), atByte: range.lowerBound)
       }
       return value
@@ -260,7 +256,7 @@ struct EncodeCommand: ParsableCommand {
           try writer.flushIfFull()
           return true
         }
-        let labelRange: Range<Int>? = labels != nil ? fieldRange(of: try labelColumn(pass, record), in: record.line) : nil
+        let labelRange: Range<Int>? = labels != nil ? record.fieldRange(ofColumn: try labelColumn(pass, record)) : nil
         let labelValue: Int32? = labels != nil ? try label(pass, record) : nil
         if encodesIDs { try row.parse(record, depth: width, vocabularySize: matrix?.rowCount) }
         // Rebuild the line column by column: the working column and the label column change, the rest is copied.

@@ -97,13 +97,6 @@ struct PadCommand: ParsableCommand {
         return
       }
 
-      var labels: Int? = nil
-      func labelColumn(_ reader: RecordReader, _ record: Record) throws -> Int {
-        if let labels { return labels }
-        let column = try resolveLabelColumn(self.labelColumn, layout: reader.layout!, record: record)
-        labels = column
-        return column
-      }
 
       var reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
       var spool: Spool? = nil
@@ -114,7 +107,7 @@ struct PadCommand: ParsableCommand {
           try row.parse(record)
           lengths.add(length: row.count)
           length = max(length, row.count)
-          if labelsNpy != nil { _ = try parseLabel(record, column: try labelColumn(first, record), as: labelsDtype) }
+          if labelsNpy != nil { _ = try parseLabel(record, column: try first.labelColumn(labelColumn, for: record), as: labelsDtype) }
         }
         spool = copy
         reader = second
@@ -128,7 +121,6 @@ struct PadCommand: ParsableCommand {
         // the command's strings on every row.
         let labelType = labelsDtype
         let labelOption = self.labelColumn
-        var labelIndex = labels
         let hasLabels = labelWriter != nil
         var padded = [Int32](repeating: 0, count: length)
         var rows = 0
@@ -147,8 +139,7 @@ struct PadCommand: ParsableCommand {
           }
           if counting { lengths.add(length: n) }
           if hasLabels {
-            let column = try labelIndex ?? resolveLabelColumn(labelOption, layout: pass.layout!, record: record)
-            labelIndex = column
+            let column = try pass.labelColumn(labelOption, for: record)
             let label = try parseLabel(record, column: column, as: labelType)
             if labelType == .int32 { try labelWriter?.append(int32: label.int) } else { try labelWriter?.append(float: label.float) }
           }

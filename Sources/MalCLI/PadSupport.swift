@@ -41,56 +41,9 @@ extension IDRow {
   }
 }
 
-/// The byte range of 0-based `column` in a TSV `line` (which has been checked to have enough columns).
-func fieldRange(of column: Int, in line: UnsafeBufferPointer<UInt8>) -> Range<Int> {
-  guard let base = line.baseAddress else { return 0..<0 }
-  // memchr from tab to tab: a byte loop here was ~5% of `mal pad --npy --labels-npy`.
-  var start = 0
-  var k = 0
-  while let found = memchr(base + start, 0x09, line.count - start) {
-    let tab = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
-    if k == column { return start..<tab }
-    k += 1
-    start = tab + 1
-  }
-  return start..<line.count
-}
-
-/// Header names taken as the label column when `--label-column` is not given.
-let labelColumnNames: Set<String> = ["label", "labels", "class", "category", "sentiment", "target", "topic", "y", "is_sarcastic"]
-
-/// Finds the label column once the reader knows the layout: `--label-column`, else the first column with a label name.
-func resolveLabelColumn(_ option: String?, layout: RecordLayout, record: Record) throws -> Int {
-  let at = SourcePosition(file: record.source, line: record.lineNumber, column: 1)
-  guard let count = layout.columnCount else {
-    throw InputError(.labelsNeedColumns, at: at)
-  }
-  let column: Int
-  if let option {
-    if let n = Int(option), n > 0 {
-      guard n <= count else { throw InputError(.columnOutOfRange(number: n, columnCount: count), at: at) }
-      column = n - 1
-    } else {
-      guard !layout.columnNames.isEmpty else {
-        throw InputError(.columnNameWithoutHeader(flag: "--label-column", name: option), at: at)
-      }
-      column = try RecordReader.resolve(.named(option), in: layout.columnNames, at: at)
-    }
-  } else {
-    guard let found = layout.columnNames.firstIndex(where: { labelColumnNames.contains($0.lowercased()) }) else {
-      throw InputError(.noLabelColumn(columns: layout.columnNames), at: at)
-    }
-    column = found
-  }
-  if column == layout.workingColumn {
-    throw InputError(.labelIsWorkingColumn, at: at)
-  }
-  return column
-}
-
 /// A label parsed from its column as int32 or float32.
 func parseLabel(_ record: Record, column: Int, as type: NpyWriter.ElementType) throws -> (int: Int32, float: Float) {
-  let range = fieldRange(of: column, in: record.line)
+  let range = record.fieldRange(ofColumn: column)
   let bytes = UnsafeBufferPointer(rebasing: record.line[range])
   // Labels are usually a digit or two: read those without making a String.
   if !bytes.isEmpty, bytes.count <= 9, bytes.allSatisfy({ $0 &- 0x30 <= 9 }) {

@@ -31,15 +31,12 @@ func readLabelledRows(
 ) throws -> LabelledRows {
   var rows = LabelledRows()
   let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
-  var labelIndex: Int? = nil
   var firstRowLine = 0
   var ids: [Int] = []
   try reader.forEachRecord(header: { _ in }) { record in
     if record.isBlank { return true }
     // The label column (--label-column, else the first named label, class, sentiment, …), found on the first row.
-    if labelIndex == nil && (needsLabels || labelColumn != nil) {
-      labelIndex = try resolveLabelColumn(labelColumn, layout: reader.layout!, record: record)
-    }
+    let labelIndex = needsLabels || labelColumn != nil ? try reader.labelColumn(labelColumn, for: record) : nil
     let start = rows.ids.count
     if let encoder {
       encoder.encode(record.value, appendingTo: &rows.ids)
@@ -62,7 +59,7 @@ func readLabelledRows(
       rows.largestIdLine = record.lineNumber
     }
     if let labelIndex {
-      let field = fieldRange(of: labelIndex, in: record.line)
+      let field = record.fieldRange(ofColumn: labelIndex)
       let label = String(decoding: record.line[field], as: UTF8.self)
       if label.isEmpty { throw record.error(.emptyLabel, atByte: field.lowerBound) }
       rows.labels.append(label)

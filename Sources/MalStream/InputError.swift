@@ -41,6 +41,8 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
     case badProvenance(String)
     /// Two inputs made by different pipelines (their `#mal` lines differ).
     case provenanceMismatch(expected: String, found: String)
+    /// A `#mal` line after the start of an input: streams joined with `cat`.
+    case provenanceInsideInput
     /// A column named by `flag` (`--column`, `--label-column`) when `--no-header` says there are no names.
     case columnNameWithoutHeader(flag: String, name: String)
     /// A JSON file that does not parse; `detail` says what the parser expected.
@@ -197,6 +199,8 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
         return "expected an integer, found '\(found)'"
       case .badProvenance(let why):
         return "the #mal provenance line cannot be read: \(why)"
+      case .provenanceInsideInput:
+        return "a #mal line inside the input, not at its start (files joined with cat?): give the files to the stage as arguments, which checks that they were made alike, or make them with --plain"
       case .provenanceMismatch(let expected, let found):
         return "this input was made by another pipeline than the first input (\(found), not \(expected)); give inputs made the same way, or make them with --plain"
       case .columnNameWithoutHeader(let flag, let name):

@@ -55,9 +55,7 @@ public struct RecordOptions: Sendable, Hashable {
   }
 
   /// Header names that `Column.automatic` skips: labels and ids are not text.
-  public static let nonTextColumnNames: Set<String> = [
-    "id", "label", "labels", "class", "category", "sentiment", "target", "topic", "y", "is_sarcastic",
-  ]
+  public static let nonTextColumnNames: Set<String> = labelColumnNames.union(["id"])
 }
 
 /// The columns of TSV input, resolved from its header.
@@ -68,6 +66,12 @@ public struct RecordLayout: Sendable, Hashable {
   public var columnCount: Int?
   /// 0-based index of the working column (0 for plain text).
   public var workingColumn: Int
+
+  public init(columnNames: [String], columnCount: Int?, workingColumn: Int) {
+    self.columnNames = columnNames
+    self.columnCount = columnCount
+    self.workingColumn = workingColumn
+  }
 
   /// Whether the input is TSV.
   public var isTSV: Bool { columnCount != nil }
@@ -145,6 +149,8 @@ public final class RecordReader {
     return layout.columnNames[layout.workingColumn]
   }
 
+  /// The label column found by `labelColumn(_:for:)`, with the request it answered.
+  var resolvedLabelColumn: (requested: String?, column: Int)?
   private var sawFirstLine = false
   private var headerBytes: [UInt8]?
   private var repaired: [UInt8] = []
@@ -334,6 +340,9 @@ public final class RecordReader {
     }
     if column == layout.workingColumn { field = fieldStart..<count }
     guard column == columnCount - 1, let field else {
+      if Provenance.isProvenanceLine(line) {
+        throw InputError(.provenanceInsideInput, at: SourcePosition(file: source, line: lineNumber, column: 1))
+      }
       throw InputError(
         .raggedRow(expected: columnCount, found: column + 1),
         file: source, lineNumber: lineNumber, line: line, byteOffset: count)

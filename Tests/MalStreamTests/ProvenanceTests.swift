@@ -55,6 +55,19 @@ struct ProvenanceTests {
     }
   }
 
+  @Test("a #mal line after the start (two streams joined with cat) is an error that says so")
+  func joined() throws {
+    let folder = TemporaryFolder()
+    let one = Self.line + "\ndocument\tlabel\nx\t1\n"
+    let file = folder.file("joined.tsv", one + one)
+    do {
+      _ = try records([file])
+      Issue.record("a #mal line inside the input was read as data")
+    } catch let error as InputError {
+      #expect(error.description == "\(file):4:1: error: a #mal line inside the input, not at its start (files joined with cat?): give the files to the stage as arguments, which checks that they were made alike, or make them with --plain")
+    }
+  }
+
   @Test("a malformed #mal line is an error at its line", arguments: [
     (#"#mal {"mal":1,"steps":[}"#, "the #mal provenance line cannot be read: it is not valid JSON (not valid JSON: expected a value)"),
     (#"#mal {"steps":[]}"#, "the #mal provenance line cannot be read: it has no \"mal\" version number"),
