@@ -63,7 +63,7 @@ struct ModelInputOptions: ParsableArguments {
 /// What to tell a user who gives text to a model that reads only ids.
 func idHint(_ trained: TrainedModel) -> String? {
   guard trained.preprocessing == nil else { return nil }
-  return "this model reads padded ids (mal tokenize | mal vocab --load V | mal pad --maxlen \(trained.maxlen ?? 0)): it was trained without --vocab, so it stores no tokenizer for raw text"
+  return "this model reads padded ids (mal tokenize | mal vocab --load V | mal pad --maxlen \(trained.maxlen ?? 0)): its training rows named no saved vocabulary (no #mal line from mal vocab --save) and train had no --vocab, so it stores no tokenizer for raw text"
 }
 
 /// The model's input tensor for `rows` rows of ids, after checking a one-hot model's ids fit its depth.

@@ -150,20 +150,5 @@ public struct StreamRecipe: Sendable {
 }
 
 /// Rows and a file that do not belong together: ids made with another vocabulary than the one given, or than a
-/// model's. Rendered `FILE: error: MESSAGE`, exit code 65 (bad input).
-public struct PipelineMismatch: Error, Sendable, Hashable, CustomStringConvertible {
-  public var file: String
-  public var message: String
-
-  public init(file: String, message: String) {
-    self.file = file
-    self.message = message
-  }
-
-  public var description: String { "\(file): error: \(message)" }
-}
-
-extension PipelineMismatch: MalError {
-  public var location: ErrorLocation { .file(file) }
-  public var kind: ErrorKind { .badData }
-}
+/// model's.
+public typealias PipelineMismatch = FileContentError

@@ -130,19 +130,4 @@ public struct ModelFile {
 }
 
 /// A safetensors file that does not hold a Mal model, or whose weights do not fit the stored architecture.
-public struct ModelFileError: Error, Sendable, Hashable, CustomStringConvertible {
-  public var file: String
-  public var message: String
-
-  public init(file: String, message: String) {
-    self.file = file
-    self.message = message
-  }
-
-  public var description: String { "\(file): error: \(message)" }
-}
-
-extension ModelFileError: MalError {
-  public var location: ErrorLocation { .file(file) }
-  public var kind: ErrorKind { .badData }
-}
+public typealias ModelFileError = FileContentError

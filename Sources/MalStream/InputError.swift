@@ -406,3 +406,23 @@ public func scalarColumn(of byteOffset: Int, in line: UnsafeBufferPointer<UInt8>
   }
   return column
 }
+
+/// A file whose content as a whole is wrong, with no line to point at: not a Mal model, a model whose weights do not
+/// fit its architecture, a vocabulary other than the one the ids were made with. Rendered `FILE: error: MESSAGE`,
+/// exit code 65 (bad input).
+public struct FileContentError: Error, Sendable, Hashable, CustomStringConvertible {
+  public var file: String
+  public var message: String
+
+  public init(file: String, message: String) {
+    self.file = file
+    self.message = message
+  }
+
+  public var description: String { "\(file): error: \(message)" }
+}
+
+extension FileContentError: MalError {
+  public var location: ErrorLocation { .file(file) }
+  public var kind: ErrorKind { .badData }
+}

@@ -123,7 +123,7 @@ struct TrainModelTests {
     let folder = TemporaryFolder()
     let model = folder.path + "/m.safetensors"
     #expect(try Mal.run(["train", "-o", model, "--units", "4", "--epochs", "1", Self.ids]).status == 0)
-    let hint = "; this model reads padded ids (mal tokenize | mal vocab --load V | mal pad --maxlen 12): it was trained without --vocab, so it stores no tokenizer for raw text\n"
+    let hint = "; this model reads padded ids (mal tokenize | mal vocab --load V | mal pad --maxlen 12): its training rows named no saved vocabulary (no #mal line from mal vocab --save) and train had no --vocab, so it stores no tokenizer for raw text\n"
     for command in ["predict", "evaluate"] {
       let result = try Mal.run([command, model, "Corpora/sample-ko.tsv"])
       #expect(result.status == 65)
