@@ -32,7 +32,7 @@ struct SummaryCommand: ParsableCommand {
 
 /// How `predict` and `evaluate` read rows: raw text through the model's stored preprocessing, or id rows.
 struct ModelInputOptions: ParsableArguments {
-  @Flag(help: "The working column holds padded ids (what mal pad writes), not raw text, even though the model stores its preprocessing.")
+  @Flag(help: "The working column holds padded ids (what mal pad writes), not raw text, even though the model stores its preprocessing and the rows have no #mal line saying so.")
   var ids = false
 
   @Option(help: ArgumentHelp("With --ids: the vocabulary the ids come from; it must be the one the model was trained with.", valueName: "file"))
@@ -58,6 +58,23 @@ struct ModelInputOptions: ParsableArguments {
   func validate() throws {
     if vocab != nil && !ids { throw ValidationError("--vocab checks id rows: add --ids") }
   }
+
+  /// The encoder for the rows `reader` is reading: `encoder` for raw text, `nil` when their `#mal` line says a
+  /// vocab step made them (ids, even without `--ids`), after checking that vocabulary is the model's.
+  /// - Throws: `FileContentError` when the rows' ids come from another vocabulary than the model's.
+  static func encoder(
+    _ encoder: TextEncoder?, for reader: RecordReader, trained: TrainedModel, model: String
+  ) throws -> TextEncoder? {
+    let file = reader.inputs.first == "-" ? "<stdin>" : reader.inputs.first ?? "<stdin>"
+    let recipe = try StreamRecipe(provenance: reader.provenance, column: reader.workingColumnName, file: file)
+    guard let source = recipe.vocabulary else { return encoder }
+    if let stored = trained.preprocessing, !source.matches(stored.vocabulary) {
+      throw FileContentError(
+        file: file,
+        message: "holds ids of \(source.description) (its #mal line), not of the vocabulary \(model) was trained with (\(stored.vocabulary.count) tokens, fnv1a64 \(stored.vocabulary.fingerprint))")
+    }
+    return nil
+  }
 }
 
 /// What to tell a user who gives text to a model that reads only ids.
@@ -79,8 +96,10 @@ struct PredictCommand: ParsableCommand {
     commandName: "predict",
     abstract: "Run a model over rows of raw text (or padded ids) and append each row's probability and predicted label.",
     discussion: """
-      Streams, in batches of 256 rows. A model trained with mal train --vocab stores its tokenizer, vocabulary \
-      and padding, so the working column is raw text; otherwise (or with --ids) it holds padded ids. Every row \
+      Streams, in batches of 256 rows. A model trained on the rows of a tokenize | vocab --save | pad pipeline \
+      (or with train --vocab) stores its tokenizer, vocabulary and padding, so the working column is raw \
+      text; otherwise it holds padded ids, and so do rows whose #mal line says mal vocab made them (checked \
+      against the model's vocabulary) or given --ids. Every row \
       is written as it came, followed by two tab-separated columns: `probability` — for two classes the \
       probability of the second class (the label listed last by mal summary), for more classes the \
       probability of the predicted one — with 6 decimals (--digits), and `label`, the predicted label (named \
@@ -123,7 +142,8 @@ struct PredictCommand: ParsableCommand {
         throw ValidationError("--top needs a model of more than two classes; \(model) has two")
       }
       let top = min(self.top ?? 0, trained.labels.count)
-      let encoder = try input.encoder(for: trained, model: model)
+      var encoder = try input.encoder(for: trained, model: model)
+      var chosen = false
       let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
       try withOutput(stream.output) { writer in
         let out = writer.buffer
@@ -185,6 +205,12 @@ struct PredictCommand: ParsableCommand {
             lines.append([])
             blank.append(true)
           } else {
+            if !chosen {
+              // The rows' #mal line may say they hold ids already.
+              encoder = try ModelInputOptions.encoder(encoder, for: reader, trained: trained, model: model)
+              if encoder == nil && timeSteps == 0 { timeSteps = trained.maxlen ?? 0 }
+              chosen = true
+            }
             if let encoder {
               encoder.encode(record.value, appendingTo: &batch)
             } else {
@@ -218,8 +244,9 @@ struct EvaluateCommand: ParsableCommand {
     commandName: "evaluate",
     abstract: "Score a model on labelled rows: loss, accuracy, precision, recall, F1, confusion matrix, ROC AUC.",
     discussion: """
-      Reads all its input first: raw text when the model stores its preprocessing (mal train --vocab), else \
-      padded ids (or with --ids). The labels must be ones the model was trained with.
+      Reads all its input first: raw text when the model stores its preprocessing (see mal predict --help), \
+      else padded ids, as are rows whose #mal line says a vocab step made them, or given --ids. The labels must be \
+      ones the model was trained with.
 
       Examples (after the examples of mal train --help):
         mal evaluate m.safetensors Corpora/sample-ko.tsv
@@ -244,7 +271,8 @@ struct EvaluateCommand: ParsableCommand {
       let trained = try TrainedModel(path: model)
       let encoder = try input.encoder(for: trained, model: model)
       let rows = try readLabelledRows(
-        stream, labelColumn: labelColumn, needsLabels: true, encoder: encoder, idHint: idHint(trained))
+        stream, labelColumn: labelColumn, needsLabels: true, idHint: idHint(trained)
+      ) { reader in try ModelInputOptions.encoder(encoder, for: reader, trained: trained, model: model) }
       let file = stream.inputs.first ?? "<stdin>"
       guard rows.count > 0 else { throw FileError(path: file, operation: "no rows to evaluate") }
       if let maxlen = trained.maxlen, rows.timeSteps != maxlen {

@@ -154,6 +154,13 @@ extension TrainCommand {
     var validationStream = stream
     validationStream.inputs = [path]
     let validationRows = try readLabelledRows(validationStream, labelColumn: labelColumn, needsLabels: true)
+    // Rows whose #mal lines say they were made with another vocabulary would be scored on meaningless ids.
+    let made = try StreamRecipe(provenance: rows.provenance, column: rows.columnName, file: stream.inputs.first ?? "<stdin>")
+    let validationMade = try StreamRecipe(provenance: validationRows.provenance, column: validationRows.columnName, file: path)
+    if let training = made.vocabulary, let validation = validationMade.vocabulary, training.fingerprint != validation.fingerprint {
+      throw FileContentError(
+        file: path, message: "holds ids of \(validation.description), not of the training rows' vocabulary \(training.description)")
+    }
     guard validationRows.timeSteps == rows.timeSteps || validationRows.count == 0 else {
       throw InputError(
         .validationLengthMismatch(validation: validationRows.timeSteps, training: rows.timeSteps),

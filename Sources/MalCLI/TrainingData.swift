@@ -23,18 +23,24 @@ struct LabelledRows {
 }
 
 /// Reads every row: the working column must hold the same number of space-separated non-negative integer ids in
-/// every row (what `mal pad` writes) — or raw text, when `encoder` turns it into ids; with `labelColumn`, the label
+/// every row (what `mal pad` writes) — or raw text, when the encoder `encoder` chooses for the input (at its first row) turns it into ids; with `labelColumn`, the label
 /// of each row is kept as text.
 func readLabelledRows(
-  _ stream: InputOptions, labelColumn: String?, needsLabels: Bool, encoder: TextEncoder? = nil,
-  idHint: String? = nil
+  _ stream: InputOptions, labelColumn: String?, needsLabels: Bool, idHint: String? = nil,
+  encoder chooseEncoder: ((RecordReader) throws -> TextEncoder?)? = nil
 ) throws -> LabelledRows {
   var rows = LabelledRows()
   let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
   var firstRowLine = 0
   var ids: [Int] = []
+  var encoder: TextEncoder? = nil
+  var chosen = false
   try reader.forEachRecord(header: { _ in }) { record in
     if record.isBlank { return true }
+    if !chosen {
+      encoder = try chooseEncoder?(reader)
+      chosen = true
+    }
     // The label column (--label-column, else the first named label, class, sentiment, …), found on the first row.
     let labelIndex = needsLabels || labelColumn != nil ? try reader.labelColumn(labelColumn, for: record) : nil
     let start = rows.ids.count

@@ -118,6 +118,25 @@ struct PipelineTests {
     #expect(!summary.contains("Preprocessing:"))
   }
 
+  @Test("rows whose #mal line says they hold ids are read as ids without --ids; ids of another vocabulary are refused")
+  func idsByTheirLine() throws {
+    let folder = TemporaryFolder()
+    #expect(try pipeline(Self.rows + " && train -o m.mal --units 4 --epochs 1 ids.tsv", in: folder.path).status == 0)
+    let byLine = try pipeline("predict m.mal ids.tsv", in: folder.path)
+    let byFlag = try pipeline("predict m.mal --ids ids.tsv", in: folder.path)
+    #expect(byLine.status == 0 && byLine.stdout == byFlag.stdout, "\(byLine)")
+    #expect(try pipeline("evaluate m.mal ids.tsv", in: folder.path).stdout == (try pipeline("evaluate m.mal --ids ids.tsv", in: folder.path)).stdout)
+    #expect(try pipeline("tokenize < '\(Self.sample)' | vocab --save other.txt | pad --maxlen 12 > other.tsv", in: folder.path).status == 0)
+    let message = "holds ids of other.txt (190 tokens, fnv1a64 47d548e7c06950c4)"
+    for command in ["predict m.mal other.tsv", "evaluate m.mal other.tsv"] {
+      let refused = try pipeline(command, in: folder.path)
+      #expect(refused.status == 65 && refused.stderr == "other.tsv: error: \(message) (its #mal line), not of the vocabulary m.mal was trained with (195 tokens, fnv1a64 332cdf837e8a32d1)\n", "\(refused)")
+    }
+    let validation = try pipeline("train -o n.mal --validation other.tsv --units 4 --epochs 1 ids.tsv", in: folder.path)
+    #expect(validation.status == 65 && validation.stderr == "other.tsv: error: \(message), not of the training rows' vocabulary v.txt (195 tokens, fnv1a64 332cdf837e8a32d1)\n", "\(validation)")
+    #expect(!folder.contents.contains("n.mal"))
+  }
+
   @Test("--plain rows: no #mal line, read by Python's csv module and cut as they are; train takes them with flags as before")
   func plainForOtherTools() throws {
     let folder = TemporaryFolder()
