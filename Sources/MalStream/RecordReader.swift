@@ -122,6 +122,8 @@ public struct Record {
 /// passed to `header` once (later inputs must repeat the same header, which is then skipped); every other line must have
 /// as many columns as the header. Lines are UTF-8-checked first: ill-formed bytes are replaced by U+FFFD
 /// (counted in `replacementCount`) or, with `.fail`, reported as an `InputError` with file, line and column.
+/// A `#mal` line at the start of an input is its `provenance`, neither header nor record (every input must carry
+/// the same one, or none); line numbers still count it.
 ///
 ///     let reader = RecordReader(inputs: ["ratings_test.txt"], options: RecordOptions())
 ///     try reader.forEachRecord(header: { _ in }) { record in
