@@ -28,11 +28,12 @@ cat "$corpora/nsmc/reviews_unlabeled.txt" <(tail -n +2 "$corpora/nsmc/ratings_tr
   | "$mal" tokenize "${tok[@]}" \
   | "$mal" word2vec train -o "$out/ko.vec" --dim 128 --epochs 5 --min-count 3 --threads "$threads"
 vectors=$(now)
-# 2.–3. The literal pipeline; train records the tokenizer flags, the vocabulary and the padding in the model.
+# 2.–3. The literal pipeline; the rows' #mal line tells train the tokenizer, the vocabulary and the padding, which it
+# stores in the model (no flag repeated).
 "$mal" tokenize "${tok[@]}" < "$corpora/nsmc/ratings_train.txt" \
   | "$mal" vocab --save "$out/vocab.txt" --max-size 40000 --split-unknown \
   | "$mal" pad --maxlen 48 \
-  | "$mal" train -o "$out/nsmc.safetensors" --vocab "$out/vocab.txt" "${tok[@]}" --split-unknown \
+  | "$mal" train -o "$out/nsmc.safetensors" \
       --embedding "$out/ko.vec" --mask-zero --epochs 3 --validation-split 0.1 --early-stopping 1 \
       --threads "$threads" --plot "$out/curves.svg"
 trained=$(now)
