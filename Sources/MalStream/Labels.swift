@@ -44,11 +44,12 @@ extension RecordLayout {
 
 extension RecordReader {
   /// The label column of this input (see `RecordLayout.labelColumn(_:at:)`), found at the first record and kept.
-  /// - Throws: `InputError` at `record`'s line when there is no such column.
+  /// - Throws: `InputError` at the header row (or at `record`'s line, without a header) when there is no such
+  ///   column.
   public func labelColumn(_ requested: String?, for record: Record) throws -> Int {
     if let resolvedLabelColumn, resolvedLabelColumn.requested == requested { return resolvedLabelColumn.column }
     let column = try layout!.labelColumn(
-      requested, at: SourcePosition(file: record.source, line: record.lineNumber, column: 1))
+      requested, at: headerPosition ?? SourcePosition(file: record.source, line: record.lineNumber, column: 1))
     resolvedLabelColumn = (requested, column)
     return column
   }

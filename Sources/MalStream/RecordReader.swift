@@ -151,6 +151,8 @@ public final class RecordReader {
     return layout.columnNames[layout.workingColumn]
   }
 
+  /// Where the header row is, if the input has one.
+  public private(set) var headerPosition: SourcePosition?
   /// The label column found by `labelColumn(_:for:)`, with the request it answered.
   var resolvedLabelColumn: (requested: String?, column: Int)?
   private var sawFirstLine = false
@@ -279,6 +281,7 @@ public final class RecordReader {
     if options.hasHeader {
       working = try Self.resolve(options.column, in: fields, at: at)
       headerBytes = Array(line)
+      headerPosition = at
       layout = RecordLayout(columnNames: fields, columnCount: fields.count, workingColumn: working)
       try header(line)
       return true

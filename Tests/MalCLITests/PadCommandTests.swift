@@ -169,7 +169,7 @@ struct PadCommandTests {
     let folder = TemporaryFolder()
     let x = folder.path + "/x.npy", y = folder.path + "/y.npy"
     let noLabel = try Mal.run(["pad", "--maxlen", "2", "--npy", x, "--labels-npy", y], input: "id\tdocument\n1\t2 3\n")
-    #expect(noLabel.stderr == "<stdin>:2:1: error: no label column (label, class, sentiment, …): the header has 'id', 'document'; name it with --label-column\n")
+    #expect(noLabel.stderr == "<stdin>:1:1: error: no label column (label, class, sentiment, …): the header has 'id', 'document'; name it with --label-column\n")
     #expect(noLabel.status == 65)
     let rows = (1...5000).map { "\($0)\t\($0) 7\t1" }.joined(separator: "\n")
     let badLabel = try Mal.run(["pad", "--maxlen", "2", "--npy", x, "--labels-npy", y], input: "id\tdocument\tlabel\n\(rows)\n5001\t3\tpositive\n")

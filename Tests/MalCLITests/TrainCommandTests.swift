@@ -68,7 +68,7 @@ struct TrainCommandTests {
       message: "<stdin>:2:7: error: expected an integer id, found 'x4'\n", status: 65),
     ErrorCase(id: "no label column", arguments: ["train", "-o", "x.safetensors"],
       input: "id\tdocument\n1\t0 3\n",
-      message: "<stdin>:2:1: error: no label column (label, class, sentiment, …): the header has 'id', 'document'; name it with --label-column\n", status: 65),
+      message: "<stdin>:1:1: error: no label column (label, class, sentiment, …): the header has 'id', 'document'; name it with --label-column\n", status: 65),
     ErrorCase(id: "plain text has no labels", arguments: ["train", "-o", "x.safetensors"],
       input: "0 3 4\n",
       message: "<stdin>:1:1: error: labels need TSV input with a label column; this input is plain text\n", status: 65),
