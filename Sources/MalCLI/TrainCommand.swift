@@ -238,7 +238,7 @@ struct TrainCommand: ParsableCommand {
       let trained = TrainedModel(
         network: net, labels: classes, maxlen: rows.timeSteps, encoding: encoding, preprocessing: preprocessing,
         training: trainingJSON(
-          architectureFlag: model == nil && resumed == nil, epochsDone: finished.count, complete: complete,
+          resumed: resumed, epochsDone: finished.count, complete: complete,
           optimizer: optimizer, name: optimizerName, rows: training.count),
         history: finished, provenance: rows.provenance ?? resumed?.provenance)
       return trained.modelFile(optimizerState: withOptimizer ? ModelFile.state(of: optimizer, for: net) : [])

@@ -202,12 +202,15 @@ extension TrainCommand {
   }
 
   /// `mal.training`: how the model was trained and how far.
+  /// A resumed model keeps how it was first built (arch, model, embedding), so that a resumed run writes the same
+  /// bytes as one run.
   func trainingJSON(
-    architectureFlag: Bool, epochsDone: Int, complete: Bool, optimizer: any Optimizer, name: OptimizerName, rows: Int
+    resumed: TrainedModel?, epochsDone: Int, complete: Bool, optimizer: any Optimizer, name: OptimizerName, rows: Int
   ) -> JSONValue {
-    JSONValue.object([
-      JSONMember(key: "arch", value: architectureFlag ? .string(arch.rawValue) : .null),
-      JSONMember(key: "model", value: model.map { .string($0) } ?? .null),
+    func kept(_ key: String, _ value: JSONValue) -> JSONValue { resumed.map { $0.training?[key] ?? .null } ?? value }
+    return JSONValue.object([
+      JSONMember(key: "arch", value: kept("arch", model == nil ? .string(arch.rawValue) : .null)),
+      JSONMember(key: "model", value: kept("model", model.map { .string($0) } ?? .null)),
       JSONMember(key: "epochs", value: .number(Double(epochsDone))),
       JSONMember(key: "complete", value: .bool(complete)),
       JSONMember(key: "iterations", value: .number(Double(optimizer.iterations))),
@@ -216,8 +219,8 @@ extension TrainCommand {
       JSONMember(key: "learning_rate", value: .number(Double("\(optimizer.learningRate)") ?? 0)),
       JSONMember(key: "seed", value: .number(Double(seed))),
       JSONMember(key: "rows", value: .number(Double(rows))),
-      JSONMember(key: "embedding", value: embedding.map { .string($0) } ?? .null),
-      JSONMember(key: "frozen_embedding", value: .bool(freeze)),
+      JSONMember(key: "embedding", value: kept("embedding", embedding.map { .string($0) } ?? .null)),
+      JSONMember(key: "frozen_embedding", value: kept("frozen_embedding", .bool(freeze))),
     ])
   }
 
