@@ -274,7 +274,7 @@ struct EvaluateCommand: ParsableCommand {
         stream, labelColumn: labelColumn, needsLabels: true, idHint: idHint(trained)
       ) { reader in try ModelInputOptions.encoder(encoder, for: reader, trained: trained, model: model) }
       let file = stream.inputs.first ?? "<stdin>"
-      guard rows.count > 0 else { throw FileError(path: file, operation: "no rows to evaluate") }
+      guard rows.count > 0 else { throw FileContentError(file: file, message: "no rows to evaluate") }
       if let maxlen = trained.maxlen, rows.timeSteps != maxlen {
         throw InputError(.rowsLengthNotModel(found: rows.timeSteps, trained: maxlen), at: SourcePosition(file: file, line: 2, column: 1))
       }

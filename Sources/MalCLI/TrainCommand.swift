@@ -199,7 +199,7 @@ struct TrainCommand: ParsableCommand {
     let input = stream.inputs.first ?? "<stdin>"
     let resumed = try resume.map { try TrainedModel(path: $0) }
     let rows = try readLabelledRows(stream, labelColumn: labelColumn, needsLabels: true)
-    guard rows.count > 0 else { throw FileError(path: input, operation: "no rows to train on") }
+    guard rows.count > 0 else { throw FileContentError(file: input, message: "no rows to train on") }
     // After the rows: in `vocab --save v.txt | pad | train` the file is complete once the ids flow.
     let (vocabulary, made) = try preprocessing(of: rows, file: input)
     let classes = try classes(of: rows, resumed: resumed, input: input)

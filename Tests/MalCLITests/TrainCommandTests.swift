@@ -75,6 +75,10 @@ struct TrainCommandTests {
     ErrorCase(id: "one class", arguments: ["train", "-o", "x.safetensors"],
       input: "document\tlabel\n1 2\tpos\n3 4\tpos\n",
       message: "<stdin>:1:1: error: only one class ('pos') in the labels: nothing to learn\n", status: 65),
+    ErrorCase(id: "a header and no rows", arguments: ["train", "-o", "x.safetensors"],
+      input: "document\tlabel\n", message: "<stdin>: error: no rows to train on\n", status: 65),
+    ErrorCase(id: "no rows to evaluate", arguments: ["evaluate", "Tests/MalModelTests/Fixtures/legacy-v1.safetensors", "--ids"],
+      input: "document\tlabel\n", message: "<stdin>: error: no rows to evaluate\n", status: 65),
     ErrorCase(id: "early stopping without validation", arguments: ["train", "-o", "x.safetensors", "--early-stopping", "2"],
       input: "",
       message: "Error: --early-stopping needs --validation or --validation-split\nUsage: mal train [<options>] [<inputs> ...] --output <output>\n  See 'mal train --help' for more information.\n", status: 64),
@@ -86,7 +90,7 @@ struct TrainCommandTests {
   @Test("bad input and options: message and exit code, no model file", arguments: errors)
   func error(_ c: ErrorCase) throws {
     let folder = TemporaryFolder()
-    try Mal.expect(c, directory: c.id == "not a model file" ? nil : folder.path)
+    try Mal.expect(c, directory: ["not a model file", "no rows to evaluate"].contains(c.id) ? nil : folder.path)
     #expect(folder.contents.isEmpty)
   }
 }
