@@ -26,12 +26,11 @@ section "Rows in and out"
 printf 'Corpora/sample-ko.tsv: %s rows in, %s rows out\n' \
   "$(wc -l < Corpora/sample-ko.tsv)" "$(tokenize Corpora/sample-ko.tsv | wc -l)"
 
-section "The whole pipeline on the Korean sample: tokenize | vocab | pad | train, then predict and evaluate raw text"
+section "The whole pipeline on the Korean sample: tokenize | vocab | pad | train (the rows' #mal line tells train how they were made), then predict and evaluate raw text"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 tokenize --split-particles --repeat 2 < Corpora/sample-ko.tsv | vocab --save "$work/vocab.txt" | pad --maxlen 12 \
-  | train -o "$work/reviews.safetensors" --vocab "$work/vocab.txt" --split-particles --repeat 2 \
-      --epochs 8 --lr 0.01 --units 16 --embedding-dim 16 --seed 3
+  | train -o "$work/reviews.safetensors" --epochs 8 --lr 0.01 --units 16 --embedding-dim 16 --seed 3
 summary "$work/reviews.safetensors"
 head -4 Corpora/sample-ko.tsv | predict "$work/reviews.safetensors"
 evaluate "$work/reviews.safetensors" Corpora/sample-ko.tsv
