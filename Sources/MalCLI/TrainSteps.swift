@@ -1,4 +1,9 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import MalModel
 import MalRecurrent
 import MalSequence
@@ -75,8 +80,8 @@ extension TrainCommand {
       }
       if let vocab {
         vocabulary = try source.load(from: vocab)
-      } else if source.file != nil {
-        vocabulary = try source.load()
+      } else if let named = source.file {
+        vocabulary = try source.load(from: locate(named, besideRowsOf: file))
       } else {
         note("the ids come from a vocabulary with no file (mal vocab --load - read it from standard input): the model reads ids; name its file with --vocab for a model that takes raw text")
       }
@@ -101,6 +106,25 @@ extension TrainCommand {
         tokenizer: tokenizerOptions, vocabulary: vocabulary, splitsUnknown: recipe.vocabulary?.splitsUnknown ?? splitUnknown,
         pad: pad)
     )
+  }
+
+  /// Where the vocabulary a `#mal` line names is: as given (relative to this folder, where a pipeline's stages
+  /// run), else beside the rows' file (rows saved in another folder and trained on from here).
+  /// - Throws: `FileError` naming the file and saying how to give it, when it is in neither place.
+  func locate(_ named: String, besideRowsOf rows: String) throws -> String {
+    if named.hasPrefix("/") || access(named, F_OK) == 0 || rows == "<stdin>" || !rows.contains("/") {
+      guard access(named, F_OK) == 0 else { throw missingVocabulary(named) }
+      return named
+    }
+    let beside = String(rows[..<rows.lastIndex(of: "/")!]) + "/" + named
+    guard access(beside, F_OK) == 0 else { throw missingVocabulary(named) }
+    return beside
+  }
+
+  func missingVocabulary(_ named: String) -> FileError {
+    FileError(
+      path: named,
+      operation: "cannot be found: the rows' #mal line says their ids come from this vocabulary file; give its path with --vocab")
   }
 
   /// A note on standard error.

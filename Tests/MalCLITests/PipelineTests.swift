@@ -78,7 +78,7 @@ struct PipelineTests {
       status: 65),
     MismatchCase(
       testDescription: "the vocabulary file is gone", setUp: "rm v.txt", train: "train -o m.mal ids.tsv",
-      stderr: "v.txt: error: cannot open for reading: No such file or directory\n", status: 1),
+      stderr: "v.txt: error: cannot be found: the rows' #mal line says their ids come from this vocabulary file; give its path with --vocab\n", status: 1),
     MismatchCase(
       testDescription: "tokenizer flags", setUp: "", train: "train -o m.mal --lower ids.tsv",
       stderr: "train: error: the tokenizer flags given (tokenize --lower) contradict how the rows were tokenized (tokenize --split-particles --repeat 2, per ids.tsv's #mal line); drop them: the model tokenizes as the rows were\n",
@@ -100,6 +100,15 @@ struct PipelineTests {
     #expect(result.stderr == c.stderr)
     #expect(result.status == c.status)
     #expect(!folder.contents.contains("m.mal"))
+  }
+
+  @Test("rows made in another folder find their vocabulary beside them")
+  func rowsElsewhere() throws {
+    let folder = TemporaryFolder()
+    try FileManager.default.createDirectory(atPath: folder.path + "/data", withIntermediateDirectories: true)
+    #expect(try pipeline("cd data && " + Self.rows, in: folder.path).status == 0)
+    let trained = try pipeline("train -o m.mal --units 4 --epochs 1 data/ids.tsv && summary m.mal | grep Preprocessing", in: folder.path)
+    #expect(trained.stdout.hasPrefix(" Preprocessing: tokenize --split-particles --repeat 2 | vocab (195 tokens, "), "\(trained)")
   }
 
   @Test("tokenizer flags that agree with the stream are fine; rows whose vocabulary was not saved give a model that reads ids")
