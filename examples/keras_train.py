@@ -60,6 +60,8 @@ def read_rows(path):
     """(ids [rows, maxlen] int32, labels [rows] str) from a padded TSV file with a header."""
     with open(path, encoding="utf-8") as f:
         header = f.readline().rstrip("\n").split("\t")
+        if header[0].startswith("#mal "):  # Mal's provenance line (docs/formats/stream.md), then the header
+            header = f.readline().rstrip("\n").split("\t")
         if args.label_column:
             label = header.index(args.label_column) if args.label_column in header else int(args.label_column) - 1
         else:

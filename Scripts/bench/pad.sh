@@ -12,6 +12,6 @@ need_python "import numpy, keras" numpy tensorflow-cpu
 work="out/bench-pad"
 mkdir -p "$work"
 if [ ! -s "$work/ids.tsv" ]; then
-  "$mal" tokenize "$corpora/nsmc/ratings_train.txt" | "$py" Scripts/bench/pad_ids.py > "$work/ids.tsv"
+  "$mal" tokenize --plain "$corpora/nsmc/ratings_train.txt" | "$py" Scripts/bench/pad_ids.py > "$work/ids.tsv"
 fi
 TF_CPP_MIN_LOG_LEVEL=3 "$py" Scripts/bench/pad.py "$mal" "$work/ids.tsv"

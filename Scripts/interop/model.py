@@ -37,11 +37,18 @@ def fail(name, why):
     print(f"FAIL  {name}  {why}")
 
 
+def data_lines(text):
+    """The lines of Mal's output without its #mal provenance line (docs/formats/stream.md)."""
+    lines = text.splitlines()
+    return lines[1:] if lines and lines[0].startswith("#mal ") else lines
+
+
 def run(args, stdin=None):
+    """mal ARGS' standard output, without its #mal line."""
     result = subprocess.run([mal, *args], stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if result.returncode != 0:
         raise SystemExit(f"mal {' '.join(args)} failed ({result.returncode}): {result.stderr.decode()}")
-    return result.stdout.decode()
+    return "".join(line + "\n" for line in data_lines(result.stdout.decode()))
 
 
 def pipeline(source, rows, stages, path):
@@ -74,7 +81,7 @@ run(["word2vec", "train", "-o", nsmc_vectors, "--dim", "16", "--min-count", "1",
 
 def with_extra_rows(path, maxlen):
     """The rows of `path` plus rows made for masking: all padding, and zeros between real ids."""
-    lines = open(path, encoding="utf-8").read().splitlines()
+    lines = data_lines(open(path, encoding="utf-8").read())
     label = lines[1].split("\t")[-1]
     extra = [[0] * maxlen, [0] * (maxlen - 1) + [5], [5] + [0] * (maxlen - 1), [3, 0, 4, 0, 0, 7] + [0] * (maxlen - 6),
              [0, 0, 2, 0, 9] + [3] * (maxlen - 5)]
@@ -234,7 +241,7 @@ def logit_probe(path):
 
 
 def read_rows(path):
-    lines = open(path, encoding="utf-8").read().splitlines()
+    lines = data_lines(open(path, encoding="utf-8").read())
     header = lines[0].split("\t")
     column = next(i for i, h in enumerate(header) if h in ("document", "text"))
     return np.array([[int(t) for t in line.split("\t")[column].split()] for line in lines[1:]], dtype=np.int32)

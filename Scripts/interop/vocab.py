@@ -66,7 +66,7 @@ def check(mal, corpora):
         if not os.path.exists(path):
             print(f"skipped {name}: {path} is absent")
             continue
-        tokens = run(mal, "tokenize", "--keras", path)
+        tokens = run(mal, "tokenize", "--keras", "--plain", path)
         rows = [r.split("\t") for r in tokens.splitlines()]
         col = rows[0].index(column)
         docs = [r[col] for r in rows[1:]]

@@ -7,6 +7,6 @@ source "$(dirname "$0")/../lib/reference.sh"
 debug_mal
 need_python "import gensim" gensim==4.4.0
 work_dir
-"$mal" tokenize --lower Corpora/sample-ko.tsv | cut -f2 | tail -n +2 > "$work/tokens.txt"
-"$mal" tokenize --lower Corpora/sample-en.tsv | cut -f2 | tail -n +2 >> "$work/tokens.txt"
+"$mal" tokenize --lower --plain Corpora/sample-ko.tsv | cut -f2 | tail -n +2 > "$work/tokens.txt"
+"$mal" tokenize --lower --plain Corpora/sample-en.tsv | cut -f2 | tail -n +2 >> "$work/tokens.txt"
 "$py" Scripts/interop/word2vec.py "$mal" "$work/tokens.txt" "$work"
