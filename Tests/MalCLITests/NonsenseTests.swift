@@ -1,0 +1,39 @@
+import Foundation
+import MalRecurrent
+import MalTensor
+import MalTestSupport
+import Testing
+
+@testable import MalCLI
+
+/// Input that Mal used to accept with exit 0, or answer unclearly (issue 16): each case now fails with a message
+/// that says what is wrong.
+@Suite("Nonsense input is refused clearly")
+struct NonsenseTests {
+  static let legacyModel = SharedData.repositoryRoot.appendingPathComponent("Tests/MalModelTests/Fixtures/legacy-v1.safetensors").path
+
+  /// A copy of the committed legacy model in `folder`, its metadata and tensors changed by `change`.
+  static func model(in folder: TemporaryFolder, _ change: (inout [String: String], inout [NamedTensor]) -> Void) throws -> String {
+    let original = try SafeTensors.read(from: legacyModel)
+    var metadata = original.metadata
+    var tensors = original.tensors
+    change(&metadata, &tensors)
+    let path = folder.path + "/m.safetensors"
+    try SafeTensors(tensors: tensors, metadata: metadata).write(to: path)
+    return path
+  }
+
+  // MARK: NaN in JSON
+
+  @Test("evaluate --json on a model that outputs NaN writes valid JSON, NaN as null")
+  func nanJSON() throws {
+    let folder = TemporaryFolder()
+    let model = try Self.model(in: folder) { _, tensors in
+      tensors = tensors.map { NamedTensor(name: $0.name, tensor: Tensor(shape: $0.tensor.shape, repeating: .nan)) }
+    }
+    let result = try Mal.run(["evaluate", "--json", model], input: "document\tlabel\n좋다\t1\n별로\t0\n")
+    #expect(result.status == 0, "\(result)")
+    #expect(result.stdout.contains(#""loss":null"#), "\(result)")
+    #expect((try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) != nil, "\(result)")
+  }
+}
