@@ -47,6 +47,8 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
     case columnNameWithoutHeader(flag: String, name: String)
     /// A JSON file that does not parse; `detail` says what the parser expected.
     case invalidJSON(detail: String)
+    /// The lines end in CR alone (classic Mac line endings), which Mal does not read.
+    case carriageReturnLineEndings
 
     // Labels (a TSV column beside the ids).
 
@@ -207,6 +209,8 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
         return "this input was made by another pipeline than the first input (\(found), not \(expected)); give inputs made the same way, or make them with --plain"
       case .columnNameWithoutHeader(let flag, let name):
         return "\(flag) \(name) names a column, but --no-header says there is no header; give a number"
+      case .carriageReturnLineEndings:
+        return "lines end in CR alone (classic Mac line endings); Mal reads LF or CRLF: convert with tr '\\r' '\\n' < FILE"
       case .invalidJSON(let detail):
         return "not valid JSON: " + detail
       case .labelsNeedColumns:

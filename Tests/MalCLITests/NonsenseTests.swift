@@ -36,4 +36,14 @@ struct NonsenseTests {
     #expect(result.stdout.contains(#""loss":null"#), "\(result)")
     #expect((try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) != nil, "\(result)")
   }
+
+  // MARK: CR-only files
+
+  @Test("a TSV whose lines end in CR alone is refused, not read as one header line")
+  func carriageReturnOnly() throws {
+    let result = try Mal.run(["pad", "--maxlen", "3"], input: "id\tdocument\r1\t1 2\r2\t3\r")
+    #expect(result.stderr == "<stdin>:1:12: error: lines end in CR alone (classic Mac line endings); Mal reads LF or CRLF: convert with tr '\\r' '\\n' < FILE\n")
+    #expect(result.status == 65)
+    #expect(result.stdout == "")
+  }
 }
