@@ -23,6 +23,35 @@ struct NonsenseTests {
     return path
   }
 
+  // MARK: mal.labels
+
+  @Test("a model whose mal.labels is empty, not an array, or of the wrong length is refused (exit 65)", arguments: [
+    ("[]", "its mal.labels is empty, but the model's head has 2 classes"),
+    (#""neg,pos""#, #"its mal.labels is "neg,pos", not an array of label names"#),
+    (#"["a","b","c"]"#, "its mal.labels names 3 labels, but the model's head has 2 classes"),
+    (#"["a",1]"#, "its mal.labels holds 1, not a label name (a JSON string)"),
+    (#"["a","a"]"#, "its mal.labels names 'a' twice"),
+  ])
+  func badLabels(_ labels: String, _ message: String) throws {
+    let folder = TemporaryFolder()
+    let model = try Self.model(in: folder) { metadata, _ in metadata["mal.labels"] = labels }
+    for command in [["summary", model], ["predict", model]] {
+      let result = try Mal.run(command, input: "좋다\n")
+      #expect(result.stderr == "\(model): error: \(message)\n", "\(command[0])")
+      #expect(result.status == 65, "\(command[0])")
+      #expect(result.stdout == "", "\(command[0])")
+    }
+  }
+
+  @Test("a model with no mal.labels at all numbers its classes 0…N-1")
+  func noLabels() throws {
+    let folder = TemporaryFolder()
+    let model = try Self.model(in: folder) { metadata, _ in metadata["mal.labels"] = nil }
+    let result = try Mal.run(["summary", model])
+    #expect(result.status == 0, "\(result)")
+    #expect(result.stdout.contains(" Labels: 0, 1\n"), "\(result)")
+  }
+
   // MARK: NaN in JSON
 
   @Test("evaluate --json on a model that outputs NaN writes valid JSON, NaN as null")
