@@ -13,7 +13,8 @@ extension TrainCommand {
   func classes(of rows: LabelledRows, resumed: TrainedModel?, input: String) throws -> [String] {
     var classes = classNames(of: rows.labels)
     if let resumed {
-      if let unknown = classes.first(where: { !resumed.labels.contains($0) }) {
+      let known = Set(resumed.labels.map(classKey))
+      if let unknown = classes.first(where: { !known.contains(classKey($0)) }) {
         throw InputError(
           .labelNotInResumedModel(label: unknown, labels: resumed.labels),
           at: SourcePosition(file: input, line: 1, column: 1))

@@ -66,6 +66,28 @@ struct NonsenseTests {
     #expect((try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) != nil, "\(result)")
   }
 
+  // MARK: labels that spell the same number
+
+  @Test("labels 1, 1.0, 01 and +1 are one class, named by their first spelling")
+  func numericLabels() throws {
+    #expect(classNames(of: ["1.0", "01", "0", "1", "+1", "00", "2."]) == ["0", "1.0", "2."])
+    #expect(classNames(of: ["1.5", "1", "1.50", "x"]) == ["1", "1.5", "1.50", "x"])
+    #expect(classNames(of: ["-1", "10", "2", "-01"]) == ["-1", "2", "10"])
+    #expect(integerValue(ofLabel: "1e0") == nil && integerValue(ofLabel: "0x1") == nil && integerValue(ofLabel: " 1") == nil)
+    #expect(integerValue(ofLabel: "-") == nil && integerValue(ofLabel: ".0") == nil && integerValue(ofLabel: "+") == nil)
+
+    let folder = TemporaryFolder()
+    let rows = "document\tlabel\n1 2 3\t0\n2 3 4\t1.0\n3 4 5\t01\n4 5 6\t1\n5 6 7\t0.0\n"
+    let input = folder.file("rows.tsv", rows)
+    let model = folder.path + "/m.safetensors"
+    let trained = try Mal.run(["train", "-o", model, "--epochs", "1", "--threads", "1", "--units", "2", "--embedding-dim", "2", input])
+    #expect(trained.status == 0, "\(trained)")
+    #expect(try Mal.run(["summary", model]).stdout.contains(" Labels: 0, 1.0\n"))
+    let evaluation = try Mal.run(["evaluate", model, "--json", input])
+    #expect(evaluation.status == 0, "\(evaluation)")
+    #expect(evaluation.stdout.contains(#""rows":5"#), "\(evaluation)")
+  }
+
   // MARK: CR-only files
 
   @Test("a TSV whose lines end in CR alone is refused, not read as one header line")
