@@ -200,6 +200,7 @@ struct TrainCommand: ParsableCommand {
     let resumed = try resume.map { try TrainedModel(path: $0) }
     let rows = try readLabelledRows(stream, labelColumn: labelColumn, needsLabels: true)
     guard rows.count > 0 else { throw FileContentError(file: input, message: "no rows to train on") }
+    if let resumed { try checkResumable(resumed, rows: rows, input: input) }
     // After the rows: in `vocab --save v.txt | pad | train` the file is complete once the ids flow.
     let (vocabulary, made) = try preprocessing(of: rows, file: input)
     let classes = try classes(of: rows, resumed: resumed, input: input)

@@ -97,4 +97,38 @@ struct NonsenseTests {
     #expect(result.status == 65)
     #expect(result.stdout == "")
   }
+
+  // MARK: resume
+
+  @Test("--resume refuses rows of another length and a damaged training record")
+  func resume() throws {
+    let folder = TemporaryFolder()
+    let rows = folder.file("rows.tsv", "document\tlabel\n1 2 3\t0\n2 3 4\t1\n3 4 5\t0\n")
+    let model = folder.path + "/m.safetensors"
+    let trained = try Mal.run(["train", "-o", model, "--epochs", "1", "--threads", "1", "--units", "2", "--embedding-dim", "2", rows])
+    #expect(trained.status == 0, "\(trained)")
+
+    let longer = folder.file("longer.tsv", "document\tlabel\n1 2 3 4\t0\n2 3 4 5\t1\n")
+    let out = folder.path + "/again.safetensors"
+    let mismatch = try Mal.run(["train", "--resume", model, "-o", out, "--epochs", "2", "--threads", "1", longer])
+    #expect(mismatch.stderr == "\(longer): error: rows of 4 ids, but \(model) was trained on rows of 3: pad them with --maxlen 3\n")
+    #expect(mismatch.status == 65)
+    #expect(!FileManager.default.fileExists(atPath: out))
+
+    var contents = try SafeTensors.read(from: model)
+    for (record, why) in [
+      (#"{"epochs":1,"iterations":"x","optimizer":"adam"}"#, #"has "x" as "iterations", not a whole number 0 or more"#),
+      (#"{"epochs":-1,"iterations":1,"optimizer":"adam"}"#, #"has -1 as "epochs", not a whole number 0 or more"#),
+      (#"{"epochs":1,"iterations":1,"optimizer":"adamw"}"#, #"names the optimizer "adamw", which mal does not know"#),
+      ("[]", "is missing or not a JSON object"),
+    ] {
+      contents.metadata["mal.training"] = record
+      let damaged = folder.path + "/damaged.safetensors"
+      try contents.write(to: damaged)
+      let result = try Mal.run(["train", "--resume", damaged, "-o", out, "--epochs", "2", "--threads", "1", rows])
+      #expect(result.stderr == "\(damaged): error: its mal.training record \(why), so training cannot resume from it\n")
+      #expect(result.status == 65)
+      #expect(!FileManager.default.fileExists(atPath: out))
+    }
+  }
 }
