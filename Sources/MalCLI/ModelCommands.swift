@@ -25,7 +25,7 @@ struct SummaryCommand: ParsableCommand {
       if trained.encoding != .ids { text += " Input: ids as \(trained.encoding.name) features\n" }
       if let preprocessing = trained.preprocessing { text += " Preprocessing: \(pipelineDescription(preprocessing))\n" }
       if let training = trained.file.metadata["mal.training"] { text += " Training: \(training)\n" }
-      print(text, terminator: "")
+      try writeStandardOutput(text)
     }
   }
 }
@@ -295,7 +295,7 @@ struct EvaluateCommand: ParsableCommand {
       let report = ClassificationReport(
         labels: labels, predicted: predicted, classCount: trained.labels.count,
         scores: net.hasBinaryHead ? probabilities.scalars : nil)
-      print(json ? jsonText(report, names: trained.labels, loss: meanLoss) : text(report, names: trained.labels, loss: meanLoss), terminator: "")
+      try writeStandardOutput(json ? jsonText(report, names: trained.labels, loss: meanLoss) : text(report, names: trained.labels, loss: meanLoss))
     }
   }
 

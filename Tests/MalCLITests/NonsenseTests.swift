@@ -131,4 +131,36 @@ struct NonsenseTests {
       #expect(!FileManager.default.fileExists(atPath: out))
     }
   }
+
+  // MARK: standard output on a full disk
+
+  /// Runs `mal` with standard output on /dev/full.
+  static func runToFullDisk(_ arguments: [String], input: String = "") throws -> (stderr: String, status: Int32) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: Mal.executable)
+    process.arguments = arguments
+    process.currentDirectoryURL = SharedData.repositoryRoot
+    process.environment = ProcessInfo.processInfo.environment.merging(["COLUMNS": "80"]) { $1 }
+    let stdin = Pipe()
+    let stderr = Pipe()
+    process.standardInput = stdin
+    process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+    process.standardError = stderr
+    try process.run()
+    stdin.fileHandleForWriting.write(Data(input.utf8))
+    try stdin.fileHandleForWriting.close()
+    let message = stderr.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (String(decoding: message, as: UTF8.self), process.terminationStatus)
+  }
+
+  @Test("summary, evaluate and --help on a full disk exit 1 with <stdout>: error", arguments: [
+    ["summary", legacyModel], ["evaluate", legacyModel], ["--help"], ["pad", "--help"], ["help", "train"],
+  ])
+  func fullDisk(_ arguments: [String]) throws {
+    guard FileManager.default.isWritableFile(atPath: "/dev/full") else { return }
+    let result = try Self.runToFullDisk(arguments, input: "document\tlabel\n좋다\t1\n")
+    #expect(result.stderr == "<stdout>: error: cannot write: No space left on device\n")
+    #expect(result.status == 1)
+  }
 }
