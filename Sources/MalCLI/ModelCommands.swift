@@ -120,13 +120,13 @@ struct PredictCommand: ParsableCommand {
 
   @OptionGroup var input: ModelInputOptions
 
-  @Option(help: ArgumentHelp("Also list the K likeliest labels of each row (models of more than two classes).", valueName: "K"))
+  @Option(parsing: .unconditional, help: ArgumentHelp("Also list the K likeliest labels of each row (models of more than two classes).", valueName: "K"))
   var top: Int?
 
   @Flag(help: "Also write every class's probability, one column per class named p_LABEL.")
   var all = false
 
-  @Option(help: ArgumentHelp("Decimals of the probabilities (up to 9; Float32 holds about 7 significant digits).", valueName: "n"))
+  @Option(parsing: .unconditional, help: ArgumentHelp("Decimals of the probabilities (up to 9; Float32 holds about 7 significant digits).", valueName: "n"))
   var digits = 6
 
   func validate() throws {

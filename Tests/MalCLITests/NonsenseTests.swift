@@ -98,6 +98,20 @@ struct NonsenseTests {
     #expect(result.stdout == "")
   }
 
+  // MARK: flags
+
+  @Test("flags out of range are usage errors, not traps", arguments: [
+    (["word2vec", "train", "--negative", "100000", "-o", "/dev/null"], "Error: --negative must be between 1 and 1000, got 100000"),
+    (["word2vec", "train", "--alpha", "1e30", "-o", "/dev/null"], "Error: --alpha must be above 0 and at most 1, got 1e+30"),
+    (["word2vec", "train", "--min-alpha", "2", "-o", "/dev/null"], "Error: --min-alpha must be between 0 and 1, got 2.0"),
+    (["pad", "--maxlen", "-1"], "Error: --maxlen must be at least 1, got -1"),
+  ])
+  func flagRanges(_ arguments: [String], _ firstLine: String) throws {
+    let result = try Mal.run(arguments, input: "a b\n")
+    #expect(result.stderr.split(separator: "\n").first.map(String.init) == firstLine, "\(result)")
+    #expect(result.status == 64)
+  }
+
   // MARK: resume
 
   @Test("--resume refuses rows of another length and a damaged training record")
