@@ -177,4 +177,22 @@ struct NonsenseTests {
     #expect(result.stderr == "<stdout>: error: cannot write: No space left on device\n")
     #expect(result.status == 1)
   }
+
+  // MARK: messages
+
+  @Test("control bytes quoted from bad input are escaped in the message")
+  func controlBytes() throws {
+    let result = try Mal.run(["train", "-o", "/dev/null"], input: "document\tlabel\n1 \u{1B}[31m2\t0\n")
+    #expect(result.stderr == "<stdin>:2:3: error: expected an integer id, found '\\u{1B}[31m2'\n", "\(result)")
+    #expect(result.status == 65)
+  }
+
+  @Test("a --model JSON that does not decode names the key, without Swift's DecodingError dump")
+  func decodingError() throws {
+    let result = try Mal.run(["train", "-o", "/dev/null", "--model", #"[{"class_name": "Dense"}]"#], input: "document\tlabel\n1 2\t0\n2 1\t1\n")
+    #expect(!result.stderr.contains("Context("), "\(result)")
+    #expect(!result.stderr.contains("debugDescription"), "\(result)")
+    #expect(result.stderr == "train: error: --model: not a model configuration in JSON: 0: missing \"className\"\n", "\(result)")
+    #expect(result.status == 64)
+  }
 }
