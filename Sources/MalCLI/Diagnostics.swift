@@ -30,13 +30,36 @@ enum ExitStatus {
 
 /// The one place that turns a library's error into what the user reads: `FILE:LINE:COLUMN: error: MESSAGE`,
 /// `FILE: error: MESSAGE`, `error: MESSAGE` for the data as a whole, `COMMAND: error: MESSAGE` for the command's own work.
+///
+/// Control characters from the input (an ESC that would recolour the terminal, a CR that would overwrite the line)
+/// are shown escaped, as `\u{1B}`.
 func render(_ error: any MalError, command: String) -> String {
-  switch error.location {
-  case .position(let position): "\(position): error: \(error.message)"
-  case .file(let file): "\(file): error: \(error.message)"
-  case .data: "error: \(error.message)"
-  case .command: "\(command): error: \(error.message)"
+  let text =
+    switch error.location {
+    case .position(let position): "\(position): error: \(error.message)"
+    case .file(let file): "\(file): error: \(error.message)"
+    case .data: "error: \(error.message)"
+    case .command: "\(command): error: \(error.message)"
+    }
+  return escapingControlCharacters(text)
+}
+
+/// `text` with every control character but tab and newline (C0, DEL and C1) written as a Swift escape, `\u{1B}`,
+/// so that bytes quoted from bad input cannot drive the terminal.
+func escapingControlCharacters(_ text: String) -> String {
+  func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    (scalar.value < 0x20 && scalar != "\t" && scalar != "\n") || (0x7F...0x9F).contains(scalar.value)
   }
+  guard text.unicodeScalars.contains(where: isControl) else { return text }
+  var out = String.UnicodeScalarView()
+  for scalar in text.unicodeScalars {
+    if isControl(scalar) {
+      out.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".unicodeScalars)
+    } else {
+      out.append(scalar)
+    }
+  }
+  return String(out)
 }
 
 /// Runs `body`, turning a library's `MalError` into `WHERE: error: MESSAGE` on standard error and an exit code: 65
@@ -50,7 +73,7 @@ func reportingErrors(command: String, _ body: () throws -> Void) throws {
     throw ExitCode(ExitStatus.code(for: error.kind))
   } catch let error as ValidationError {
     // Options that only turn out wrong once the data is read (an id beyond --vocab-size): exit 64 like a usage error.
-    Diagnostics.write("\(command): error: \(error.message)\n")
+    Diagnostics.write(escapingControlCharacters("\(command): error: \(error.message)") + "\n")
     throw ExitCode.validationFailure
   } catch is BrokenPipe {
     throw ExitCode.success

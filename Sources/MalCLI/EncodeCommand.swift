@@ -55,13 +55,13 @@ struct EncodeCommand: ParsableCommand {
   @Option(help: "What tokens without a pretrained vector get: zero or mean (of all the file's vectors).")
   var missing: EmbeddingMatrix.Missing = .zero
 
-  @Option(name: .customLong("padding-id"), help: ArgumentHelp("The padding id, which always gets the zero vector.", valueName: "id"))
+  @Option(name: .customLong("padding-id"), parsing: .unconditional, help: ArgumentHelp("The padding id, which always gets the zero vector.", valueName: "id"))
   var paddingID: Int = 0
 
   @Option(name: .customLong("vectors-format"), help: "The --embedding file's format (default: binary for .bin, else text).")
   var vectorsFormat: VectorFormat?
 
-  @Option(help: ArgumentHelp(
+  @Option(parsing: .unconditional, help: ArgumentHelp(
     "Vector length for --one-hot and --bag (Keras num_classes / num_words); ids must be below it. Default: largest id + 1 (reads all input first).",
     valueName: "n"))
   var depth: Int?
@@ -71,14 +71,14 @@ struct EncodeCommand: ParsableCommand {
     valueName: "file"))
   var idfFrom: String?
 
-  @Option(name: .customLong("oov-id"), help: ArgumentHelp(
+  @Option(name: .customLong("oov-id"), parsing: .unconditional, help: ArgumentHelp(
     "For --bag tfidf: this id's document frequency counts as 0, as Keras does for its oov_token.", valueName: "id"))
   var oovID: Int32?
 
   @Option(help: "Encode the label column: one-hot (keras.utils.to_categorical).")
   var labels: LabelEncoding?
 
-  @Option(help: ArgumentHelp("Number of classes for --labels one-hot. Default: largest label + 1 (reads all input first).", valueName: "k"))
+  @Option(parsing: .unconditional, help: ArgumentHelp("Number of classes for --labels one-hot. Default: largest label + 1 (reads all input first).", valueName: "k"))
   var classes: Int?
 
   @Option(name: .customLong("label-column"), help: ArgumentHelp(

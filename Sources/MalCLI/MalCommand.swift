@@ -1,4 +1,11 @@
 import ArgumentParser
+import MalStream
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `mal`: the root command; every stage is a subcommand, also reachable under its own name through a symlink.
 public struct MalCommand: ParsableCommand {
@@ -28,9 +35,52 @@ public struct MalCommand: ParsableCommand {
 
   public func run() throws {
     if printsStageNames {
-      print(Self.stageNames.joined(separator: "\n"))
+      try reportingErrors(command: "mal") { try writeStandardOutput(Self.stageNames.joined(separator: "\n") + "\n") }
       return
     }
     throw CleanExit.helpRequest(self)
+  }
+
+  /// Runs the command line `arguments` and exits, as `main(_:)` does, but writes help (`--help`, `mal help STAGE`)
+  /// through `OutputWriter`: a help page that cannot be written exits 1 with `<stdout>: error: …` on standard
+  /// error, not 0 as ArgumentParser's `print` would.
+  public static func run(_ arguments: [String]) -> Never {
+    do {
+      var command = try parseAsRoot(arguments)
+      try command.run()
+    } catch {
+      if exitCode(for: error) == .success {
+        let message = fullMessage(for: error)
+        do {
+          if !message.isEmpty { try writeStandardOutput(message + "\n") }
+        } catch is BrokenPipe {
+        } catch let error as any MalError {
+          Diagnostics.write(render(error, command: "mal") + "\n")
+          Foundationless.exit(ExitStatus.failure)
+        } catch {}
+        Foundationless.exit(0)
+      }
+      exit(withError: error)
+    }
+    exit()
+  }
+}
+
+/// Writes `text` to standard output at once.
+/// - Throws: `FileError` naming `<stdout>` if it cannot be written (a full disk), `BrokenPipe` if the reader left.
+func writeStandardOutput(_ text: String) throws {
+  let out = OutputWriter()
+  out.buffer.append(text)
+  try out.flush()
+}
+
+/// The C library's `exit`, under a name that the `ParsableCommand.exit` methods do not shadow.
+private enum Foundationless {
+  static func exit(_ status: Int32) -> Never {
+    #if canImport(Glibc)
+    Glibc.exit(status)
+    #else
+    Darwin.exit(status)
+    #endif
   }
 }

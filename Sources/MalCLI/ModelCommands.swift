@@ -25,7 +25,7 @@ struct SummaryCommand: ParsableCommand {
       if trained.encoding != .ids { text += " Input: ids as \(trained.encoding.name) features\n" }
       if let preprocessing = trained.preprocessing { text += " Preprocessing: \(pipelineDescription(preprocessing))\n" }
       if let training = trained.file.metadata["mal.training"] { text += " Training: \(training)\n" }
-      print(text, terminator: "")
+      try writeStandardOutput(text)
     }
   }
 }
@@ -120,13 +120,13 @@ struct PredictCommand: ParsableCommand {
 
   @OptionGroup var input: ModelInputOptions
 
-  @Option(help: ArgumentHelp("Also list the K likeliest labels of each row (models of more than two classes).", valueName: "K"))
+  @Option(parsing: .unconditional, help: ArgumentHelp("Also list the K likeliest labels of each row (models of more than two classes).", valueName: "K"))
   var top: Int?
 
   @Flag(help: "Also write every class's probability, one column per class named p_LABEL.")
   var all = false
 
-  @Option(help: ArgumentHelp("Decimals of the probabilities (up to 9; Float32 holds about 7 significant digits).", valueName: "n"))
+  @Option(parsing: .unconditional, help: ArgumentHelp("Decimals of the probabilities (up to 9; Float32 holds about 7 significant digits).", valueName: "n"))
   var digits = 6
 
   func validate() throws {
@@ -295,7 +295,7 @@ struct EvaluateCommand: ParsableCommand {
       let report = ClassificationReport(
         labels: labels, predicted: predicted, classCount: trained.labels.count,
         scores: net.hasBinaryHead ? probabilities.scalars : nil)
-      print(json ? jsonText(report, names: trained.labels, loss: meanLoss) : text(report, names: trained.labels, loss: meanLoss), terminator: "")
+      try writeStandardOutput(json ? jsonText(report, names: trained.labels, loss: meanLoss) : text(report, names: trained.labels, loss: meanLoss))
     }
   }
 

@@ -37,7 +37,7 @@ struct ModelDefinition {
         }
         return try JSONDecoder().decode([LayerConfiguration].self, from: Data(text.utf8))
       } catch {
-        throw ValidationError("--model: not a model configuration in JSON: \(error)")
+        throw ValidationError("--model: not a model configuration in JSON: \(decodingMessage(error))")
       }
     }
     do {

@@ -30,7 +30,7 @@ struct PadCommand: ParsableCommand {
   @OptionGroup var stream: StreamOptions
   @OptionGroup var provenance: ProvenanceOptions
 
-  @Option(help: ArgumentHelp(
+  @Option(parsing: .unconditional, help: ArgumentHelp(
     "Length of every output row (Keras maxlen). Omitted: the longest row, which needs all input first.", valueName: "n"))
   var maxlen: Int?
 
@@ -46,7 +46,7 @@ struct PadCommand: ParsableCommand {
   @Flag(help: "Report row lengths on standard error and the smallest maxlen that covers --cover % of rows.")
   var stats = false
 
-  @Option(help: ArgumentHelp("With --stats: the percent of rows the suggested maxlen keeps whole.", valueName: "percent"))
+  @Option(parsing: .unconditional, help: ArgumentHelp("With --stats: the percent of rows the suggested maxlen keeps whole.", valueName: "percent"))
   var cover: Double = 95
 
   @Option(name: .customLong("stats-svg"), help: ArgumentHelp("Also draw the length histogram as an SVG file (implies --stats).", valueName: "file"))

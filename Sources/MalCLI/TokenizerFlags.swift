@@ -24,7 +24,7 @@ struct TokenizerFlags: ParsableArguments {
   @Flag(help: "Split Korean particles (josa such as 은/는/이/가/을/를/에서/으로) off Hangul words: 영화가 → 영화 가.")
   var splitParticles = false
 
-  @Option(name: .customLong("repeat"), help: ArgumentHelp("Collapse runs of a repeated character longer than N to N: ㅋㅋㅋㅋ → ㅋㅋ, !!!!! → !! for N=2.", valueName: "n"))
+  @Option(name: .customLong("repeat"), parsing: .unconditional, help: ArgumentHelp("Collapse runs of a repeated character longer than N to N: ㅋㅋㅋㅋ → ㅋㅋ, !!!!! → !! for N=2.", valueName: "n"))
   var repeatLimit: Int?
 
   @Option(help: ArgumentHelp("In char mode, put this marker before each word's first character (e.g. ▁), so mal detokenize can rebuild words.", valueName: "marker"))

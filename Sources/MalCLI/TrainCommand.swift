@@ -53,16 +53,16 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Recurrent layer: simplernn, lstm, gru, or bidirectional bilstm, bigru, bisimplernn.")
   var arch: Architecture = .bilstm
 
-  @Option(help: "Units of each recurrent layer (Keras units).")
+  @Option(parsing: .unconditional, help: "Units of each recurrent layer (Keras units).")
   var units = 64
 
-  @Option(help: "Recurrent layers stacked (return_sequences between them).")
+  @Option(parsing: .unconditional, help: "Recurrent layers stacked (return_sequences between them).")
   var layers = 1
 
-  @Option(help: "Embedding size (Keras output_dim).")
+  @Option(parsing: .unconditional, help: "Embedding size (Keras output_dim).")
   var embeddingDim = 128
 
-  @Option(help: "Embedding rows or one-hot depth (Keras input_dim); default: the vocabulary's size, else the largest id + 1.")
+  @Option(parsing: .unconditional, help: "Embedding rows or one-hot depth (Keras input_dim); default: the vocabulary's size, else the largest id + 1.")
   var vocabSize: Int?
 
   @Flag(help: "Treat id 0 as padding: masked steps carry the state through (Keras mask_zero=True).")
@@ -77,16 +77,16 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Units of a Dense(relu) layer before the head; repeat for several.")
   var dense: [Int] = []
 
-  @Option(help: "Input dropout of the recurrent layers (Keras dropout).")
+  @Option(parsing: .unconditional, help: "Input dropout of the recurrent layers (Keras dropout).")
   var dropout: Float = 0
 
-  @Option(help: "Recurrent dropout (Keras recurrent_dropout).")
+  @Option(parsing: .unconditional, help: "Recurrent dropout (Keras recurrent_dropout).")
   var recurrentDropout: Float = 0
 
   @Option(help: "How a bidirectional layer merges its directions: concat, sum, ave, mul.")
   var merge: Bidirectional.MergeMode = .concat
 
-  @Option(help: ArgumentHelp("Truncated backpropagation through time: gradients flow back at most K steps.", valueName: "K"))
+  @Option(parsing: .unconditional, help: ArgumentHelp("Truncated backpropagation through time: gradients flow back at most K steps.", valueName: "K"))
   var bptt: Int?
 
   @Option(help: ArgumentHelp("The layers as Keras code names them, e.g. \"Embedding(20000,128,mask_zero) Bidirectional(LSTM(64,return_sequences)) Bidirectional(LSTM(32)) Dense(24,relu) Dense(1,sigmoid)\", or JSON (a model's mal.model), or a file holding either; replaces --arch and the other model flags. The head is added when missing.", valueName: "layers"))
@@ -103,28 +103,28 @@ struct TrainCommand: ParsableCommand {
 
   // MARK: Training
 
-  @Option(help: "Passes over the training rows.")
+  @Option(parsing: .unconditional, help: "Passes over the training rows.")
   var epochs = 2
 
-  @Option(help: "Rows per training step.")
+  @Option(parsing: .unconditional, help: "Rows per training step.")
   var batchSize = 64
 
   @Option(help: "adam, sgd or rmsprop, with Keras's defaults.")
   var optimizer: OptimizerName = .adam
 
-  @Option(help: "Learning rate (default: Keras's, 0.001 for adam and rmsprop, 0.01 for sgd).")
+  @Option(parsing: .unconditional, help: "Learning rate (default: Keras's, 0.001 for adam and rmsprop, 0.01 for sgd).")
   var lr: Float?
 
-  @Option(help: "Scale each gradient to this L2 norm at most (Keras clipnorm).")
+  @Option(parsing: .unconditional, help: "Scale each gradient to this L2 norm at most (Keras clipnorm).")
   var clipnorm: Float?
 
   @Option(help: ArgumentHelp("Validate on these rows (padded ids with labels, like the input) after each epoch.", valueName: "file"))
   var validation: String?
 
-  @Option(help: "Hold out this fraction of the rows, the last ones, for validation (Keras validation_split).")
+  @Option(parsing: .unconditional, help: "Hold out this fraction of the rows, the last ones, for validation (Keras validation_split).")
   var validationSplit: Double = 0
 
-  @Option(help: "Stop when the validation loss has not improved for this many epochs and keep the best weights.")
+  @Option(parsing: .unconditional, help: "Stop when the validation loss has not improved for this many epochs and keep the best weights.")
   var earlyStopping: Int?
 
   @Option(help: ArgumentHelp("Save the model and the optimizer's state to this file after every epoch (and on Ctrl-C); continue with --resume.", valueName: "file"))
@@ -133,10 +133,10 @@ struct TrainCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Continue training from a checkpoint or model file: its architecture, weights, labels and optimizer state; --epochs counts all epochs, done ones included.", valueName: "file"))
   var resume: String?
 
-  @Option(help: "Seed for the initial weights, dropout and shuffling: the same seed and threads give the same model.")
+  @Option(parsing: .unconditional, help: "Seed for the initial weights, dropout and shuffling: the same seed and threads give the same model.")
   var seed: UInt64 = 1
 
-  @Option(help: "Threads (default: every core).")
+  @Option(parsing: .unconditional, help: "Threads (default: every core).")
   var threads: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
   // MARK: Output
@@ -200,6 +200,7 @@ struct TrainCommand: ParsableCommand {
     let resumed = try resume.map { try TrainedModel(path: $0) }
     let rows = try readLabelledRows(stream, labelColumn: labelColumn, needsLabels: true)
     guard rows.count > 0 else { throw FileContentError(file: input, message: "no rows to train on") }
+    if let resumed { try checkResumable(resumed, rows: rows, input: input) }
     // After the rows: in `vocab --save v.txt | pad | train` the file is complete once the ids flow.
     let (vocabulary, made) = try preprocessing(of: rows, file: input)
     let classes = try classes(of: rows, resumed: resumed, input: input)

@@ -18,7 +18,8 @@ extension TrainCommand {
   func classes(of rows: LabelledRows, resumed: TrainedModel?, input: String) throws -> [String] {
     var classes = classNames(of: rows.labels)
     if let resumed {
-      if let unknown = classes.first(where: { !resumed.labels.contains($0) }) {
+      let known = Set(resumed.labels.map(classKey))
+      if let unknown = classes.first(where: { !known.contains(classKey($0)) }) {
         throw InputError(
           .labelNotInResumedModel(label: unknown, labels: resumed.labels),
           at: SourcePosition(file: input, line: 1, column: 1))
@@ -31,6 +32,32 @@ extension TrainCommand {
         at: SourcePosition(file: input, line: 1, column: 1))
     }
     return classes
+  }
+
+  /// Refuses to resume from `resumed` when its training record is damaged (the step count, epochs or optimizer
+  /// cannot be read, so the run would silently restart them) or when `rows` are not as long as the rows it was
+  /// trained on.
+  func checkResumable(_ resumed: TrainedModel, rows: LabelledRows, input: String) throws {
+    let path = resume ?? ""
+    func damaged(_ why: String) -> FileContentError {
+      FileContentError(file: path, message: "its \(ModelMetadata.training) record \(why), so training cannot resume from it")
+    }
+    guard let training = resumed.training, training.members != nil else {
+      throw damaged("is missing or not a JSON object")
+    }
+    for key in ["iterations", "epochs"] {
+      guard let value = training[key]?.int, value >= 0 else {
+        throw damaged("has \(training[key]?.encoded ?? "nothing") as \"\(key)\", not a whole number 0 or more")
+      }
+    }
+    if let name = training["optimizer"], name.string.flatMap(OptimizerName.init(rawValue:)) == nil {
+      throw damaged("names the optimizer \(name.encoded), which mal does not know")
+    }
+    if let maxlen = resumed.maxlen, rows.timeSteps != maxlen {
+      throw FileContentError(
+        file: input,
+        message: "rows of \(rows.timeSteps) ids, but \(path) was trained on rows of \(maxlen): pad them with --maxlen \(maxlen)")
+    }
   }
 
   /// Labelled rows as examples: each label as its class index.

@@ -92,22 +92,49 @@ func parseIds(_ record: Record, into ids: inout [Int], hint: String? = nil) thro
   row.withValues { for id in $0 { ids.append(Int(id)) } }
 }
 
-/// The classes of a label column: integers in numeric order when every label is one, else the distinct strings in
-/// byte order.
+/// The classes of a label column, each named by its first spelling in the input: integers in numeric order when
+/// every label is one, else in byte order. Labels that spell the same integer (`1`, `1.0`, `01`, `+1`) are one
+/// class, as they are to Keras once NumPy or pandas has read them as numbers.
 func classNames(of labels: [String]) -> [String] {
-  let distinct = Array(Set(labels))
-  if distinct.allSatisfy({ Int($0) != nil }) { return distinct.sorted { Int($0)! < Int($1)! } }
-  return distinct.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+  var firstSpelling: [String: String] = [:]
+  var names: [String] = []
+  for label in labels where firstSpelling[classKey(label)] == nil {
+    firstSpelling[classKey(label)] = label
+    names.append(label)
+  }
+  if names.allSatisfy({ integerValue(ofLabel: $0) != nil }) {
+    return names.sorted { integerValue(ofLabel: $0)! < integerValue(ofLabel: $1)! }
+  }
+  return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+}
+
+/// What makes two labels one class: the integer a label spells (`01` and `1.0` are `1`), else the label itself.
+func classKey(_ label: String) -> String {
+  integerValue(ofLabel: label).map(String.init) ?? label
+}
+
+/// The integer `label` spells in decimal: an optional sign, digits, and optionally a point followed only by zeros
+/// (`-3`, `01`, `1.0`, `2.`); `nil` for anything else (`1.5`, `1e0`, `0x1`, ` 1`).
+func integerValue(ofLabel label: String) -> Int? {
+  var text = Substring(label)
+  if let point = text.firstIndex(of: ".") {
+    guard text[text.index(after: point)...].allSatisfy({ $0 == "0" }) else { return nil }
+    text = text[..<point]
+  }
+  let digits = text.first == "+" || text.first == "-" ? text.dropFirst() : text
+  guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+  return Int(text)
 }
 
 /// Labelled rows as examples, each label as its index in `classes`; `unknown` words the error for another label.
 func labelledExamples(
   _ rows: LabelledRows, classes: [String], encoding: InputEncoding, file: String, unknown: (String) -> InputError.Reason
 ) throws -> Examples {
-  let classIndex = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
+  // Keyed by classKey: a model trained on labels written `1` reads rows labelled `1.0`.
+  let classIndex = Dictionary(classes.enumerated().map { (classKey($1), $0) }, uniquingKeysWith: { first, _ in first })
   var labels: [Int] = []
   for (label, line) in zip(rows.labels, rows.labelLines) {
-    guard let c = classIndex[label] else {
+    guard let c = classIndex[classKey(label)] else {
       throw InputError(unknown(label), at: SourcePosition(file: file, line: line, column: 1))
     }
     labels.append(c)

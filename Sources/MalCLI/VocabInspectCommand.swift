@@ -21,7 +21,7 @@ struct VocabInspectCommand: ParsableCommand {
   @OptionGroup var stream: StreamOptions
   @OptionGroup var load: LoadOptions
 
-  @Option(help: ArgumentHelp("How many top tokens (and top OOV tokens) to list.", valueName: "n"))
+  @Option(parsing: .unconditional, help: ArgumentHelp("How many top tokens (and top OOV tokens) to list.", valueName: "n"))
   var top = 10
 
   func validate() throws {

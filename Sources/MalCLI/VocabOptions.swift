@@ -38,13 +38,13 @@ struct SpecialTokenOptions: ParsableArguments {
 
 /// `--max-size`, `--min-count`, `--num-words`, `--order`: how a vocabulary is chosen from counts.
 struct BuildOptions: ParsableArguments {
-  @Option(help: ArgumentHelp("Keep at most this many tokens, reserved ones included.", valueName: "n"))
+  @Option(parsing: .unconditional, help: ArgumentHelp("Keep at most this many tokens, reserved ones included.", valueName: "n"))
   var maxSize: Int?
 
-  @Option(help: ArgumentHelp("Leave out tokens seen fewer times.", valueName: "n"))
+  @Option(parsing: .unconditional, help: ArgumentHelp("Leave out tokens seen fewer times.", valueName: "n"))
   var minCount = 1
 
-  @Option(help: ArgumentHelp("Keras num_words: keep every token but map ids >= N to the OOV id (or drop them with --no-unk).", valueName: "n"))
+  @Option(parsing: .unconditional, help: ArgumentHelp("Keras num_words: keep every token but map ids >= N to the OOV id (or drop them with --no-unk).", valueName: "n"))
   var numWords: Int?
 
   @Option(help: "Token order: count (descending, ties by UTF-8 bytes: the same however the input is sharded) or keras (ties by first occurrence, as Keras's Tokenizer).")
@@ -71,7 +71,7 @@ struct LoadOptions: ParsableArguments {
   @Option(help: "The vocabulary file's format: txt, counts, keras-json or hf-json (default: from its content).")
   var vocabFormat: VocabularyFormat?
 
-  @Option(help: ArgumentHelp("Keras num_words: map ids >= N to the OOV id (default: none, or the Keras file's).", valueName: "n"))
+  @Option(parsing: .unconditional, help: ArgumentHelp("Keras num_words: map ids >= N to the OOV id (default: none, or the Keras file's).", valueName: "n"))
   var numWords: Int?
 
   @OptionGroup var specials: SpecialTokenOptions

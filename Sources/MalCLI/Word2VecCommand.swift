@@ -53,40 +53,40 @@ struct Word2VecTrainCommand: ParsableCommand {
   @Option(help: "skipgram (predict the context from each word) or cbow (predict each word from the mean of its context).")
   var model: Word2VecOptions.Model = .skipGram
 
-  @Option(name: .customLong("dim"), help: "Vector size (gensim vector_size, word2vec.c -size).")
+  @Option(name: .customLong("dim"), parsing: .unconditional, help: "Vector size (gensim vector_size, word2vec.c -size).")
   var dimensions = 100
 
-  @Option(help: "Largest distance to a context word; each position uses a random window of 1…N, as word2vec.c.")
+  @Option(parsing: .unconditional, help: "Largest distance to a context word; each position uses a random window of 1…N, as word2vec.c.")
   var window = 5
 
-  @Option(help: "Negative samples per word, drawn from the unigram distribution to the power 0.75.")
+  @Option(parsing: .unconditional, help: "Negative samples per word, drawn from the unigram distribution to the power 0.75.")
   var negative = 5
 
-  @Option(help: "Subsampling threshold for frequent words (0 turns it off).")
+  @Option(parsing: .unconditional, help: "Subsampling threshold for frequent words (0 turns it off).")
   var sample = 1e-3
 
-  @Option(help: "Ignore words seen fewer times.")
+  @Option(parsing: .unconditional, help: "Ignore words seen fewer times.")
   var minCount = 5
 
-  @Option(help: ArgumentHelp("Keep at most this many of the most frequent words (default: no limit).", valueName: "n"))
+  @Option(parsing: .unconditional, help: ArgumentHelp("Keep at most this many of the most frequent words (default: no limit).", valueName: "n"))
   var maxVocab: Int?
 
   @Option(help: ArgumentHelp("Train only the words of this vocabulary file (mal vocab's vocab.txt: a token per line, or token<TAB>count); words absent from the corpus, such as [PAD], are left out.", valueName: "file"))
   var vocab: String?
 
-  @Option(help: "Passes over the corpus.")
+  @Option(parsing: .unconditional, help: "Passes over the corpus.")
   var epochs = 5
 
-  @Option(help: ArgumentHelp("Starting learning rate (default 0.025 for skipgram, 0.05 for cbow, as word2vec.c).", valueName: "rate"))
+  @Option(parsing: .unconditional, help: ArgumentHelp("Starting learning rate (default 0.025 for skipgram, 0.05 for cbow, as word2vec.c).", valueName: "rate"))
   var alpha: Double?
 
-  @Option(help: "Final learning rate; the rate falls linearly to it.")
+  @Option(parsing: .unconditional, help: "Final learning rate; the rate falls linearly to it.")
   var minAlpha = 0.0001
 
-  @Option(help: "Random seed (thread t uses seed+t).")
+  @Option(parsing: .unconditional, help: "Random seed (thread t uses seed+t).")
   var seed: UInt64 = 1
 
-  @Option(help: "Training threads (lock-free Hogwild updates; 1 thread with a seed is deterministic).")
+  @Option(parsing: .unconditional, help: "Training threads (lock-free Hogwild updates; 1 thread with a seed is deterministic).")
   var threads = 1
 
   @Flag(help: "Write the binary .bin format whatever the output's name (default: binary only for a name ending in .bin).")
@@ -98,13 +98,16 @@ struct Word2VecTrainCommand: ParsableCommand {
   func validate() throws {
     if dimensions < 1 { throw ValidationError("--dim must be at least 1, got \(dimensions)") }
     if window < 1 { throw ValidationError("--window must be at least 1, got \(window)") }
-    if negative < 1 { throw ValidationError("--negative must be at least 1, got \(negative)") }
+    // word2vec.c and gensim suggest 5–20 (2–5 for big corpora); far more only slows training and, with the
+    // default rate, makes the weights diverge to NaN.
+    if negative < 1 || negative > 1000 { throw ValidationError("--negative must be between 1 and 1000, got \(negative)") }
     if !(sample >= 0) { throw ValidationError("--sample must be 0 or more, got \(sample)") }
     if minCount < 1 { throw ValidationError("--min-count must be at least 1, got \(minCount)") }
     if let maxVocab, maxVocab < 1 { throw ValidationError("--max-vocab must be at least 1, got \(maxVocab)") }
     if epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-    if let alpha, !(alpha > 0) { throw ValidationError("--alpha must be above 0, got \(alpha)") }
-    if !(minAlpha >= 0) { throw ValidationError("--min-alpha must be 0 or more, got \(minAlpha)") }
+    // Rates above 1 make the weights diverge to infinity and NaN within a few words (gensim's default is 0.025).
+    if let alpha, !(alpha > 0 && alpha <= 1) { throw ValidationError("--alpha must be above 0 and at most 1, got \(alpha)") }
+    if !(minAlpha >= 0 && minAlpha <= 1) { throw ValidationError("--min-alpha must be between 0 and 1, got \(minAlpha)") }
     if threads < 1 || threads > 256 { throw ValidationError("--threads must be between 1 and 256, got \(threads)") }
   }
 
@@ -207,7 +210,7 @@ struct Word2VecSimilarCommand: ParsableCommand {
   @Option(name: .customLong("negative"), help: ArgumentHelp("A word to move away from (repeatable).", valueName: "word"))
   var negativeWords: [String] = []
 
-  @Option(help: "How many words to print.")
+  @Option(parsing: .unconditional, help: "How many words to print.")
   var top = 10
 
   func validate() throws {
@@ -251,7 +254,7 @@ struct Word2VecAnalogyCommand: ParsableCommand {
   @Option(help: "3cosadd (vector offset) or 3cosmul (multiplicative, Levy and Goldberg 2014).")
   var method: SimilarityIndex.AnalogyMethod = .add
 
-  @Option(help: "How many words to print.")
+  @Option(parsing: .unconditional, help: "How many words to print.")
   var top = 10
 
   func validate() throws {
@@ -291,10 +294,10 @@ struct Word2VecEvalCommand: ParsableCommand {
   @Option(help: ArgumentHelp("A word-pair similarity file (repeatable).", valueName: "file"))
   var similarity: [String] = []
 
-  @Option(help: "Analogies search only this many of the most frequent words (gensim's restrict_vocab).")
+  @Option(parsing: .unconditional, help: "Analogies search only this many of the most frequent words (gensim's restrict_vocab).")
   var restrict = 30_000
 
-  @Option(help: "Threads answering analogy questions.")
+  @Option(parsing: .unconditional, help: "Threads answering analogy questions.")
   var threads = 1
 
   func validate() throws {

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import MalRecurrent
 import MalStream
 
 /// `Codable` values to and from the JSON that `#mal` lines and model metadata hold: compact, keys sorted, so the
@@ -28,19 +29,6 @@ enum CodableJSON {
     try JSONDecoder().decode(type, from: Data(json.encoded.utf8))
   }
 
-  /// A `DecodingError` said in one line: which key, what was wrong.
-  static func describe(_ error: any Error) -> String {
-    guard let error = error as? DecodingError else { return "\(error)" }
-    func path(_ context: DecodingError.Context) -> String {
-      let keys = context.codingPath.map(\.stringValue).joined(separator: ".")
-      return keys.isEmpty ? "" : "\(keys): "
-    }
-    switch error {
-    case .typeMismatch(let type, let context): return "\(path(context))expected \(type)"
-    case .valueNotFound(let type, let context): return "\(path(context))expected \(type), found null"
-    case .keyNotFound(let key, let context): return "\(path(context))missing \"\(key.stringValue)\""
-    case .dataCorrupted(let context): return "\(path(context))\(context.debugDescription)"
-    @unknown default: return "\(error)"
-    }
-  }
+  /// A `DecodingError` said in one line: which key, what was wrong (see `decodingMessage(_:)`).
+  static func describe(_ error: any Error) -> String { decodingMessage(error) }
 }

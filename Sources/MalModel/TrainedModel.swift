@@ -49,6 +49,9 @@ public struct TrainedModel {
   }
 
   /// Reads a model file.
+  ///
+  /// A file with no `mal.labels` entry at all numbers its classes: its labels are `"0"`, `"1"`, … up to the
+  /// head's class count (two for a sigmoid head).
   /// - Throws: `FileError` if it cannot be read, `SafeTensorsError` if it is not safetensors, `ModelFileError` if
   ///   it is not a Mal model, comes from a newer Mal, or a stored entry cannot be read.
   public init(path: String) throws {
@@ -64,10 +67,9 @@ public struct TrainedModel {
         throw ModelFileError(file: path, message: "its \(key) metadata is not valid JSON: \(error.reason)")
       }
     }
-    labels = try json(ModelMetadata.labels)?.array?.compactMap(\.string) ?? []
-    maxlen = file.metadata[ModelMetadata.maxlen].flatMap { Int($0) }
     let needed = file.model.hasBinaryHead ? 2 : file.model.output.featureCount
-    if labels.count != needed { labels = (0..<needed).map(String.init) }
+    labels = try Self.labels(from: json(ModelMetadata.labels), classes: needed, file: path)
+    maxlen = file.metadata[ModelMetadata.maxlen].flatMap { Int($0) }
     guard let encoding = InputEncoding(name: file.metadata[ModelMetadata.input], input: file.model.input) else {
       throw ModelFileError(file: path, message: "its input '\(file.metadata[ModelMetadata.input] ?? "")' does not fit the model's first layer")
     }
@@ -91,6 +93,36 @@ public struct TrainedModel {
         }
       }
     }
+  }
+
+  /// The label names stored as `mal.labels` (`nil`: no entry, so the classes are numbered 0…`classes`-1).
+  /// - Throws: `ModelFileError` unless `stored` is an array of `classes` distinct strings.
+  static func labels(from stored: JSONValue?, classes: Int, file: String) throws -> [String] {
+    guard let stored else { return (0..<classes).map(String.init) }
+    let key = ModelMetadata.labels
+    func fail(_ why: String) -> ModelFileError { ModelFileError(file: file, message: "its \(key) \(why)") }
+    guard let array = stored.array else {
+      throw fail("is \(Self.prefix(of: stored.encoded)), not an array of label names")
+    }
+    let names = array.compactMap(\.string)
+    if names.count != array.count {
+      let found = array.first { $0.string == nil }!
+      throw fail("holds \(Self.prefix(of: found.encoded)), not a label name (a JSON string)")
+    }
+    if names.isEmpty { throw fail("is empty, but the model's head has \(classes) classes") }
+    if names.count != classes {
+      throw fail("names \(names.count) labels, but the model's head has \(classes) classes")
+    }
+    var seen = Set<String>()
+    if let repeated = names.first(where: { !seen.insert($0).inserted }) {
+      throw fail("names '\(repeated)' twice")
+    }
+    return names
+  }
+
+  /// `text` cut to its first 40 characters, for an error message.
+  private static func prefix(of text: String) -> String {
+    text.count <= 40 ? text : String(text.prefix(40)) + "…"
   }
 
   /// The file to write: weights, architecture and every metadata entry; `optimizerState` for a checkpoint.

@@ -97,7 +97,7 @@ public struct ModelFile {
     do {
       configuration = try JSONDecoder().decode(ModelConfiguration.self, from: Data(json.utf8))
     } catch {
-      throw fail("the architecture in '\(Self.modelKey)' cannot be read: \(error)")
+      throw fail("the architecture in '\(Self.modelKey)' cannot be read: \(decodingMessage(error))")
     }
     let model: Sequential
     do {

@@ -47,6 +47,8 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
     case columnNameWithoutHeader(flag: String, name: String)
     /// A JSON file that does not parse; `detail` says what the parser expected.
     case invalidJSON(detail: String)
+    /// The lines end in CR alone (classic Mac line endings), which Mal does not read.
+    case carriageReturnLineEndings
 
     // Labels (a TSV column beside the ids).
 
@@ -129,7 +131,9 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A JSON file that is not a HuggingFace WordLevel tokenizer.
     case notWordLevelTokenizer
     /// A token whose id (`nil`: not an integer) lies outside `ids` in the JSON object `key`.
-    case tokenIDOutOfRange(key: String, token: String, id: Int?, ids: ClosedRange<Int>)
+    case tokenIDOutOfRange(key: String, token: String, id: Int, ids: ClosedRange<Int>)
+    /// A vocabulary JSON gives `token` an id that is no whole number: `found` says what it is (`the string "3"`, `2.5`).
+    case tokenIDNotWholeNumber(key: String, token: String, found: String, ids: ClosedRange<Int>)
     /// Two tokens with the same id in the JSON object `key`.
     case sharedTokenID(key: String, token: String, other: String, id: Int)
 
@@ -205,6 +209,8 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
         return "this input was made by another pipeline than the first input (\(found), not \(expected)); give inputs made the same way, or make them with --plain"
       case .columnNameWithoutHeader(let flag, let name):
         return "\(flag) \(name) names a column, but --no-header says there is no header; give a number"
+      case .carriageReturnLineEndings:
+        return "lines end in CR alone (classic Mac line endings); Mal reads LF or CRLF: convert with tr '\\r' '\\n' < FILE"
       case .invalidJSON(let detail):
         return "not valid JSON: " + detail
       case .labelsNeedColumns:
@@ -282,7 +288,9 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
       case .notWordLevelTokenizer:
         return "expected a HuggingFace tokenizer.json with a WordLevel model and a non-empty vocab"
       case .tokenIDOutOfRange(let key, let token, let id, let ids):
-        return "\(key): '\(token)' has id \(id.map(String.init) ?? "?"); ids must be \(ids.lowerBound)…\(ids.upperBound)"
+        return "\(key): '\(token)' has id \(id); ids must be \(ids.lowerBound)…\(ids.upperBound)"
+      case .tokenIDNotWholeNumber(let key, let token, let found, let ids):
+        return "\(key): '\(token)' has \(found) as its id; ids must be whole numbers \(ids.lowerBound)…\(ids.upperBound)"
       case .sharedTokenID(let key, let token, let other, let id):
         return "\(key): '\(token)' and '\(other)' share id \(id)"
       case .badVectorHeader(let found):

@@ -33,7 +33,7 @@ public enum JSONValue: Sendable, Hashable {
   public var number: Double? { if case .number(let d) = self { return d } else { return nil } }
 
   /// Compact JSON text for this value: members in order, strings escaped as RFC 8259 requires, integral
-  /// numbers without a fraction.
+  /// numbers without a fraction, and NaN and infinities (which JSON cannot spell) as `null`.
   public var encoded: String {
     var out = ""
     write(to: &out)
@@ -60,7 +60,9 @@ public enum JSONValue: Sendable, Hashable {
       out += "]"
     case .string(let s): JSONValue.writeString(s, to: &out)
     case .number(let d):
-      if d.rounded() == d, abs(d) < 9e15 { out += String(Int(d)) } else { out += String(d) }
+      // JSON has no NaN or infinity: write them as null, as Python's json.dumps(allow_nan=False) would refuse to
+      // and JavaScript's JSON.stringify does.
+      if !d.isFinite { out += "null" } else if d.rounded() == d, abs(d) < 9e15 { out += String(Int(d)) } else { out += String(d) }
     case .bool(let b): out += b ? "true" : "false"
     case .null: out += "null"
     }
@@ -85,8 +87,13 @@ public enum JSONValue: Sendable, Hashable {
     out += "\""
   }
 
+  /// How deeply arrays and objects may nest in what `parse(_:file:)` reads: deeper input is an error, never a
+  /// stack overflow.
+  public static let maximumDepth = 200
+
   /// Parses `bytes` (UTF-8) as one JSON value.
-  /// - Throws: `InputError` naming `file` and the line and column of the first syntax error.
+  /// - Throws: `InputError` naming `file` and the line and column of the first syntax error, or of the array or
+  ///   object nested more than `maximumDepth` deep.
   public static func parse(_ bytes: [UInt8], file: String) throws -> JSONValue {
     var parser = JSONParser(bytes: bytes, file: file)
     parser.skipSpace()
@@ -145,7 +152,9 @@ private struct JSONParser {
   }
 
   mutating func value(depth: Int) throws -> JSONValue {
-    guard depth < 200 else { throw error("nested too deeply") }
+    guard depth < JSONValue.maximumDepth else {
+      throw error("arrays and objects nested more than \(JSONValue.maximumDepth) deep; Mal's files nest a few levels")
+    }
     guard index < bytes.count else { throw error("unexpected end of input") }
     switch bytes[index] {
     case UInt8(ascii: "{"):

@@ -6,8 +6,8 @@ import Darwin
 
 /// Reads a file or standard input as lines of raw bytes, in big chunks, with memory bounded by the longest line.
 ///
-/// Lines end at LF; a CR before the LF is dropped (CRLF files); a UTF-8 byte-order mark at the start of the
-/// input is skipped; a last line without a newline is still a line; lines of any length work.
+/// Lines end at LF; a CR before the LF is dropped (CRLF files); input whose lines end in CR alone (classic Mac)
+/// is an error; a UTF-8 byte-order mark at the start of the input is skipped; a last line without a newline is still a line; lines of any length work.
 /// Bytes are passed on as they are: `RecordReader` checks UTF-8.
 ///
 ///     let reader = try LineReader(path: "reviews.txt")
@@ -56,7 +56,8 @@ public final class LineReader {
   /// Calls `body` with each line (without its line ending) and its 1-based line number.
   ///
   /// `body` returns `false` to stop early. The pointer is valid only during the call.
-  /// - Throws: `FileError` on a read failure, or whatever `body` throws.
+  /// - Throws: `FileError` on a read failure, `InputError` (`carriageReturnLineEndings`) if the first line holds
+  ///   a CR but no LF follows it within 64 KiB or before the end, or whatever `body` throws.
   public func forEachLine(_ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Bool) throws {
     var start = 0  // first byte of the current line
     var end = 0  // end of valid bytes
@@ -64,6 +65,7 @@ public final class LineReader {
     var atEOF = false
     var lineNumber = 0
     var checkedBOM = false
+    var checkedLineEndings = false
 
     while true {
       // Find the next newline in [scan, end).
@@ -118,6 +120,21 @@ public final class LineReader {
         if lineNumber == 0, start == 0, end >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF {
           start = 3
           scan = 3
+        }
+      }
+      // Classic Mac files end lines in CR alone: read as one line they would pass for a lone header. Judged on
+      // the first line once 64 KiB of it or the whole input is in: no LF yet, but a CR before its last byte
+      // (a CR as the very last byte may be the first half of a CRLF split between reads).
+      if lineNumber == 0, !checkedLineEndings, atEOF || end - start >= 1 << 16 {
+        checkedLineEndings = true
+        if end - start > 1, memchr(buffer + start, 0x0A, end - start) == nil,
+          let found = memchr(buffer + start, 0x0D, end - start - 1)
+        {
+          let carriageReturn = buffer.distance(to: found.assumingMemoryBound(to: UInt8.self))
+          throw InputError(
+            .carriageReturnLineEndings, file: name, lineNumber: 1,
+            line: UnsafeBufferPointer(start: buffer + start, count: carriageReturn - start),
+            byteOffset: carriageReturn - start)
         }
       }
     }

@@ -9,8 +9,12 @@ extension Vocabulary {
   /// tokens. Characters that start no vocabulary token become one unknown id per run, or nothing without an
   /// unknown token. Cuts fall between Unicode scalars.
   ///
+  /// Pieces longer than the vocabulary's longest token are never tried, so the time grows linearly with the
+  /// token's length for a fixed vocabulary.
+  ///
   ///     vocabulary.appendSplitIDs(of: "처음보내요", to: &ids)   // 처음 보 내요 → three ids
   /// - Returns: whether the token was not in the vocabulary whole.
+  /// - Complexity: O(*n*·*m*) for a token of *n* bytes and a longest vocabulary token of *m* bytes.
   @discardableResult
   public func appendSplitIDs(of token: UnsafeBufferPointer<UInt8>, to ids: inout [Int32]) -> Bool {
     let limit = numWords ?? Int.max
@@ -23,8 +27,11 @@ extension Vocabulary {
     var start = 0
     var unknownRun = false
     while start < n {
-      // The longest piece token[start..<end] that is a vocabulary token, trying scalar boundaries from the end.
-      var end = n
+      // The longest piece token[start..<end] that is a vocabulary token, trying scalar boundaries from the
+      // longest a vocabulary token can be down: longer pieces cannot match, and trying them made one 24 KB
+      // token take minutes.
+      var end = min(n, start + longestTokenByteCount)
+      while end > start && end < n && base[end] & 0xC0 == 0x80 { end -= 1 }
       var found: Int? = nil
       while end > start {
         if let id = id(forBytes: UnsafeBufferPointer(start: base + start, count: end - start)), id < limit,

@@ -181,6 +181,8 @@ public struct Vocabulary: Sendable {
   /// Keras's `num_words`: ids ≥ this are treated as unknown.
   public var numWords: Int?
   let table: TokenTable
+  /// The length in UTF-8 bytes of the longest token: no piece `appendSplitIDs(of:to:)` tries is longer.
+  let longestTokenByteCount: Int
 
   /// The number of tokens (ids are `0..<count`).
   public var count: Int { tokens.count }
@@ -302,6 +304,7 @@ public struct Vocabulary: Sendable {
     self.documentCount = documentCount
     self.specialTokens = specialTokens
     self.table = table
+    self.longestTokenByteCount = table.entries.reduce(0) { max($0, Int($1.length)) }
     self.paddingID = specialTokens.padding == nil ? nil : 0
     self.unknownID = specialTokens.unknown.flatMap(id)
     self.numWords = numWords

@@ -156,8 +156,7 @@ extension Vocabulary {
     for member in wordIndex {
       let (word, value) = (member.key, member.value)
       guard let id = value.int, id >= 1, id <= wordIndex.count else {
-        throw InputError(
-          .tokenIDOutOfRange(key: "config.word_index", token: word, id: value.int, ids: 1...wordIndex.count), at: at)
+        throw InputError(VocabularyFormat.badID(value, key: "config.word_index", token: word, ids: 1...wordIndex.count), at: at)
       }
       if let other = tokens[id] {
         throw InputError(.sharedTokenID(key: "config.word_index", token: word, other: other, id: id), at: at)
@@ -204,8 +203,7 @@ extension Vocabulary {
     for member in vocab {
       let (token, value) = (member.key, member.value)
       guard let id = value.int, id >= 0, id < vocab.count else {
-        throw InputError(
-          .tokenIDOutOfRange(key: "model.vocab", token: token, id: value.int, ids: 0...(vocab.count - 1)), at: at)
+        throw InputError(VocabularyFormat.badID(value, key: "model.vocab", token: token, ids: 0...(vocab.count - 1)), at: at)
       }
       if let other = tokens[id] { throw InputError(.sharedTokenID(key: "model.vocab", token: token, other: other, id: id), at: at) }
       tokens[id] = token
@@ -392,4 +390,21 @@ func readWholeFile(_ path: String) throws -> [UInt8] {
     return true
   }
   return bytes
+}
+
+extension VocabularyFormat {
+  /// Why `value` is not an id in `ids`: out of range, or not a whole number (saying what it is instead).
+  static func badID(_ value: JSONValue, key: String, token: String, ids: ClosedRange<Int>) -> InputError.Reason {
+    if let id = value.int { return .tokenIDOutOfRange(key: key, token: token, id: id, ids: ids) }
+    let found: String
+    switch value {
+    case .string(let s): found = "the string " + JSONValue.string(s).encoded
+    case .number: found = value.encoded
+    case .bool(let b): found = b ? "true" : "false"
+    case .null: found = "null"
+    case .array: found = "an array"
+    case .object: found = "an object"
+    }
+    return .tokenIDNotWholeNumber(key: key, token: token, found: found, ids: ids)
+  }
 }

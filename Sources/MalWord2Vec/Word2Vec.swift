@@ -368,12 +368,13 @@ final class Trainer: @unchecked Sendable {
       let row = output + word * stride
       let f = VectorMath.dot(hidden, row, blocks: blocks)
       let g: Float
-      if f >= Self.sigmoidRange {
-        g = (label - 1) * alpha
-      } else if f <= -Self.sigmoidRange {
-        g = label * alpha
-      } else {
+      if f > -Self.sigmoidRange && f < Self.sigmoidRange {
         g = (label - sigmoid[Int((f + Self.sigmoidRange) * scale)]) * alpha
+      } else if f >= Self.sigmoidRange {
+        g = (label - 1) * alpha
+      } else {
+        // Below the table, or NaN once training has diverged: no table index, so no trap converting NaN to Int.
+        g = label * alpha
       }
       VectorMath.exchangeUpdate(g, row: row, hidden: hidden, error: error, blocks: blocks)
     }

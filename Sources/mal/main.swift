@@ -13,4 +13,4 @@ signal(SIGPIPE, SIG_IGN)
 let invokedAs = CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? "mal"
 var arguments = Array(CommandLine.arguments.dropFirst())
 if MalCommand.stageNames.contains(invokedAs) { arguments.insert(invokedAs, at: 0) }
-MalCommand.main(arguments)
+MalCommand.run(arguments)

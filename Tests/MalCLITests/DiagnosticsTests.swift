@@ -38,6 +38,9 @@ struct DiagnosticsTests {
     RenderCase(
       error: ModelError(.invalidConfiguration("the model has no layers")),
       rendered: "train: error: the model has no layers", status: 65),
+    RenderCase(
+      error: InputError(.notAnInteger(found: "\u{1B}[31m7\r\u{7F}\u{9B}é"), at: SourcePosition(file: "a\u{7}.tsv", line: 2, column: 1)),
+      rendered: "a\\u{7}.tsv:2:1: error: expected an integer, found '\\u{1B}[31m7\\u{D}\\u{7F}\\u{9B}é'", status: 65),
   ])
   func renders(_ c: RenderCase) {
     #expect(render(c.error, command: "train") == c.rendered)

@@ -62,7 +62,7 @@ struct InputErrorTests {
     ReasonCase(.missingWordIndex, "config.word_index is missing or empty"),
     ReasonCase(.notWordLevelTokenizer, "expected a HuggingFace tokenizer.json with a WordLevel model and a non-empty vocab"),
     ReasonCase(.tokenIDOutOfRange(key: "config.word_index", token: "b", id: 3, ids: 1...2), "config.word_index: 'b' has id 3; ids must be 1…2"),
-    ReasonCase(.tokenIDOutOfRange(key: "model.vocab", token: "b", id: nil, ids: 0...1), "model.vocab: 'b' has id ?; ids must be 0…1"),
+    ReasonCase(.tokenIDNotWholeNumber(key: "model.vocab", token: "b", found: "the string \"1\"", ids: 0...1), "model.vocab: 'b' has the string \"1\" as its id; ids must be whole numbers 0…1"),
     ReasonCase(.sharedTokenID(key: "model.vocab", token: "b", other: "a", id: 0), "model.vocab: 'b' and 'a' share id 0"),
     // Word vector files.
     ReasonCase(.badVectorHeader(found: "x y"), "expected a header 'COUNT DIMENSIONS' (two whole numbers, dimensions above 0), found 'x y'"),

@@ -59,6 +59,20 @@ struct LineReaderTests {
     #expect(lines.last == "b")
   }
 
+  @Test("lines that end in CR alone (classic Mac) are an error at the first CR, whatever the chunk size", arguments: [16, 1 << 20])
+  func carriageReturnOnly(chunkSize: Int) throws {
+    let error = #expect(throws: InputError.self) { try read(Array("id\t문서\r1\t좋다\r".utf8), chunkSize: chunkSize) }
+    #expect(error?.reason == .carriageReturnLineEndings)
+    #expect(error?.position.line == 1)
+    #expect(error?.position.column == 6)  // the first CR, after "id<TAB>문서"
+  }
+
+  @Test("a long first line without LF but with a CR is judged after 64 KiB, not at the end")
+  func carriageReturnInLongInput() throws {
+    let line = Array(String(repeating: "가나다\r", count: 20_000).utf8)  // 200 KB, no LF
+    #expect(throws: InputError.self) { try read(line, chunkSize: 1 << 12) }
+  }
+
   @Test("stops when the body returns false")
   func stopsEarly() throws {
     let folder = TemporaryFolder()

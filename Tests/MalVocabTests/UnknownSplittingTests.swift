@@ -51,4 +51,19 @@ struct UnknownSplittingTests {
     #expect(out.string == "3 4 5 8 1")
     #expect(unknown == 2)
   }
+
+  @Test("an 8,000-syllable token is split like a short one (pieces are bounded by the longest token)")
+  func longToken() {
+    // 1,999 × 재미없을 then 보보보보: 8,000 syllables, 24 KB; took minutes when every piece length was tried.
+    let token = String(repeating: "재미없을", count: 1_999) + "보보보보"
+    let expected: [Int32] = Array(repeating: [Int32(3), 4], count: 1_999).flatMap { $0 } + [1]
+    #expect(split(token) == (expected, true))
+  }
+
+  @Test("a piece may end the token exactly at the longest token's length, or cut a scalar short of it")
+  func boundedPieces() throws {
+    let vocabulary = try Vocabulary(tokens: ["[PAD]", "[UNK]", "ab", "abc", "é", "xé"])
+    #expect(split("abcab", in: vocabulary) == ([3, 2], true))
+    #expect(split("xéé", in: vocabulary) == ([5, 4], true))  // "xé" is 3 bytes, the longest
+  }
 }
