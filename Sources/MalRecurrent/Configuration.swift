@@ -209,6 +209,8 @@ public struct LayerWeightSize: Sendable, Hashable {
   public var outputFeatures: Int
   /// Floats in its embedding table or kernels (biases left out: a lower bound), or `nil` if that overflows an `Int`.
   public var floats: Int?
+  /// Floats it keeps per example and time step while running: its output, and a recurrent layer's gates.
+  public var stepFloats: Int
 }
 
 extension ModelConfiguration {
@@ -224,7 +226,7 @@ extension ModelConfiguration {
     for layer in layers {
       let units = max(0, layer.units ?? 0)
       func recurrentFloats(_ cell: LayerConfiguration, input: Int) -> Int? {
-        let gates = ["LSTM": 4, "GRU": 3].first { $0.key == cell.className }?.value ?? 1
+        let gates = Self.gateCount(cell.className)
         let cellUnits = max(0, cell.units ?? 0)
         guard let kernel = MemoryBudget.byteCount([input, gates, cellUnits]),
           let recurrent = MemoryBudget.byteCount([cellUnits, gates, cellUnits])
@@ -233,24 +235,28 @@ extension ModelConfiguration {
         return overflow ? nil : sum
       }
       var size = LayerWeightSize(className: layer.className, name: layer.name, inputFeatures: features,
-                                 outputFeatures: features, floats: 0)
+                                 outputFeatures: features, floats: 0, stepFloats: features)
       switch layer.className {
       case "Embedding":
         let input = max(0, layer.inputDimension ?? 0), output = max(0, layer.outputDimension ?? 0)
         size.inputFeatures = input
         size.outputFeatures = output
         size.floats = MemoryBudget.byteCount([input, output])
+        size.stepFloats = output
       case "SimpleRNN", "LSTM", "GRU":
         size.outputFeatures = units
         size.floats = recurrentFloats(layer, input: features)
+        size.stepFloats = MemoryBudget.byteCount([units, Self.gateCount(layer.className) + 1]) ?? .max
       case "Bidirectional":
         guard let cell = layer.layer?.first else { break }
         let cellUnits = max(0, cell.units ?? 0)
         size.outputFeatures = layer.mergeMode == "concat" || layer.mergeMode == nil ? 2 * min(cellUnits, Int.max / 2) : cellUnits
         size.floats = recurrentFloats(cell, input: features).flatMap { MemoryBudget.byteCount([$0, 2]) }
+        size.stepFloats = MemoryBudget.byteCount([cellUnits, Self.gateCount(cell.className) + 1, 2]) ?? .max
       case "Dense":
         size.outputFeatures = units
         size.floats = MemoryBudget.byteCount([features, units])
+        size.stepFloats = units
       default:
         break
       }
@@ -258,6 +264,34 @@ extension ModelConfiguration {
       sizes.append(size)
     }
     return sizes
+  }
+
+  /// Gates per step of a recurrent cell: LSTM 4, GRU 3, SimpleRNN 1.
+  static func gateCount(_ className: String) -> Int {
+    switch className {
+    case "LSTM": 4
+    case "GRU": 3
+    default: 1
+    }
+  }
+
+  /// Checks that running the model on `rows` examples of `steps` time steps fits `budget`: every layer's
+  /// `stepFloats` for every step, 4 bytes a float.
+  /// - Parameter what: what set `steps`, as the message names it (`its mal.maxlen 268435456`).
+  /// - Throws: `SizeLimitError` at `location`, of `kind`.
+  public func checkActivations(
+    steps: Int, rows: Int = 1, for what: String, budget: MemoryBudget = .standard,
+    location: ErrorLocation = .command, kind: ErrorKind = .badData
+  ) throws(SizeLimitError) {
+    var perStep = 0
+    for size in weightSizes {
+      let (sum, overflow) = perStep.addingReportingOverflow(size.stepFloats)
+      perStep = overflow ? .max : sum
+    }
+    try budget.check(
+      [rows, max(0, steps), perStep], bytesPerElement: 4,
+      for: "\(what): \(rows) row\(rows == 1 ? "" : "s") of \(steps) steps × \(perStep) activations",
+      location: location, kind: kind)
   }
 
   /// The floats of every layer's embedding table and kernels together (`nil` if that overflows an `Int`).

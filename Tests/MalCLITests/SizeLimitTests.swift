@@ -11,10 +11,12 @@ import Testing
 struct SizeLimitTests {
   static let data = "Corpora/sample-ko-ids.tsv"
   static let budget = "the memory budget is \(MemoryBudget.standard) (half of physical memory)"
+  static let padUsage = "Usage: mal pad [<options>] [<inputs> ...]\n  See 'mal pad --help' for more information.\n"
   static let encodeUsage = "Usage: mal encode [<options>] [<inputs> ...]\n  See 'mal encode --help' for more information.\n"
 
   /// `$DIR` in arguments and messages is the test's temporary folder, which holds `huge-input.mal` (a model file
-  /// whose architecture claims an Embedding of 2^40 rows but stores one float) and `ids.tsv` (an id of 2^31 − 1).
+  /// whose architecture claims an Embedding of 2^40 rows but stores one float), `long-rows.mal` (a model whose
+  /// mal.maxlen is 2^40) and `ids.tsv` (an id of 2^31 − 1).
   static let cases = [
     ErrorCase(
       id: "train --embedding-dim 2000000000",
@@ -42,6 +44,21 @@ struct SizeLimitTests {
       message: "$DIR/huge-input.mal: error: the architecture in 'mal.model' needs at least 4398046511368 weights but the file holds 1\n",
       status: 65),
     ErrorCase(
+      id: "a model file whose maxlen is 2^40",
+      arguments: ["predict", "$DIR/long-rows.mal", data],
+      message: "$DIR/long-rows.mal: error: its mal.maxlen 1099511627776: 1 row of 1099511627776 steps × 25 activations would take 100.0 TiB; \(budget)\n",
+      status: 65),
+    ErrorCase(
+      id: "pad --npy --maxlen 10^12",
+      arguments: ["pad", "--npy", "$DIR/m.npy", "--maxlen", "1000000000000", data],
+      message: "Error: --maxlen 1000000000000: one row of 1000000000000 ids would take 7.3 TiB; \(budget)\n" + padUsage,
+      status: 64),
+    ErrorCase(
+      id: "word2vec train --dim 2000000000",
+      arguments: ["word2vec", "train", "--dim", "2000000000", "--min-count", "1", "-o", "$DIR/v.vec", "Corpora/sample-mixed.txt"],
+      message: "word2vec: error: --dim 2000000000: 86 words × 2000000000 dimensions (input, output and result vectors) would take 1.9 TiB; \(budget)\n",
+      status: 64),
+    ErrorCase(
       id: "/dev/zero as a model file",
       arguments: ["predict", "/dev/zero", data],
       message: "/dev/zero: error: not a valid safetensors file: at byte 8: header does not start with '{'\n",
@@ -58,13 +75,14 @@ struct SizeLimitTests {
     let folder = TemporaryFolder()
     folder.file("ids.tsv", "id\tdocument\tlabel\n1\t1 2 2147483647\t0\n2\t3 4 5\t1\n")
     try Self.hugeInputModel().write(to: folder.path + "/huge-input.mal")
+    try Self.longRowsModel().write(to: folder.path + "/long-rows.mal")
     func expand(_ text: String) -> String { text.replacingOccurrences(of: "$DIR", with: folder.path) }
     var expanded = row
     expanded.arguments = row.arguments.map(expand)
     expanded.message = expand(row.message)
     let result = try Mal.expect(expanded)
     #expect(result.stdout == "")
-    #expect(folder.contents == ["huge-input.mal", "ids.tsv"])
+    #expect(folder.contents == ["huge-input.mal", "ids.tsv", "long-rows.mal"])
   }
 
   @Test("word2vec similar --top beyond the vocabulary lists every other word, as gensim does")
@@ -74,6 +92,14 @@ struct SizeLimitTests {
     let result = try Mal.run(["word2vec", "similar", vectors, "hi", "--top", "99999999999"])
     #expect(result.status == 0, "\(result)")
     #expect(result.stdout == "yo\t0.8944\nno\t0.0000\n")
+  }
+
+  /// A real model (Embedding 10 × 4, LSTM 4, Dense 1: 25 activations a step) whose `mal.maxlen` says 2^40.
+  static func longRowsModel() throws -> ModelFile {
+    let model = try Sequential(input: .tokens, layers: [
+      Embedding(inputDimension: 10, outputDimension: 4), LSTM(units: 4), Dense(units: 1, activation: .sigmoid),
+    ])
+    return ModelFile(model: model, metadata: ["mal.maxlen": "1099511627776", "mal.input": "ids", "mal.labels": #"["0","1"]"#])
   }
 
   /// A model file whose architecture claims an Embedding of 2^40 × 4 floats, with one float of weights.
