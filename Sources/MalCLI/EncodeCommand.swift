@@ -108,6 +108,11 @@ struct EncodeCommand: ParsableCommand {
     if vocab != nil && embedding == nil { throw ValidationError("--vocab applies to --embedding only") }
     if let depth, depth <= 0 { throw ValidationError("--depth must be at least 1, got \(depth)") }
     if depth != nil && !oneHot && bag == nil { throw ValidationError("--depth applies to --one-hot and --bag only") }
+    if let depth {  // one dense vector (Double for --bag) must fit before any row is encoded
+      do { try MemoryBudget.standard.check([depth], bytesPerElement: 8, for: "one vector of \(depth) values") } catch {
+        throw ValidationError("--depth \(depth): \(error.message)")
+      }
+    }
     if let classes, classes <= 0 { throw ValidationError("--classes must be at least 1, got \(classes)") }
     if classes != nil && labels == nil { throw ValidationError("--classes applies to --labels only") }
     if (idfFrom != nil || oovID != nil) && bag != .tfidf { throw ValidationError("--idf-from and --oov-id apply to --bag tfidf only") }

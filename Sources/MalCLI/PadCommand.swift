@@ -70,6 +70,13 @@ struct PadCommand: ParsableCommand {
 
   func validate() throws {
     if let maxlen, maxlen <= 0 { throw ValidationError("--maxlen must be at least 1, got \(maxlen)") }
+    if let maxlen {
+      // A row is held twice: as ids (4 bytes each) and in the output buffer (4 bytes in .npy, up to 12 as text).
+      let bytesPerID = npy == nil ? 16 : 8
+      do { try MemoryBudget.standard.check([maxlen], bytesPerElement: bytesPerID, for: "one row of \(maxlen) ids") } catch {
+        throw ValidationError("--maxlen \(maxlen): \(error.message)")
+      }
+    }
     if !(cover > 0 && cover <= 100) { throw ValidationError("--cover must be a percent in (0, 100], got \(cover)") }
     if labelsNpy != nil && npy == nil { throw ValidationError("--labels-npy needs --npy") }
     if npy != nil && stream.output != nil { throw ValidationError("--npy and --output both name the output; choose one") }

@@ -207,7 +207,7 @@ struct TrainCommand: ParsableCommand {
     let pretrained = resumed == nil ? try pretrainedVectors(vocabulary) : nil
     let (net, encoding) = try makeModel(
       vocabularySize: vocabSize ?? vocabulary?.count ?? (rows.largestId + 1), classCount: classes.count,
-      pretrained: pretrained, resumed: resumed)
+      pretrained: pretrained, resumed: resumed, largestId: SourcePosition(file: input, line: rows.largestIdLine, column: 1))
     try checkIds(rows, fit: net, encoding: encoding, vocabulary: vocabulary, resumed: resumed, file: input)
     net.configureThreads(threads)
     var (training, validationExamples) = try examples(rows, classes: classes, encoding: encoding, file: input)

@@ -158,8 +158,11 @@ extension TrainCommand {
   func note(_ text: String) { Diagnostics.write("train: note: \(text)\n") }
 
   /// The model: resumed, from `--model`, or from the flags (pretrained vectors set the Embedding's width).
-  func makeModel(vocabularySize: Int, classCount: Int, pretrained: EmbeddingMatrix?, resumed: TrainedModel?) throws
-    -> (Sequential, InputEncoding) {
+  /// - Throws: a `ValidationError` naming the flag, or an `InputError` at `largestId` when the vocabulary size comes
+  ///   from the ids, if the weights would not fit the memory budget.
+  func makeModel(
+    vocabularySize: Int, classCount: Int, pretrained: EmbeddingMatrix?, resumed: TrainedModel?, largestId: SourcePosition
+  ) throws -> (Sequential, InputEncoding) {
     if let resumed { return (resumed.file.model, resumed.encoding) }
     let definition: ModelDefinition
     if let model {
@@ -173,7 +176,46 @@ extension TrainCommand {
         recurrentDropout: recurrentDropout, merge: merge, bptt: bptt, vocabularySize: vocabularySize,
         classCount: classCount)
     }
+    do {
+      try ModelConfiguration(name: "sequential", input: definition.encoding.featureShape, layers: definition.layers)
+        .checkSize()
+    } catch {
+      throw try sizeError(error, definition: definition, vocabularySize: vocabularySize, largestId: largestId)
+    }
     return (try definition.build(seed: seed), definition.encoding)
+  }
+
+  /// `error` as the flag (or the id in the rows) that asked for weights too large for the memory budget: whichever of
+  /// a layer's input and output widths is larger is the one to lower.
+  private func sizeError(
+    _ error: SizeLimitError, definition: ModelDefinition, vocabularySize: Int, largestId: SourcePosition
+  ) throws -> any Error {
+    let sizes = ModelConfiguration(name: "sequential", input: definition.encoding.featureShape, layers: definition.layers)
+      .weightSizes
+    guard model == nil, let largest = sizes.max(by: { ($0.floats ?? .max) < ($1.floats ?? .max) }) else {
+      return ValidationError("--model: \(error.message)")
+    }
+    let vocabularyFlag: String? =
+      if let vocabSize { "--vocab-size \(vocabSize)" } else if let vocab { "--vocab \(vocab)" } else { nil }
+    let flag: String?
+    switch largest.className {
+    case "Embedding":
+      flag = largest.outputFeatures >= largest.inputFeatures ? "--embedding-dim \(embeddingDim)" : vocabularyFlag
+    case "Dense":
+      flag = "--dense"
+    default:  // a recurrent layer: its units, or what feeds it
+      if largest.outputFeatures >= largest.inputFeatures {
+        flag = "--units \(units)"
+      } else {
+        flag = oneHot ? vocabularyFlag : "--embedding-dim \(embeddingDim)"
+      }
+    }
+    guard let flag else {
+      // The vocabulary size is the largest id + 1: the rows ask for it.
+      return InputError(
+        .idNeedsTooLargeModel(id: vocabularySize - 1, message: error.message), at: largestId)
+    }
+    return ValidationError("\(flag): \(error.message)")
   }
 
   /// Refuses ids the model cannot take and ids from another vocabulary than `--vocab` or the resumed model's.

@@ -149,7 +149,12 @@ struct Word2VecTrainCommand: ParsableCommand {
       if showsProgress {
         progress = { p in Diagnostics.write("\r" + Word2VecTrainCommand.progressLine(p) + "  ") }
       }
-      let (vectors, summary) = try Word2Vec.train(corpus: corpus, options: options, vocabulary: vocabulary, progress: progress)
+      let (vectors, summary): (WordVectors, TrainingSummary)
+      do {
+        (vectors, summary) = try Word2Vec.train(corpus: corpus, options: options, vocabulary: vocabulary, progress: progress)
+      } catch let error as SizeLimitError {
+        throw ValidationError("--dim \(dimensions): \(error.message)")
+      }
       if showsProgress { Diagnostics.write("\r\u{1B}[K") }
 
       var format = VectorFormat.text

@@ -75,6 +75,12 @@ public struct TrainedModel {
     }
     self.encoding = encoding
     preprocessing = try Preprocessing(metadata: file.metadata, file: path)
+    // A lying length would make every batch allocate its activations without bound: one row must fit.
+    for (key, steps) in [(ModelMetadata.maxlen, maxlen), (ModelMetadata.pad, preprocessing?.maxlen)] {
+      guard let steps else { continue }
+      try file.model.configuration.checkActivations(
+        steps: steps, for: "its \(key == ModelMetadata.pad ? "\(key) maxlen" : key) \(steps)", location: .file(path))
+    }
     training = try json(ModelMetadata.training)
     history = (try json(ModelMetadata.history)?.array ?? []).compactMap { entry in
       guard let epoch = entry["epoch"]?.int, let loss = entry["loss"]?.number, let accuracy = entry["accuracy"]?.number

@@ -1,3 +1,5 @@
+import MalStream
+
 /// The configuration of one layer, as Keras's `get_config()` keeps it: enough to rebuild the
 /// layer (without its weights). `Codable`, so a model file can store it as JSON metadata.
 ///
@@ -192,5 +194,129 @@ extension Sequential {
     for (layer, configuration) in zip(self.layers, configuration.layers) where configuration.trainable == false {
       for parameter in layer.parameters { parameter.isTrainable = false }
     }
+  }
+}
+
+/// The size of one layer's largest weights, worked out from a configuration before anything is built.
+public struct LayerWeightSize: Sendable, Hashable {
+  /// The layer's Keras class (`Embedding`, `LSTM`, `Bidirectional`, `Dense`).
+  public var className: String
+  /// The layer's name.
+  public var name: String
+  /// Features per step going in: an Embedding's `inputDimension`, a recurrent or Dense layer's input width.
+  public var inputFeatures: Int
+  /// Features per step coming out: an Embedding's `outputDimension`, a recurrent or Dense layer's `units`.
+  public var outputFeatures: Int
+  /// Floats in its embedding table or kernels (biases left out: a lower bound), or `nil` if that overflows an `Int`.
+  public var floats: Int?
+  /// Floats it keeps per example and time step while running: its output, and a recurrent layer's gates.
+  public var stepFloats: Int
+}
+
+extension ModelConfiguration {
+  /// The floats each layer's embedding table and kernels need, multiplied out with overflow checks and without
+  /// allocating: what a file's metadata or a command's flags ask for, to check before `Sequential(configuration:)`.
+  ///
+  /// Kernels are `[features, gates · units]` and `[units, gates · units]` (gates: SimpleRNN 1, GRU 3, LSTM 4),
+  /// Dense `[features, units]`, Embedding `[inputDimension, outputDimension]`; a `Bidirectional` counts both halves.
+  /// Biases are left out, so the sum is a lower bound on `Sequential.parameterCount`.
+  public var weightSizes: [LayerWeightSize] {
+    var features = input.features
+    var sizes: [LayerWeightSize] = []
+    for layer in layers {
+      let units = max(0, layer.units ?? 0)
+      func recurrentFloats(_ cell: LayerConfiguration, input: Int) -> Int? {
+        let gates = Self.gateCount(cell.className)
+        let cellUnits = max(0, cell.units ?? 0)
+        guard let kernel = MemoryBudget.byteCount([input, gates, cellUnits]),
+          let recurrent = MemoryBudget.byteCount([cellUnits, gates, cellUnits])
+        else { return nil }
+        let (sum, overflow) = kernel.addingReportingOverflow(recurrent)
+        return overflow ? nil : sum
+      }
+      var size = LayerWeightSize(className: layer.className, name: layer.name, inputFeatures: features,
+                                 outputFeatures: features, floats: 0, stepFloats: features)
+      switch layer.className {
+      case "Embedding":
+        let input = max(0, layer.inputDimension ?? 0), output = max(0, layer.outputDimension ?? 0)
+        size.inputFeatures = input
+        size.outputFeatures = output
+        size.floats = MemoryBudget.byteCount([input, output])
+        size.stepFloats = output
+      case "SimpleRNN", "LSTM", "GRU":
+        size.outputFeatures = units
+        size.floats = recurrentFloats(layer, input: features)
+        size.stepFloats = MemoryBudget.byteCount([units, Self.gateCount(layer.className) + 1]) ?? .max
+      case "Bidirectional":
+        guard let cell = layer.layer?.first else { break }
+        let cellUnits = max(0, cell.units ?? 0)
+        size.outputFeatures = layer.mergeMode == "concat" || layer.mergeMode == nil ? 2 * min(cellUnits, Int.max / 2) : cellUnits
+        size.floats = recurrentFloats(cell, input: features).flatMap { MemoryBudget.byteCount([$0, 2]) }
+        size.stepFloats = MemoryBudget.byteCount([cellUnits, Self.gateCount(cell.className) + 1, 2]) ?? .max
+      case "Dense":
+        size.outputFeatures = units
+        size.floats = MemoryBudget.byteCount([features, units])
+        size.stepFloats = units
+      default:
+        break
+      }
+      features = size.outputFeatures
+      sizes.append(size)
+    }
+    return sizes
+  }
+
+  /// Gates per step of a recurrent cell: LSTM 4, GRU 3, SimpleRNN 1.
+  static func gateCount(_ className: String) -> Int {
+    switch className {
+    case "LSTM": 4
+    case "GRU": 3
+    default: 1
+    }
+  }
+
+  /// Checks that running the model on `rows` examples of `steps` time steps fits `budget`: every layer's
+  /// `stepFloats` for every step, 4 bytes a float.
+  /// - Parameter what: what set `steps`, as the message names it (`its mal.maxlen 268435456`).
+  /// - Throws: `SizeLimitError` at `location`, of `kind`.
+  public func checkActivations(
+    steps: Int, rows: Int = 1, for what: String, budget: MemoryBudget = .standard,
+    location: ErrorLocation = .command, kind: ErrorKind = .badData
+  ) throws(SizeLimitError) {
+    var perStep = 0
+    for size in weightSizes {
+      let (sum, overflow) = perStep.addingReportingOverflow(size.stepFloats)
+      perStep = overflow ? .max : sum
+    }
+    try budget.check(
+      [rows, max(0, steps), perStep], bytesPerElement: 4,
+      for: "\(what): \(rows) row\(rows == 1 ? "" : "s") of \(steps) steps × \(perStep) activations",
+      location: location, kind: kind)
+  }
+
+  /// The floats of every layer's embedding table and kernels together (`nil` if that overflows an `Int`).
+  public var weightFloatCount: Int? {
+    var total = 0
+    for size in weightSizes {
+      guard let floats = size.floats else { return nil }
+      let (sum, overflow) = total.addingReportingOverflow(floats)
+      if overflow { return nil }
+      total = sum
+    }
+    return total
+  }
+
+  /// Checks that the weights fit `budget` at 4 bytes a float before any is allocated.
+  /// - Throws: `SizeLimitError` naming the largest layer, at `location`, of `kind`.
+  public func checkSize(
+    _ budget: MemoryBudget = .standard, location: ErrorLocation = .command, kind: ErrorKind = .badData
+  ) throws(SizeLimitError) {
+    let sizes = weightSizes
+    guard let largest = sizes.max(by: { ($0.floats ?? .max) < ($1.floats ?? .max) }) else { return }
+    let what = "the model's weights (largest: \(largest.className)\(largest.name.isEmpty ? "" : " " + largest.name), \(largest.inputFeatures) → \(largest.outputFeatures) features)"
+    guard let total = weightFloatCount else {
+      throw SizeLimitError(what: what, neededBytes: nil, budget: budget, location: location, kind: kind)
+    }
+    try budget.check([total], bytesPerElement: 4, for: what, location: location, kind: kind)
   }
 }

@@ -99,6 +99,14 @@ public struct ModelFile {
     } catch {
       throw fail("the architecture in '\(Self.modelKey)' cannot be read: \(decodingMessage(error))")
     }
+    // The weights are in the file: an architecture that needs more floats than it holds is refused before the
+    // layers allocate theirs (a lying `inputDimension` would otherwise ask for terabytes).
+    let storedFloats = contents.tensors.reduce(0) { $0 + $1.tensor.count }
+    let neededFloats = configuration.weightFloatCount
+    if neededFloats == nil || neededFloats! > storedFloats {
+      let needed = neededFloats.map { "at least \($0)" } ?? "more than 2^63"
+      throw fail("the architecture in '\(Self.modelKey)' needs \(needed) weights but the file holds \(storedFloats)")
+    }
     let model: Sequential
     do {
       model = try Sequential(configuration: configuration)

@@ -95,7 +95,27 @@ public struct SafeTensors: Sendable, Hashable {
   /// - Throws: `FileError` if it cannot be read; `SafeTensorsError` if it is not a valid safetensors file of
   ///   Float32 tensors.
   public static func read(from path: String) throws -> SafeTensors {
-    try SafeTensors(decoding: try readFile(atPath: path), file: path)
+    // The first 9 bytes give the header's length and its '{': /dev/zero or a stream of noise fails there, not after
+    // being read into memory without end.
+    let bytes = try readFile(atPath: path, prefixLength: 9) { prefix in _ = try headerLength(of: prefix, file: path) }
+    return try SafeTensors(decoding: bytes, file: path)
+  }
+
+  /// The header length in the first 8 bytes of `bytes`, checked against `maximumHeaderSize`, with the header's
+  /// opening '{' after them; `bytes` may be just the file's start.
+  /// - Throws: `SafeTensorsError` if the file is too short or starts with anything else.
+  static func headerLength(of bytes: [UInt8], file: String) throws -> Int {
+    func fail(_ offset: Int, _ message: String) -> SafeTensorsError {
+      SafeTensorsError(file: file, byteOffset: offset, problem: message)
+    }
+    guard bytes.count >= 8 else { throw fail(0, "file too short for the 8-byte header length (\(bytes.count) bytes)") }
+    var length: UInt64 = 0
+    for i in (0..<8).reversed() { length = length << 8 | UInt64(bytes[i]) }
+    guard length <= UInt64(Self.maximumHeaderSize) else {
+      throw fail(0, "header length \(length) is over the \(Self.maximumHeaderSize)-byte limit")
+    }
+    guard length > 0, bytes.count > 8, bytes[8] == UInt8(ascii: "{") else { throw fail(8, "header does not start with '{'") }
+    return Int(length)
   }
 
   /// Parses and checks a whole file's `bytes`; `file` names it in errors.
@@ -108,17 +128,11 @@ public struct SafeTensors: Sendable, Hashable {
     func fail(_ offset: Int, _ message: String) -> SafeTensorsError {
       SafeTensorsError(file: file, byteOffset: offset, problem: message)
     }
-    guard bytes.count >= 8 else { throw fail(0, "file too short for the 8-byte header length (\(bytes.count) bytes)") }
-    var length: UInt64 = 0
-    for i in (0..<8).reversed() { length = length << 8 | UInt64(bytes[i]) }
-    guard length <= UInt64(Self.maximumHeaderSize) else {
-      throw fail(0, "header length \(length) is over the \(Self.maximumHeaderSize)-byte limit")
-    }
-    let headerEnd = 8 + Int(length)
+    let length = try Self.headerLength(of: bytes, file: file)
+    let headerEnd = 8 + length
     guard headerEnd <= bytes.count else {
       throw fail(0, "header length \(length) is past the end of the file (\(bytes.count - 8) bytes follow it)")
     }
-    guard length > 0, bytes[8] == UInt8(ascii: "{") else { throw fail(8, "header does not start with '{'") }
     let header: JSONValue
     do {
       header = try JSONValue.parse(Array(bytes[8..<headerEnd]), file: file)

@@ -58,18 +58,25 @@ public struct OneHot: Sendable, Hashable {
   }
 
   /// The one-hot vectors of `ids`, row-major: shape `[ids.count, depth]`, as Keras's `[..., num_classes]`.
-  /// - Throws: `EncodingError` for an id outside 0..<`depth`.
-  public func encode(_ ids: [Int32]) throws(EncodingError) -> [Float] {
+  /// - Throws: `EncodingError` for an id outside 0..<`depth`; `SizeLimitError` if `ids.count × depth` floats would
+  ///   not fit `budget`.
+  public func encode(_ ids: [Int32], budget: MemoryBudget = .standard) throws -> [Float] {
     try check(ids)
+    try budget.check([ids.count, depth], bytesPerElement: 4, for: "the one-hot vectors of \(ids.count) ids × depth \(depth)", location: .data)
     var out = [Float](repeating: 0, count: ids.count * depth)
     for (t, id) in ids.enumerated() { out[t * depth + Int(id)] = 1 }
     return out
   }
 
   /// Where the ones are in the flattened `[ids.count, depth]` encoding: `t × depth + ids[t]`, increasing.
-  /// - Throws: `EncodingError` for an id outside 0..<`depth`.
-  public func sparseIndices(_ ids: [Int32]) throws(EncodingError) -> [Int] {
+  /// - Throws: `EncodingError` for an id outside 0..<`depth`; `SizeLimitError` if the positions overflow an `Int`.
+  public func sparseIndices(_ ids: [Int32]) throws -> [Int] {
     try check(ids)
+    if MemoryBudget.byteCount([ids.count, depth]) == nil {
+      throw SizeLimitError(
+        what: "the positions of \(ids.count) ids × depth \(depth)", neededBytes: nil, budget: .standard, location: .data,
+        kind: .badData)
+    }
     return ids.enumerated().map { t, id in t * depth + Int(id) }
   }
 
@@ -81,10 +88,11 @@ public struct OneHot: Sendable, Hashable {
   ///   - values: the integer labels or ids, row-major.
   ///   - shape: their shape; its product is `values.count`.
   /// - Returns: the one-hot array (row-major) and its shape.
-  /// - Throws: `EncodingError` for a value outside 0..<`classes`.
+  /// - Throws: `EncodingError` for a value outside 0..<`classes`; `SizeLimitError` if the array would not fit the
+  ///   standard memory budget.
   public static func categorical(
     _ values: [Int32], shape: [Int], classes: Int? = nil
-  ) throws(EncodingError) -> (values: [Float], shape: [Int]) {
+  ) throws -> (values: [Float], shape: [Int]) {
     precondition(shape.reduce(1, *) == values.count, "shape \(shape) does not hold \(values.count) values")
     let depth = classes ?? (Int(values.max() ?? -1) + 1)
     var outer = shape

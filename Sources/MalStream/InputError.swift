@@ -93,6 +93,8 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
     case rowsLengthNotModel(found: Int, trained: Int)
     /// An id at or above the model's input size: `inputSize` Embedding rows (`embedding`) or one-hot columns.
     case idTooLargeForModel(id: Int, inputSize: Int, embedding: Bool)
+    /// An id so large that a model with an input for it would not fit the memory budget; `message` says by how much.
+    case idNeedsTooLargeModel(id: Int, message: String)
     /// A validation id at or above the model's input size.
     case validationIDTooLargeForModel(id: Int, inputSize: Int)
     /// An id at or above the input size of a trained model: the ids come from another vocabulary.
@@ -252,6 +254,8 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
         return "the rows have \(found) ids but the model was trained on \(trained); pad with mal pad --maxlen \(trained)"
       case .idTooLargeForModel(let id, let inputSize, let embedding):
         return "id \(id) is too large for the model's input (\(inputSize) \(embedding ? "Embedding rows" : "one-hot columns"), ids 0–\(inputSize - 1)); raise --vocab-size or cap the vocabulary (mal vocab --max-size)"
+      case .idNeedsTooLargeModel(let id, let message):
+        return "id \(id) sets the model's input size (largest id + 1): \(message); renumber the ids (mal vocab) or set --vocab-size"
       case .validationIDTooLargeForModel(let id, let inputSize):
         return "id \(id) is too large for the model's input (\(inputSize))"
       case .idBeyondModel(let id, let inputSize):

@@ -147,8 +147,13 @@ func systemErrorMessage() -> String {
 }
 
 /// The exact bytes of the file at `path` (`-` for standard input), for binary formats and small whole-file reads.
-/// - Throws: `FileError` if the file cannot be opened or read.
-public func readFile(atPath path: String) throws -> [UInt8] {
+///
+/// `checkPrefix`, if given, sees the first `prefixLength` bytes (or the whole file, if shorter) as soon as they are
+/// read: a reader of a format whose first bytes say what follows refuses an endless device or stream there.
+/// - Throws: `FileError` if the file cannot be opened or read; what `checkPrefix` throws.
+public func readFile(
+  atPath path: String, prefixLength: Int = 0, checkPrefix: (([UInt8]) throws -> Void)? = nil
+) throws -> [UInt8] {
   let fd: Int32
   if path == "-" {
     fd = 0
@@ -171,7 +176,12 @@ public func readFile(atPath path: String) throws -> [UInt8] {
       if errno == EINTR { continue }
       throw FileError(path: path, operation: "cannot read", systemMessage: systemErrorMessage())
     }
-    if got == 0 { return bytes }
+    if got == 0 {
+      if let checkPrefix, bytes.count < prefixLength { try checkPrefix(bytes) }
+      return bytes
+    }
+    let before = bytes.count
     bytes.append(contentsOf: chunk[0..<got])
+    if let checkPrefix, before < prefixLength, bytes.count >= prefixLength { try checkPrefix(Array(bytes[..<prefixLength])) }
   }
 }

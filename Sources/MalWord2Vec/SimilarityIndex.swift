@@ -123,7 +123,7 @@ public struct SimilarityIndex: Sendable {
   private func topScores(count: Int, top: Int, excluding: Set<Int>, score: (Int) -> Float) -> [Neighbor] {
     guard top > 0 else { return [] }
     var best: [(row: Int, score: Float)] = []
-    best.reserveCapacity(top + 1)
+    best.reserveCapacity(min(top, count) + 1)  // a --top beyond the vocabulary returns every word, as gensim does
     for r in 0..<count where !excluding.contains(r) {
       let s = score(r)
       if best.count == top, let last = best.last, !(s > last.score) { continue }

@@ -20,13 +20,15 @@ public enum Word2Vec {
   ///   - options: model, sizes, sampling, learning rate, seed and threads.
   ///   - vocabulary: the words to train (for example `corpus.vocabulary(restrictedTo:)` of a vocabulary file);
   ///     by default the words occurring at least `options.minCount` times, at most `options.maxVocabulary`.
+  ///   - budget: the most memory the vectors may take: input, output and result matrices of `vocabulary × dimensions` floats.
   ///   - progress: called about twice a second from a training thread.
   /// - Returns: the input vectors (gensim's `wv`), one row per vocabulary word, and what the run did.
-  /// - Throws: `TrainingError` for an empty corpus or an empty vocabulary; `FileError` if the spool cannot be read.
+  /// - Throws: `TrainingError` for an empty corpus or an empty vocabulary; `SizeLimitError` if the vectors would not
+  ///   fit `budget`; `FileError` if the spool cannot be read.
   /// - Complexity: O(epochs × words × window × (negative + 1) × dimensions).
   public static func train(
     corpus: TrainingCorpus, options: Word2VecOptions, vocabulary: Word2VecVocabulary? = nil,
-    progress: (@Sendable (TrainingProgress) -> Void)? = nil
+    budget: MemoryBudget = .standard, progress: (@Sendable (TrainingProgress) -> Void)? = nil
   ) throws -> (WordVectors, TrainingSummary) {
     precondition(options.dimensions > 0 && options.window > 0 && options.negative >= 0 && options.epochs > 0)
     precondition(options.threads > 0 && options.maxSentenceLength > 0)
@@ -36,6 +38,9 @@ public enum Word2Vec {
       throw TrainingError(
         .noWordsLeft(minCount: options.minCount, distinctTokens: corpus.distinctTokenCount, fromVocabularyFile: false))
     }
+    try budget.check(
+      [vocabulary.count, options.dimensions, 3], bytesPerElement: 4,
+      for: "\(vocabulary.count) words × \(options.dimensions) dimensions (input, output and result vectors)")
     let trainer = Trainer(corpus: corpus, vocabulary: vocabulary, options: options, progress: progress)
     let start = ContinuousClock.now
     trainer.start = start

@@ -130,4 +130,50 @@ struct ModelFileTests {
       try ModelFile.read(from: path)
     }
   }
+
+  struct LyingSizeCase: Sendable, CustomTestStringConvertible {
+    var name: String
+    /// Changes the written model's architecture.
+    var edit: @Sendable (inout ModelConfiguration) -> Void
+    var needed: String
+    var testDescription: String { name }
+  }
+
+  @Test("an architecture that needs more weights than the file holds is refused before it is built", arguments: [
+    LyingSizeCase(name: "Embedding input_dim 2^40", edit: { $0.layers[0].inputDimension = 1 << 40 }, needed: "at least 8796093022619"),
+    LyingSizeCase(name: "Embedding output_dim 2^40 (overflows the LSTM kernel)",
+                  edit: { $0.layers[0].outputDimension = 1 << 62 }, needed: "more than 2^63"),
+    LyingSizeCase(name: "LSTM units 2^31", edit: { $0.layers[1].layer![0].units = 1 << 31 }, needed: "more than 2^63"),
+    LyingSizeCase(name: "Dense units 10^6", edit: { $0.layers[2].units = 1_000_000 }, needed: "at least 9000784"),
+  ])
+  func lyingSizes(_ c: LyingSizeCase) throws {
+    let folder = TemporaryFolder()
+    let path = folder.path + "/m.safetensors"
+    let contents = try ModelFile(model: try Self.model(seed: 1)).safeTensors()
+    var configuration = try JSONDecoder().decode(ModelConfiguration.self, from: Data(contents.metadata[ModelFile.modelKey]!.utf8))
+    c.edit(&configuration)
+    var metadata = contents.metadata
+    metadata[ModelFile.modelKey] = String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self)
+    try SafeTensors(tensors: contents.tensors, metadata: metadata).write(to: path)
+    #expect(throws: ModelFileError(
+      file: path, message: "the architecture in 'mal.model' needs \(c.needed) weights but the file holds 847")) {
+      try ModelFile.read(from: path)
+    }
+  }
+
+  @Test("weightSizes counts the embedding table and kernels without building: parameterCount less the biases")
+  func weightSizes() throws {
+    let model = try Self.model(seed: 1)
+    let sizes = model.configuration.weightSizes
+    #expect(sizes.map(\.floats) == [400, 384, 24, 3])
+    #expect(sizes.map(\.outputFeatures) == [8, 8, 3, 1])
+    #expect(model.configuration.weightFloatCount == 811 && model.parameterCount == 811 + 2 * 16 + 3 + 1)
+  }
+
+  @Test("an endless device is refused from its first bytes, not read into memory")
+  func endlessDevice() {
+    #expect(throws: SafeTensorsError(file: "/dev/zero", byteOffset: 8, problem: "header does not start with '{'")) {
+      try SafeTensors.read(from: "/dev/zero")
+    }
+  }
 }

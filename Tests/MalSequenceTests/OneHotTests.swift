@@ -1,5 +1,6 @@
 import Foundation
 import MalSequence
+import MalStream
 import MalTestSupport
 import Testing
 
@@ -12,6 +13,36 @@ struct OneHotTests {
     #expect(try oneHot.sparseIndices([1, 3, 0]) == [1, 7, 8])
     #expect(throws: EncodingError(id: 4, index: 1, depth: 4)) { try oneHot.encode([0, 4]) }
     #expect(throws: EncodingError(id: -1, index: 0, depth: 4)) { try oneHot.sparseIndices([-1]) }
+  }
+
+  struct SizeCase: Sendable, CustomTestStringConvertible {
+    var name: String
+    var depth: Int
+    var ids: [Int32]
+    var dense: Bool
+    var message: String
+    var testDescription: String { name }
+  }
+
+  @Test("a depth too large for memory or for Int positions is an error, not a trap", arguments: [
+    SizeCase(name: "dense, over a 1 KiB budget", depth: 1000, ids: [0], dense: true,
+             message: "the one-hot vectors of 1 ids × depth 1000 would take 3.9 KiB; the memory budget is 1.0 KiB"),
+    SizeCase(name: "dense, depth 2^62 overflows", depth: 1 << 62, ids: [0, 1], dense: true,
+             message: "the one-hot vectors of 2 ids × depth 4611686018427387904 would take more bytes than a 64-bit integer counts; the memory budget is 1.0 KiB"),
+    SizeCase(name: "sparse, depth 2^62 positions overflow", depth: 1 << 62, ids: [0, 1, 2], dense: false,
+             message: "the positions of 3 ids × depth 4611686018427387904 would take more bytes than a 64-bit integer counts; the memory budget is \(MemoryBudget.standard) (half of physical memory)"),
+  ])
+  func tooLarge(_ c: SizeCase) {
+    let oneHot = OneHot(depth: c.depth)
+    do {
+      _ = c.dense ? try oneHot.encode(c.ids, budget: MemoryBudget(bytes: 1024)) : try oneHot.sparseIndices(c.ids).map(Float.init)
+      Issue.record("no error")
+    } catch let error as SizeLimitError {
+      #expect(error.message == c.message)
+      #expect(error.location == .data && error.kind == .badData)
+    } catch {
+      Issue.record("unexpected \(error)")
+    }
   }
 }
 
