@@ -122,7 +122,7 @@ struct EncodeCommand: ParsableCommand {
     if npy != nil && dense { throw ValidationError("--dense applies to text output; .npy files are always dense") }
     if labelsNpy != nil && (npy == nil || labels == nil) { throw ValidationError("--labels-npy needs --npy and --labels one-hot") }
     if npy != nil && labels != nil && labelsNpy == nil { throw ValidationError("with --npy, --labels one-hot needs --labels-npy") }
-    if let npy, npy == labelsNpy { throw ValidationError("--npy and --labels-npy name the same file") }
+    try refuseSharedOutputs([("--npy", npy), ("--labels-npy", labelsNpy)])
   }
 
   func run() throws {
@@ -203,8 +203,8 @@ struct EncodeCommand: ParsableCommand {
     let oneHotEncoder = oneHot ? OneHot(depth: width) : nil
 
     if let npy {
-      let output = try interruptibleNpyWriter(npy, dtype)
-      let labelWriter = try labelsNpy.map { try interruptibleNpyWriter($0, dtype) }
+      let output = try NpyWriter(path: npy, elementType: dtype)
+      let labelWriter = try labelsNpy.map { try NpyWriter(path: $0, elementType: dtype) }
       var rows = 0
       var length: Int? = nil
       var vector = [Float]()

@@ -1,4 +1,5 @@
 import MalStream
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -6,50 +7,30 @@ import Glibc
 import Darwin
 #endif
 
-/// Removes the temporary files of unfinished `AtomicFile`s when the run is interrupted (Ctrl-C, `kill`), so an
-/// interrupted run leaves neither a half-written output nor a stray temporary file.
-enum InterruptCleanup {
-  private static let capacity = 16
-  // Written only from the main thread before and after the work; read by the signal handler, which may only call
-  // async-signal-safe functions (unlink, signal, raise): hence C strings in a fixed table, not Swift arrays.
-  nonisolated(unsafe) private static var paths = [UnsafeMutablePointer<CChar>?](repeating: nil, count: capacity)
-  nonisolated(unsafe) private static var installed = false
-  /// While set (training), the first Ctrl-C only asks the work to stop at a consistent point; a second one
-  /// interrupts at once.
-  nonisolated(unsafe) private static var graceful: sig_atomic_t = 0
-  nonisolated(unsafe) private static var stopRequested: sig_atomic_t = 0
-
-  /// From now on the first Ctrl-C (SIGINT) sets `isStopRequested` instead of ending the process.
-  static func stopGracefullyOnInterrupt() {
-    install()
-    graceful = 1
+/// Removes the temporary files of unfinished `AtomicFile`s (listed in `UnfinishedFiles`) when the run is
+/// interrupted (Ctrl-C, `kill`, a closed terminal), so an interrupted run leaves neither a half-written output nor a
+/// stray temporary file.
+///
+/// The handler reads only state made by `install()` before the handlers are in place: the `UnfinishedFiles` table
+/// and two atomic flags. Nothing it touches is made lazily, so a signal can never wait on a one-time
+/// initialization that the interrupted code had started.
+public enum InterruptCleanup {
+  // @unchecked Sendable: atomics only.
+  private final class Flags: @unchecked Sendable {
+    /// While set (training), the first Ctrl-C only asks the work to stop at a consistent point; a second one, or
+    /// SIGTERM, interrupts at once.
+    let graceful = Atomic<Int>(0)
+    let stopRequested = Atomic<Int>(0)
+    let installed = Atomic<Int>(0)
   }
+  private static let flags = Flags()
 
-  /// Whether Ctrl-C asked a graceful stop.
-  static var isStopRequested: Bool { stopRequested != 0 }
-
-  /// Removes `path` if the process is interrupted before `unregister(path)`.
-  static func register(_ path: String) {
-    install()
-    for i in 0..<capacity where paths[i] == nil {
-      paths[i] = strdup(path)
-      return
-    }
-  }
-
-  /// Forgets `path` (committed or discarded).
-  static func unregister(_ path: String) {
-    for i in 0..<capacity {
-      if let p = paths[i], String(cString: p) == path {
-        paths[i] = nil
-        free(p)
-      }
-    }
-  }
-
-  private static func install() {
-    guard !installed else { return }
-    installed = true
+  /// Installs the handlers for SIGINT, SIGTERM and SIGHUP. Call at start, before any output file is made; later
+  /// calls do nothing.
+  public static func install() {
+    UnfinishedFiles.prepare()
+    _ = flags
+    guard flags.installed.exchange(1, ordering: .acquiringAndReleasing) == 0 else { return }
     // A parent may have left these signals blocked (the mask survives exec); Ctrl-C must still work.
     var unblock = sigset_t()
     sigemptyset(&unblock)
@@ -57,19 +38,28 @@ enum InterruptCleanup {
     sigprocmask(SIG_UNBLOCK, &unblock, nil)
     for sig in [SIGINT, SIGTERM, SIGHUP] {
       signal(sig) { sig in
-        if sig == SIGINT && InterruptCleanup.graceful != 0 && InterruptCleanup.stopRequested == 0 {
-          InterruptCleanup.stopRequested = 1
+        let flags = InterruptCleanup.flags
+        if sig == SIGINT && flags.graceful.load(ordering: .relaxed) != 0
+          && flags.stopRequested.exchange(1, ordering: .relaxed) == 0
+        {
           return
         }
-        for i in 0..<InterruptCleanup.capacity {
-          if let p = InterruptCleanup.paths[i] { unlink(p) }
-        }
+        UnfinishedFiles.removeAll()
         // Die of the same signal, so the shell sees an interrupted run (exit status 128 + signal).
         signal(sig, SIG_DFL)
         raise(sig)
       }
     }
   }
+
+  /// From now on the first Ctrl-C (SIGINT) sets `isStopRequested` instead of ending the process.
+  static func stopGracefullyOnInterrupt() {
+    install()
+    flags.graceful.store(1, ordering: .relaxed)
+  }
+
+  /// Whether Ctrl-C asked a graceful stop.
+  static var isStopRequested: Bool { flags.stopRequested.load(ordering: .relaxed) != 0 }
 }
 
 /// Writes `bytes` to `path` atomically; an interrupted run leaves neither the file nor its temporary file.

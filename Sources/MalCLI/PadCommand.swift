@@ -80,13 +80,15 @@ struct PadCommand: ParsableCommand {
     if !(cover > 0 && cover <= 100) { throw ValidationError("--cover must be a percent in (0, 100], got \(cover)") }
     if labelsNpy != nil && npy == nil { throw ValidationError("--labels-npy needs --npy") }
     if npy != nil && stream.output != nil { throw ValidationError("--npy and --output both name the output; choose one") }
-    if let npy, npy == labelsNpy { throw ValidationError("--npy and --labels-npy name the same file") }
+    try refuseSharedOutputs([("--npy", npy), ("--labels-npy", labelsNpy), ("-o", stream.output), ("--stats-svg", statsSVG)])
   }
 
   var wantsStats: Bool { stats || statsSVG != nil }
 
   func run() throws {
     try reportingErrors(command: "pad") {
+      // Before reading the input: without --maxlen, all of it is read before the first byte is written.
+      try checkWritable([npy, labelsNpy, stream.output, statsSVG])
       let options = PadSequences(maxLength: maxlen, padding: padding, truncating: truncating, value: value)
       var lengths = LengthStatistics()
       var row = IDRow()
@@ -122,8 +124,8 @@ struct PadCommand: ParsableCommand {
       let counting = maxlen != nil
 
       if let npy {
-        let matrix = try interruptibleNpyWriter(npy, .int32)
-        let labelWriter = try labelsNpy.map { try interruptibleNpyWriter($0, labelsDtype) }
+        let matrix = try NpyWriter(path: npy, elementType: .int32)
+        let labelWriter = try labelsNpy.map { try NpyWriter(path: $0, elementType: labelsDtype) }
         // Everything the loop needs, as locals: a closure that reached through `self` would copy (and retain)
         // the command's strings on every row.
         let labelType = labelsDtype

@@ -64,6 +64,7 @@ func parseLabel(_ record: Record, column: Int, as type: NpyWriter.ElementType) t
 /// A temporary copy of the input, for stages that must read everything before writing: the first pass checks
 /// and measures while it copies, the second reads the copy.
 final class Spool {
+  /// Where to read the copy back: `/dev/fd/N` (the file itself is already unlinked).
   let path: String
   private let writer: OutputWriter
   private let fileDescriptor: Int32
@@ -77,14 +78,14 @@ final class Spool {
       throw FileError(path: folder, operation: "cannot create a temporary file", systemMessage: String(cString: strerror(errno)))
     }
     fileDescriptor = fd
-    path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-    writer = OutputWriter(fileDescriptor: fd, name: path)
+    // Unlinked at once, so not even a killed run leaves the copy behind; it is read back through /dev/fd.
+    let name = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    unlink(name)
+    path = "/dev/fd/\(fd)"
+    writer = OutputWriter(fileDescriptor: fd, name: name)
   }
 
-  deinit {
-    close(fileDescriptor)
-    unlink(path)
-  }
+  deinit { close(fileDescriptor) }
 
   /// Appends one line (a newline is added).
   func append(_ line: UnsafeBufferPointer<UInt8>) throws {
@@ -93,8 +94,12 @@ final class Spool {
     try writer.flushIfFull()
   }
 
-  /// Writes out what is buffered; call before reading `path`.
-  func finish() throws { try writer.flush() }
+  /// Writes out what is buffered and rewinds; call before reading `path`.
+  func finish() throws {
+    try writer.flush()
+    // On Darwin /dev/fd/N shares this descriptor's offset.
+    lseek(fileDescriptor, 0, SEEK_SET)
+  }
 }
 
 /// Reads every record of `stream`'s inputs, copying the lines to a spool, calling `check` on each record.

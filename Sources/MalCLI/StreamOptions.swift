@@ -124,23 +124,14 @@ func filterRecords(
   if warnsAboutReplacements { warnAboutReplacements(reader, command: command) }
 }
 
-/// Gives `body` a writer to standard output, or to `path` written atomically (and removed if the run is
-/// interrupted), then flushes it and puts the file in place.
+/// Gives `body` a writer to standard output, or to `path` written atomically (its temporary file removed if the
+/// run is interrupted, see `AtomicFile`), then flushes it and puts the file in place.
 func withOutput(_ path: String?, _ body: (OutputWriter) throws -> Void) throws {
   let file = try path.map { try AtomicFile(path: $0) }
-  if let file { InterruptCleanup.register(file.temporaryPath) }
-  defer { if let file { InterruptCleanup.unregister(file.temporaryPath) } }
   let writer = file.map { OutputWriter(file: $0) } ?? OutputWriter()
   try body(writer)
   try writer.flush()
   try file?.commit()
-}
-
-/// An `.npy` writer whose temporary file an interrupted run removes.
-func interruptibleNpyWriter(_ path: String, _ elementType: NpyWriter.ElementType) throws -> NpyWriter {
-  let writer = try NpyWriter(path: path, elementType: elementType)
-  InterruptCleanup.register(writer.temporaryPath)
-  return writer
 }
 
 /// Tells the user, on standard error, that invalid UTF-8 was replaced.

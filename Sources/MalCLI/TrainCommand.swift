@@ -187,10 +187,13 @@ struct TrainCommand: ParsableCommand {
       throw ValidationError("--mask-zero and --embedding need an Embedding layer; drop --one-hot / --scalar-input")
     }
     if resume != nil && model != nil { throw ValidationError("--resume takes the architecture from its file; drop --model") }
+    try refuseSharedOutputs([("-o", modelPath), ("--checkpoint", checkpoint), ("--history", history), ("--plot", plot)])
   }
 
   func run() throws {
     try reportingErrors(command: "train") {
+      // Before the first batch: a run must not train for hours and then fail to save.
+      try checkWritable([modelPath, checkpoint, history, plot])
       try train()
     }
   }

@@ -72,6 +72,7 @@ struct VocabPipelineCommand: ParsableCommand {
     case (.some(let path), nil): _ = try saveFormat(vocabFormat, path: path)
     case (nil, .some): break
     }
+    try refuseSharedOutputs([("--save", save), ("-o", stream.output)])
     try build.validate(reserved: specials.specialTokens.all.count)
   }
 
@@ -88,6 +89,8 @@ struct VocabPipelineCommand: ParsableCommand {
         return
       }
       let path = save!
+      // Before reading all the input: the vocabulary is saved only at the end.
+      try checkWritable([path, stream.output])
       try buildSaveAndApply(path: path, format: try saveFormat(vocabFormat, path: path))
     }
   }
@@ -97,7 +100,7 @@ struct VocabPipelineCommand: ParsableCommand {
     let spool = try AtomicFile(path: temporaryFolder() + "/mal-vocab-spool")
     defer { spool.discard() }
     // Unlinked at once, so even a killed run leaves no spool behind; it is read back through /dev/fd.
-    unlink(spool.temporaryPath)
+    if let temporaryPath = spool.temporaryPath { unlink(temporaryPath) }
     let spoolWriter = OutputWriter(file: spool)
     let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
     var counts = TokenCounts()

@@ -130,6 +130,8 @@ struct Word2VecTrainCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors(command: "word2vec") {
+      // Before training: the vectors are written only at the end.
+      try checkWritable([stream.output])
       let wordList = try vocab.map { try readVocabularyTokens($0) }
       let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
       let temporary = Word2VecEnvironment.value("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"

@@ -48,20 +48,26 @@ public final class NpyWriter {
   // `mal pad --npy`.
   @exclusivity(unchecked) public private(set) var elementCount = 0
   private let file: AtomicFile
-  /// The temporary file the array is written to until `finish` renames it (for interrupt cleanup).
-  public var temporaryPath: String { file.temporaryPath }
+  /// The temporary file the array is written to until `finish` renames it; `nil` when writing to a device.
+  public var temporaryPath: String? { file.temporaryPath }
   private let writer: OutputWriter
 
   // The header is written as a fixed 128 bytes (a multiple of 64, as NumPy aligns it) and rewritten with the real
   // shape at the end; the shape's text is padded with spaces, which NumPy's header parser ignores.
   private static let headerSize = 128
 
-  /// Creates the temporary file and writes a placeholder header.
-  /// - Throws: `FileError` if the file cannot be created.
+  /// Creates the temporary file (see `AtomicFile`) and writes a placeholder header.
+  /// - Throws: `FileError` if the file cannot be created, or `path` is a pipe (the header, rewritten last, needs a
+  ///   file that can seek).
   public init(path: String, elementType: ElementType) throws {
     self.path = path
     self.elementType = elementType
     file = try AtomicFile(path: path)
+    if file.temporaryPath == nil && lseek(file.fileDescriptor, 0, SEEK_CUR) < 0 {
+      let message = "a .npy file cannot go to a pipe: its header, written last, needs a file that can seek"
+      file.discard()
+      throw FileError(path: path, operation: "cannot write", systemMessage: message)
+    }
     writer = OutputWriter(file: file)
     Self.header(descr: elementType.rawValue, shape: [0]).withUnsafeBufferPointer { writer.buffer.append($0) }
   }

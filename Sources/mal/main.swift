@@ -8,6 +8,8 @@ import Darwin
 
 // A closed pipe (`mal tokenize big.txt | head`) must end the run quietly: ignore SIGPIPE and let the writer see EPIPE.
 signal(SIGPIPE, SIG_IGN)
+// Before any output file is made: an interrupted run removes its temporary files (see InterruptCleanup).
+InterruptCleanup.install()
 
 // Invoked as `tokenize`, `vocab`, … through a symlink: behave as `mal tokenize`, `mal vocab`, …
 let invokedAs = CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? "mal"

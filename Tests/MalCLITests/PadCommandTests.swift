@@ -154,7 +154,7 @@ struct PadCommandTests {
     ErrorCase(id: "labels without npy", arguments: ["pad", "--labels-npy", "y.npy"], input: "",
               message: "Error: --labels-npy needs --npy\n" + usage, status: 64),
     ErrorCase(id: "npy in a missing folder", arguments: ["pad", "--npy", "/nonexistent/x.npy", "--labels-npy", "/nonexistent/y.npy"], input: "",
-              message: "/nonexistent/x.npy: error: cannot create a temporary file beside it: No such file or directory\n", status: 1),
+              message: "/nonexistent/x.npy: error: cannot write: No such file or directory\n", status: 1),
     ErrorCase(id: "unreadable input", arguments: ["pad", "no/such/ids.txt"], input: "",
               message: "no/such/ids.txt: error: cannot open for reading: No such file or directory\n", status: 1),
   ]

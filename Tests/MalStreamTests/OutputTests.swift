@@ -1,6 +1,7 @@
 import Foundation
 import MalStream
 import MalTestSupport
+import Synchronization
 import Testing
 
 @Suite("AtomicFile and OutputWriter")
@@ -44,6 +45,53 @@ struct OutputTests {
   @Test("a folder that does not exist is a FileError")
   func unwritableFolder() {
     #expect(throws: FileError.self) { try AtomicFile(path: folder.path + "/no/such/dir/x.txt") }
+  }
+
+  @Test("every unfinished AtomicFile is in the table an interrupt handler empties; a finished one is not")
+  func registersUnfinishedFiles() throws {
+    UnfinishedFiles.prepare()
+    let file = try AtomicFile(path: folder.path + "/v.json")
+    #expect(folder.contents.count == 1)
+    UnfinishedFiles.removeAll()
+    #expect(folder.contents.isEmpty)
+    file.discard()
+    let finished = try AtomicFile(path: folder.path + "/w.txt")
+    try finished.commit()
+    UnfinishedFiles.removeAll()
+    #expect(folder.contents == ["w.txt"])
+  }
+
+  @Test("register and unregister racing a signal whose handler empties the table neither hang nor crash")
+  func registerRacingSignal() throws {
+    UnfinishedFiles.prepare()
+    signal(SIGUSR2) { _ in UnfinishedFiles.removeAll() }
+    // Test threads (dispatch workers) block signals: let this one take SIGUSR2 while the test runs.
+    var set = sigset_t(), old = sigset_t()
+    sigemptyset(&set)
+    sigaddset(&set, SIGUSR2)
+    pthread_sigmask(SIG_UNBLOCK, &set, &old)
+    defer {
+      pthread_sigmask(SIG_SETMASK, &old, nil)
+      signal(SIGUSR2, SIG_IGN)  // drops a signal still pending
+    }
+    let target = pthread_self()
+    let done = Atomic<Bool>(false)
+    let sender = Thread {
+      while !done.load(ordering: .relaxed) { pthread_kill(target, SIGUSR2); usleep(20) }
+    }
+    sender.start()
+    for i in 0..<2_000 {
+      let path = folder.path + "/f\(i % 7)"
+      let slot = try #require(UnfinishedFiles.register(path))
+      UnfinishedFiles.unregister(slot)
+    }
+    done.store(true, ordering: .relaxed)
+    // Registered and ready: the next signal removes it.
+    let kept = folder.file("kept", "x")
+    let slot = try #require(UnfinishedFiles.register(kept))
+    raise(SIGUSR2)
+    #expect(folder.contents.isEmpty)
+    UnfinishedFiles.unregister(slot)
   }
 
   @Test("writing to a pipe nobody reads throws BrokenPipe")
