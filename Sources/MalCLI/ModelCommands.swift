@@ -59,14 +59,12 @@ struct ModelInputOptions: ParsableArguments {
     if vocab != nil && !ids { throw ValidationError("--vocab checks id rows: add --ids") }
   }
 
-  /// The encoder for the rows `reader` is reading: `encoder` for raw text, `nil` when their `#mal` line says a
-  /// vocab step made them (ids, even without `--ids`), after checking that vocabulary is the model's.
-  /// - Throws: `FileContentError` when the rows' ids come from another vocabulary than the model's.
+  /// The encoder for rows made as `recipe` says: `encoder` for raw text, `nil` when a vocab step made them (ids,
+  /// even without `--ids`), after checking that vocabulary is the model's.
+  /// - Throws: `FileContentError` naming `file` when the rows' ids come from another vocabulary than the model's.
   static func encoder(
-    _ encoder: TextEncoder?, for reader: RecordReader, trained: TrainedModel, model: String
+    _ encoder: TextEncoder?, for recipe: StreamRecipe, file: String, trained: TrainedModel, model: String
   ) throws -> TextEncoder? {
-    let file = reader.inputs.first == "-" ? "<stdin>" : reader.inputs.first ?? "<stdin>"
-    let recipe = try StreamRecipe(provenance: reader.provenance, column: reader.workingColumnName, file: file)
     guard let source = recipe.vocabulary else { return encoder }
     if let stored = trained.preprocessing, !source.matches(stored.vocabulary) {
       throw FileContentError(
@@ -207,7 +205,9 @@ struct PredictCommand: ParsableCommand {
           } else {
             if !chosen {
               // The rows' #mal line may say they hold ids already.
-              encoder = try ModelInputOptions.encoder(encoder, for: reader, trained: trained, model: model)
+              let recipe = try StreamRecipe(
+                provenance: reader.provenance, column: reader.workingColumnName, file: record.source)
+              encoder = try ModelInputOptions.encoder(encoder, for: recipe, file: record.source, trained: trained, model: model)
               if encoder == nil && timeSteps == 0 { timeSteps = trained.maxlen ?? 0 }
               chosen = true
             }
@@ -272,7 +272,7 @@ struct EvaluateCommand: ParsableCommand {
       let encoder = try input.encoder(for: trained, model: model)
       let rows = try readLabelledRows(
         stream, labelColumn: labelColumn, needsLabels: true, idHint: idHint(trained)
-      ) { reader in try ModelInputOptions.encoder(encoder, for: reader, trained: trained, model: model) }
+      ) { recipe, file in try ModelInputOptions.encoder(encoder, for: recipe, file: file, trained: trained, model: model) }
       let file = stream.inputs.first ?? "<stdin>"
       guard rows.count > 0 else { throw FileContentError(file: file, message: "no rows to evaluate") }
       if let maxlen = trained.maxlen, rows.timeSteps != maxlen {

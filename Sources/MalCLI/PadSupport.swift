@@ -94,6 +94,9 @@ final class Spool {
     try writer.flushIfFull()
   }
 
+  /// The buffer lines go through before they are written (flushed by `append(_:)` and `finish()`).
+  var buffer: ByteBuffer { writer.buffer }
+
   /// Writes out what is buffered and rewinds; call before reading `path`.
   func finish() throws {
     try writer.flush()
@@ -108,11 +111,7 @@ func spoolInput(_ stream: StreamOptions, check: (RecordReader, Record) throws ->
   let spool = try Spool()
   let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
   try reader.forEachRecord(header: { header in
-    // The #mal line rides along, so the second pass reads the input's provenance as the first did.
-    if let provenance = reader.provenance {
-      var line = Array(provenance.line.utf8)
-      try line.withUnsafeMutableBufferPointer { try spool.append(UnsafeBufferPointer($0)) }
-    }
+    spool.buffer.appendLine(of: reader.provenance)
     try spool.append(header)
   }) { record in
     try check(reader, record)

@@ -68,8 +68,6 @@ func runLineFilter(
 struct ProvenanceOutput {
   /// This stage's step; its column is set to the working column's name when the header is read.
   var step: Provenance.Step
-  /// The input's provenance read by an earlier pass (when the rows come back from a spool), else the reader's.
-  var inherited: Provenance? = nil
   /// `--plain`: write none.
   var plain = false
 
@@ -78,9 +76,17 @@ struct ProvenanceOutput {
     guard !plain else { return }
     var step = self.step
     step.column = reader.workingColumnName
-    let line = (inherited ?? reader.provenance ?? Provenance()).appending(step).line
-    out.append(line)
-    out.append(byte: 0x0A)
+    out.appendLine(of: (reader.provenance ?? Provenance()).appending(step))
+  }
+}
+
+extension ByteBuffer {
+  /// Appends `provenance`'s `#mal` line and its newline, if there is a provenance. Stages that spool their input
+  /// copy the line into the spool this way, so the second pass reads the provenance the first did.
+  func appendLine(of provenance: Provenance?) {
+    guard let provenance else { return }
+    append(provenance.line)
+    append(byte: 0x0A)
   }
 }
 
@@ -90,8 +96,8 @@ struct ProvenanceOptions: ParsableArguments {
   var plain = false
 
   /// The provenance this stage writes: `step` after its input's, or none with `--plain`.
-  func output(_ step: Provenance.Step, inherited: Provenance? = nil) -> ProvenanceOutput {
-    ProvenanceOutput(step: step, inherited: inherited, plain: plain)
+  func output(_ step: Provenance.Step) -> ProvenanceOutput {
+    ProvenanceOutput(step: step, plain: plain)
   }
 }
 

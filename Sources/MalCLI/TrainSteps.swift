@@ -79,7 +79,7 @@ extension TrainCommand {
   /// The vocabulary of the ids and the preprocessing to store in the model: from the rows' `#mal` line, checked
   /// against `--vocab` and the tokenizer and padding flags, or from those flags for rows without one.
   func preprocessing(of rows: LabelledRows, file: String) throws -> (Vocabulary?, Preprocessing?) {
-    let recipe = try StreamRecipe(provenance: rows.provenance, column: rows.columnName, file: file)
+    let recipe = rows.recipe
     if let reason = recipe.unsupported {
       note("the rows' #mal line does not describe tokenize | vocab | pad (\(reason)); the tokenizer and vocabulary flags apply")
     }
@@ -248,9 +248,7 @@ extension TrainCommand {
     validationStream.inputs = [path]
     let validationRows = try readLabelledRows(validationStream, labelColumn: labelColumn, needsLabels: true)
     // Rows whose #mal lines say they were made with another vocabulary would be scored on meaningless ids.
-    let made = try StreamRecipe(provenance: rows.provenance, column: rows.columnName, file: stream.inputs.first ?? "<stdin>")
-    let validationMade = try StreamRecipe(provenance: validationRows.provenance, column: validationRows.columnName, file: path)
-    if let training = made.vocabulary, let validation = validationMade.vocabulary, training.fingerprint != validation.fingerprint {
+    if let training = rows.recipe.vocabulary, let validation = validationRows.recipe.vocabulary, training.fingerprint != validation.fingerprint {
       throw FileContentError(
         file: path, message: "holds ids of \(validation.description), not of the training rows' vocabulary \(training.description)")
     }

@@ -18,16 +18,16 @@ struct LabelledRows {
   var largestIdLine = 0
   /// The input's `#mal` line: how the rows were made.
   var provenance: Provenance?
-  /// The header name of the working column, if the input has a header.
-  var columnName: String?
+  /// What that line says about the working column (read at the first row).
+  var recipe = StreamRecipe()
 }
 
 /// Reads every row: the working column must hold the same number of space-separated non-negative integer ids in
-/// every row (what `mal pad` writes) — or raw text, when the encoder `encoder` chooses for the input (at its first row) turns it into ids; with `labelColumn`, the label
-/// of each row is kept as text.
+/// every row (what `mal pad` writes) — or raw text, when the encoder that `encoder` chooses from the rows' recipe
+/// and source name (at the first row) turns it into ids; with `labelColumn`, the label of each row is kept as text.
 func readLabelledRows(
   _ stream: InputOptions, labelColumn: String?, needsLabels: Bool, idHint: String? = nil,
-  encoder chooseEncoder: ((RecordReader) throws -> TextEncoder?)? = nil
+  encoder chooseEncoder: ((StreamRecipe, String) throws -> TextEncoder?)? = nil
 ) throws -> LabelledRows {
   var rows = LabelledRows()
   let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
@@ -38,7 +38,8 @@ func readLabelledRows(
   try reader.forEachRecord(header: { _ in }) { record in
     if record.isBlank { return true }
     if !chosen {
-      encoder = try chooseEncoder?(reader)
+      rows.recipe = try StreamRecipe(provenance: reader.provenance, column: reader.workingColumnName, file: record.source)
+      encoder = try chooseEncoder?(rows.recipe, record.source)
       chosen = true
     }
     // The label column (--label-column, else the first named label, class, sentiment, …), found on the first row.
@@ -75,7 +76,6 @@ func readLabelledRows(
     return true
   }
   rows.provenance = reader.provenance
-  rows.columnName = reader.workingColumnName
   return rows
 }
 

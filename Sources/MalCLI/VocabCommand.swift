@@ -106,6 +106,7 @@ struct VocabPipelineCommand: ParsableCommand {
     var counts = TokenCounts()
     let out = spoolWriter.buffer
     try reader.forEachRecord(header: { header in
+      out.appendLine(of: reader.provenance)
       out.append(header)
       out.append(byte: 0x0A)
     }) { record in
@@ -130,7 +131,7 @@ struct VocabPipelineCommand: ParsableCommand {
       invalidUTF8: .replace)
     lseek(spool.fileDescriptor, 0, SEEK_SET)
     let provenance = provenance.vocabulary(
-      vocabulary, file: path, format: format, splitsUnknown: unknown.splitUnknown, inherited: reader.provenance)
+      vocabulary, file: path, format: format, splitsUnknown: unknown.splitUnknown)
     try runRecordFilter(stream, options: again, inputs: ["/dev/fd/\(spool.fileDescriptor)"], provenance: provenance) {
       record, out in vocabulary.encode(record.value, into: out, splittingUnknown: unknown.splitUnknown)
     }

@@ -114,10 +114,9 @@ func runRecordFilter(
 extension ProvenanceOptions {
   /// `mal vocab`'s provenance: the vocabulary the ids come from, saved at or loaded from `file`.
   func vocabulary(
-    _ vocabulary: Vocabulary, file: String?, format: VocabularyFormat?, splitsUnknown: Bool,
-    inherited: Provenance? = nil
+    _ vocabulary: Vocabulary, file: String?, format: VocabularyFormat?, splitsUnknown: Bool
   ) -> ProvenanceOutput {
     let source = VocabularySource(vocabulary, file: file, format: format, splitsUnknown: splitsUnknown)
-    return output(.vocabulary(source, column: nil), inherited: inherited)
+    return output(.vocabulary(source, column: nil))
   }
 }
