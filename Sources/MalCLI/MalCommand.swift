@@ -43,7 +43,8 @@ public struct MalCommand: ParsableCommand {
 
   /// Runs the command line `arguments` and exits, as `main(_:)` does, but writes help (`--help`, `mal help STAGE`)
   /// through `OutputWriter`: a help page that cannot be written exits 1 with `<stdout>: error: …` on standard
-  /// error, not 0 as ArgumentParser's `print` would.
+  /// error, not 0 as ArgumentParser's `print` would; and a usage error's message, which quotes the arguments,
+  /// has its control bytes escaped.
   public static func run(_ arguments: [String]) -> Never {
     do {
       var command = try parseAsRoot(arguments)
@@ -60,7 +61,10 @@ public struct MalCommand: ParsableCommand {
         } catch {}
         Foundationless.exit(0)
       }
-      exit(withError: error)
+      // ArgumentParser's own messages quote the arguments as given: escape their control bytes as ours are.
+      let message = fullMessage(for: error)
+      if !message.isEmpty { Diagnostics.write(escapingControlCharacters(message) + "\n") }
+      Foundationless.exit(exitCode(for: error).rawValue)
     }
     exit()
   }

@@ -17,6 +17,8 @@ struct SummaryCommand: ParsableCommand {
   @Argument(help: "A model file written by mal train.")
   var model: String
 
+  @OptionGroup var memory: MemoryOptions
+
   func run() throws {
     try reportingErrors(command: "summary") {
       let trained = try TrainedModel(path: model)

@@ -28,6 +28,19 @@ func checkWritable(_ paths: [String?]) throws {
   for case let path? in paths { try AtomicFile.checkWritable(path) }
 }
 
+/// Checks that the file system holding `location` (the output's temporary file, else the output) has room for
+/// `bytes` more, as far as this user may fill it (`statvfs`'s `f_bavail`); where that cannot be told, it passes.
+/// - Throws: `FileError` naming `path` (exit 1) with what is needed and what is free.
+func checkFreeSpace(_ path: String, at location: String? = nil, bytes: Int) throws {
+  var info = statvfs()
+  guard statvfs(location ?? path, &info) == 0 else { return }
+  let (free, overflow) = Int(clamping: info.f_bavail).multipliedReportingOverflow(by: Int(clamping: info.f_frsize))
+  guard !overflow, bytes > free else { return }
+  throw FileError(
+    path: path, operation: "cannot write",
+    systemMessage: "it needs \(MemoryBudget.format(bytes: bytes)) and its file system has \(MemoryBudget.format(bytes: free)) free")
+}
+
 private func isSameFile(_ a: String, _ b: String) -> Bool {
   if a == b { return true }
   var sa = stat(), sb = stat()

@@ -126,6 +126,11 @@ struct PadCommand: ParsableCommand {
       if let npy {
         let matrix = try NpyWriter(path: npy, elementType: .int32)
         let labelWriter = try labelsNpy.map { try NpyWriter(path: $0, elementType: labelsDtype) }
+        // Without --maxlen the input is read, so the file's size is known: fail now rather than on a full disk.
+        if spool != nil {
+          let bytes = MemoryBudget.byteCount([lengths.count, length], bytesPerElement: 4) ?? .max
+          try checkFreeSpace(npy, at: matrix.temporaryPath, bytes: bytes)
+        }
         // Everything the loop needs, as locals: a closure that reached through `self` would copy (and retain)
         // the command's strings on every row.
         let labelType = labelsDtype

@@ -23,6 +23,8 @@ struct InputOptions: ParsableArguments {
   @Flag(help: "Fail on invalid UTF-8 instead of replacing it with U+FFFD.")
   var strict = false
 
+  @OptionGroup var memory: MemoryOptions
+
   var recordOptions: RecordOptions {
     RecordOptions(
       format: format,

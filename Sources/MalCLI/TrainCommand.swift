@@ -212,6 +212,9 @@ struct TrainCommand: ParsableCommand {
       vocabularySize: vocabSize ?? vocabulary?.count ?? (rows.largestId + 1), classCount: classes.count,
       pretrained: pretrained, resumed: resumed, largestId: SourcePosition(file: input, line: rows.largestIdLine, column: 1))
     try checkIds(rows, fit: net, encoding: encoding, vocabulary: vocabulary, resumed: resumed, file: input)
+    // Backpropagation keeps every step's activations of a batch: a batch must fit the memory budget.
+    try net.configuration.checkActivations(
+      steps: rows.timeSteps, rows: min(batchSize, rows.count), for: "--batch-size \(batchSize)", kind: .badData)
     net.configureThreads(threads)
     var (training, validationExamples) = try examples(rows, classes: classes, encoding: encoding, file: input)
       .split(validationFraction: validationSplit)

@@ -35,6 +35,7 @@ func readLabelledRows(
   var ids: [Int] = []
   var encoder: TextEncoder? = nil
   var chosen = false
+  let budget = MemoryBudget.standard
   try reader.forEachRecord(header: { _ in }) { record in
     if record.isBlank { return true }
     if !chosen {
@@ -59,7 +60,16 @@ func readLabelledRows(
           .rowLengthMismatch(expected: rows.timeSteps, found: ids.count, firstRowLine: firstRowLine),
           atFieldByte: 0)
       }
+      if let large = ids.firstIndex(where: { $0 > exactFloatIds }) {
+        throw record.error(.idTooLargeForFloat(id: ids[large]), atFieldByte: idOffset(large, in: record.value))
+      }
       for id in ids { rows.ids.append(Float(id)) }
+    }
+    // The rows are held as floats: check what they have taken against --max-memory as they come.
+    if rows.ids.capacity > budget.bytes / MemoryLayout<Float>.stride {
+      throw SizeLimitError(
+        what: "\(rows.count + 1) rows of \(rows.timeSteps) ids", neededBytes: rows.ids.capacity * MemoryLayout<Float>.stride,
+        budget: budget, location: .position(record.position(atFieldByte: 0)), kind: .badData)
     }
     for id in rows.ids[start...] where Int(id) > rows.largestId {
       rows.largestId = Int(id)
@@ -77,6 +87,23 @@ func readLabelledRows(
   }
   rows.provenance = reader.provenance
   return rows
+}
+
+/// The largest id a `Float` holds exactly, 2^24: training rows are floats.
+let exactFloatIds = 1 << 24
+
+/// The byte offset of the `index`-th space-separated field of `field`.
+func idOffset(_ index: Int, in field: UnsafeBufferPointer<UInt8>) -> Int {
+  var seen = 0
+  var previous: UInt8 = 0x20
+  for (offset, byte) in field.enumerated() {
+    if byte != 0x20 && previous == 0x20 {
+      if seen == index { return offset }
+      seen += 1
+    }
+    previous = byte
+  }
+  return 0
 }
 
 /// Parses the working column of `record` as space-separated ids (int32, what `mal pad` writes) into `ids`;

@@ -104,6 +104,7 @@ struct VocabPipelineCommand: ParsableCommand {
     let spoolWriter = OutputWriter(file: spool)
     let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
     var counts = TokenCounts()
+    let budget = MemoryBudget.standard
     let out = spoolWriter.buffer
     try reader.forEachRecord(header: { header in
       out.appendLine(of: reader.provenance)
@@ -111,7 +112,7 @@ struct VocabPipelineCommand: ParsableCommand {
       out.append(byte: 0x0A)
     }) { record in
       if !record.isBlank {
-        counts.add(document: record.value)
+        try counts.add(record, within: budget)
         out.append(record.line)
       }
       out.append(byte: 0x0A)
@@ -182,8 +183,9 @@ struct VocabBuildCommand: ParsableCommand {
     try reportingErrors(command: "vocab") {
       let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
       var counts = TokenCounts()
+      let budget = MemoryBudget.standard
       try reader.forEachRecord(header: { _ in }) { record in
-        if !record.isBlank { counts.add(document: record.value) }
+        if !record.isBlank { try counts.add(record, within: budget) }
         return true
       }
       warnAboutReplacements(reader, command: "vocab")
@@ -257,8 +259,9 @@ struct VocabCountCommand: ParsableCommand {
     try reportingErrors(command: "vocab") {
       let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
       var counts = TokenCounts()
+      let budget = MemoryBudget.standard
       try reader.forEachRecord(header: { _ in }) { record in
-        if !record.isBlank { counts.add(document: record.value) }
+        if !record.isBlank { try counts.add(record, within: budget) }
         return true
       }
       warnAboutReplacements(reader, command: "vocab")
@@ -294,6 +297,7 @@ struct VocabMergeCommand: ParsableCommand {
 
   @OptionGroup var specials: SpecialTokenOptions
   @OptionGroup var build: BuildOptions
+  @OptionGroup var memory: MemoryOptions
 
   func validate() throws {
     if save != nil && output != nil { throw ValidationError("--save and -o exclude each other") }
@@ -335,6 +339,7 @@ struct VocabExportCommand: ParsableCommand {
   var output: String?
 
   @OptionGroup var load: LoadOptions
+  @OptionGroup var memory: MemoryOptions
 
   func validate() throws {
     if load.load != nil { throw ValidationError("export reads the vocabulary named as its argument; drop --load") }
@@ -384,5 +389,14 @@ struct VocabDecodeCommand: ParsableCommand {
         }
       }
     }
+  }
+}
+
+extension TokenCounts {
+  /// Counts `record`'s working column.
+  /// - Throws: `SizeLimitError` at the record when the counts outgrow `budget` (`--max-memory`).
+  mutating func add(_ record: Record, within budget: MemoryBudget) throws {
+    add(document: record.value)
+    try checkSize(budget, at: .position(record.position(atFieldByte: 0)))
   }
 }

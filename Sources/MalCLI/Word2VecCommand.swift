@@ -190,6 +190,8 @@ struct VectorFileOptions: ParsableArguments {
   @Flag(help: "Read the file as binary whatever its name (default: binary only for a name ending in .bin).")
   var binary = false
 
+  @OptionGroup var memory: MemoryOptions
+
   func load() throws -> WordVectors {
     try readWordVectors(vectors, format: binary ? .binary : nil)
   }

@@ -95,6 +95,8 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
     case idTooLargeForModel(id: Int, inputSize: Int, embedding: Bool)
     /// An id so large that a model with an input for it would not fit the memory budget; `message` says by how much.
     case idNeedsTooLargeModel(id: Int, message: String)
+    /// An id above 2^24, the largest that a model's 32-bit float input holds exactly.
+    case idTooLargeForFloat(id: Int)
     /// A validation id at or above the model's input size.
     case validationIDTooLargeForModel(id: Int, inputSize: Int)
     /// An id at or above the input size of a trained model: the ids come from another vocabulary.
@@ -256,6 +258,8 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
         return "id \(id) is too large for the model's input (\(inputSize) \(embedding ? "Embedding rows" : "one-hot columns"), ids 0–\(inputSize - 1)); raise --vocab-size or cap the vocabulary (mal vocab --max-size)"
       case .idNeedsTooLargeModel(let id, let message):
         return "id \(id) sets the model's input size (largest id + 1): \(message); renumber the ids (mal vocab) or set --vocab-size"
+      case .idTooLargeForFloat(let id):
+        return "id \(id) is above 16777216 (2^24), the largest id a model's float input holds exactly; renumber the ids (mal vocab) or cap the vocabulary (--max-size)"
       case .validationIDTooLargeForModel(let id, let inputSize):
         return "id \(id) is too large for the model's input (\(inputSize))"
       case .idBeyondModel(let id, let inputSize):

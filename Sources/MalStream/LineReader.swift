@@ -19,6 +19,8 @@ public final class LineReader {
   private let ownsDescriptor: Bool
   private var buffer: UnsafeMutablePointer<UInt8>
   private var capacity: Int
+  /// The most the buffer may grow to for one long line: the process's budget when the reader was made.
+  private let budget = MemoryBudget.standard
 
   /// Opens `path` for reading; `-` means standard input.
   /// - Throws: `FileError` if the file cannot be opened.
@@ -57,7 +59,8 @@ public final class LineReader {
   ///
   /// `body` returns `false` to stop early. The pointer is valid only during the call.
   /// - Throws: `FileError` on a read failure, `InputError` (`carriageReturnLineEndings`) if the first line holds
-  ///   a CR but no LF follows it within 64 KiB or before the end, or whatever `body` throws.
+  ///   a CR but no LF follows it within 64 KiB or before the end, `SizeLimitError` at a line too long to hold
+  ///   within the memory budget, or whatever `body` throws.
   public func forEachLine(_ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Bool) throws {
     var start = 0  // first byte of the current line
     var end = 0  // end of valid bytes
@@ -99,6 +102,11 @@ public final class LineReader {
       }
       if end == capacity {
         let newCapacity = capacity * 2
+        if newCapacity > budget.bytes {
+          throw SizeLimitError(
+            what: "a line longer than \(MemoryBudget.format(bytes: capacity))", neededBytes: newCapacity, budget: budget,
+            location: .position(SourcePosition(file: name, line: lineNumber + 1, column: 1)), kind: .badData)
+        }
         let newBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
         newBuffer.update(from: buffer, count: end)
         buffer.deallocate()

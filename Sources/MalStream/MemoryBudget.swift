@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -8,7 +10,8 @@ import Darwin
 ///
 /// A size read from a header or a flag is multiplied out with overflow checks and compared with `bytes`, so a lying
 /// header or a mistyped flag gets an error that says what was asked and what is available, instead of a crash.
-/// Libraries take a budget as a parameter (default `.standard`); only the command line decides another.
+/// Libraries take a budget as a parameter (default `.standard`, the process's budget); the command line sets the
+/// process's budget from `--max-memory` or `MAL_MAX_MEMORY` with `configure(_:)`.
 ///
 ///     let budget = MemoryBudget(bytes: 1 << 30)
 ///     try budget.check([2_000_000_000, 128], bytesPerElement: 4, for: "an Embedding of 2000000000 × 128 floats")
@@ -16,19 +19,71 @@ import Darwin
 public struct MemoryBudget: Sendable, Hashable, CustomStringConvertible {
   /// The most bytes allowed.
   public var bytes: Int
+  /// Who set it, for messages (`--max-memory`, `half of physical memory`); `nil` for a budget made in code.
+  public var source: String?
 
-  public init(bytes: Int) {
+  public init(bytes: Int, source: String? = nil) {
     self.bytes = bytes
+    self.source = source
   }
 
-  /// Half of physical memory (`sysconf(_SC_PHYS_PAGES) × sysconf(_SC_PAGESIZE)`), or 4 GiB where it is unknown:
-  /// room for the data beside the one large array a size asks for.
-  public static let standard: MemoryBudget = {
+  /// The process's budget: what `configure(_:)` set (from `--max-memory` or `MAL_MAX_MEMORY`), else
+  /// `halfOfPhysicalMemory`.
+  public static var standard: MemoryBudget {
+    configured.withLock { $0 } ?? halfOfPhysicalMemory
+  }
+
+  /// Makes `budget` the process's budget, `standard`, for every check that follows.
+  public static func configure(_ budget: MemoryBudget) {
+    configured.withLock { $0 = budget }
+  }
+
+  private static let configured = Mutex<MemoryBudget?>(nil)
+
+  /// Physical memory in bytes (`sysconf(_SC_PHYS_PAGES) × sysconf(_SC_PAGESIZE)`), or `nil` where it is unknown.
+  public static let physicalMemory: Int? = {
     let pages = sysconf(Int32(_SC_PHYS_PAGES)), pageSize = sysconf(Int32(_SC_PAGESIZE))
-    guard pages > 0, pageSize > 0 else { return MemoryBudget(bytes: 4 << 30) }
+    guard pages > 0, pageSize > 0 else { return nil }
     let (physical, overflow) = pages.multipliedReportingOverflow(by: pageSize)
-    return MemoryBudget(bytes: overflow ? Int.max / 2 : physical / 2)
+    return overflow ? Int.max : physical
   }()
+
+  /// Half of physical memory, or 4 GiB where it is unknown: room for the data beside the one large array a size
+  /// asks for.
+  public static let halfOfPhysicalMemory: MemoryBudget =
+    if let physical = physicalMemory {
+      MemoryBudget(bytes: physical / 2, source: "half of physical memory")
+    } else {
+      MemoryBudget(bytes: 4 << 30, source: "physical memory unknown")
+    }
+
+  /// A budget written as people write sizes: bytes (`1000000`), binary units (`512K`, `4G`, `1.5GiB`, `2T`; `B`,
+  /// `iB` and lower case allowed) or a percentage of physical memory (`75%`); `nil` if `text` is none of these
+  /// or is not more than 0 bytes.
+  public init?(parsing text: String, source: String? = nil) {
+    var number = Substring(text.trimmingSpaces)
+    var scale = 1.0
+    if number.hasSuffix("%") {
+      guard let physical = Self.physicalMemory else { return nil }
+      number = number.dropLast()
+      scale = Double(physical) / 100
+    } else {
+      var unit = number.uppercased()
+      if unit.hasSuffix("IB") { unit.removeLast(2) } else if unit.hasSuffix("B") { unit.removeLast() }
+      let powers: [Character: Double] = ["K": 0x1p10, "M": 0x1p20, "G": 0x1p30, "T": 0x1p40, "P": 0x1p50]
+      if let last = unit.last, let power = powers[last] {
+        scale = power
+        unit.removeLast()
+      }
+      number = Substring(unit)
+    }
+    guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+      let value = Double(number), value.isFinite
+    else { return nil }
+    let bytes = (value * scale).rounded(.down)
+    guard bytes >= 1, bytes < 0x1p62 else { return nil }
+    self.init(bytes: Int(bytes), source: source)
+  }
 
   /// The budget as a size in binary units (`11.6 GiB`).
   public var description: String { Self.format(bytes: bytes) }
@@ -101,7 +156,17 @@ public struct SizeLimitError: Error, Sendable, Hashable, CustomStringConvertible
 extension SizeLimitError: MalError {
   public var message: String {
     let needed = neededBytes.map(MemoryBudget.format(bytes:)) ?? "more bytes than a 64-bit integer counts"
-    let origin = budget == .standard ? " (half of physical memory)" : ""
+    let origin = budget.source.map { " (\($0))" } ?? ""
     return "\(what) would take \(needed); the memory budget is \(budget)\(origin)"
+  }
+}
+
+extension String {
+  /// The string without leading and trailing spaces and tabs.
+  fileprivate var trimmingSpaces: Substring {
+    var text = Substring(self)
+    while let first = text.first, first == " " || first == "\t" { text.removeFirst() }
+    while let last = text.last, last == " " || last == "\t" { text.removeLast() }
+    return text
   }
 }

@@ -27,6 +27,18 @@ public struct TokenCounts: Sendable {
   /// - Complexity: O(n) per call: an array is made.
   public var counts: [Int] { table.entries.map(\.count) }
 
+  /// The bytes the counts have allocated (token bytes, entries, hash slots): they grow with the distinct tokens.
+  public var byteCount: Int { table.byteCount }
+
+  /// Checks that the counts fit `budget`; call it after adding, with where the input is.
+  /// - Throws: `SizeLimitError` at `location` when `byteCount` exceeds the budget.
+  public func checkSize(_ budget: MemoryBudget, at location: ErrorLocation) throws(SizeLimitError) {
+    guard byteCount > budget.bytes else { return }
+    throw SizeLimitError(
+      what: "counting \(distinctCount) distinct tokens", neededBytes: byteCount, budget: budget, location: location,
+      kind: .badData)
+  }
+
   /// The occurrences of entry `index` (0-based, in first-occurrence order).
   public func count(at index: Int) -> Int { table.entries[index].count }
 
@@ -80,12 +92,14 @@ public struct TokenCounts: Sendable {
   }
 
   /// Reads a `token<TAB>count` file and adds its counts; a token may repeat (its counts are summed).
-  /// - Throws: `FileError` if `path` cannot be read; `InputError` with file and line for a malformed line.
-  public mutating func add(countsFile path: String) throws {
+  /// - Throws: `FileError` if `path` cannot be read; `InputError` with file and line for a malformed line;
+  ///   `SizeLimitError` when the counts outgrow `budget`.
+  public mutating func add(countsFile path: String, budget: MemoryBudget = .standard) throws {
     let reader = try LineReader(path: path)
     try reader.forEachLine { line, lineNumber in
       let (token, count) = try parseCountLine(line, file: reader.name, lineNumber: lineNumber)
       add(token: token, count: count)
+      try checkSize(budget, at: .position(SourcePosition(file: reader.name, line: lineNumber, column: 1)))
       return true
     }
   }

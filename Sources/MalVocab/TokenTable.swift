@@ -32,6 +32,10 @@ struct TokenTable: Sendable {
 
   /// The number of entries.
   var count: Int { entries.count }
+  /// The bytes the table has allocated: token bytes, entries and hash slots.
+  var byteCount: Int {
+    arena.capacity + entries.capacity * MemoryLayout<TokenEntry>.stride + slots.capacity * MemoryLayout<UInt64>.stride
+  }
 
   init(minimumCapacity: Int = 1024) {
     var size = 1024

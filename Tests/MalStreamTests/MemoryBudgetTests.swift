@@ -63,3 +63,41 @@ struct MemoryBudgetTests {
     }
   }
 }
+
+@Suite("MemoryBudget(parsing:), as --max-memory and MAL_MAX_MEMORY read it")
+struct MemoryBudgetParsingTests {
+  static let spellings: [(text: String, bytes: Int)] = [
+    ("1000000", 1_000_000), ("512K", 524_288), ("512k", 524_288), ("512KiB", 524_288), ("512KB", 524_288),
+    ("4G", 4_294_967_296), ("1.5G", 1_610_612_736), ("2T", 2_199_023_255_552), (" 64M ", 67_108_864), ("100B", 100),
+  ]
+
+  @Test("bytes, binary units and percentages of physical memory", arguments: spellings)
+  func sizes(_ text: String, _ bytes: Int) {
+    #expect(MemoryBudget(parsing: text)?.bytes == bytes)
+  }
+
+  @Test("a percentage is of physical memory")
+  func percentage() throws {
+    let physical = try #require(MemoryBudget.physicalMemory)
+    #expect(MemoryBudget(parsing: "50%")?.bytes == physical / 2)
+    #expect(MemoryBudget(parsing: "100%")?.bytes == physical)
+  }
+
+  @Test("nonsense, zero and negative sizes are refused", arguments: [
+    "", "abc", "0", "0.1", "-1", "-1G", "1e9", "4X", "G", "1.2.3", "%", "１２", "99999999999T",
+  ])
+  func refused(_ text: String) {
+    #expect(MemoryBudget(parsing: text) == nil)
+  }
+
+  @Test("the message says who set the budget")
+  func source() {
+    let budget = MemoryBudget(parsing: "1K", source: "--max-memory")!
+    #expect(throws: SizeLimitError.self) { try budget.check([2048], bytesPerElement: 1, for: "the array") }
+    do {
+      try budget.check([2048], bytesPerElement: 1, for: "the array")
+    } catch {
+      #expect(error.message == "the array would take 2.0 KiB; the memory budget is 1.0 KiB (--max-memory)")
+    }
+  }
+}
