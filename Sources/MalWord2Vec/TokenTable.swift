@@ -29,6 +29,12 @@ struct TokenTable {
   /// Number of distinct tokens.
   var count: Int { offsets.count }
 
+  /// The bytes the table has allocated: token bytes, per-token arrays and hash slots.
+  var byteCount: Int {
+    arena.capacity + offsets.capacity * 8 + lengths.capacity * 4 + counts.capacity * 8 + hashes.capacity * 8
+      + slots.capacity * 4
+  }
+
   /// The id of `token`, adding it with count 0 if it is new; `counts[id]` is then incremented by `increment`.
   mutating func add(_ token: UnsafeBufferPointer<UInt8>, increment: Int = 1) -> Int32 {
     let hash = Self.hash(token)

@@ -38,8 +38,10 @@ public final class TrainingCorpus: @unchecked Sendable {
   /// - Parameters:
   ///   - reader: the input; its working column holds space-separated tokens (the output of `mal tokenize`).
   ///   - temporaryDirectory: where the spool file is made (it is unlinked at once, so nothing is left behind).
-  /// - Throws: `FileError` if the input cannot be read or the spool cannot be written; `InputError` for bad input.
-  public init(reader: RecordReader, temporaryDirectory: String = "/tmp") throws {
+  ///   - budget: the most memory the table of distinct words may take.
+  /// - Throws: `FileError` if the input cannot be read or the spool cannot be written; `InputError` for bad input;
+  ///   `SizeLimitError` at the sentence whose new words outgrow `budget`.
+  public init(reader: RecordReader, temporaryDirectory: String = "/tmp", budget: MemoryBudget = .standard) throws {
     var template = Array("\(temporaryDirectory)/mal-word2vec-spool-XXXXXX".utf8CString)
     let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
     if fd < 0 {
@@ -92,6 +94,11 @@ public final class TrainingCorpus: @unchecked Sendable {
         sentences += 1
       }
       if buffer.count >= 1 << 16 - 4096 { try flush() }
+      if table.byteCount > budget.bytes {
+        throw SizeLimitError(
+          what: "counting \(table.count) distinct words", neededBytes: table.byteCount, budget: budget,
+          location: .position(record.position(atFieldByte: 0)), kind: .badData)
+      }
       return true
     }
     try flush()

@@ -28,6 +28,11 @@ struct MemoryLimitTests {
       arguments: ["vocab", "--save", "$DIR/v.txt", "--max-memory", "20K", "Corpora/sample-en.tsv"],
       message: "", status: 65),
     ErrorCase(
+      id: "word2vec train: the table of distinct words",
+      arguments: ["word2vec", "train", "-o", "$DIR/w.vec", "--min-count", "1", "--max-memory", "100K", "Corpora/sample-mixed.txt"],
+      message: "Corpora/sample-mixed.txt:1:1: error: counting 7 distinct words would take 516.2 KiB; the memory budget is 100.0 KiB (--max-memory)\n",
+      status: 65),
+    ErrorCase(
       id: "train: a batch's activations",
       arguments: ["train", "-o", "$DIR/m.mal", "--max-memory", "1M", "--batch-size", "64", "$DIR/rows.tsv"],
       message: "train: error: --batch-size 64: 64 rows of 200 steps × 769 activations would take 37.5 MiB; the memory budget is 1.0 MiB (--max-memory)\n",
