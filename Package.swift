@@ -25,7 +25,9 @@ let package = Package(
     .systemLibrary(
       name: "CBLAS",
       providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
-    .target(name: "MalStream"),
+    // C kernels with runtime CPU dispatch (AVX2 where the CPU has it), one portable binary (issue 15).
+    .target(name: "CMalKernels"),
+    .target(name: "MalStream", dependencies: ["CMalKernels"]),
     .target(name: "MalTokenize", dependencies: ["CUTF8Proc", "MalStream"]),
     .target(name: "MalVocab", dependencies: ["MalStream"]),
     // EmbeddingMatrix is built from MalWord2Vec's WordVectors, the one owner of word2vec .vec/.bin files.
@@ -40,7 +42,7 @@ let package = Package(
     .executableTarget(name: "mal", dependencies: ["MalCLI"]),
     // What the test targets share: the ErrorCase row, ../shared data, TemporaryFolder. No Mal library.
     .target(name: "MalTestSupport", path: "Tests/MalTestSupport"),
-    .testTarget(name: "MalStreamTests", dependencies: ["MalStream", "MalTestSupport"]),
+    .testTarget(name: "MalStreamTests", dependencies: ["MalStream", "CMalKernels", "MalTestSupport"]),
     .testTarget(name: "MalTokenizeTests", dependencies: ["MalTokenize", "MalTestSupport"]),
     .testTarget(name: "MalVocabTests", dependencies: ["MalVocab", "MalTokenize", "MalTestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "MalSequenceTests", dependencies: ["MalSequence", "MalStream", "MalWord2Vec", "MalTestSupport"]),
