@@ -268,6 +268,13 @@ struct EvaluateCommand: ParsableCommand {
   @Flag(help: "Print the report as JSON.")
   var json = false
 
+  @Option(name: [.customShort("k"), .customLong("top-k")], help: "k of fastText's P@k and R@k (precision and recall of the k most probable labels).")
+  var k = 1
+
+  func validate() throws {
+    if k < 1 { throw ValidationError("-k must be at least 1, got \(k)") }
+  }
+
   func run() throws {
     try reportingErrors(command: "evaluate") {
       let trained = try TrainedModel(path: model)
@@ -297,13 +304,18 @@ struct EvaluateCommand: ParsableCommand {
       let report = ClassificationReport(
         labels: labels, predicted: predicted, classCount: trained.labels.count,
         scores: net.hasBinaryHead ? probabilities.scalars : nil)
-      try writeStandardOutput(json ? jsonText(report, names: trained.labels, loss: meanLoss) : text(report, names: trained.labels, loss: meanLoss))
+      let atK = PrecisionAtK(labels: labels, probabilities: probabilities.scalars, classCount: trained.labels.count, k: k)
+      try writeStandardOutput(
+        json
+          ? jsonText(report, atK: atK, names: trained.labels, loss: meanLoss)
+          : text(report, atK: atK, names: trained.labels, loss: meanLoss))
     }
   }
 
-  func text(_ r: ClassificationReport, names: [String], loss: Double) -> String {
+  func text(_ r: ClassificationReport, atK: PrecisionAtK, names: [String], loss: Double) -> String {
     var s = "rows \(Sequential.grouped(r.count))  loss \(fixed(loss, 4))  accuracy \(fixed(r.accuracy, 4))  macro F1 \(fixed(r.macroF1, 4))"
     if let auc = r.rocAUC { s += "  ROC AUC \(fixed(auc, 4))" }
+    s += "\nfastText test: N \(atK.rows)  P@\(atK.k) \(fixed(atK.precision, 4))  R@\(atK.k) \(fixed(atK.recall, 4))"
     s += "\n\n"
     let width = max(5, names.map(\.count).max() ?? 0)
     func pad(_ t: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - t.count)) + t }
@@ -321,7 +333,7 @@ struct EvaluateCommand: ParsableCommand {
     return s
   }
 
-  func jsonText(_ r: ClassificationReport, names: [String], loss: Double) -> String {
+  func jsonText(_ r: ClassificationReport, atK: PrecisionAtK, names: [String], loss: Double) -> String {
     var members: [JSONMember] = [
       JSONMember(key: "rows", value: .number(Double(r.count))),
       JSONMember(key: "loss", value: .number(loss)),
@@ -329,6 +341,9 @@ struct EvaluateCommand: ParsableCommand {
       JSONMember(key: "macro_f1", value: .number(r.macroF1)),
     ]
     if let auc = r.rocAUC { members.append(JSONMember(key: "roc_auc", value: .number(auc))) }
+    members.append(JSONMember(key: "k", value: .number(Double(atK.k))))
+    members.append(JSONMember(key: "precision_at_k", value: .number(atK.precision)))
+    members.append(JSONMember(key: "recall_at_k", value: .number(atK.recall)))
     members.append(JSONMember(key: "classes", value: .array(names.enumerated().map { c, name in
       .object([
         JSONMember(key: "label", value: .string(name)),

@@ -14,7 +14,7 @@ struct InputOptions: ParsableArguments {
       valueName: "name|n"))
   var column: String?
 
-  @Option(help: "Input shape: tsv (header row, tab-separated), text (one document per line), or auto (tsv if the first line has a tab).")
+  @Option(help: "Input shape: tsv (header row, tab-separated), text (one document per line), fasttext (__label__NAME then the text: columns label and text), or auto (tsv if the first line has a tab).")
   var format: RecordOptions.Format = .auto
 
   @Flag(help: "TSV input has no header row (then --column must be a number, default the last column).")

@@ -69,3 +69,49 @@ public struct ClassificationReport: Sendable, Hashable {
     return (rankSum - Double(positives * (positives + 1)) / 2) / Double(positives * negatives)
   }
 }
+
+/// fastText's `test` scores: precision and recall at `k` of single-label rows, from every class's probability.
+///
+/// A row is a hit when its true class is among the `k` most probable (ties broken by the lower class index, as a
+/// stable sort would). fastText divides hits by the predictions made, `rows × min(k, classes)`, for precision and
+/// by the labels, one a row, for recall; at `k = 1` both are the accuracy.
+///
+///     let scores = PrecisionAtK(labels: [0, 2], probabilities: [0.5, 0.3, 0.2, 0.1, 0.6, 0.3], classCount: 3, k: 2)
+///     scores.precision   // 0.5: row 0 hits (class 0 is first), row 1 hits (class 2 is second): 2 of 4
+///     scores.recall      // 1.0
+public struct PrecisionAtK: Sendable, Hashable {
+  public var k: Int
+  public var rows: Int
+  /// Rows whose true class is among their `k` most probable.
+  public var hits: Int
+  public var precision: Double
+  public var recall: Double
+
+  /// - Parameters:
+  ///   - probabilities: `rows × classCount` probabilities, row-major; for a binary (sigmoid) head, one probability
+  ///     of class 1 a row with `classCount` 2.
+  /// - Precondition: `k` ≥ 1; labels below `classCount`.
+  public init(labels: [Int], probabilities: [Float], classCount: Int, k: Int) {
+    precondition(k >= 1, "k is at least 1")
+    let binary = probabilities.count == labels.count && classCount == 2
+    var hits = 0
+    for (row, label) in labels.enumerated() {
+      func probability(_ c: Int) -> Float {
+        binary ? (c == 1 ? probabilities[row] : 1 - probabilities[row]) : probabilities[row * classCount + c]
+      }
+      let own = probability(label)
+      var ahead = 0
+      for c in 0..<classCount where c != label {
+        let p = probability(c)
+        if p > own || (p == own && c < label) { ahead += 1 }
+      }
+      if ahead < k { hits += 1 }
+    }
+    self.k = k
+    rows = labels.count
+    self.hits = hits
+    let predictions = labels.count * min(k, classCount)
+    precision = predictions == 0 ? 0 : Double(hits) / Double(predictions)
+    recall = labels.isEmpty ? 0 : Double(hits) / Double(labels.count)
+  }
+}

@@ -49,6 +49,10 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidJSON(detail: String)
     /// The lines end in CR alone (classic Mac line endings), which Mal does not read.
     case carriageReturnLineEndings
+    /// A `--format fasttext` line that does not start with `__label__`.
+    case missingFastTextLabel
+    /// A `--format fasttext` line with a second `__label__` word.
+    case secondFastTextLabel
 
     // Labels (a TSV column beside the ids).
 
@@ -215,6 +219,10 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
         return "\(flag) \(name) names a column, but --no-header says there is no header; give a number"
       case .carriageReturnLineEndings:
         return "lines end in CR alone (classic Mac line endings); Mal reads LF or CRLF: convert with tr '\\r' '\\n' < FILE"
+      case .missingFastTextLabel:
+        return "expected a fastText label first (__label__NAME, then the text); for lines without labels use --format text"
+      case .secondFastTextLabel:
+        return "a second fastText label: Mal's classifiers take one label a line"
       case .invalidJSON(let detail):
         return "not valid JSON: " + detail
       case .labelsNeedColumns:

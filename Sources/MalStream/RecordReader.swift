@@ -8,6 +8,9 @@ public struct RecordOptions: Sendable, Hashable {
     case tsv
     /// One document per line; the whole line is the working column.
     case text
+    /// fastText's supervised format: each line starts with its label, `__label__NAME`, then the text. Read as TSV
+    /// with the columns `label` (the label word as written, `__label__NAME`) and `text`; no header row.
+    case fasttext
   }
 
   /// Which column a stage works on.
@@ -158,6 +161,8 @@ public final class RecordReader {
   private var sawFirstLine = false
   private var headerBytes: [UInt8]?
   private var repaired: [UInt8] = []
+  /// A fastText line with the tab that ends its label: the same bytes at the same offsets, so columns stay right.
+  private var fastTextLine: [UInt8] = []
 
   public init(inputs: [String], options: RecordOptions = RecordOptions()) {
     self.inputs = inputs.isEmpty ? ["-"] : inputs
@@ -193,6 +198,13 @@ public final class RecordReader {
           }
           guard let layout = self.layout else { return }
           self.recordCount += 1
+          if self.options.format == .fasttext {
+            try self.withFastTextColumns(line, source: reader.name, lineNumber: lineNumber) { columns in
+              let record = try self.split(columns, layout: layout, source: reader.name, lineNumber: lineNumber)
+              if try !body(record) { stop = true }
+            }
+            return
+          }
           let record = try self.split(line, layout: layout, source: reader.name, lineNumber: lineNumber)
           if try !body(record) { stop = true }
         }
@@ -243,12 +255,54 @@ public final class RecordReader {
     try repaired.withUnsafeBufferPointer { try body($0) }
   }
 
+  /// Calls `body` with fastText `line` as the two columns `label<TAB>text`: the space after the label word becomes
+  /// the tab (or a tab is added after a label alone) and tabs in the text become spaces, so every byte keeps its
+  /// offset and errors point at the user's columns.
+  /// - Throws: `InputError` at the line's start when it does not start with `__label__`, or at a second label.
+  private func withFastTextColumns(
+    _ line: UnsafeBufferPointer<UInt8>, source: String, lineNumber: Int,
+    _ body: (UnsafeBufferPointer<UInt8>) throws -> Void
+  ) throws {
+    if line.isEmpty { return try body(line) }
+    guard line.starts(with: Self.fastTextLabelPrefix) else {
+      throw InputError(.missingFastTextLabel, file: source, lineNumber: lineNumber, line: line, byteOffset: 0)
+    }
+    let labelEnd = line.firstIndex(where: { $0 == 0x20 || $0 == 0x09 }) ?? line.count
+    fastTextLine.removeAll(keepingCapacity: true)
+    fastTextLine.append(contentsOf: line)
+    if labelEnd == line.count {
+      fastTextLine.append(0x09)
+    } else {
+      fastTextLine[labelEnd] = 0x09
+      var textStart = labelEnd + 1
+      while textStart < line.count, line[textStart] == 0x20 || line[textStart] == 0x09 { textStart += 1 }
+      if UnsafeBufferPointer(rebasing: line[textStart...]).starts(with: Self.fastTextLabelPrefix) {
+        throw InputError(.secondFastTextLabel, file: source, lineNumber: lineNumber, line: line, byteOffset: textStart)
+      }
+      for i in (labelEnd + 1)..<fastTextLine.count where fastTextLine[i] == 0x09 { fastTextLine[i] = 0x20 }
+    }
+    try fastTextLine.withUnsafeBufferPointer { try body($0) }
+  }
+
+  static let fastTextLabelPrefix = Array("__label__".utf8)
+
   /// Resolves the layout on the very first line; on later files checks the repeated header.
   /// - Returns: whether the line was a header (and so is not a record).
   private func handleFirstLine(
     _ line: UnsafeBufferPointer<UInt8>, source: String, lineNumber: Int,
     header: (UnsafeBufferPointer<UInt8>) throws -> Void
   ) throws -> Bool {
+    if options.format == .fasttext {
+      // No header row: every line is a record. The columns are named, once, for the stages that write a header.
+      guard layout == nil else { return false }
+      let columns = ["label", "text"]
+      let at = SourcePosition(file: source, line: lineNumber, column: 1)
+      layout = RecordLayout(
+        columnNames: columns, columnCount: 2, workingColumn: try Self.resolve(options.column, in: columns, at: at))
+      let names = Array("label\ttext".utf8)
+      try names.withUnsafeBufferPointer { try header($0) }
+      return false
+    }
     if let layout {
       guard layout.isTSV, options.hasHeader else { return false }
       if let headerBytes, !headerBytes.elementsEqual(line) {
@@ -264,6 +318,7 @@ public final class RecordReader {
     switch options.format {
     case .tsv: isTSV = true
     case .text: isTSV = false
+    case .fasttext: isTSV = true  // (handled above)
     case .auto: isTSV = hasTab
     }
     let at = SourcePosition(file: source, line: lineNumber, column: 1)
