@@ -30,13 +30,20 @@ struct TokenizeCommand: ParsableCommand {
   @OptionGroup var provenance: ProvenanceOptions
 
   @OptionGroup var tokenizer: TokenizerFlags
+  @OptionGroup var threading: ThreadOptions
 
   func run() throws {
     let options = self.tokenizer.options
-    let tokenizer = Tokenizer(options: options)
-    try runLineFilter(stream, command: "tokenize", provenance: provenance.output(.tokenize(options, column: nil))) {
-      field, out in
-      tokenizer.tokenize(field, into: out)
+    let output = provenance.output(.tokenize(options, column: nil))
+    try reportingErrors(command: "tokenize") {
+      let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
+      try filterRecords(
+        reader, output: stream.output, command: "tokenize", provenance: output,
+        threads: threading.count(for: stream.inputs)
+      ) {
+        let tokenizer = Tokenizer(options: options)
+        return { record, out in tokenizer.tokenize(record.value, into: out) }
+      }
     }
   }
 }

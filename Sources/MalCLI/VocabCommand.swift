@@ -64,6 +64,7 @@ struct VocabPipelineCommand: ParsableCommand {
   @OptionGroup var build: BuildOptions
 
   @OptionGroup var unknown: UnknownTokenOptions
+  @OptionGroup var threading: ThreadOptions
 
   func validate() throws {
     switch (save, load) {
@@ -83,8 +84,9 @@ struct VocabPipelineCommand: ParsableCommand {
           path: load, format: vocabFormat, specialTokens: specials.specialTokens, numWords: build.numWords)
         let provenance = provenance.vocabulary(
           vocabulary, file: load, format: vocabFormat, splitsUnknown: unknown.splitUnknown)
-        try runRecordFilter(stream, provenance: provenance) { record, out in
-          vocabulary.encode(record.value, into: out, splittingUnknown: unknown.splitUnknown)
+        let split = unknown.splitUnknown
+        try runRecordFilter(stream, provenance: provenance, threads: threading.count(for: stream.inputs)) {
+          record, out in vocabulary.encode(record.value, into: out, splittingUnknown: split)
         }
         return
       }
@@ -133,9 +135,11 @@ struct VocabPipelineCommand: ParsableCommand {
     lseek(spool.fileDescriptor, 0, SEEK_SET)
     let provenance = provenance.vocabulary(
       vocabulary, file: path, format: format, splitsUnknown: unknown.splitUnknown)
-    try runRecordFilter(stream, options: again, inputs: ["/dev/fd/\(spool.fileDescriptor)"], provenance: provenance) {
-      record, out in vocabulary.encode(record.value, into: out, splittingUnknown: unknown.splitUnknown)
-    }
+    let split = unknown.splitUnknown
+    try runRecordFilter(
+      stream, options: again, inputs: ["/dev/fd/\(spool.fileDescriptor)"], provenance: provenance,
+      threads: threading.count(for: stream.inputs)
+    ) { record, out in vocabulary.encode(record.value, into: out, splittingUnknown: split) }
   }
 }
 
@@ -224,6 +228,7 @@ struct VocabApplyCommand: ParsableCommand {
   @OptionGroup var vocabulary: LoadOptions
 
   @OptionGroup var unknown: UnknownTokenOptions
+  @OptionGroup var threading: ThreadOptions
 
   func validate() throws {
     if vocabulary.load == nil { throw ValidationError("apply needs --load FILE") }
@@ -234,8 +239,9 @@ struct VocabApplyCommand: ParsableCommand {
       let vocabulary = try self.vocabulary.vocabulary(path: self.vocabulary.load!)
       let provenance = provenance.vocabulary(
         vocabulary, file: self.vocabulary.load, format: self.vocabulary.vocabFormat, splitsUnknown: unknown.splitUnknown)
-      try runRecordFilter(stream, provenance: provenance) { record, out in
-        vocabulary.encode(record.value, into: out, splittingUnknown: unknown.splitUnknown)
+      let split = unknown.splitUnknown
+      try runRecordFilter(stream, provenance: provenance, threads: threading.count(for: stream.inputs)) {
+        record, out in vocabulary.encode(record.value, into: out, splittingUnknown: split)
       }
     }
   }

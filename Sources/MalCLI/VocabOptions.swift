@@ -101,14 +101,15 @@ func saveFormat(_ explicit: VocabularyFormat?, path: String) throws -> Vocabular
 
 /// Runs a stage that needs each `Record` (for error positions): the working column is replaced by what
 /// `transform` appends, the header and other columns pass through. Output to standard output or `-o` (atomic).
+/// With `threads` > 1, `transform` runs on that many threads at once: it must not change shared state.
 func runRecordFilter(
   _ stream: StreamOptions, options: RecordOptions? = nil, inputs: [String]? = nil, provenance: ProvenanceOutput,
-  transform: (Record, ByteBuffer) throws -> Void
+  threads: Int = 1, transform: @escaping RecordTransform
 ) throws {
   let reader = RecordReader(inputs: inputs ?? stream.inputs, options: options ?? stream.recordOptions)
   try filterRecords(
     reader, output: stream.output, command: "vocab", warnsAboutReplacements: inputs == nil, provenance: provenance,
-    transform: transform)
+    threads: threads, makeTransform: { transform })
 }
 
 extension ProvenanceOptions {

@@ -95,6 +95,14 @@ public struct Record {
   /// Whether this is an empty line in TSV input, passed on as an empty line.
   public var isBlank: Bool
 
+  public init(line: UnsafeBufferPointer<UInt8>, field: Range<Int>, lineNumber: Int, source: String, isBlank: Bool) {
+    self.line = line
+    self.field = field
+    self.lineNumber = lineNumber
+    self.source = source
+    self.isBlank = isBlank
+  }
+
   /// The bytes before the working column (other columns and their tabs).
   public var prefix: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: line[..<field.lowerBound]) }
   /// The working column's bytes.

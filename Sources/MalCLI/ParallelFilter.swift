@@ -1,0 +1,215 @@
+import ArgumentParser
+import Dispatch
+import MalStream
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What a line filter does to one record: appends the new working column to the buffer. Each thread has its own.
+typealias RecordTransform = (Record, ByteBuffer) throws -> Void
+
+/// `--threads`, for the streaming stages that spread rows over cores.
+struct ThreadOptions: ParsableArguments {
+  @Option(help: ArgumentHelp(
+    "Threads that transform rows; output order and bytes are the same for any number (default: every core, or 1 when standard input is a terminal).",
+    valueName: "n"))
+  var threads: Int?
+
+  /// The threads to use for `inputs`: `--threads`, else every core unless the input is typed at a terminal.
+  func count(for inputs: [String]) -> Int {
+    if let threads { return threads }
+    let readsTerminal = (inputs.isEmpty || inputs.contains("-")) && isatty(0) != 0
+    return readsTerminal ? 1 : max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+  }
+
+  func validate() throws {
+    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+  }
+}
+
+/// `filterRecords` with one transform from `makeTransform` for each of `threads` threads: on this thread alone
+/// when `threads` is 1, else through `filterRecordsInParallel`.
+func filterRecords(
+  _ reader: RecordReader, output: String?, command: String, warnsAboutReplacements: Bool = true,
+  provenance: ProvenanceOutput, threads: Int, makeTransform: () -> RecordTransform
+) throws {
+  guard threads > 1 else {
+    try filterRecords(
+      reader, output: output, command: command, warnsAboutReplacements: warnsAboutReplacements,
+      provenance: provenance, transform: makeTransform())
+    return
+  }
+  try filterRecordsInParallel(
+    reader, output: output, command: command, warnsAboutReplacements: warnsAboutReplacements,
+    provenance: provenance, threads: threads, makeTransform: makeTransform)
+}
+
+/// `filterRecords` on several threads: this thread reads and checks the records (as `RecordReader` does, so
+/// messages, warnings and the `#mal` line are the same) and copies them into batches of about 256 KiB; `threads`
+/// workers transform whole batches, each with its own transform from `makeTransform`; batches are written in input
+/// order. At most `2 × threads` batches are in flight, so memory stays bounded. The first error in input order
+/// stops the run after the batches before it are written, as one thread would.
+func filterRecordsInParallel(
+  _ reader: RecordReader, output: String?, command: String, warnsAboutReplacements: Bool = true,
+  provenance: ProvenanceOutput, threads: Int, makeTransform: () -> RecordTransform
+) throws {
+  let pool = WorkerPool((0..<threads).map { _ in makeTransform() })
+  defer { pool.stop() }
+  try withOutput(output) { writer in
+    let out = writer.buffer
+    var inFlight: [RecordBatch] = []
+    inFlight.reserveCapacity(2 * threads)
+    var batch = RecordBatch()
+    // Waits for the oldest batch and writes it; its error, if any, is the run's.
+    func writeOldest() throws {
+      let oldest = inFlight.removeFirst()
+      oldest.done.wait()
+      if let error = oldest.error {
+        for pending in inFlight { pending.done.wait() }
+        throw error
+      }
+      oldest.output.withUnsafeBytes { out.append($0) }
+      try writer.flushIfFull()
+    }
+    func submit() throws {
+      let full = batch
+      batch = RecordBatch()
+      pool.submit(full)
+      inFlight.append(full)
+      if inFlight.count >= 2 * threads { try writeOldest() }
+    }
+    do {
+      try reader.forEachRecord(header: { header in
+        provenance.append(for: reader, to: out)
+        out.append(header)
+        out.append(byte: 0x0A)
+      }) { record in
+        if !batch.isEmpty && record.source != batch.source { try submit() }  // a batch holds one input's records
+        batch.append(record)
+        if batch.isFull { try submit() }
+        return true
+      }
+      if !batch.isEmpty { try submit() }
+      while !inFlight.isEmpty { try writeOldest() }
+    } catch {
+      for pending in inFlight { pending.done.wait() }  // no worker may outlive the buffers it writes to
+      throw error
+    }
+  }
+  if warnsAboutReplacements { warnAboutReplacements(reader, command: command) }
+}
+
+/// `count` worker threads, each with its own transform, taking batches in the order they are submitted.
+final class WorkerPool: @unchecked Sendable {
+  private let jobs = Mutex<[RecordBatch?]>([])
+  private let available = DispatchSemaphore(value: 0)
+  private let finished = DispatchGroup()
+  private let count: Int
+
+  init(_ transforms: [RecordTransform]) {
+    count = transforms.count
+    for transform in transforms {
+      let box = TransformBox(transform)
+      finished.enter()
+      DispatchQueue.global().async {
+        self.work(box.transform)
+        self.finished.leave()
+      }
+    }
+  }
+
+  /// Hands `batch` to the next free worker; its `done` is signalled when it has been transformed.
+  func submit(_ batch: RecordBatch) { enqueue(batch) }
+
+  /// Lets the workers finish what was submitted, then ends them.
+  func stop() {
+    for _ in 0..<count { enqueue(nil) }
+    finished.wait()
+  }
+
+  private func enqueue(_ job: RecordBatch?) {
+    jobs.withLock { $0.append(job) }
+    available.signal()
+  }
+
+  private func work(_ transform: RecordTransform) {
+    while true {
+      available.wait()
+      guard let job = jobs.withLock({ $0.removeFirst() }) else { return }
+      job.run(transform)
+      job.done.signal()
+    }
+  }
+}
+
+/// A transform handed to the worker thread that alone uses it.
+private struct TransformBox: @unchecked Sendable {
+  let transform: RecordTransform
+  init(_ transform: @escaping RecordTransform) { self.transform = transform }
+}
+
+/// Records copied out of the reader's buffer, transformed together on a worker thread.
+final class RecordBatch: @unchecked Sendable {
+  struct Line {
+    var start: Int
+    var count: Int
+    var field: Range<Int>
+    var lineNumber: Int
+    var isBlank: Bool
+  }
+
+  /// About this many bytes of input a batch: large enough to make the hand-over cheap, small enough to keep memory
+  /// and latency low.
+  static let targetBytes = 1 << 18
+
+  private var bytes: [UInt8] = []
+  private var lines: [Line] = []
+  /// The input the records come from.
+  private(set) var source = ""
+  let output = ByteBuffer(capacity: targetBytes + targetBytes / 2)
+  private(set) var error: (any Error)?
+  let done = DispatchSemaphore(value: 0)
+
+  init() {
+    bytes.reserveCapacity(Self.targetBytes + 4096)
+  }
+
+  var isEmpty: Bool { lines.isEmpty }
+  var isFull: Bool { bytes.count >= Self.targetBytes }
+
+  func append(_ record: Record) {
+    if lines.isEmpty { source = record.source }
+    lines.append(Line(
+      start: bytes.count, count: record.line.count, field: record.field, lineNumber: record.lineNumber,
+      isBlank: record.isBlank))
+    bytes.append(contentsOf: record.line)
+  }
+
+  /// Appends every record's output line to `output`; stops at the first error, keeping it in `error`.
+  func run(_ transform: RecordTransform) {
+    bytes.withUnsafeBufferPointer { all in
+      for line in lines {
+        if line.isBlank {
+          output.append(byte: 0x0A)
+          continue
+        }
+        let record = Record(
+          line: UnsafeBufferPointer(rebasing: all[line.start..<(line.start + line.count)]), field: line.field,
+          lineNumber: line.lineNumber, source: source, isBlank: false)
+        output.append(record.prefix)
+        do {
+          try transform(record, output)
+        } catch {
+          self.error = error
+          return
+        }
+        output.append(record.suffix)
+        output.append(byte: 0x0A)
+      }
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import MalTestSupport
+import Testing
+
+/// `--threads`: the streaming stages give the same bytes, messages and exit codes for any number of threads.
+@Suite("--threads on the streaming stages")
+struct ParallelFilterTests {
+  /// About 1.5 MB of TSV (several 256 KiB batches): Korean and English rows, blank lines, invalid UTF-8.
+  static func input(in folder: TemporaryFolder, name: String = "in.tsv", rows: Int = 12_000) -> String {
+    var bytes = Array("id\tdocument\tlabel\n".utf8)
+    let texts = ["영화가 정말 재밌네요ㅋㅋㅋ!!", "I don't like it, 3.5/10 😡", "스토리가 탄탄하고 감동적이다", "", "Ｆｕｌｌ ｗｉｄｔｈ ｔｅｘｔ"]
+    for i in 0..<rows {
+      if i % 997 == 0 {
+        bytes += Array("\n".utf8)
+        continue
+      }
+      bytes += Array("\(i)\t\(texts[i % texts.count]) \(i)".utf8)
+      if i % 1_511 == 0 { bytes += [0xFF, 0xC3] }
+      bytes += Array("\t\(i % 2)\n".utf8)
+    }
+    return folder.file(name, bytes)
+  }
+
+  @Test("tokenize and vocab apply: the same output, warnings and status for 1 to 4 threads", arguments: [
+    ["tokenize"], ["tokenize", "--split-particles", "--repeat", "2", "--lower"], ["tokenize", "--mode", "jamo"],
+  ])
+  func sameOutput(_ command: [String]) throws {
+    let folder = TemporaryFolder()
+    let input = Self.input(in: folder)
+    let reference = try Mal.run(command + ["--threads", "1", input])
+    #expect(reference.status == 0)
+    #expect(reference.stderr.contains("warning: replaced"))
+    for threads in 2...4 {
+      let result = try Mal.run(command + ["--threads", "\(threads)", input])
+      #expect(result.status == reference.status)
+      #expect(result.stdout == reference.stdout, "\(threads) threads")
+      #expect(result.stderr == reference.stderr)
+    }
+    // The vocabulary stage on those tokens, from a pipe and with -o.
+    let vocabulary = folder.path + "/v.txt"
+    let saved = try Mal.run(["vocab", "--save", vocabulary, "--threads", "1"], input: reference.stdout)
+    #expect(saved.status == 0)
+    let again = try Mal.run(["vocab", "--save", folder.path + "/v2.txt", "--threads", "3"], input: reference.stdout)
+    #expect(Mal.withoutProvenance(again.stdout) == Mal.withoutProvenance(saved.stdout))
+    let applied = try Mal.run(["vocab", "apply", "--load", vocabulary, "--threads", "1", "--split-unknown"], input: reference.stdout)
+    let output = folder.path + "/ids.tsv"
+    let parallel = try Mal.run(["vocab", "apply", "--load", vocabulary, "--threads", "2", "--split-unknown", "-o", output], input: reference.stdout)
+    #expect(parallel.status == 0)
+    #expect(try String(contentsOfFile: output, encoding: .utf8) == applied.stdout)
+  }
+
+  @Test("several inputs: one header, rows in order, line numbers per file")
+  func severalInputs() throws {
+    let folder = TemporaryFolder()
+    let a = Self.input(in: folder, name: "a.tsv", rows: 5_000)
+    let b = Self.input(in: folder, name: "b.tsv", rows: 7_000)
+    let one = try Mal.run(["tokenize", "--threads", "1", a, b, a])
+    let two = try Mal.run(["tokenize", "--threads", "2", a, b, a])
+    #expect(one.status == 0 && one.stdout == two.stdout && one.stderr == two.stderr)
+  }
+
+  @Test("a bad row stops every thread count with the same message and exit code, and -o leaves nothing")
+  func badRow() throws {
+    let folder = TemporaryFolder()
+    let input = Self.input(in: folder)
+    let rows = try #require(FileManager.default.contents(atPath: input))
+    let bad = folder.file("bad.tsv", Array(rows) + Array("12001\tone column too many\t1\textra\n".utf8))
+    let one = try Mal.run(["tokenize", "--threads", "1", "-o", folder.path + "/out1.tsv", bad])
+    let two = try Mal.run(["tokenize", "--threads", "2", "-o", folder.path + "/out2.tsv", bad])
+    #expect(one.status == 65 && two.status == 65)
+    #expect(one.stderr == two.stderr)
+    #expect(!FileManager.default.fileExists(atPath: folder.path + "/out2.tsv"))
+    #expect(try Mal.run(["tokenize", "--threads", "0", bad]).stderr.hasPrefix("Error: --threads must be at least 1, got 0\n"))
+  }
+}
