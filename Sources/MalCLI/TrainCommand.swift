@@ -12,6 +12,8 @@ import Glibc
 import Darwin
 #endif
 
+extension LearningRateSchedule.Decay: ExpressibleByArgument {}
+
 enum OptimizerName: String, ExpressibleByArgument, CaseIterable {
   case adam, sgd, rmsprop
 }
@@ -118,6 +120,18 @@ struct TrainCommand: ParsableCommand {
   @Option(parsing: .unconditional, help: "Scale each gradient to this L2 norm at most (Keras clipnorm).")
   var clipnorm: Float?
 
+  @Option(help: "How the learning rate moves after the warm-up: constant, cosine (to 0, Keras CosineDecay) or linear (to 0, Keras PolynomialDecay).")
+  var lrSchedule: LearningRateSchedule.Decay = .constant
+
+  @Option(parsing: .unconditional, help: ArgumentHelp("Raise the learning rate linearly from 0 to --lr over the first N steps (batches).", valueName: "N"))
+  var warmupSteps = 0
+
+  @Option(parsing: .unconditional, help: ArgumentHelp("Move the targets towards the uniform distribution by this much (Keras label_smoothing), e.g. 0.1.", valueName: "ε"))
+  var labelSmoothing: Float = 0
+
+  @Option(parsing: .unconditional, help: ArgumentHelp("Decoupled weight decay of adam (Keras AdamW weight_decay), e.g. 0.004.", valueName: "λ"))
+  var weightDecay: Float = 0
+
   @Option(help: ArgumentHelp("Validate on these rows (padded ids with labels, like the input) after each epoch.", valueName: "file"))
   var validation: String?
 
@@ -181,6 +195,10 @@ struct TrainCommand: ParsableCommand {
     }
     if let lr, !(lr > 0) { throw ValidationError("--lr must be positive") }
     if let clipnorm, !(clipnorm > 0) { throw ValidationError("--clipnorm must be positive") }
+    if warmupSteps < 0 { throw ValidationError("--warmup-steps must be at least 0, got \(warmupSteps)") }
+    if !(0..<1).contains(labelSmoothing) { throw ValidationError("--label-smoothing must be in [0, 1)") }
+    if !(weightDecay >= 0 && weightDecay < 1) { throw ValidationError("--weight-decay must be in [0, 1)") }
+    if weightDecay > 0 && optimizer != .adam { throw ValidationError("--weight-decay needs --optimizer adam (AdamW)") }
     if freeze && embedding == nil { throw ValidationError("--freeze needs --embedding") }
     if oneHot && scalarInput { throw ValidationError("--one-hot and --scalar-input: choose one") }
     if (oneHot || scalarInput) && (maskZero || embedding != nil) {
@@ -230,6 +248,12 @@ struct TrainCommand: ParsableCommand {
     options.batchSize = batchSize
     options.shuffleSeed = seed
     options.earlyStoppingPatience = earlyStopping
+    options.labelSmoothing = labelSmoothing
+    if lrSchedule != .constant || warmupSteps > 0 {
+      let batches = (training.count + batchSize - 1) / batchSize
+      options.schedule = LearningRateSchedule(
+        decay: lrSchedule, peak: optimizer.learningRate, warmupSteps: warmupSteps, totalSteps: batches * epochs)
+    }
     if let resumed {
       options.firstEpoch = resumed.epochsDone
       try resumed.file.restore(optimizer, iterations: resumed.iterations)

@@ -286,7 +286,7 @@ extension TrainCommand {
   func makeOptimizer(_ name: OptimizerName) -> any Optimizer {
     let clipping = clipnorm.map { GradientClipping.norm($0) } ?? .none
     switch name {
-    case .adam: return Adam(learningRate: lr ?? 0.001, clipping: clipping)
+    case .adam: return Adam(learningRate: lr ?? 0.001, clipping: clipping, weightDecay: weightDecay)
     case .sgd: return SGD(learningRate: lr ?? 0.01, clipping: clipping)
     case .rmsprop: return RMSprop(learningRate: lr ?? 0.001, clipping: clipping)
     }
@@ -299,6 +299,16 @@ extension TrainCommand {
     resumed: TrainedModel?, epochsDone: Int, complete: Bool, optimizer: any Optimizer, name: OptimizerName, rows: Int
   ) -> JSONValue {
     func kept(_ key: String, _ value: JSONValue) -> JSONValue { resumed.map { $0.training?[key] ?? .null } ?? value }
+    // What only some runs set is written only when set, so other runs' files stay as they were.
+    var extra: [JSONMember] = []
+    let scheduled = lrSchedule != .constant || warmupSteps > 0
+    if scheduled {
+      extra.append(JSONMember(key: "lr_schedule", value: .string(lrSchedule.rawValue)))
+      extra.append(JSONMember(key: "warmup_steps", value: .number(Double(warmupSteps))))
+    }
+    if labelSmoothing > 0 { extra.append(JSONMember(key: "label_smoothing", value: .number(Double("\(labelSmoothing)") ?? 0))) }
+    if weightDecay > 0 { extra.append(JSONMember(key: "weight_decay", value: .number(Double("\(weightDecay)") ?? 0))) }
+    let rate = scheduled ? (lr ?? (name == .sgd ? 0.01 : 0.001)) : optimizer.learningRate
     return JSONValue.object([
       JSONMember(key: "arch", value: kept("arch", model == nil ? .string(arch.rawValue) : .null)),
       JSONMember(key: "model", value: kept("model", model.map { .string($0) } ?? .null)),
@@ -307,12 +317,12 @@ extension TrainCommand {
       JSONMember(key: "iterations", value: .number(Double(optimizer.iterations))),
       JSONMember(key: "batch_size", value: .number(Double(batchSize))),
       JSONMember(key: "optimizer", value: .string(name.rawValue)),
-      JSONMember(key: "learning_rate", value: .number(Double("\(optimizer.learningRate)") ?? 0)),
+      JSONMember(key: "learning_rate", value: .number(Double("\(rate)") ?? 0)),
       JSONMember(key: "seed", value: .number(Double(seed))),
       JSONMember(key: "rows", value: .number(Double(rows))),
       JSONMember(key: "embedding", value: kept("embedding", embedding.map { .string($0) } ?? .null)),
       JSONMember(key: "frozen_embedding", value: kept("frozen_embedding", .bool(freeze))),
-    ])
+    ] + extra)
   }
 
   /// `--history` (CSV) and `--plot` (SVG) of the epochs.

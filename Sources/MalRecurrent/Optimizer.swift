@@ -244,8 +244,13 @@ public final class RMSprop: Optimizer {
 /// ε is added to the square root of the *uncorrected* v (the paper's "ε-hat"), so at step 1
 /// it acts 31.6× larger than in the paper's formula: a gradient of 1e-7 moves a weight by
 /// 3.07e-5, not 5e-4. Defaults are Keras's: lr 0.001, β₁ 0.9, β₂ 0.999, ε 1e-7.
+///
+/// With a `weightDecay` λ it is Keras's `AdamW`: every weight first shrinks by `w·λ·lr` (decoupled weight decay,
+/// Loshchilov and Hutter), then takes the Adam step.
 public final class Adam: Optimizer {
   public var learningRate: Float
+  /// λ of decoupled weight decay (Keras `AdamW(weight_decay=)`); 0 is plain Adam.
+  public let weightDecay: Float
   /// β₁, the decay of the first moment.
   public let beta1: Float
   /// β₂, the decay of the second moment.
@@ -259,8 +264,9 @@ public final class Adam: Optimizer {
 
   /// Makes the optimizer; see the type's description.
   public init(learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7,
-              clipping: GradientClipping = .none) {
+              clipping: GradientClipping = .none, weightDecay: Float = 0) {
     self.learningRate = learningRate
+    self.weightDecay = weightDecay
     self.beta1 = beta1
     self.beta2 = beta2
     self.epsilon = epsilon
@@ -272,11 +278,16 @@ public final class Adam: Optimizer {
     let t = Float(iterations + 1)
     let alpha = learningRate * (1 - powf(beta2, t)).squareRoot() / (1 - powf(beta1, t))
     let oneMinusBeta1 = 1 - beta1, oneMinusBeta2 = 1 - beta2, eps = epsilon
+    let decay = weightDecay * learningRate
     for parameter in parameters {
       let w = parameter.storage.pointer, g = parameter.gradientStorage.pointer
       let m = slots.buffer("momentum", for: parameter)
       let v = slots.buffer("velocity", for: parameter)
       parallelChunks(count: parameter.count, threads: threadCount) { range in
+        if decay != 0 {
+          // Keras: variable.assign(variable - variable * weight_decay * lr), before the gradients are applied.
+          for i in range { w[i] -= w[i] * decay }
+        }
         Adam.update(w: w, g: g, m: m, v: v, range: range, alpha: alpha, oneMinusBeta1: oneMinusBeta1,
                     oneMinusBeta2: oneMinusBeta2, epsilon: eps)
       }

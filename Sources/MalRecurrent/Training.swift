@@ -69,6 +69,11 @@ public struct TrainingOptions: Sendable, Hashable {
   /// Epochs already trained (Keras `initial_epoch`), when continuing from a checkpoint: training starts at
   /// epoch `firstEpoch + 1`, after replaying the skipped epochs' shuffles so the row order is as in one run.
   public var firstEpoch = 0
+  /// How the optimizer's learning rate moves from step to step; `nil` leaves it as it is.
+  public var schedule: LearningRateSchedule? = nil
+  /// Keras's `label_smoothing`: targets move this far towards the uniform distribution (binary: `y(1-ε) + ε/2`;
+  /// several classes: one-hot `y(1-ε) + ε/K` with categorical cross-entropy). The validation loss stays plain.
+  public var labelSmoothing: Float = 0
 
   public init() {}
 }
@@ -157,8 +162,11 @@ extension Sequential {
       for b in 0..<batches {
         let rows = order[(b * options.batchSize)..<min(order.count, (b + 1) * options.batchSize)]
         let inputs = training.inputs(rows: rows)
-        let targets = training.targets(rows: rows, binary: binary)
-        let value = try trainStep(inputs: inputs, targets: targets, loss: loss, optimizer: optimizer)
+        let (targets, stepLoss) = Self.smoothed(
+          training.targets(rows: rows, binary: binary), loss: loss, binary: binary,
+          classes: output.features, smoothing: options.labelSmoothing)
+        if let schedule = options.schedule { optimizer.learningRate = schedule.rate(atStep: optimizer.iterations) }
+        let value = try trainStep(inputs: inputs, targets: targets, loss: stepLoss, optimizer: optimizer)
         guard value.isFinite else {
           throw ModelError(.invalidConfiguration("the loss became \(value.isNaN ? "NaN" : "infinite") at epoch \(epoch), batch \(b + 1); lower --lr or set --clipnorm"))
         }
@@ -194,6 +202,18 @@ extension Sequential {
     }
     if let best { try setWeights(best.weights) }
     return results
+  }
+
+  /// `targets` with label smoothing `smoothing` and the loss to use with them: binary targets moved towards 1/2;
+  /// class indices made one-hot rows moved towards 1/`classes`, for categorical cross-entropy.
+  static func smoothed(_ targets: Tensor, loss: Loss, binary: Bool, classes: Int, smoothing: Float) -> (Tensor, Loss) {
+    guard smoothing > 0 else { return (targets, loss) }
+    if binary {
+      return (Tensor(shape: targets.shape, scalars: targets.scalars.map { $0 * (1 - smoothing) + smoothing / 2 }), loss)
+    }
+    var dense = [Float](repeating: smoothing / Float(classes), count: targets.count * classes)
+    for (row, label) in targets.scalars.enumerated() { dense[row * classes + Int(label)] += 1 - smoothing }
+    return (Tensor(shape: [targets.count, classes], scalars: dense), .categoricalCrossentropy(fromLogits: loss.fromLogits))
   }
 
   /// Class probabilities for every row: `[count, 1]` (probability of class 1) for a binary head, else
