@@ -84,7 +84,7 @@ struct VocabPipelineCommand: ParsableCommand {
         let provenance = provenance.vocabulary(
           vocabulary, file: load, format: vocabFormat, splitsUnknown: unknown.splitUnknown)
         try runRecordFilter(stream, provenance: provenance) { record, out in
-          vocabulary.encode(record.value, into: out, splittingUnknown: unknown.splitUnknown)
+          vocabulary.encode(try record.tokens(), into: out, splittingUnknown: unknown.splitUnknown)
         }
         return
       }
@@ -111,7 +111,7 @@ struct VocabPipelineCommand: ParsableCommand {
       out.append(byte: 0x0A)
     }) { record in
       if !record.isBlank {
-        counts.add(document: record.value)
+        counts.add(document: try record.tokens())
         out.append(record.line)
       }
       out.append(byte: 0x0A)
@@ -183,7 +183,7 @@ struct VocabBuildCommand: ParsableCommand {
       let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
       var counts = TokenCounts()
       try reader.forEachRecord(header: { _ in }) { record in
-        if !record.isBlank { counts.add(document: record.value) }
+        if !record.isBlank { counts.add(document: try record.tokens()) }
         return true
       }
       warnAboutReplacements(reader, command: "vocab")
@@ -233,7 +233,7 @@ struct VocabApplyCommand: ParsableCommand {
       let provenance = provenance.vocabulary(
         vocabulary, file: self.vocabulary.load, format: self.vocabulary.vocabFormat, splitsUnknown: unknown.splitUnknown)
       try runRecordFilter(stream, provenance: provenance) { record, out in
-        vocabulary.encode(record.value, into: out, splittingUnknown: unknown.splitUnknown)
+        vocabulary.encode(try record.tokens(), into: out, splittingUnknown: unknown.splitUnknown)
       }
     }
   }
@@ -258,7 +258,7 @@ struct VocabCountCommand: ParsableCommand {
       let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
       var counts = TokenCounts()
       try reader.forEachRecord(header: { _ in }) { record in
-        if !record.isBlank { counts.add(document: record.value) }
+        if !record.isBlank { counts.add(document: try record.tokens()) }
         return true
       }
       warnAboutReplacements(reader, command: "vocab")
