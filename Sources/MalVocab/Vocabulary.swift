@@ -374,7 +374,12 @@ public struct Vocabulary: Sendable {
     var first = true
     try field.forEachSpaceSeparated { (item: UnsafeBufferPointer<UInt8>, start: Int) throws(MalformedID) -> Bool in
       guard let id = parseDecimal(item) else {
-        throw MalformedID(reason: .notAnInteger(found: String(decoding: item, as: UTF8.self)), byteOffset: start)
+        let text = String(decoding: item, as: UTF8.self)
+        // A negative id (or one of 19 digits) is an integer, just no id of this vocabulary: say that.
+        if let id = Int(text), id < 0 || id >= tokens.count {
+          throw MalformedID(reason: .idOutsideVocabulary(id: id, vocabularySize: tokens.count), byteOffset: start)
+        }
+        throw MalformedID(reason: .notAnInteger(found: text), byteOffset: start)
       }
       guard id < tokens.count else {
         throw MalformedID(
