@@ -23,6 +23,7 @@ public enum VocabularyFormat: String, Sendable, CaseIterable {
   }
 
   /// The format of the file's content: JSON by its keys, `counts` if the first line has a tab, else `txt`.
+  /// A file named `.json` is read as JSON whatever it starts with, so that its errors are JSON errors.
   /// - Throws: `FileError` if the file cannot be read.
   public static func detect(path: String) throws -> VocabularyFormat {
     let reader = try LineReader(path: path, chunkSize: 1 << 16)
@@ -32,7 +33,7 @@ public enum VocabularyFormat: String, Sendable, CaseIterable {
       return false
     }
     let trimmed = first.drop(while: { $0 == 0x20 || $0 == 0x09 })
-    if trimmed.first == UInt8(ascii: "{") {
+    if trimmed.first == UInt8(ascii: "{") || path.hasSuffix(".json") {
       let key = Array("\"class_name\"".utf8)
       let bytes = try readWholeFile(path)
       let isKeras = bytes.count >= key.count && (0...(bytes.count - key.count)).contains { i in
