@@ -25,6 +25,8 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
   public enum Reason: Sendable, Hashable, CustomStringConvertible {
     /// A byte sequence that is not UTF-8 (under `--strict`); `bytes` are the offending bytes.
     case invalidUTF8(bytes: [UInt8])
+    /// A byte sequence that is not UTF-8 in a file that is always read strictly (a vocabulary, counts or vector file).
+    case invalidUTF8InFile(bytes: [UInt8])
     /// `--column NAME` names no column of the header.
     case missingColumn(name: String, available: [String])
     /// `--column N` is outside the header's columns.
@@ -192,6 +194,9 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
       case .invalidUTF8(let bytes):
         let hex = bytes.map { String($0, radix: 16, uppercase: true) }.map { $0.count == 1 ? "0x0\($0)" : "0x\($0)" }
         return "invalid UTF-8 byte sequence \(hex.joined(separator: " ")); drop --strict to replace it with U+FFFD"
+      case .invalidUTF8InFile(let bytes):
+        let hex = bytes.map { String($0, radix: 16, uppercase: true) }.map { $0.count == 1 ? "0x0\($0)" : "0x\($0)" }
+        return "invalid UTF-8 byte sequence \(hex.joined(separator: " ")); this file must be UTF-8 throughout (convert it, e.g. iconv -f cp949 -t utf-8)"
       case .missingColumn(let name, let available):
         let list = available.map { "'\($0)'" }.joined(separator: ", ")
         return "no column named '\(name)'; the header has \(list)"

@@ -92,7 +92,7 @@ extension Vocabulary {
         } else {
           if let bad = UTF8Validation.firstInvalidOffset(in: line) {
             throw InputError(
-              .invalidUTF8(bytes: [line[bad]]), file: reader.name, lineNumber: lineNumber, line: line, byteOffset: bad)
+              .invalidUTF8InFile(bytes: [line[bad]]), file: reader.name, lineNumber: lineNumber, line: line, byteOffset: bad)
           }
           if line.isEmpty { throw fail(.emptyVocabularyLine, at: 0) }
           if let tab = line.firstIndex(of: 0x09) {
