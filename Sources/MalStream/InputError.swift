@@ -142,6 +142,8 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
     case tokenIDNotWholeNumber(key: String, token: String, found: String, ids: ClosedRange<Int>)
     /// Two tokens with the same id in the JSON object `key`.
     case sharedTokenID(key: String, token: String, other: String, id: Int)
+    /// A vocabulary JSON entry `key` that holds `found` (as JSON, or a description) where it needs `expected`.
+    case badVocabularyEntry(key: String, found: String, expected: String)
 
     // Word vector files (word2vec `.vec` text and `.bin` binary).
 
@@ -306,6 +308,8 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
         return "\(key): '\(token)' has \(found) as its id; ids must be whole numbers \(ids.lowerBound)…\(ids.upperBound)"
       case .sharedTokenID(let key, let token, let other, let id):
         return "\(key): '\(token)' and '\(other)' share id \(id)"
+      case .badVocabularyEntry(let key, let found, let expected):
+        return "\(key) is \(found); expected \(expected)"
       case .badVectorHeader(let found):
         return "expected a header 'COUNT DIMENSIONS' (two whole numbers, dimensions above 0), found '\(found)'"
       case .tooManyDimensions(let dimensions, let maximum):

@@ -79,6 +79,8 @@ public struct VocabularyError: Error, Sendable, Hashable, CustomStringConvertibl
     case invalidSpecialToken(String)
     /// A reserved token named twice.
     case repeatedSpecialToken(String)
+    /// A token of a loaded vocabulary that is empty or contains whitespace.
+    case invalidToken(String)
     /// A loaded vocabulary lacks a reserved token the options name.
     case missingSpecialToken(String, role: String)
     /// A file format that needs a reserved token the vocabulary does not have.
@@ -118,6 +120,8 @@ public struct VocabularyError: Error, Sendable, Hashable, CustomStringConvertibl
       return "reserved token '\(token)' must be non-empty and contain no space, tab or newline"
     case .repeatedSpecialToken(let token):
       return "reserved token '\(token)' is named twice"
+    case .invalidToken(let token):
+      return "token '\(token)' is empty or holds a space, tab or newline"
     case .missingSpecialToken(let token, let role):
       return "the vocabulary has no \(role) token '\(token)'"
     case .formatNeeds(let format, let what):
@@ -266,7 +270,7 @@ public struct Vocabulary: Sendable {
         }
         return table.insert(bytes).inserted
       }
-      guard let inserted else { throw VocabularyError(.invalidSpecialToken(token)) }
+      guard let inserted else { throw VocabularyError(.invalidToken(token)) }
       if !inserted { throw VocabularyError(.duplicateToken(token)) }
     }
     try self.init(
