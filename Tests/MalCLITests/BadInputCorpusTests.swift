@@ -106,6 +106,20 @@ enum BadInputCorpus {
       "long-line.txt": Array(repeating: utf8("ab "), count: 1_000_000).flatMap { $0 } + utf8("\n"),
       "long-ids.tsv": utf8("document\tlabel\n") + Array(repeating: utf8("7 "), count: 500_000).flatMap { $0 }
         + utf8("x\t1\n"),
+      // One letter with 200,000 combining marks of alternating classes: quadratic to put in canonical order.
+      "combining-marks.txt": utf8("a") + Array(repeating: utf8("\u{301}\u{316}"), count: 100_000).flatMap { $0 }
+        + utf8(" b\n"),
+      // JSON nested 100,000 deep, where a recursive parser would overflow its stack.
+      "deep.json": utf8(String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)),
+      "deep-provenance.tsv": utf8(#"#mal {"mal":1,"steps":"# + String(repeating: "[", count: 100_000)
+        + String(repeating: "]", count: 100_000) + "}\ndocument\tlabel\n2 3\t1\n"),
+      "deep.safetensors": {
+        let header = utf8(#"{"a":"# + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}")
+        return (0..<8).map { UInt8(truncatingIfNeeded: header.count >> (8 * $0)) } + header
+      }(),
+      "model-deep-architecture.safetensors": model([
+        (#""mal.model":"{"#, #""mal.model":""# + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + #"","x":"{"#)
+      ]),
       // Model files: the committed legacy model, cut short or with a header that lies.
       "model.safetensors": legacy,
       "vocab.txt": FileManager.default.contents(
@@ -493,6 +507,35 @@ struct BadInputCorpusTests {
     BadInput("summary vocab.txt", 65, "vocab.txt: error: not a valid safetensors file: at byte 0: header length 6150521111797911643 is over the 100000000-byte limit"),
     BadInput("summary .", 1, ".: error: cannot read: is a directory"),
     BadInput("summary missing.safetensors", 1, "missing.safetensors: error: cannot open for reading: No such file or directory"),
+    // MARK: pathological but valid text, and JSON nested too deep
+    BadInput("tokenize -o out.tsv combining-marks.txt", 0, "", creates: ["out.tsv"]),
+    BadInput("tokenize --mode char -o out.tsv combining-marks.txt", 0, "", creates: ["out.tsv"]),
+    BadInput("detokenize --marker ▁ -o out.tsv combining-marks.txt", 0, "", creates: ["out.tsv"]),
+    BadInput("predict -o out.tsv model.safetensors combining-marks.txt", 0, "", creates: ["out.tsv"]),
+    BadInput("vocab inspect deep.json", 65, "deep.json:1:201: error: not valid JSON: arrays and objects nested more than 200 deep; Mal's files nest a few levels"),
+    BadInput("vocab apply --load deep.json -o out.tsv good-ids.tsv", 65, "deep.json:1:201: error: not valid JSON: arrays and objects nested more than 200 deep; Mal's files nest a few levels"),
+    BadInput("pad --maxlen 3 -o out.tsv deep-provenance.tsv", 65, "deep-provenance.tsv:1:1: error: the #mal provenance line cannot be read: it is not valid JSON (not valid JSON: arrays and objects nested more than 200 deep; Mal's files nest a few levels)"),
+    BadInput("summary deep.safetensors", 65, "deep.safetensors: error: not a valid safetensors file: at byte 8: header is not valid JSON (not valid JSON: arrays and objects nested more than 200 deep; Mal's files nest a few levels)"),
+    BadInput("summary model-deep-architecture.safetensors", 65, "model-deep-architecture.safetensors: error: the architecture in 'mal.model' cannot be read: The given data was not valid JSON."),
+    BadInput("predict -o out.tsv model-deep-architecture.safetensors good-ids.tsv", 65, "model-deep-architecture.safetensors: error: the architecture in 'mal.model' cannot be read: The given data was not valid JSON."),
+    // MARK: more vocabulary files
+    BadInput("vocab inspect hf-unk-missing.json", 65, "hf-unk-missing.json:1:1: error: model.unk_token is '[UNK]'; expected a token of model.vocab"),
+    BadInput("vocab apply --load hf-unk-missing.json -o out.tsv good-ids.tsv", 65, "hf-unk-missing.json:1:1: error: model.unk_token is '[UNK]'; expected a token of model.vocab"),
+    BadInput("vocab inspect hf-space-token.json", 65, "hf-space-token.json:1:1: error: token 'a b' is empty or holds a space, tab or newline"),
+    BadInput("vocab export hf-space-token.json --format txt -o out.txt", 65, "hf-space-token.json:1:1: error: token 'a b' is empty or holds a space, tab or newline"),
+    BadInput("vocab inspect hf-id-huge.json", 65, "hf-id-huge.json:1:1: error: model.vocab: 'a' has 1e+30 as its id; ids must be whole numbers 0…2"),
+    BadInput("vocab inspect keras-num-words.json", 65, "keras-num-words.json:1:1: error: config.num_words is -5; expected a whole number, 1 or more, or null"),
+    BadInput("vocab decode --load keras-num-words.json -o out.tsv good-ids.tsv", 65, "keras-num-words.json:1:1: error: config.num_words is -5; expected a whole number, 1 or more, or null"),
+    BadInput("vocab inspect keras-oov-number.json", 65, "keras-oov-number.json:1:1: error: config.oov_token is 5; expected a token (a JSON string) or null"),
+    BadInput("vocab --save v.txt provenance-array.tsv", 65, "provenance-array.tsv:2:9: error: a tab among the tokens: in plain-text input (its first line has no tab) tokens are separated by spaces and cannot hold tabs; TSV input starts with a header row"),
+    BadInput("word2vec similar vec-repeated-word.vec 영화", 0, "vec-repeated-word.vec: warning: 1 repeated word kept their first vector"),
+    BadInput("detokenize --column nope -o out.tsv ragged.tsv", 65, "ragged.tsv:1:1: error: no column named 'nope'; the header has 'id', 'document', 'label'"),
+    BadInput("detokenize --strict", stdin: "truncated-utf8.txt", 65, "<stdin>:1:5: error: invalid UTF-8 byte sequence 0xED 0x99; drop --strict to replace it with U+FFFD"),
+    BadInput("vocab count", stdin: "tab-in-text.txt", 65, "<stdin>:2:2: error: a tab among the tokens: in plain-text input (its first line has no tab) tokens are separated by spaces and cannot hold tabs; TSV input starts with a header row"),
+    BadInput("vocab decode --load vocab.txt", stdin: "ids-negative.tsv", 65, "<stdin>:2:5: error: id -4 is outside the vocabulary (ids 0…194)"),
+    BadInput("encode --one-hot --depth 10", stdin: "ids-word.tsv", 65, "<stdin>:2:3: error: expected an integer id, found 'three'"),
+    BadInput("evaluate model.safetensors", stdin: "labels-empty.tsv", 65, "<stdin>:3:7: error: empty label"),
+    BadInput("word2vec train --min-count 1 --epochs 1 --dim 2 -o v.vec", stdin: "cr-only.txt", 65, "<stdin>:1:6: error: lines end in CR alone (classic Mac line endings); Mal reads LF or CRLF: convert with tr '\\r' '\\n' < FILE"),
     // MARK: predict, evaluate on bad rows
     BadInput("predict -o out.tsv model.safetensors ragged.tsv", 65, "ragged.tsv:3:5: error: expected 3 tab-separated columns as in the header, found 2"),
     BadInput("predict -o out.tsv model.safetensors cr-only.txt", 65, "cr-only.txt:1:6: error: lines end in CR alone (classic Mac line endings); Mal reads LF or CRLF: convert with tr '\\r' '\\n' < FILE"),
