@@ -20,6 +20,10 @@ public func decodingMessage(_ error: any Error) -> String {
   case .valueNotFound(let type, let context): return "\(path(context))expected \(jsonName(of: type)), found null"
   case .keyNotFound(let key, let context): return "\(path(context))missing \"\(key.stringValue)\""
   case .dataCorrupted(let context):
+    // An enum given a raw value it lacks: "Cannot initialize Side from invalid String value middle".
+    if context.debugDescription.hasPrefix("Cannot initialize "), let range = context.debugDescription.firstRange(of: " value ") {
+      return path(context) + "'\(context.debugDescription[range.upperBound...])' is not one of the values it takes"
+    }
     // A JSON syntax error says where only in the underlying error's debug description.
     let detail = (context.underlyingError as? CocoaError)?.userInfo["NSDebugDescription"] as? String
     return path(context) + context.debugDescription + (detail.map { " (\($0))" } ?? "")
