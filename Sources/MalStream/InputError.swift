@@ -51,6 +51,8 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidJSON(detail: String)
     /// The lines end in CR alone (classic Mac line endings), which Mal does not read.
     case carriageReturnLineEndings
+    /// A line longer than `limit` bytes: a file without line breaks, or not text.
+    case lineTooLong(limit: Int)
     /// A tab in a working column of space-separated tokens: only plain text can hold one, and a token cannot.
     case tabAmongTokens
 
@@ -220,6 +222,8 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
         return "this input was made by another pipeline than the first input (\(found), not \(expected)); give inputs made the same way, or make them with --plain"
       case .columnNameWithoutHeader(let flag, let name):
         return "\(flag) \(name) names a column, but --no-header says there is no header; give a number"
+      case .lineTooLong(let limit):
+        return "a line longer than \(MemoryBudget.format(bytes: limit)), the most Mal reads in one line (a quarter of the memory budget): is this a text file with line breaks?"
       case .tabAmongTokens:
         return "a tab among the tokens: in plain-text input (its first line has no tab) tokens are separated by spaces and cannot hold tabs; TSV input starts with a header row"
       case .carriageReturnLineEndings:

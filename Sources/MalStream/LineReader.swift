@@ -7,7 +7,9 @@ import Darwin
 /// Reads a file or standard input as lines of raw bytes, in big chunks, with memory bounded by the longest line.
 ///
 /// Lines end at LF; a CR before the LF is dropped (CRLF files); input whose lines end in CR alone (classic Mac)
-/// is an error; a UTF-8 byte-order mark at the start of the input is skipped; a last line without a newline is still a line; lines of any length work.
+/// is an error; a UTF-8 byte-order mark at the start of the input is skipped; a last line without a newline is still a line.
+/// Lines of any length work up to `maximumLineLength` (a quarter of the memory budget by default), where a file with
+/// no line breaks, or `/dev/zero`, gets an error instead of taking every byte of memory.
 /// Bytes are passed on as they are: `RecordReader` checks UTF-8.
 ///
 ///     let reader = try LineReader(path: "reviews.txt")
@@ -19,12 +21,19 @@ public final class LineReader {
   private let ownsDescriptor: Bool
   private var buffer: UnsafeMutablePointer<UInt8>
   private var capacity: Int
+  /// The most bytes one line may have; a longer one is an `InputError` (`lineTooLong`).
+  public let maximumLineLength: Int
+
+  /// A quarter of `MemoryBudget.standard`: room for a line and what a stage makes of it (tokens, normalized text).
+  public static let defaultMaximumLineLength = MemoryBudget.standard.bytes / 4
 
   /// Opens `path` for reading; `-` means standard input.
   /// - Throws: `FileError` if the file cannot be opened.
-  public convenience init(path: String, chunkSize: Int = 1 << 20) throws {
+  public convenience init(
+    path: String, chunkSize: Int = 1 << 20, maximumLineLength: Int = LineReader.defaultMaximumLineLength
+  ) throws {
     if path == "-" {
-      self.init(fileDescriptor: 0, name: "<stdin>", chunkSize: chunkSize)
+      self.init(fileDescriptor: 0, name: "<stdin>", chunkSize: chunkSize, maximumLineLength: maximumLineLength)
       return
     }
     let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -36,15 +45,19 @@ public final class LineReader {
       close(fd)
       throw FileError(path: path, operation: "cannot read", systemMessage: "is a directory")
     }
-    self.init(fileDescriptor: fd, name: path, ownsDescriptor: true, chunkSize: chunkSize)
+    self.init(fileDescriptor: fd, name: path, ownsDescriptor: true, chunkSize: chunkSize, maximumLineLength: maximumLineLength)
   }
 
   /// Reads from an open file descriptor, standard input (0) by default; it is not closed.
-  public init(fileDescriptor: Int32 = 0, name: String = "<stdin>", ownsDescriptor: Bool = false, chunkSize: Int = 1 << 20) {
+  public init(
+    fileDescriptor: Int32 = 0, name: String = "<stdin>", ownsDescriptor: Bool = false, chunkSize: Int = 1 << 20,
+    maximumLineLength: Int = LineReader.defaultMaximumLineLength
+  ) {
     self.fileDescriptor = fileDescriptor
     self.name = name
     self.ownsDescriptor = ownsDescriptor
-    capacity = max(chunkSize, 16)
+    self.maximumLineLength = max(maximumLineLength, 16)
+    capacity = max(min(chunkSize, self.maximumLineLength + 1), 16)
     buffer = .allocate(capacity: capacity)
   }
 
@@ -57,7 +70,8 @@ public final class LineReader {
   ///
   /// `body` returns `false` to stop early. The pointer is valid only during the call.
   /// - Throws: `FileError` on a read failure, `InputError` (`carriageReturnLineEndings`) if the first line holds
-  ///   a CR but no LF follows it within 64 KiB or before the end, or whatever `body` throws.
+  ///   a CR but no LF follows it within 64 KiB or before the end, `InputError` (`lineTooLong`) at the start of a
+  ///   line longer than `maximumLineLength` bytes, or whatever `body` throws.
   public func forEachLine(_ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Bool) throws {
     var start = 0  // first byte of the current line
     var end = 0  // end of valid bytes
@@ -98,7 +112,11 @@ public final class LineReader {
         start = 0
       }
       if end == capacity {
-        let newCapacity = capacity * 2
+        // The buffer holds one partial line (and its line ending's CR, if any): it may grow to the limit + 1.
+        if capacity > maximumLineLength {
+          throw InputError(.lineTooLong(limit: maximumLineLength), at: SourcePosition(file: name, line: lineNumber + 1, column: 1))
+        }
+        let newCapacity = min(capacity * 2, maximumLineLength + 1)
         let newBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
         newBuffer.update(from: buffer, count: end)
         buffer.deallocate()
