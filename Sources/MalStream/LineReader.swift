@@ -168,9 +168,13 @@ func systemErrorMessage() -> String {
 ///
 /// `checkPrefix`, if given, sees the first `prefixLength` bytes (or the whole file, if shorter) as soon as they are
 /// read: a reader of a format whose first bytes say what follows refuses an endless device or stream there.
-/// - Throws: `FileError` if the file cannot be opened or read; what `checkPrefix` throws.
+/// The whole file must fit `budget`: a larger regular file is refused before it is read, an endless stream
+/// (`/dev/zero`) once that much has come in.
+/// - Throws: `FileError` if the file cannot be opened or read; `SizeLimitError` if it does not fit `budget`; what
+///   `checkPrefix` throws.
 public func readFile(
-  atPath path: String, prefixLength: Int = 0, checkPrefix: (([UInt8]) throws -> Void)? = nil
+  atPath path: String, prefixLength: Int = 0, budget: MemoryBudget = .standard,
+  checkPrefix: (([UInt8]) throws -> Void)? = nil
 ) throws -> [UInt8] {
   let fd: Int32
   if path == "-" {
@@ -186,6 +190,11 @@ public func readFile(
   if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
     throw FileError(path: path, operation: "cannot read", systemMessage: "is a directory")
   }
+  let name = path == "-" ? "<stdin>" : path
+  func tooLarge(_ bytes: Int) -> SizeLimitError {
+    SizeLimitError(what: "reading the whole file", neededBytes: bytes, budget: budget, location: .file(name), kind: .badData)
+  }
+  if (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) > budget.bytes { throw tooLarge(Int(info.st_size)) }
   var bytes: [UInt8] = []
   var chunk = [UInt8](repeating: 0, count: 1 << 20)
   while true {
@@ -199,6 +208,7 @@ public func readFile(
       return bytes
     }
     let before = bytes.count
+    if before + got > budget.bytes { throw tooLarge(before + got) }
     bytes.append(contentsOf: chunk[0..<got])
     if let checkPrefix, before < prefixLength, bytes.count >= prefixLength { try checkPrefix(Array(bytes[..<prefixLength])) }
   }

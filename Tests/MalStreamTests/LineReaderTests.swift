@@ -79,6 +79,20 @@ struct LineReaderTests {
     }
   }
 
+  @Test("readFile refuses a file larger than its budget before reading it, and an endless stream once over it")
+  func readFileBudget() throws {
+    let folder = TemporaryFolder()
+    let path = folder.file("v.bin", [UInt8](repeating: 7, count: 1001))
+    let budget = MemoryBudget(bytes: 1000)
+    #expect(try readFile(atPath: path, budget: MemoryBudget(bytes: 1001)).count == 1001)
+    #expect(throws: SizeLimitError(what: "reading the whole file", neededBytes: 1001, budget: budget, location: .file(path), kind: .badData)) {
+      try readFile(atPath: path, budget: budget)
+    }
+    let endless = #expect(throws: SizeLimitError.self) { try readFile(atPath: "/dev/zero", budget: budget) }
+    #expect(endless?.location == .file("/dev/zero"))
+    #expect(endless?.message.hasPrefix("reading the whole file would take ") == true)
+  }
+
   @Test("lines that end in CR alone (classic Mac) are an error at the first CR, whatever the chunk size", arguments: [16, 1 << 20])
   func carriageReturnOnly(chunkSize: Int) throws {
     let error = #expect(throws: InputError.self) { try read(Array("id\t문서\r1\t좋다\r".utf8), chunkSize: chunkSize) }
