@@ -166,10 +166,16 @@ enum BadInputCorpus {
     ]
   }()
 
+  /// Files that claim a terabyte: these bytes, then a hole up to the size (sparse: no disk space is used).
+  static let sparse: [String: (bytes: [UInt8], size: off_t)] = [
+    "huge.bin": (utf8("2 2\n"), 1 << 40),
+    "huge.safetensors": ([19, 0, 0, 0, 0, 0, 0, 0] + utf8(#"{"__metadata__":{}}"#), 1 << 40),
+  ]
+
   /// Whether `name` is a file of the corpus, committed or generated.
   static func contains(_ name: String) -> Bool {
     var isDirectory: ObjCBool = false
-    return generated[name] != nil
+    return generated[name] != nil || sparse[name] != nil
       || (FileManager.default.fileExists(atPath: folder + "/" + name, isDirectory: &isDirectory) && !isDirectory.boolValue)
   }
 }
@@ -522,6 +528,10 @@ struct BadInputCorpusTests {
     BadInput("summary model-provenance-cut.safetensors", 65, "model-provenance-cut.safetensors: error: its mal.provenance metadata: the #mal provenance line cannot be read: it is not valid JSON (not valid JSON: unexpected end of input)"),
     BadInput("train --epochs 1 --units 2 --embedding-dim 2 -o m.safetensors provenance-pad-value.tsv", 65, "provenance-pad-value.tsv:1:1: error: the #mal provenance line cannot be read: the pad step's settings: a number does not fit its field (too large, or not a whole number)"),
     BadInput("train --epochs 1 --units 2 --embedding-dim 2 --resume model-layer-unknown.safetensors -o m.safetensors good-ids.tsv", 65, "model-layer-unknown.safetensors: error: the architecture in 'mal.model' is not a valid model: unknown layer class Transformer"),
+    BadInput("word2vec similar --binary huge.bin 영화", 65, "huge.bin: error: reading the whole file would take 1.0 TiB; the memory budget is *"),
+    BadInput("encode --embedding huge.bin --vectors-format binary --vocab vocab.txt -o out.tsv good-ids.tsv", 65, "huge.bin: error: reading the whole file would take 1.0 TiB; the memory budget is *"),
+    BadInput("summary huge.safetensors", 65, "huge.safetensors: error: reading the whole file would take 1.0 TiB; the memory budget is *"),
+    BadInput("train --epochs 1 --units 2 --embedding-dim 2 --resume huge.safetensors -o m.safetensors good-ids.tsv", 65, "huge.safetensors: error: reading the whole file would take 1.0 TiB; the memory budget is *"),
     BadInput("summary empty.txt", 65, "empty.txt: error: not a valid safetensors file: at byte 0: file too short for the 8-byte header length (0 bytes)"),
     BadInput("summary vocab.txt", 65, "vocab.txt: error: not a valid safetensors file: at byte 0: header length 6150521111797911643 is over the 100000000-byte limit"),
     BadInput("summary .", 1, ".: error: cannot read: is a directory"),
@@ -594,6 +604,8 @@ struct BadInputCorpusTests {
     for name in Set(c.arguments + [c.stdin].compactMap { $0 }) where BadInputCorpus.contains(name) {
       if let bytes = BadInputCorpus.generated[name] {
         work.file(name, bytes)
+      } else if let (bytes, size) = BadInputCorpus.sparse[name] {
+        #expect(truncate(work.file(name, bytes), size) == 0, "cannot make the sparse file \(name)")
       } else {
         try FileManager.default.copyItem(atPath: BadInputCorpus.folder + "/" + name, toPath: work.path + "/" + name)
       }
