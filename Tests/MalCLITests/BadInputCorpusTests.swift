@@ -199,6 +199,10 @@ struct BadInputCorpusTests {
   /// Longer than any case takes by far: only a hang gets there, and then the test fails instead of blocking CI.
   static let hangLimit: Double = 120
 
+  /// A file name of 254 bytes (83 Hangul syllables and `a.tsv`), within the 255 a name may have, and one of 264.
+  static let longestName = String(repeating: "가", count: 83) + "a.tsv"
+  static let tooLongName = String(repeating: "a", count: 260) + ".tsv"
+
   static let cases: [BadInput] = [
     // MARK: tokenize
     BadInput("tokenize --strict -o out.tsv invalid-utf8.txt", 65, "invalid-utf8.txt:1:4: error: invalid UTF-8 byte sequence 0xFF; drop --strict to replace it with U+FFFD"),
@@ -223,6 +227,10 @@ struct BadInputCorpusTests {
     BadInput("tokenize -o out.tsv .", 1, ".: error: cannot read: is a directory"),
     BadInput("tokenize -o . good-ids.tsv", 1, ".: error: cannot write: Is a directory"),
     BadInput("tokenize -o no/such/folder/out.tsv good-ids.tsv", 1, "no/such/folder/out.tsv: error: cannot write: No such file or directory"),
+    BadInput(["tokenize", "-o", longestName, "good-ids.tsv"], 0, "", creates: [longestName]),
+    BadInput(["vocab", "--save", longestName, "--vocab-format", "txt", "good-ids.tsv"], 0, "", creates: [longestName]),
+    BadInput(["tokenize", "-o", tooLongName, "good-ids.tsv"], 1, "\(tooLongName): error: cannot write: File name too long"),
+    BadInput(["train", "--epochs", "1", "-o", tooLongName, "good-ids.tsv"], 1, "\(tooLongName): error: cannot write: File name too long"),
     BadInput("tokenize --repeat 0 good-ids.tsv", 64, "Error: --repeat must be at least 1, got 0"),
     BadInput("tokenize -o out.tsv long-line.txt", 0, "", creates: ["out.tsv"]),
     BadInput("tokenize -o out.tsv nul.txt", 0, "", creates: ["out.tsv"]),
