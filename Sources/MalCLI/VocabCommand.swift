@@ -86,7 +86,7 @@ struct VocabPipelineCommand: ParsableCommand {
           vocabulary, file: load, format: vocabFormat, splitsUnknown: unknown.splitUnknown)
         let split = unknown.splitUnknown
         try runRecordFilter(stream, provenance: provenance, threads: threading.count(for: stream.inputs)) {
-          record, out in vocabulary.encode(record.value, into: out, splittingUnknown: split)
+          record, out in vocabulary.encode(try record.tokens(), into: out, splittingUnknown: split)
         }
         return
       }
@@ -241,7 +241,7 @@ struct VocabApplyCommand: ParsableCommand {
         vocabulary, file: self.vocabulary.load, format: self.vocabulary.vocabFormat, splitsUnknown: unknown.splitUnknown)
       let split = unknown.splitUnknown
       try runRecordFilter(stream, provenance: provenance, threads: threading.count(for: stream.inputs)) {
-        record, out in vocabulary.encode(record.value, into: out, splittingUnknown: split)
+        record, out in vocabulary.encode(try record.tokens(), into: out, splittingUnknown: split)
       }
     }
   }
@@ -402,7 +402,7 @@ extension TokenCounts {
   /// Counts `record`'s working column.
   /// - Throws: `SizeLimitError` at the record when the counts outgrow `budget` (`--max-memory`).
   mutating func add(_ record: Record, within budget: MemoryBudget) throws {
-    add(document: record.value)
+    add(document: try record.tokens())
     try checkSize(budget, at: .position(record.position(atFieldByte: 0)))
   }
 }

@@ -40,7 +40,7 @@ struct VocabInspectCommand: ParsableCommand {
         var coverage = Coverage()
         let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
         try reader.forEachRecord(header: { _ in }) { record in
-          if !record.isBlank { coverage.add(document: record.value, vocabulary: vocabulary) }
+          if !record.isBlank { coverage.add(document: try record.tokens(), vocabulary: vocabulary) }
           return true
         }
         warnAboutReplacements(reader, command: "vocab")

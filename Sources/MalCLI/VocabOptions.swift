@@ -121,3 +121,14 @@ extension ProvenanceOptions {
     return output(.vocabulary(source, column: nil))
   }
 }
+
+extension Record {
+  /// The working column's bytes, checked to be tokens separated by spaces.
+  /// - Throws: `InputError` (`tabAmongTokens`) at the first tab: only plain text can hold one (TSV splits its rows
+  ///   at tabs), and a token cannot, so it would be counted as a token or saved into a vocabulary.
+  func tokens() throws -> UnsafeBufferPointer<UInt8> {
+    let value = self.value
+    if let tab = value.firstIndex(of: 0x09) { throw error(.tabAmongTokens, atFieldByte: tab) }
+    return value
+  }
+}

@@ -26,7 +26,14 @@ enum CodableJSON {
   /// Decodes `json` as a `T`.
   /// - Throws: a `DecodingError` when `json` does not hold a `T`.
   static func decode<T: Decodable>(_ type: T.Type, from json: JSONValue) throws -> T {
-    try JSONDecoder().decode(type, from: Data(json.encoded.utf8))
+    do {
+      return try JSONDecoder().decode(type, from: Data(json.encoded.utf8))
+    } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty && context.underlyingError == nil {
+      // `json` parsed, so it is valid JSON; Foundation on Linux still says "The given data was not valid JSON."
+      // when a number does not fit its field (99999999999 or 1.5 for an Int32), and names no field.
+      throw DecodingError.dataCorrupted(
+        DecodingError.Context(codingPath: [], debugDescription: "a number does not fit its field (too large, or not a whole number)"))
+    }
   }
 
   /// A `DecodingError` said in one line: which key, what was wrong (see `decodingMessage(_:)`).

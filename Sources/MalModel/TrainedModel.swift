@@ -69,7 +69,15 @@ public struct TrainedModel {
     }
     let needed = file.model.hasBinaryHead ? 2 : file.model.output.featureCount
     labels = try Self.labels(from: json(ModelMetadata.labels), classes: needed, file: path)
-    maxlen = file.metadata[ModelMetadata.maxlen].flatMap { Int($0) }
+    if let text = file.metadata[ModelMetadata.maxlen] {
+      guard let steps = Int(text), steps >= 1 else {
+        throw ModelFileError(
+          file: path, message: "its \(ModelMetadata.maxlen) is '\(Self.prefix(of: text))', not a number of steps (a whole number, 1 or more)")
+      }
+      maxlen = steps
+    } else {
+      maxlen = nil
+    }
     guard let encoding = InputEncoding(name: file.metadata[ModelMetadata.input], input: file.model.input) else {
       throw ModelFileError(file: path, message: "its input '\(file.metadata[ModelMetadata.input] ?? "")' does not fit the model's first layer")
     }

@@ -25,6 +25,8 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
   public enum Reason: Sendable, Hashable, CustomStringConvertible {
     /// A byte sequence that is not UTF-8 (under `--strict`); `bytes` are the offending bytes.
     case invalidUTF8(bytes: [UInt8])
+    /// A byte sequence that is not UTF-8 in a file that is always read strictly (a vocabulary, counts or vector file).
+    case invalidUTF8InFile(bytes: [UInt8])
     /// `--column NAME` names no column of the header.
     case missingColumn(name: String, available: [String])
     /// `--column N` is outside the header's columns.
@@ -53,6 +55,10 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
     case missingFastTextLabel
     /// A `--format fasttext` line with a second `__label__` word.
     case secondFastTextLabel
+    /// A line longer than `limit` bytes: a file without line breaks, or not text.
+    case lineTooLong(limit: Int)
+    /// A tab in a working column of space-separated tokens: only plain text can hold one, and a token cannot.
+    case tabAmongTokens
 
     // Labels (a TSV column beside the ids).
 
@@ -144,6 +150,8 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
     case tokenIDNotWholeNumber(key: String, token: String, found: String, ids: ClosedRange<Int>)
     /// Two tokens with the same id in the JSON object `key`.
     case sharedTokenID(key: String, token: String, other: String, id: Int)
+    /// A vocabulary JSON entry `key` that holds `found` (as JSON, or a description) where it needs `expected`.
+    case badVocabularyEntry(key: String, found: String, expected: String)
 
     // Word vector files (word2vec `.vec` text and `.bin` binary).
 
@@ -196,6 +204,9 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
       case .invalidUTF8(let bytes):
         let hex = bytes.map { String($0, radix: 16, uppercase: true) }.map { $0.count == 1 ? "0x0\($0)" : "0x\($0)" }
         return "invalid UTF-8 byte sequence \(hex.joined(separator: " ")); drop --strict to replace it with U+FFFD"
+      case .invalidUTF8InFile(let bytes):
+        let hex = bytes.map { String($0, radix: 16, uppercase: true) }.map { $0.count == 1 ? "0x0\($0)" : "0x\($0)" }
+        return "invalid UTF-8 byte sequence \(hex.joined(separator: " ")); this file must be UTF-8 throughout (convert it, e.g. iconv -f cp949 -t utf-8)"
       case .missingColumn(let name, let available):
         let list = available.map { "'\($0)'" }.joined(separator: ", ")
         return "no column named '\(name)'; the header has \(list)"
@@ -217,6 +228,10 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
         return "this input was made by another pipeline than the first input (\(found), not \(expected)); give inputs made the same way, or make them with --plain"
       case .columnNameWithoutHeader(let flag, let name):
         return "\(flag) \(name) names a column, but --no-header says there is no header; give a number"
+      case .lineTooLong(let limit):
+        return "a line longer than \(MemoryBudget.format(bytes: limit)), the most Mal reads in one line (a quarter of the memory budget, --max-memory): is this a text file with line breaks?"
+      case .tabAmongTokens:
+        return "a tab among the tokens: in plain-text input (its first line has no tab) tokens are separated by spaces and cannot hold tabs; TSV input starts with a header row"
       case .carriageReturnLineEndings:
         return "lines end in CR alone (classic Mac line endings); Mal reads LF or CRLF: convert with tr '\\r' '\\n' < FILE"
       case .missingFastTextLabel:
@@ -309,6 +324,8 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
         return "\(key): '\(token)' has \(found) as its id; ids must be whole numbers \(ids.lowerBound)…\(ids.upperBound)"
       case .sharedTokenID(let key, let token, let other, let id):
         return "\(key): '\(token)' and '\(other)' share id \(id)"
+      case .badVocabularyEntry(let key, let found, let expected):
+        return "\(key) is \(found); expected \(expected)"
       case .badVectorHeader(let found):
         return "expected a header 'COUNT DIMENSIONS' (two whole numbers, dimensions above 0), found '\(found)'"
       case .tooManyDimensions(let dimensions, let maximum):

@@ -7,7 +7,9 @@ import Darwin
 /// Reads a file or standard input as lines of raw bytes, in big chunks, with memory bounded by the longest line.
 ///
 /// Lines end at LF; a CR before the LF is dropped (CRLF files); input whose lines end in CR alone (classic Mac)
-/// is an error; a UTF-8 byte-order mark at the start of the input is skipped; a last line without a newline is still a line; lines of any length work.
+/// is an error; a UTF-8 byte-order mark at the start of the input is skipped; a last line without a newline is still a line.
+/// Lines of any length work up to `maximumLineLength` (a quarter of the memory budget by default), where a file with
+/// no line breaks, or `/dev/zero`, gets an error instead of taking every byte of memory.
 /// Bytes are passed on as they are: `RecordReader` checks UTF-8.
 ///
 ///     let reader = try LineReader(path: "reviews.txt")
@@ -19,14 +21,20 @@ public final class LineReader {
   private let ownsDescriptor: Bool
   private var buffer: UnsafeMutablePointer<UInt8>
   private var capacity: Int
-  /// The most the buffer may grow to for one long line: the process's budget when the reader was made.
-  private let budget = MemoryBudget.standard
+  /// The most bytes one line may have; a longer one is an `InputError` (`lineTooLong`).
+  public let maximumLineLength: Int
+
+  /// A quarter of `MemoryBudget.standard`: room for a line and what a stage makes of it (tokens, normalized text).
+  /// (Read when a reader is made, so `--max-memory` and `MAL_MAX_MEMORY` set it.)
+  public static var defaultMaximumLineLength: Int { MemoryBudget.standard.bytes / 4 }
 
   /// Opens `path` for reading; `-` means standard input.
   /// - Throws: `FileError` if the file cannot be opened.
-  public convenience init(path: String, chunkSize: Int = 1 << 20) throws {
+  public convenience init(
+    path: String, chunkSize: Int = 1 << 20, maximumLineLength: Int = LineReader.defaultMaximumLineLength
+  ) throws {
     if path == "-" {
-      self.init(fileDescriptor: 0, name: "<stdin>", chunkSize: chunkSize)
+      self.init(fileDescriptor: 0, name: "<stdin>", chunkSize: chunkSize, maximumLineLength: maximumLineLength)
       return
     }
     let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -38,15 +46,19 @@ public final class LineReader {
       close(fd)
       throw FileError(path: path, operation: "cannot read", systemMessage: "is a directory")
     }
-    self.init(fileDescriptor: fd, name: path, ownsDescriptor: true, chunkSize: chunkSize)
+    self.init(fileDescriptor: fd, name: path, ownsDescriptor: true, chunkSize: chunkSize, maximumLineLength: maximumLineLength)
   }
 
   /// Reads from an open file descriptor, standard input (0) by default; it is not closed.
-  public init(fileDescriptor: Int32 = 0, name: String = "<stdin>", ownsDescriptor: Bool = false, chunkSize: Int = 1 << 20) {
+  public init(
+    fileDescriptor: Int32 = 0, name: String = "<stdin>", ownsDescriptor: Bool = false, chunkSize: Int = 1 << 20,
+    maximumLineLength: Int = LineReader.defaultMaximumLineLength
+  ) {
     self.fileDescriptor = fileDescriptor
     self.name = name
     self.ownsDescriptor = ownsDescriptor
-    capacity = max(chunkSize, 16)
+    self.maximumLineLength = max(maximumLineLength, 16)
+    capacity = max(min(chunkSize, self.maximumLineLength + 1), 16)
     buffer = .allocate(capacity: capacity)
   }
 
@@ -59,8 +71,8 @@ public final class LineReader {
   ///
   /// `body` returns `false` to stop early. The pointer is valid only during the call.
   /// - Throws: `FileError` on a read failure, `InputError` (`carriageReturnLineEndings`) if the first line holds
-  ///   a CR but no LF follows it within 64 KiB or before the end, `SizeLimitError` at a line too long to hold
-  ///   within the memory budget, or whatever `body` throws.
+  ///   a CR but no LF follows it within 64 KiB or before the end, `InputError` (`lineTooLong`) at the start of a
+  ///   line longer than `maximumLineLength` bytes, or whatever `body` throws.
   public func forEachLine(_ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Bool) throws {
     var start = 0  // first byte of the current line
     var end = 0  // end of valid bytes
@@ -101,12 +113,11 @@ public final class LineReader {
         start = 0
       }
       if end == capacity {
-        let newCapacity = capacity * 2
-        if newCapacity > budget.bytes {
-          throw SizeLimitError(
-            what: "a line longer than \(MemoryBudget.format(bytes: capacity))", neededBytes: newCapacity, budget: budget,
-            location: .position(SourcePosition(file: name, line: lineNumber + 1, column: 1)), kind: .badData)
+        // The buffer holds one partial line (and its line ending's CR, if any): it may grow to the limit + 1.
+        if capacity > maximumLineLength {
+          throw InputError(.lineTooLong(limit: maximumLineLength), at: SourcePosition(file: name, line: lineNumber + 1, column: 1))
         }
+        let newCapacity = min(capacity * 2, maximumLineLength + 1)
         let newBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
         newBuffer.update(from: buffer, count: end)
         buffer.deallocate()
@@ -158,9 +169,13 @@ func systemErrorMessage() -> String {
 ///
 /// `checkPrefix`, if given, sees the first `prefixLength` bytes (or the whole file, if shorter) as soon as they are
 /// read: a reader of a format whose first bytes say what follows refuses an endless device or stream there.
-/// - Throws: `FileError` if the file cannot be opened or read; what `checkPrefix` throws.
+/// The whole file must fit `budget`: a larger regular file is refused before it is read, an endless stream
+/// (`/dev/zero`) once that much has come in.
+/// - Throws: `FileError` if the file cannot be opened or read; `SizeLimitError` if it does not fit `budget`; what
+///   `checkPrefix` throws.
 public func readFile(
-  atPath path: String, prefixLength: Int = 0, checkPrefix: (([UInt8]) throws -> Void)? = nil
+  atPath path: String, prefixLength: Int = 0, budget: MemoryBudget = .standard,
+  checkPrefix: (([UInt8]) throws -> Void)? = nil
 ) throws -> [UInt8] {
   let fd: Int32
   if path == "-" {
@@ -176,6 +191,11 @@ public func readFile(
   if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
     throw FileError(path: path, operation: "cannot read", systemMessage: "is a directory")
   }
+  let name = path == "-" ? "<stdin>" : path
+  func tooLarge(_ bytes: Int) -> SizeLimitError {
+    SizeLimitError(what: "reading the whole file", neededBytes: bytes, budget: budget, location: .file(name), kind: .badData)
+  }
+  if (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) > budget.bytes { throw tooLarge(Int(info.st_size)) }
   var bytes: [UInt8] = []
   var chunk = [UInt8](repeating: 0, count: 1 << 20)
   while true {
@@ -189,6 +209,7 @@ public func readFile(
       return bytes
     }
     let before = bytes.count
+    if before + got > budget.bytes { throw tooLarge(before + got) }
     bytes.append(contentsOf: chunk[0..<got])
     if let checkPrefix, before < prefixLength, bytes.count >= prefixLength { try checkPrefix(Array(bytes[..<prefixLength])) }
   }

@@ -72,7 +72,8 @@ public final class OutputWriter {
 /// - A symbolic link at `path` is followed: the file it points to is replaced atomically (the temporary file sits
 ///   beside that file) and the link stays a link. A dangling link makes the file it names.
 /// - A directory at `path` is an error.
-/// - Temporary files are named `.NAME.tmp-PID-RANDOM`. A run killed with SIGKILL cannot remove its own; the next
+/// - Temporary files are named `.NAME.tmp-PID-RANDOM` (NAME cut to its first 230 bytes, so that a name of up to
+///   255 bytes can be written). A run killed with SIGKILL cannot remove its own; the next
 ///   `AtomicFile` for the same target removes those whose process `PID` is gone.
 ///
 ///     let file = try AtomicFile(path: "vocab.txt")
@@ -120,7 +121,11 @@ public final class AtomicFile {
     let slash = target.lastIndex(of: "/")
     let folder = slash.map { String(target[...$0]) } ?? ""
     let base = slash.map { String(target[target.index(after: $0)...]) } ?? target
-    let prefix = ".\(base).tmp-"
+    // Refused now, not at the rename after all the work: the temporary name is cut short, the final one cannot be.
+    if base.utf8.count > 255 {
+      throw FileError(path: path, operation: "cannot write", systemMessage: String(cString: strerror(ENAMETOOLONG)))
+    }
+    let prefix = ".\(Self.temporaryNameStem(of: base)).tmp-"
     Self.removeStaleTemporaryFiles(in: folder, prefix: prefix)
     var fd: Int32 = -1
     var temporary = ""
@@ -151,6 +156,18 @@ public final class AtomicFile {
   }
 
   deinit { discard() }
+
+  /// The most bytes of a file's name that its temporary file's name repeats: with `.`, `.tmp-`, a PID of up to 10
+  /// digits, `-` and 8 random characters, the temporary name stays within the 255 bytes a name may have.
+  static let temporaryNameStemLength = 255 - 25
+
+  /// `base` cut to `temporaryNameStemLength` bytes at a character boundary: a 254-byte name can be written too.
+  static func temporaryNameStem(of base: String) -> String {
+    guard base.utf8.count > temporaryNameStemLength else { return base }
+    var stem = Substring(base)
+    while stem.utf8.count > temporaryNameStemLength { stem = stem.dropLast() }
+    return String(stem)
+  }
 
   /// Checks that `path` can be written, without changing it: creates and removes a temporary file beside a regular
   /// file, or checks write permission on a device or pipe.

@@ -20,13 +20,16 @@ public struct Detokenizer: Sendable, Hashable {
 
   /// The text that `line` (space-separated tokens) came from, as far as it can be rebuilt.
   public func detokenize(_ line: String) -> String {
+    // Split and replace on UTF-8 bytes, not Characters: comparing a Character normalizes it, and one letter with
+    // 40,000 combining marks took seconds (quadratic in the marks). A space or a marker ends where a scalar ends.
+    let tokens = line.utf8.split(separator: 0x20, omittingEmptySubsequences: true)
     var text: String
     if let marker = wordStartMarker, !marker.isEmpty {
-      text = line.split(separator: " ", omittingEmptySubsequences: true).joined()
-        .replacing(marker, with: " ")
-      if text.hasPrefix(" ") { text.removeFirst() }
+      var bytes = Self.replacing(Array(marker.utf8), in: Array(tokens.joined()), with: 0x20)
+      if bytes.first == 0x20 { bytes.removeFirst() }
+      text = String(decoding: bytes, as: UTF8.self)
     } else {
-      text = line.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+      text = String(decoding: Array(tokens.joined(separator: [0x20])), as: UTF8.self)
     }
     switch jamo {
     case .compatibility?:
@@ -42,5 +45,24 @@ public struct Detokenizer: Sendable, Hashable {
       break
     }
     return text
+  }
+
+  /// `bytes` with every occurrence of `pattern` (not empty) replaced by `byte`, left to right.
+  private static func replacing(_ pattern: [UInt8], in bytes: [UInt8], with byte: UInt8) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count)
+    var index = 0
+    while index < bytes.count {
+      if bytes[index] == pattern[0], index + pattern.count <= bytes.count,
+        bytes[index..<(index + pattern.count)].elementsEqual(pattern)
+      {
+        out.append(byte)
+        index += pattern.count
+      } else {
+        out.append(bytes[index])
+        index += 1
+      }
+    }
+    return out
   }
 }

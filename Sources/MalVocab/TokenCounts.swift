@@ -114,7 +114,7 @@ func parseCountLine(
   }
   if let bad = UTF8Validation.firstInvalidOffset(in: line) {
     throw InputError(
-      .invalidUTF8(bytes: [line[bad]]), file: file, lineNumber: lineNumber, line: line, byteOffset: bad)
+      .invalidUTF8InFile(bytes: [line[bad]]), file: file, lineNumber: lineNumber, line: line, byteOffset: bad)
   }
   guard let tab = line.firstIndex(of: 0x09) else {
     throw fail(.countLineWithoutTab, at: line.count)

@@ -79,6 +79,8 @@ public struct VocabularyError: Error, Sendable, Hashable, CustomStringConvertibl
     case invalidSpecialToken(String)
     /// A reserved token named twice.
     case repeatedSpecialToken(String)
+    /// A token of a loaded vocabulary that is empty or contains whitespace.
+    case invalidToken(String)
     /// A loaded vocabulary lacks a reserved token the options name.
     case missingSpecialToken(String, role: String)
     /// A file format that needs a reserved token the vocabulary does not have.
@@ -118,6 +120,8 @@ public struct VocabularyError: Error, Sendable, Hashable, CustomStringConvertibl
       return "reserved token '\(token)' must be non-empty and contain no space, tab or newline"
     case .repeatedSpecialToken(let token):
       return "reserved token '\(token)' is named twice"
+    case .invalidToken(let token):
+      return "token '\(token)' is empty or holds a space, tab or newline"
     case .missingSpecialToken(let token, let role):
       return "the vocabulary has no \(role) token '\(token)'"
     case .formatNeeds(let format, let what):
@@ -266,7 +270,7 @@ public struct Vocabulary: Sendable {
         }
         return table.insert(bytes).inserted
       }
-      guard let inserted else { throw VocabularyError(.invalidSpecialToken(token)) }
+      guard let inserted else { throw VocabularyError(.invalidToken(token)) }
       if !inserted { throw VocabularyError(.duplicateToken(token)) }
     }
     try self.init(
@@ -374,7 +378,12 @@ public struct Vocabulary: Sendable {
     var first = true
     try field.forEachSpaceSeparated { (item: UnsafeBufferPointer<UInt8>, start: Int) throws(MalformedID) -> Bool in
       guard let id = parseDecimal(item) else {
-        throw MalformedID(reason: .notAnInteger(found: String(decoding: item, as: UTF8.self)), byteOffset: start)
+        let text = String(decoding: item, as: UTF8.self)
+        // A negative id (or one of 19 digits) is an integer, just no id of this vocabulary: say that.
+        if let id = Int(text), id < 0 || id >= tokens.count {
+          throw MalformedID(reason: .idOutsideVocabulary(id: id, vocabularySize: tokens.count), byteOffset: start)
+        }
+        throw MalformedID(reason: .notAnInteger(found: text), byteOffset: start)
       }
       guard id < tokens.count else {
         throw MalformedID(

@@ -23,6 +23,7 @@ public enum VocabularyFormat: String, Sendable, CaseIterable {
   }
 
   /// The format of the file's content: JSON by its keys, `counts` if the first line has a tab, else `txt`.
+  /// A file named `.json` is read as JSON whatever it starts with, so that its errors are JSON errors.
   /// - Throws: `FileError` if the file cannot be read.
   public static func detect(path: String) throws -> VocabularyFormat {
     let reader = try LineReader(path: path, chunkSize: 1 << 16)
@@ -32,7 +33,7 @@ public enum VocabularyFormat: String, Sendable, CaseIterable {
       return false
     }
     let trimmed = first.drop(while: { $0 == 0x20 || $0 == 0x09 })
-    if trimmed.first == UInt8(ascii: "{") {
+    if trimmed.first == UInt8(ascii: "{") || path.hasSuffix(".json") {
       let key = Array("\"class_name\"".utf8)
       let bytes = try readWholeFile(path)
       let isKeras = bytes.count >= key.count && (0...(bytes.count - key.count)).contains { i in
@@ -91,7 +92,7 @@ extension Vocabulary {
         } else {
           if let bad = UTF8Validation.firstInvalidOffset(in: line) {
             throw InputError(
-              .invalidUTF8(bytes: [line[bad]]), file: reader.name, lineNumber: lineNumber, line: line, byteOffset: bad)
+              .invalidUTF8InFile(bytes: [line[bad]]), file: reader.name, lineNumber: lineNumber, line: line, byteOffset: bad)
           }
           if line.isEmpty { throw fail(.emptyVocabularyLine, at: 0) }
           if let tab = line.firstIndex(of: 0x09) {
@@ -164,8 +165,15 @@ extension Vocabulary {
       tokens[id] = word
     }
     let list = tokens.map { $0! }
+    // Keras writes null for both when they are not set; anything else must be what Keras would have written.
     let oov = config["oov_token"]?.string
+    if let value = config["oov_token"], !value.isNull, oov == nil {
+      throw InputError(.badVocabularyEntry(key: "config.oov_token", found: value.encoded, expected: "a token (a JSON string) or null"), at: at)
+    }
     let fileNumWords = config["num_words"]?.int
+    if let value = config["num_words"], !value.isNull, (fileNumWords ?? 0) < 1 {
+      throw InputError(.badVocabularyEntry(key: "config.num_words", found: value.encoded, expected: "a whole number, 1 or more, or null"), at: at)
+    }
     // Counts and document counts per id, looked up by the token's bytes.
     var table = TokenTable(minimumCapacity: list.count)
     for token in list { var t = token; _ = t.withUTF8 { table.insert($0) } }
@@ -217,7 +225,11 @@ extension Vocabulary {
         return (id, content)
       }
       .sorted { $0.0 < $1.0 }
-    let unknown = model["unk_token"]?.string.flatMap { has($0) ? $0 : nil }
+    let unknown = model["unk_token"]?.string
+    // HF's WordLevel fails on the first unknown word when its unk_token is missing: refuse the file now instead.
+    if let unknown, !has(unknown) {
+      throw InputError(.badVocabularyEntry(key: "model.unk_token", found: "'\(unknown)'", expected: "a token of model.vocab"), at: at)
+    }
     let padding = added.first(where: { $0.0 == 0 && list[0].utf8.elementsEqual($0.1.utf8) })?.1
     let extra = added.filter { $0.0 != 0 && has($0.1) && !($0.1.utf8.elementsEqual((unknown ?? "").utf8)) }.map(\.1)
     do {

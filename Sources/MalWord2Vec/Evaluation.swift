@@ -43,7 +43,8 @@ extension SimilarityIndex {
   /// out of vocabulary, and the answer is the best of the 5 nearest words (3CosAdd) that is not a question word.
   ///
   /// File format: `: SECTION` lines start sections; every other line is `a b c d`, "a is to b as c is to d".
-  /// - Throws: `FileError`; `InputError` for a question before the first section or a line without four words.
+  /// - Throws: `FileError`; `InputError` for a question before the first section or a line without four words;
+  ///   `FileContentError` for a file without questions (an accuracy of 0 out of 0 would say nothing).
   public func evaluateAnalogies(path: String, restrictTo: Int = 30_000, threads: Int = 1) throws -> AnalogyEvaluation {
     let limit = min(restrictTo, vectors.count)
     var known: [String: Int] = [:]
@@ -72,6 +73,9 @@ extension SimilarityIndex {
       return true
     }
 
+    guard !questions.isEmpty else {
+      throw FileContentError(file: reader.name, message: "no analogy questions: expected ': SECTION' lines, each followed by lines 'a b c d'")
+    }
     let sectionOfQuestion = questions.map(\.section)
     // Each question's outcome: 1 correct, 0 incorrect, -1 out of vocabulary. Questions are independent, so they
     // are split among threads; each writes only its own slots.
@@ -110,7 +114,8 @@ extension SimilarityIndex {
   /// Evaluates word-pair similarity as gensim's `KeyedVectors.evaluate_word_pairs` does: lines starting with `#`
   /// are comments, every other line is `word1<TAB>word2<TAB>score`; words are compared ignoring case among the
   /// first `restrictTo` rows (default 300000); pairs with an unknown word are skipped and counted.
-  /// - Throws: `FileError`; `InputError` for a line that is not two words and a number.
+  /// - Throws: `FileError`; `InputError` for a line that is not two words and a number; `FileContentError` for a
+  ///   file without word pairs.
   public func evaluateSimilarity(path: String, restrictTo: Int = 300_000) throws -> SimilarityEvaluation {
     let limit = min(restrictTo, vectors.count)
     var known: [String: Int] = [:]
@@ -134,6 +139,9 @@ extension SimilarityIndex {
       human.append(score)
       model.append(Double(similarity(rows: a, b)))
       return true
+    }
+    guard !human.isEmpty || oov > 0 else {
+      throw FileContentError(file: reader.name, message: "no word pairs: expected lines 'word1<TAB>word2<TAB>score'")
     }
     return SimilarityEvaluation(
       spearman: Statistics.spearman(human, model), pearson: Statistics.pearson(human, model), pairs: human.count,

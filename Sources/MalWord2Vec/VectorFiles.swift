@@ -65,7 +65,7 @@ extension WordVectors {
       // Only the word needs checking: a number with a non-ASCII byte fails to parse below.
       let word = UnsafeBufferPointer(rebasing: line[..<wordEnd])
       if let bad = UTF8Validation.firstInvalidOffset(in: word) {
-        throw InputError(.invalidUTF8(bytes: [line[bad]]), file: name, lineNumber: lineNumber, line: line, byteOffset: bad)
+        throw InputError(.invalidUTF8InFile(bytes: [line[bad]]), file: name, lineNumber: lineNumber, line: line, byteOffset: bad)
       }
       var n = 0
       var i = wordEnd + 1

@@ -57,7 +57,7 @@ struct StreamRecipeTests {
     do {
       _ = try StreamRecipe(provenance: bad, column: "document", file: "rows.tsv")
     } catch {
-      #expect("\(error)" == "rows.tsv:1:1: error: the #mal provenance line cannot be read: the pad step's settings: maxlen: expected Int")
+      #expect("\(error)" == "rows.tsv:1:1: error: the #mal provenance line cannot be read: the pad step's settings: maxlen: expected a whole number")
     }
   }
 

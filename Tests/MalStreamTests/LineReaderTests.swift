@@ -59,6 +59,40 @@ struct LineReaderTests {
     #expect(lines.last == "b")
   }
 
+  @Test("a line longer than maximumLineLength is an error at its start; one of that length is read", arguments: [16, 100, 1 << 20])
+  func lineTooLong(chunkSize: Int) throws {
+    let folder = TemporaryFolder()
+    let fits = folder.file("fits.txt", Array("ok\n".utf8) + [UInt8](repeating: 0x61, count: 1000) + [0x0A])
+    var lengths: [Int] = []
+    try LineReader(path: fits, chunkSize: chunkSize, maximumLineLength: 1000).forEachLine { line, _ in
+      lengths.append(line.count)
+      return true
+    }
+    #expect(lengths == [2, 1000])
+    let long = folder.file("long.txt", Array("ok\n".utf8) + [UInt8](repeating: 0x61, count: 1002) + [0x0A])
+    for path in [long, "/dev/zero"] {
+      let error = #expect(throws: InputError.self, "\(path)") {
+        try LineReader(path: path, chunkSize: chunkSize, maximumLineLength: 1000).forEachLine { _, _ in true }
+      }
+      #expect(error?.reason == .lineTooLong(limit: 1000))
+      #expect(error?.position == SourcePosition(file: path, line: path == long ? 2 : 1, column: 1))
+    }
+  }
+
+  @Test("readFile refuses a file larger than its budget before reading it, and an endless stream once over it")
+  func readFileBudget() throws {
+    let folder = TemporaryFolder()
+    let path = folder.file("v.bin", [UInt8](repeating: 7, count: 1001))
+    let budget = MemoryBudget(bytes: 1000)
+    #expect(try readFile(atPath: path, budget: MemoryBudget(bytes: 1001)).count == 1001)
+    #expect(throws: SizeLimitError(what: "reading the whole file", neededBytes: 1001, budget: budget, location: .file(path), kind: .badData)) {
+      try readFile(atPath: path, budget: budget)
+    }
+    let endless = #expect(throws: SizeLimitError.self) { try readFile(atPath: "/dev/zero", budget: budget) }
+    #expect(endless?.location == .file("/dev/zero"))
+    #expect(endless?.message.hasPrefix("reading the whole file would take ") == true)
+  }
+
   @Test("lines that end in CR alone (classic Mac) are an error at the first CR, whatever the chunk size", arguments: [16, 1 << 20])
   func carriageReturnOnly(chunkSize: Int) throws {
     let error = #expect(throws: InputError.self) { try read(Array("id\t문서\r1\t좋다\r".utf8), chunkSize: chunkSize) }

@@ -152,3 +152,35 @@ struct OtherModeTests {
     #expect(Detokenizer(wordStartMarker: "▁").detokenize(tokens) == text)
   }
 }
+
+@Suite("Runs of combining marks (UAX #15 Stream-Safe Text Format)")
+struct CombiningMarkRunTests {
+  /// A letter with `count` marks that alternate between two combining classes (230 and 220), so that canonical
+  /// ordering has to move every one of them.
+  static func letter(marks count: Int) -> String {
+    "a" + String(String.UnicodeScalarView((0..<count).map { $0 % 2 == 0 ? "\u{301}" : "\u{316}" }))
+  }
+
+  @Test("30 marks in a row are normalized as they are; a COMBINING GRAPHEME JOINER follows every 30 in longer runs")
+  func joinerAfterThirty() {
+    // NFC puts the U+0316s (class 220) before the U+0301s (230), then composes a + U+0301 into á: 30 scalars.
+    let thirty = Tokenizer().tokens(of: Self.letter(marks: 30))
+    #expect(thirty.count == 1 && thirty[0].unicodeScalars.count == 30)
+    #expect(thirty.first?.unicodeScalars.first == "á")
+    #expect(thirty.first?.unicodeScalars.contains("\u{34F}") == false)
+    let seventy = Tokenizer().tokens(of: Self.letter(marks: 70))
+    #expect(seventy.count == 1)
+    let scalars = Array(seventy[0].unicodeScalars)
+    #expect(scalars.count == 70 + 2)
+    #expect(scalars.indices.filter { scalars[$0] == "\u{34F}" } == [30, 61])
+  }
+
+  @Test("a line of 200,000 alternating marks is tokenized and detokenized in linear time")
+  func longRun() {
+    let text = Self.letter(marks: 200_000)
+    let tokens = Tokenizer().tokens(of: text)
+    #expect(tokens.count == 1)
+    #expect(tokens[0].unicodeScalars.count == 1 + 200_000 + 200_000 / 30 - 1)
+    #expect(Detokenizer(wordStartMarker: "▁").detokenize("▁" + text + " ▁b") == text + " b")
+  }
+}

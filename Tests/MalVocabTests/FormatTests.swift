@@ -127,7 +127,7 @@ struct FormatTests {
     let folder = TemporaryFolder()
     let path = folder.file("v.txt", Array("[PAD]\n[UNK]\nab".utf8) + [0xFF, 0x0A])
     let error = #expect(throws: InputError.self) { try Vocabulary.read(path: path) }
-    #expect(error?.description == path + ":3:3: error: invalid UTF-8 byte sequence 0xFF; drop --strict to replace it with U+FFFD")
+    #expect(error?.description == path + ":3:3: error: invalid UTF-8 byte sequence 0xFF; this file must be UTF-8 throughout (convert it, e.g. iconv -f cp949 -t utf-8)")
   }
 
   @Test("a failed save leaves the old file and no temporary file")

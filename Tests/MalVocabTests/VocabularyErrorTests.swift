@@ -20,6 +20,7 @@ struct VocabularyErrorTests {
     ReasonCase(.noTokens, "the vocabulary is empty"),
     ReasonCase(.paddingNotZero("[PAD]", id: 3), "the padding token '[PAD]' has id 3; it must have id 0"),
     ReasonCase(.repeatedSpecialToken("[X]"), "reserved token '[X]' is named twice"),
+    ReasonCase(.invalidToken("a b"), "token 'a b' is empty or holds a space, tab or newline"),
   ])
   func namedReason(_ c: ReasonCase) {
     let error = VocabularyError(c.reason)

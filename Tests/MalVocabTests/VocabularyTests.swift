@@ -160,7 +160,7 @@ struct VocabularyTests {
     #expect(try v.decoded("0 0 3 1 2") == "[PAD] [PAD] 영화 [UNK] 정말")
     #expect(try v.decoded("0 0 3 1 2", skippingPadding: true) == "영화 [UNK] 정말")
     #expect(throws: MalformedID(reason: .notAnInteger(found: "x3"), byteOffset: 2)) { try v.decoded("3 x3") }
-    #expect(throws: MalformedID(reason: .notAnInteger(found: "-1"), byteOffset: 0)) { try v.decoded("-1") }
+    #expect(throws: MalformedID(reason: .idOutsideVocabulary(id: -1, vocabularySize: 9), byteOffset: 0)) { try v.decoded("-1") }
     #expect(throws: MalformedID(reason: .idOutsideVocabulary(id: 9, vocabularySize: 9), byteOffset: 4)) {
       try v.decoded("1 2 9")
     }
