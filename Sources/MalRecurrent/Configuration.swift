@@ -31,6 +31,11 @@ public struct LayerConfiguration: Codable, Sendable, Hashable {
   public var maskZero: Bool?
   public var rate: Float?
   public var mergeMode: String?
+  /// `Conv1D`'s output channels, window, step and padding (`valid`, `same`).
+  public var filters: Int?
+  public var kernelSize: Int?
+  public var strides: Int?
+  public var padding: String?
   /// The wrapped layer of a `Bidirectional` (one element).
   public var layer: [LayerConfiguration]?
   /// `false` when every weight of the layer is frozen (Keras `trainable=False`, e.g. a pretrained embedding kept
@@ -81,6 +86,14 @@ public struct LayerConfiguration: Codable, Sendable, Hashable {
       units = dense.units
       activation = dense.activation.rawValue
       useBias = dense.useBias
+    case let conv as Conv1D:
+      className = "Conv1D"
+      filters = conv.filters
+      kernelSize = conv.kernelSize
+      strides = conv.strides
+      padding = conv.padding.rawValue
+      activation = conv.activation.rawValue
+      useBias = conv.useBias
     case let dropoutLayer as Dropout:
       className = "Dropout"
       rate = dropoutLayer.rate
@@ -143,6 +156,18 @@ public struct LayerConfiguration: Codable, Sendable, Hashable {
         throw ModelError(.invalidConfiguration("Dense \(name): unknown activation \(activation ?? "")"))
       }
       return Dense(units: try need(units, "units"), activation: function, useBias: useBias ?? true, name: name)
+    case "Conv1D":
+      let count = try need(filters, "filters"), size = try need(kernelSize, "kernelSize")
+      try check(count >= 1 && size >= 1 && (strides ?? 1) >= 1, "filters, kernelSize and strides must be ≥ 1")
+      guard let function = Activation(rawValue: activation ?? "linear") else {
+        throw ModelError(.invalidConfiguration("Conv1D \(name): unknown activation \(activation ?? "")"))
+      }
+      guard let pad = Conv1D.Padding(rawValue: padding ?? "valid") else {
+        throw ModelError(.invalidConfiguration("Conv1D \(name): padding must be valid or same, found \(padding ?? "")"))
+      }
+      return Conv1D(
+        filters: count, kernelSize: size, strides: strides ?? 1, padding: pad, activation: function,
+        useBias: useBias ?? true, name: name)
     case "Dropout":
       return Dropout(rate: try need(rate, "rate"), name: name)
     case "GlobalAveragePooling1D":
@@ -257,6 +282,12 @@ extension ModelConfiguration {
         size.outputFeatures = units
         size.floats = MemoryBudget.byteCount([features, units])
         size.stepFloats = units
+      case "Conv1D":
+        let count = max(0, layer.filters ?? 0), window = max(0, layer.kernelSize ?? 0)
+        size.outputFeatures = count
+        size.floats = MemoryBudget.byteCount([window, features, count])
+        // Each output step keeps its receptive field (kernel × features) and its filters.
+        size.stepFloats = (MemoryBudget.byteCount([window, features]) ?? .max / 2) + count
       default:
         break
       }

@@ -14,6 +14,7 @@
 /// | `SimpleRNN`, `LSTM`, `GRU` | units, activation (SimpleRNN) | return_sequences, go_backwards, dropout, recurrent_dropout, use_bias, unit_forget_bias (LSTM), reset_after (GRU), bptt |
 /// | `Bidirectional` | a recurrent layer, merge_mode | merge_mode |
 /// | `Dense` | units, activation (default linear) | use_bias |
+/// | `Conv1D` | filters, kernel_size, activation (default linear) | padding (valid, same), strides, use_bias |
 /// | `Dropout` | rate | |
 /// | `GlobalAveragePooling1D`, `GlobalMaxPooling1D` | | |
 ///
@@ -35,7 +36,7 @@ public enum LayerSpec {
 
   /// The layer classes `parse` knows.
   public static let classNames = [
-    "Embedding", "SimpleRNN", "LSTM", "GRU", "Bidirectional", "Dense", "Dropout",
+    "Embedding", "SimpleRNN", "LSTM", "GRU", "Bidirectional", "Dense", "Conv1D", "Dropout",
     "GlobalAveragePooling1D", "GlobalMaxPooling1D",
   ]
 
@@ -163,6 +164,9 @@ public enum LayerSpec {
         positions = ["units", "activation"]; flags = ["use_bias"]; options = ["units", "activation", "use_bias"]
       case "Dropout":
         positions = ["rate"]; flags = []; options = ["rate"]
+      case "Conv1D":
+        positions = ["filters", "kernel_size", "activation"]; flags = ["use_bias"]
+        options = ["filters", "kernel_size", "activation", "padding", "strides", "use_bias"]
       default:
         positions = []; flags = []; options = []
       }
@@ -207,7 +211,8 @@ public enum LayerSpec {
       if className == "Bidirectional" && config.layer == nil {
         throw fail("Bidirectional needs a recurrent layer, e.g. Bidirectional(LSTM(64))", at: column)
       }
-      for required in positions.prefix(className == "SimpleRNN" ? 1 : positions.count) where !seen.contains(required)
+      for required in positions.prefix(className == "SimpleRNN" ? 1 : className == "Conv1D" ? 2 : positions.count)
+      where !seen.contains(required)
         && !["activation", "merge_mode", "layer"].contains(required) {
         throw fail("\(className) needs \(required), e.g. \(LayerSpec.example(className))", at: column)
       }
@@ -234,6 +239,14 @@ public enum LayerSpec {
       case "input_dim": config.inputDimension = try int()
       case "output_dim": config.outputDimension = try int()
       case "units": config.units = try int()
+      case "filters": config.filters = try int()
+      case "kernel_size": config.kernelSize = try int()
+      case "strides": config.strides = try int()
+      case "padding":
+        guard Conv1D.Padding(rawValue: text) != nil else {
+          throw fail("padding must be valid or same, found '\(text)'", at: column)
+        }
+        config.padding = text
       case "bptt": config.bpttSteps = try int()
       case "mask_zero": config.maskZero = try bool()
       case "return_sequences": config.returnSequences = try bool()
@@ -267,6 +280,7 @@ public enum LayerSpec {
     case "Embedding": "Embedding(20000,128)"
     case "Dense": "Dense(24,relu)"
     case "Dropout": "Dropout(0.5)"
+    case "Conv1D": "Conv1D(128,5,relu)"
     default: "\(className)(64)"
     }
   }

@@ -13,8 +13,9 @@ extension Sequential {
   ///   `None`).
   /// - Returns: the lines without newlines, ending with an empty line as Keras's output does.
   public func summary(timeSteps: Int? = nil) -> [String] {
-    let time = timeSteps.map(String.init) ?? "None"
+    var steps = timeSteps  // a Conv1D changes the length for the layers after it
     func shapeText(_ shape: FeatureShape) -> String {
+      let time = steps.map(String.init) ?? "None"
       switch shape {
       case .tokens: return "(None, \(time))"
       case .sequence(let features): return "(None, \(time), \(features))"
@@ -38,6 +39,7 @@ extension Sequential {
     lines.append(rule("┡", "╇", "┩", "━"))
     for (index, layer) in layers.enumerated() {
       let className = LayerConfiguration(layer)?.className ?? String(describing: type(of: layer))
+      if let conv = layer as? Conv1D { steps = steps.map(conv.outputSteps) }
       // A name too long for its column breaks before the "(type)", as rich's table cells wrap in Keras.
       let label = "\(layer.name) (\(className))"
       if label.count > 36 {
