@@ -132,6 +132,9 @@ struct TrainCommand: ParsableCommand {
   @Option(parsing: .unconditional, help: ArgumentHelp("Decoupled weight decay of adam (Keras AdamW weight_decay), e.g. 0.004.", valueName: "λ"))
   var weightDecay: Float = 0
 
+  @Flag(help: "Weigh each class's rows by rows / (classes × rows of the class) in the loss (Keras class_weight, scikit-learn's 'balanced'), for imbalanced labels such as Reuters topics.")
+  var balanceClasses = false
+
   @Option(help: ArgumentHelp("Validate on these rows (padded ids with labels, like the input) after each epoch.", valueName: "file"))
   var validation: String?
 
@@ -249,6 +252,7 @@ struct TrainCommand: ParsableCommand {
     options.shuffleSeed = seed
     options.earlyStoppingPatience = earlyStopping
     options.labelSmoothing = labelSmoothing
+    if balanceClasses { options.classWeights = Sequential.balancedClassWeights(labels: training.labels, classes: classes.count) }
     if lrSchedule != .constant || warmupSteps > 0 {
       let batches = (training.count + batchSize - 1) / batchSize
       options.schedule = LearningRateSchedule(

@@ -307,6 +307,7 @@ extension TrainCommand {
       extra.append(JSONMember(key: "warmup_steps", value: .number(Double(warmupSteps))))
     }
     if labelSmoothing > 0 { extra.append(JSONMember(key: "label_smoothing", value: .number(Double("\(labelSmoothing)") ?? 0))) }
+    if balanceClasses { extra.append(JSONMember(key: "class_weight", value: .string("balanced"))) }
     if weightDecay > 0 { extra.append(JSONMember(key: "weight_decay", value: .number(Double("\(weightDecay)") ?? 0))) }
     let rate = scheduled ? (lr ?? (name == .sgd ? 0.01 : 0.001)) : optimizer.learningRate
     return JSONValue.object([

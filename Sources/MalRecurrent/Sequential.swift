@@ -145,16 +145,21 @@ public final class Sequential {
   /// When the model ends in a sigmoid or softmax `Dense` and the loss is from probabilities,
   /// the loss and its gradient use the from-logits formula on that layer's logits, without
   /// clipping, exactly as Keras does.
-  /// - Parameter training: turns dropout on (default), as in `model.fit`.
+  /// - Parameters:
+  ///   - training: turns dropout on (default), as in `model.fit`.
+  ///   - sampleWeights: one weight per row (Keras `sample_weight`): each row's loss and gradient are scaled by it,
+  ///     and the batch's loss is still divided by the rows (Keras's `sum_over_batch_size`).
   /// - Throws: `ModelError` on a shape mismatch, an id out of range or a bad label.
-  public func computeGradients(inputs: Tensor, targets: Tensor, loss: Loss, training: Bool = true)
-    throws(ModelError) -> Float {
+  public func computeGradients(
+    inputs: Tensor, targets: Tensor, loss: Loss, training: Bool = true, sampleWeights: [Float]? = nil
+  ) throws(ModelError) -> Float {
     let (predictions, mask) = try run(inputs, training: training).pair
     lastOutput = predictions
     var value: Float
     var gradient: Tensor?
     if !loss.fromLogits, let dense = outputLogitsLayer {
       var (losses, g) = try loss.withLogits().evaluate(targets: targets, predictions: dense.logits, wantGradient: true)
+      Self.weigh(&losses, gradient: &g!, by: sampleWeights)
       value = Self.applyMask(mask, to: &losses, gradient: &g!)
       gradient = dense.backward(preActivationGradient: g!)
       for layer in layers.dropLast().reversed() {
@@ -163,6 +168,7 @@ public final class Sequential {
       }
     } else {
       var (losses, g) = try loss.evaluate(targets: targets, predictions: predictions, wantGradient: true)
+      Self.weigh(&losses, gradient: &g!, by: sampleWeights)
       value = Self.applyMask(mask, to: &losses, gradient: &g!)
       gradient = g
       for layer in layers.reversed() {
@@ -171,6 +177,16 @@ public final class Sequential {
       }
     }
     return value
+  }
+
+  /// Scales each row's loss and gradient by its weight, when there are weights (one per row).
+  static func weigh(_ losses: inout [Float], gradient: inout Tensor, by weights: [Float]?) {
+    guard let weights, weights.count == losses.count, !losses.isEmpty else { return }
+    let width = gradient.count / losses.count
+    for row in 0..<losses.count {
+      losses[row] *= weights[row]
+      for j in 0..<width { gradient.scalars[row * width + j] *= weights[row] }
+    }
   }
 
   /// The mean loss, with Keras's masking of sequence outputs: when the output still carries a
@@ -196,9 +212,10 @@ public final class Sequential {
   /// (on the model's `threadCount` threads). Returns the batch's loss before the update.
   /// - Throws: as `computeGradients(inputs:targets:loss:training:)`.
   @discardableResult
-  public func trainStep(inputs: Tensor, targets: Tensor, loss: Loss, optimizer: any Optimizer)
-    throws(ModelError) -> Float {
-    let value = try computeGradients(inputs: inputs, targets: targets, loss: loss)
+  public func trainStep(
+    inputs: Tensor, targets: Tensor, loss: Loss, optimizer: any Optimizer, sampleWeights: [Float]? = nil
+  ) throws(ModelError) -> Float {
+    let value = try computeGradients(inputs: inputs, targets: targets, loss: loss, sampleWeights: sampleWeights)
     optimizer.threadCount = threadCount
     optimizer.apply(to: parameters.filter(\.isTrainable))
     return value

@@ -74,6 +74,8 @@ public struct TrainingOptions: Sendable, Hashable {
   /// Keras's `label_smoothing`: targets move this far towards the uniform distribution (binary: `y(1-ε) + ε/2`;
   /// several classes: one-hot `y(1-ε) + ε/K` with categorical cross-entropy). The validation loss stays plain.
   public var labelSmoothing: Float = 0
+  /// A weight per class (Keras `class_weight`): each training row's loss counts its class's weight times.
+  public var classWeights: [Float]? = nil
 
   public init() {}
 }
@@ -166,7 +168,9 @@ extension Sequential {
           training.targets(rows: rows, binary: binary), loss: loss, binary: binary,
           classes: output.features, smoothing: options.labelSmoothing)
         if let schedule = options.schedule { optimizer.learningRate = schedule.rate(atStep: optimizer.iterations) }
-        let value = try trainStep(inputs: inputs, targets: targets, loss: stepLoss, optimizer: optimizer)
+        let weights = options.classWeights.map { w in rows.map { w[training.labels[$0]] } }
+        let value = try trainStep(
+          inputs: inputs, targets: targets, loss: stepLoss, optimizer: optimizer, sampleWeights: weights)
         guard value.isFinite else {
           throw ModelError(.invalidConfiguration("the loss became \(value.isNaN ? "NaN" : "infinite") at epoch \(epoch), batch \(b + 1); lower --lr or set --clipnorm"))
         }
@@ -202,6 +206,14 @@ extension Sequential {
     }
     if let best { try setWeights(best.weights) }
     return results
+  }
+
+  /// scikit-learn's and Keras tutorials' "balanced" class weights: `rows / (classes × rows of the class)`, so every
+  /// class weighs as much in the loss as the others (a class without rows gets 0).
+  public static func balancedClassWeights(labels: [Int], classes: Int) -> [Float] {
+    var counts = [Int](repeating: 0, count: classes)
+    for label in labels where label >= 0 && label < classes { counts[label] += 1 }
+    return counts.map { $0 == 0 ? 0 : Float(Double(labels.count) / (Double(classes) * Double($0))) }
   }
 
   /// `targets` with label smoothing `smoothing` and the loss to use with them: binary targets moved towards 1/2;

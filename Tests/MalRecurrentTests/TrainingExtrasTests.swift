@@ -65,5 +65,26 @@ struct TrainingExtrasTests {
   @Test("the fixture is there")
   func fixturePresent() {
     #expect(Self.cases("schedules").count == 3 && Self.cases("adamw").count == 2 && Self.cases("smoothing").count == 2)
+    #expect(Self.cases("class_weight").count == 1)
+  }
+}
+
+@Suite("class weights, as Keras")
+struct ClassWeightTests {
+  @Test("balanced weights, and the weighted loss Keras reports", arguments: TrainingExtrasTests.cases("class_weight"))
+  func balanced(_ c: FixtureCase) throws {
+    let classes = c["classes"] as! Int
+    let labels = TrainingExtrasTests.floats(c["labels"]).map { Int($0) }
+    let weights = Sequential.balancedClassWeights(labels: labels, classes: classes)
+    let expectedWeights = TrainingExtrasTests.floats(c["weights"])
+    for (w, e) in zip(weights, expectedWeights) { #expect(abs(w - e) <= 1e-6) }
+    let predictions = Tensor(shape: [labels.count, classes], scalars: TrainingExtrasTests.floats(c["probabilities"]))
+    let targets = Tensor(shape: [labels.count], scalars: labels.map(Float.init))
+    var (losses, gradient) = try Loss.sparseCategoricalCrossentropy().evaluate(
+      targets: targets, predictions: predictions, wantGradient: true)
+    Sequential.weigh(&losses, gradient: &gradient!, by: labels.map { weights[$0] })
+    let value = Sequential.applyMask(nil, to: &losses, gradient: &gradient!)
+    let expected = (c["loss"] as! NSNumber).floatValue
+    #expect(abs(value - expected) <= 1e-5, "\(value) vs \(expected)")
   }
 }

@@ -56,4 +56,15 @@ out["smoothing"].append({"name": "three classes, label_smoothing 0.2", "classes"
                          "labels": floats(sparse), "probabilities": floats(softmax),
                          "loss": float(cce(keras.utils.to_categorical(sparse, 3), softmax))})
 
+out["class_weight"] = []
+labels = np.array([0, 2, 1, 0, 0])
+probabilities = np.array([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6], [0.25, 0.5, 0.25], [0.3, 0.3, 0.4], [0.8, 0.1, 0.1]],
+                         dtype=np.float32)
+counts = np.bincount(labels, minlength=3)
+balanced = len(labels) / (3 * counts)
+scce = keras.losses.SparseCategoricalCrossentropy()
+out["class_weight"].append({"name": "balanced, three classes", "classes": 3, "labels": floats(labels),
+                            "probabilities": floats(probabilities), "weights": floats(balanced),
+                            "loss": float(scce(labels, probabilities, sample_weight=balanced[labels]))})
+
 print(json.dumps(out, indent=1))
