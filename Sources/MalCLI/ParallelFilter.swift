@@ -57,7 +57,8 @@ func filterRecordsInParallel(
   _ reader: RecordReader, output: String?, command: String, warnsAboutReplacements: Bool = true,
   provenance: ProvenanceOutput, threads: Int, makeTransform: () -> RecordTransform
 ) throws {
-  let pool = WorkerPool((0..<threads).map { _ in makeTransform() })
+  let transforms = TransformBox((0..<threads).map { _ in makeTransform() })
+  let pool = WorkerPool(workers: threads) { batch, worker in batch.run(transforms.transforms[worker]) }
   defer { pool.stop() }
   try withOutput(output) { writer in
     let out = writer.buffer
@@ -103,31 +104,31 @@ func filterRecordsInParallel(
   if warnsAboutReplacements { warnAboutReplacements(reader, command: command) }
 }
 
-/// `count` worker threads, each with its own transform, taking batches in the order they are submitted.
+/// `workers` threads that take batches in the order they are submitted and run `job` on each, with the worker's
+/// number (0..<workers), so that each worker can keep its own state.
 final class WorkerPool: @unchecked Sendable {
   private let jobs = Mutex<[RecordBatch?]>([])
   private let available = DispatchSemaphore(value: 0)
   private let finished = DispatchGroup()
-  private let count: Int
+  private let workers: Int
 
-  init(_ transforms: [RecordTransform]) {
-    count = transforms.count
-    for transform in transforms {
-      let box = TransformBox(transform)
+  init(workers: Int, job: @escaping @Sendable (RecordBatch, Int) -> Void) {
+    self.workers = workers
+    for worker in 0..<workers {
       finished.enter()
       DispatchQueue.global().async {
-        self.work(box.transform)
+        self.work(worker, job)
         self.finished.leave()
       }
     }
   }
 
-  /// Hands `batch` to the next free worker; its `done` is signalled when it has been transformed.
+  /// Hands `batch` to the next free worker; its `done` is signalled when the job has run on it.
   func submit(_ batch: RecordBatch) { enqueue(batch) }
 
   /// Lets the workers finish what was submitted, then ends them.
   func stop() {
-    for _ in 0..<count { enqueue(nil) }
+    for _ in 0..<workers { enqueue(nil) }
     finished.wait()
   }
 
@@ -136,20 +137,20 @@ final class WorkerPool: @unchecked Sendable {
     available.signal()
   }
 
-  private func work(_ transform: RecordTransform) {
+  private func work(_ worker: Int, _ job: (RecordBatch, Int) -> Void) {
     while true {
       available.wait()
-      guard let job = jobs.withLock({ $0.removeFirst() }) else { return }
-      job.run(transform)
-      job.done.signal()
+      guard let batch = jobs.withLock({ $0.removeFirst() }) else { return }
+      job(batch, worker)
+      batch.done.signal()
     }
   }
 }
 
-/// A transform handed to the worker thread that alone uses it.
+/// The workers' transforms, each used by its worker's thread alone.
 private struct TransformBox: @unchecked Sendable {
-  let transform: RecordTransform
-  init(_ transform: @escaping RecordTransform) { self.transform = transform }
+  let transforms: [RecordTransform]
+  init(_ transforms: [RecordTransform]) { self.transforms = transforms }
 }
 
 /// Records copied out of the reader's buffer, transformed together on a worker thread.
@@ -170,6 +171,8 @@ final class RecordBatch: @unchecked Sendable {
   private var lines: [Line] = []
   /// The input the records come from.
   private(set) var source = ""
+  /// The batch's place in the input, 0, 1, 2 …: set by the reader.
+  var sequence = 0
   let output = ByteBuffer(capacity: targetBytes + targetBytes / 2)
   private(set) var error: (any Error)?
   let done = DispatchSemaphore(value: 0)
@@ -188,6 +191,30 @@ final class RecordBatch: @unchecked Sendable {
       isBlank: record.isBlank))
     bytes.append(contentsOf: record.line)
   }
+
+  /// Calls `body` with each record that is not blank and its index among the batch's lines; stops at the first
+  /// error, keeping it in `error`.
+  func forEachRecord(_ body: (Record, Int) throws -> Void) {
+    bytes.withUnsafeBufferPointer { all in
+      for (index, line) in lines.enumerated() where !line.isBlank {
+        let record = Record(
+          line: UnsafeBufferPointer(rebasing: all[line.start..<(line.start + line.count)]), field: line.field,
+          lineNumber: line.lineNumber, source: source, isBlank: false)
+        do {
+          try body(record, index)
+        } catch {
+          self.error = error
+          return
+        }
+      }
+    }
+  }
+
+  /// Keeps `error` as the batch's (for jobs that check after the records).
+  func fail(_ error: any Error) { self.error = error }
+
+  /// The line number of the batch's last record.
+  var lastLineNumber: Int { lines.last?.lineNumber ?? 0 }
 
   /// Appends every record's output line to `output`; stops at the first error, keeping it in `error`.
   func run(_ transform: RecordTransform) {

@@ -260,15 +260,21 @@ struct VocabCountCommand: ParsableCommand {
       """)
 
   @OptionGroup var stream: StreamOptions
+  @OptionGroup var threading: ThreadOptions
 
   func run() throws {
     try reportingErrors(command: "vocab") {
       let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
       var counts = TokenCounts()
       let budget = MemoryBudget.standard
-      try reader.forEachRecord(header: { _ in }) { record in
-        if !record.isBlank { try counts.add(record, within: budget) }
-        return true
+      let threads = threading.count(for: stream.inputs)
+      if threads > 1 {
+        counts = try countTokensInParallel(reader, threads: threads, budget: budget)
+      } else {
+        try reader.forEachRecord(header: { _ in }) { record in
+          if !record.isBlank { try counts.add(record, within: budget) }
+          return true
+        }
       }
       warnAboutReplacements(reader, command: "vocab")
       try withOutput(stream.output) { counts.write(to: $0.buffer) }

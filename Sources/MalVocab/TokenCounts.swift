@@ -62,6 +62,11 @@ public struct TokenCounts: Sendable {
     table.add(count, at: index)
   }
 
+  /// Adds the count of `other`'s entry `index` (its token is new here, or its count is added).
+  public mutating func add(entry index: Int, of other: TokenCounts) {
+    other.table.withBytes(of: index) { add(token: $0, count: other.count(at: index)) }
+  }
+
   /// Adds every count of `other`, in its first-occurrence order.
   public mutating func merge(_ other: TokenCounts) {
     for i in 0..<other.distinctCount {

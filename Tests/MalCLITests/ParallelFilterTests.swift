@@ -49,6 +49,23 @@ struct ParallelFilterTests {
     #expect(try String(contentsOfFile: output, encoding: .utf8) == applied.stdout)
   }
 
+  @Test("vocab count: the same counts in the same first-occurrence order for 1 to 4 threads, from files and a pipe")
+  func counting() throws {
+    let folder = TemporaryFolder()
+    let a = Self.input(in: folder, name: "a.tsv", rows: 9_000)
+    let b = Self.input(in: folder, name: "b.tsv", rows: 4_000)
+    let tokens = try Mal.run(["tokenize", "--threads", "1", a, b, a])
+    let reference = try Mal.run(["vocab", "count", "--threads", "1"], input: tokens.stdout)
+    #expect(reference.status == 0 && reference.stdout.split(separator: "\n").count > 1_000)
+    for threads in 2...4 {
+      let result = try Mal.run(["vocab", "count", "--threads", "\(threads)"], input: tokens.stdout)
+      #expect(result.stdout == reference.stdout, "\(threads) threads")
+      #expect(result.stderr == reference.stderr)
+    }
+    let files = try Mal.run(["vocab", "count", "--threads", "1", a, b])
+    #expect(try Mal.run(["vocab", "count", "--threads", "3", a, b]).stdout == files.stdout)
+  }
+
   @Test("several inputs: one header, rows in order, line numbers per file")
   func severalInputs() throws {
     let folder = TemporaryFolder()
