@@ -96,7 +96,7 @@ struct PredictCommand: ParsableCommand {
     commandName: "predict",
     abstract: "Run a model over rows of raw text (or padded ids) and append each row's probability and predicted label.",
     discussion: """
-      Streams, in batches of 256 rows. A model trained on the rows of a tokenize | vocab --save | pad pipeline \
+      Streams, in batches of 256 rows (fewer when rows are too long for the memory budget). A model trained on the rows of a tokenize | vocab --save | pad pipeline \
       (or with train --vocab) stores its tokenizer, vocabulary and padding, so the working column is raw \
       text; otherwise it holds padded ids, and so do rows whose #mal line says mal vocab made them (checked \
       against the model's vocabulary) or given --ids. Every row \
@@ -152,6 +152,13 @@ struct PredictCommand: ParsableCommand {
         var ids: [Int] = []
         var batch: [Float] = []
         var timeSteps = encoder?.preprocessing.maxlen ?? trained.maxlen ?? 0
+        // 256 rows a batch, fewer when long rows would not fit the memory budget.
+        let configuration = net.configuration
+        var batchLimit: (steps: Int, rows: Int) = (-1, 256)
+        func rowsPerBatch(_ steps: Int) -> Int {
+          if batchLimit.steps != steps { batchLimit = (steps, configuration.batchRows(steps: steps)) }
+          return batchLimit.rows
+        }
         func flushBatch() throws {
           let rows = blank.count(where: { !$0 })
           var classes: [Int] = []
@@ -231,7 +238,7 @@ struct PredictCommand: ParsableCommand {
             lines.append(Array(record.line))
             blank.append(false)
           }
-          if blank.count == 256 { try flushBatch() }
+          if blank.count >= rowsPerBatch(timeSteps) { try flushBatch() }
           return true
         }
         try flushBatch()
@@ -295,7 +302,7 @@ struct EvaluateCommand: ParsableCommand {
       }
       let labels = examples.labels
       let net = trained.file.model
-      let probabilities = try net.predictions(examples)
+      let probabilities = try net.predictions(examples, batchSize: net.configuration.batchRows(steps: rows.timeSteps))
       let loss = try net.classificationLoss.perSample(
         targets: Tensor(shape: net.hasBinaryHead ? [labels.count, 1] : [labels.count], scalars: labels.map(Float.init)),
         predictions: probabilities)

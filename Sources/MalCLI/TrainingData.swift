@@ -66,9 +66,11 @@ func readLabelledRows(
       for id in ids { rows.ids.append(Float(id)) }
     }
     // The rows are held as floats: check what they have taken against --max-memory as they come.
-    if rows.ids.capacity > budget.bytes / MemoryLayout<Float>.stride {
+    // (By the ids held, not the array's capacity, which depends on the allocator: the limit falls on the same row
+    // every run.)
+    if rows.ids.count > budget.bytes / MemoryLayout<Float>.stride {
       throw SizeLimitError(
-        what: "\(rows.count + 1) rows of \(rows.timeSteps) ids", neededBytes: rows.ids.capacity * MemoryLayout<Float>.stride,
+        what: "\(rows.count + 1) rows of \(rows.timeSteps) ids", neededBytes: rows.ids.count * MemoryLayout<Float>.stride,
         budget: budget, location: .position(record.position(atFieldByte: 0)), kind: .badData)
     }
     for id in rows.ids[start...] where Int(id) > rows.largestId {

@@ -56,9 +56,10 @@ public final class Model: Sendable {
         throw ModelFileError(file: file, message: "this model reads padded ids, not text: it stores no tokenizer and vocabulary; use predict(ids:)")
       }
       var predictions: [Prediction] = []
-      for start in stride(from: 0, to: texts.count, by: 256) {
+      let batch = state.trained.file.model.configuration.batchRows(steps: encoder.preprocessing.maxlen)
+      for start in stride(from: 0, to: texts.count, by: batch) {
         state.batch.removeAll(keepingCapacity: true)
-        for text in texts[start..<min(start + 256, texts.count)] { encoder.encode(text, appendingTo: &state.batch) }
+        for text in texts[start..<min(start + batch, texts.count)] { encoder.encode(text, appendingTo: &state.batch) }
         predictions += try Self.run(state.trained, state.batch, timeSteps: encoder.preprocessing.maxlen)
       }
       return predictions
@@ -72,9 +73,10 @@ public final class Model: Sendable {
       let timeSteps = state.trained.maxlen ?? rows.first?.count ?? 0
       let limit = state.trained.idLimit
       var predictions: [Prediction] = []
-      for start in stride(from: 0, to: rows.count, by: 256) {
+      let batch = state.trained.file.model.configuration.batchRows(steps: timeSteps)
+      for start in stride(from: 0, to: rows.count, by: batch) {
         state.batch.removeAll(keepingCapacity: true)
-        for (offset, row) in rows[start..<min(start + 256, rows.count)].enumerated() {
+        for (offset, row) in rows[start..<min(start + batch, rows.count)].enumerated() {
           guard row.count == timeSteps else {
             throw ModelError(.invalidConfiguration("row \(start + offset + 1) has \(row.count) ids; the model takes \(timeSteps)"))
           }

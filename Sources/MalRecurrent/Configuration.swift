@@ -325,6 +325,18 @@ extension ModelConfiguration {
       location: location, kind: kind)
   }
 
+  /// How many rows of `steps` time steps a batch may hold so that running it stays within `budget`: at most
+  /// `limit`, at least 1 (one row is checked on its own when the model is read).
+  public func batchRows(steps: Int, limit: Int = 256, budget: MemoryBudget = .standard) -> Int {
+    var perStep = 0
+    for size in weightSizes {
+      let (sum, overflow) = perStep.addingReportingOverflow(size.stepFloats)
+      perStep = overflow ? .max : sum
+    }
+    guard let perRow = MemoryBudget.byteCount([max(1, steps), max(1, perStep)], bytesPerElement: 4) else { return 1 }
+    return max(1, min(limit, budget.bytes / perRow))
+  }
+
   /// The floats of every layer's embedding table and kernels together (`nil` if that overflows an `Int`).
   public var weightFloatCount: Int? {
     var total = 0

@@ -30,8 +30,7 @@ struct MemoryLimitTests {
     ErrorCase(
       id: "word2vec train: the table of distinct words",
       arguments: ["word2vec", "train", "-o", "$DIR/w.vec", "--min-count", "1", "--max-memory", "100K", "Corpora/sample-mixed.txt"],
-      message: "Corpora/sample-mixed.txt:1:1: error: counting 7 distinct words would take 516.2 KiB; the memory budget is 100.0 KiB (--max-memory)\n",
-      status: 65),
+      message: "", status: 65),
     ErrorCase(
       id: "train: a batch's activations",
       arguments: ["train", "-o", "$DIR/m.mal", "--max-memory", "1M", "--batch-size", "64", "$DIR/rows.tsv"],
@@ -40,7 +39,7 @@ struct MemoryLimitTests {
     ErrorCase(
       id: "train: the rows themselves",
       arguments: ["train", "-o", "$DIR/m.mal", "--max-memory", "64K", "$DIR/rows.tsv"],
-      message: "$DIR/rows.tsv:43:1: error: 42 rows of 200 ids would take 65.0 KiB; the memory budget is 64.0 KiB (--max-memory)\n",
+      message: "$DIR/rows.tsv:83:1: error: 82 rows of 200 ids would take 64.1 KiB; the memory budget is 64.0 KiB (--max-memory)\n",
       status: 65),
     ErrorCase(
       id: "train: an id above 2^24 would round as a float",
@@ -60,6 +59,7 @@ struct MemoryLimitTests {
     func expand(_ text: String) -> String { text.replacingOccurrences(of: "$DIR", with: folder.path) }
     let result = try Mal.run(row.arguments.map(expand))
     if row.message.isEmpty {
+      // Table sizes follow the allocator's rounding: the message is checked up to the sizes.
       #expect(result.stderr.contains(": error: counting "), "\(result.stderr)")
       #expect(result.stderr.hasSuffix("(--max-memory)\n"), "\(result.stderr)")
     } else {
@@ -83,6 +83,25 @@ struct MemoryLimitTests {
     let bad = try Mal.run(["pad", "Corpora/sample-ko-ids.tsv"], environment: ["MAL_MAX_MEMORY": "lots"])
     #expect(bad.status == 64)
     #expect(bad.stderr.hasPrefix("Error: MAL_MAX_MEMORY: expected a size such as 1000000, 512M, 4G or 75%, got 'lots'\n"))
+  }
+
+  @Test("predict and evaluate run long rows in smaller batches under a small budget, with the same results")
+  func smallerBatches() throws {
+    let folder = TemporaryFolder()
+    // 40 rows of 1,000 ids: one row of this model's activations is about 100 KB, 256 rows 25 MB.
+    let rows = (0..<40).map { i in (0..<1_000).map { String(($0 * 7 + i) % 9 + 1) }.joined(separator: " ") + "\t\(i % 2)" }
+    let input = folder.file("long.tsv", "document\tlabel\n" + rows.joined(separator: "\n") + "\n")
+    let model = folder.path + "/m.mal"
+    let trained = try Mal.run([
+      "train", "-o", model, "--model", "Embedding(10,4) LSTM(4)", "--epochs", "1", "--threads", "1", input,
+    ])
+    #expect(trained.status == 0, "\(trained.stderr)")
+    for command in [["predict", model, input], ["evaluate", model, "--json", input]] {
+      let plain = try Mal.run(command)
+      let limited = try Mal.run(command + ["--max-memory", "1M"])
+      #expect(plain.status == 0 && limited.status == 0, "\(limited.stderr)")
+      #expect(limited.stdout == plain.stdout)
+    }
   }
 
   @Test("within the budget, output is the same as without one")
