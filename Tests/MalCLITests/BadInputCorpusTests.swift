@@ -10,8 +10,8 @@ import Darwin
 
 /// One run of `mal` on bad input (issue 16): the arguments, the exit status and the first error line expected.
 ///
-/// Arguments name files of the corpus (`Tests/MalCLITests/BadInput/`) or of `BadInputCorpus.generated` by their
-/// bare names; each run gets a fresh working folder holding copies of the files it names, and its own `TMPDIR`.
+/// Arguments name files of the corpus (`Tests/MalCLITests/BadInput/`, `BadInputCorpus.generated` and `.sparse`) by
+/// their bare names; each run gets a fresh working folder holding copies of the files it names, and its own `TMPDIR`.
 /// `message` is the first line of standard error that says `error:` (or `Error:`), else its first line, else "";
 /// a `*` in it matches any text. The run must leave the folder as it was (no output file, no `.NAME.tmp-…`) and
 /// `TMPDIR` empty, unless `creates` names what a successful run writes.
