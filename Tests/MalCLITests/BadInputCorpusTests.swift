@@ -10,8 +10,8 @@ import Darwin
 
 /// One run of `mal` on bad input (issue 16): the arguments, the exit status and the first error line expected.
 ///
-/// Arguments name files of the corpus (`Tests/MalCLITests/BadInput/`) or of `BadInputCorpus.generated` by their
-/// bare names; each run gets a fresh working folder holding copies of the files it names, and its own `TMPDIR`.
+/// Arguments name files of the corpus (`Tests/MalCLITests/BadInput/`, `BadInputCorpus.generated` and `.sparse`) by
+/// their bare names; each run gets a fresh working folder holding copies of the files it names, and its own `TMPDIR`.
 /// `message` is the first line of standard error that says `error:` (or `Error:`), else its first line, else "";
 /// a `*` in it matches any text. The run must leave the folder as it was (no output file, no `.NAME.tmp-…`) and
 /// `TMPDIR` empty, unless `creates` names what a successful run writes.
@@ -455,6 +455,12 @@ struct BadInputCorpusTests {
     BadInput("train --epochs 1 --units 2 --embedding-dim 2 --resume model.safetensors -o m.safetensors good-ids.tsv", 65, "good-ids.tsv: error: rows of 3 ids, but model.safetensors was trained on rows of 12: pad them with --maxlen 12"),
     BadInput("train --epochs 1 --units 2 --embedding-dim 2 --embedding vec-short-row.vec --vocab vocab.txt -o m.safetensors good-ids.tsv", 65, "vec-short-row.vec:3:7: error: expected 3 numbers after the word as the header says, found 1"),
     BadInput("train --epochs 1 --units 2 --embedding-dim 2 --embedding good.vec --vocab vocab-repeated.txt -o m.safetensors good-ids.tsv", 65, "vocab-repeated.txt:4:1: error: token '영화' repeats line 3"),
+    BadInput("train --epochs 1 --units 2 --embedding-dim 2 --validation ids-four.tsv -o m.safetensors good-ids.tsv", 65, "ids-four.tsv:2:1: error: validation rows have 4 ids, the training rows 3: pad both to the same --maxlen"),
+    BadInput("train --epochs 1 --units 2 --embedding-dim 2 --validation labels-unseen.tsv -o m.safetensors good-ids.tsv", 65, "labels-unseen.tsv:2:1: error: label '7' does not occur in the training rows (0, 1)"),
+    BadInput("train --epochs 1 --units 2 --embedding-dim 2 --early-stopping 2 -o m.safetensors good-ids.tsv", 64, "Error: --early-stopping needs --validation or --validation-split"),
+    BadInput("train --epochs 1 --units 2 --embedding-dim 2 --one-hot --vocab-size 3 -o m.safetensors good-ids.tsv", 65, "good-ids.tsv:3:1: error: id 7 is too large for the model's input (3 one-hot columns, ids 0–2); raise --vocab-size or cap the vocabulary (mal vocab --max-size)"),
+    BadInput("predict --ids --vocab good.vec -o out.tsv model.safetensors good-ids.tsv", 65, "good.vec:1:2: error: a token cannot contain a space"),
+    BadInput("evaluate --ids --vocab vocab-repeated.txt model.safetensors good-ids.tsv", 65, "vocab-repeated.txt:4:1: error: token '영화' repeats line 3"),
     BadInput("train --epochs 1 --units 2 --embedding-dim 2 -o m.safetensors missing.tsv", 1, "missing.tsv: error: cannot open for reading: No such file or directory"),
     BadInput("train --epochs 1 --units 2 --embedding-dim 2 -o m.safetensors .", 1, ".: error: cannot read: is a directory"),
     BadInput("train --epochs 1 --units 2 --embedding-dim 2 -o . good-ids.tsv", 1, ".: error: cannot write: Is a directory"),

@@ -154,7 +154,7 @@ struct WordVectorsTests {
       "w.vec:3:1: error: expected a word and 2 numbers separated by spaces, found an empty line"),
     BadFile(
       "bad UTF-8 word", "u.vec", bytes: Array("1 1\n".utf8) + [0x61, 0xFF, 0x20, 0x31, 0x0A],
-      "u.vec:2:2: error: invalid UTF-8 byte sequence 0xFF; drop --strict to replace it with U+FFFD"),
+      "u.vec:2:2: error: invalid UTF-8 byte sequence 0xFF; this file must be UTF-8 throughout (convert it, e.g. iconv -f cp949 -t utf-8)"),
     BadFile("empty binary", "e.bin", "", "e.bin:1:1: error: empty file; expected a header 'COUNT DIMENSIONS'"),
     BadFile(
       "truncated vector", "t.bin", bytes: Array("2 2\na ".utf8) + [0, 0, 0x80, 0x3F, 0, 0, 0, 0x40] + Array("\nb ".utf8) + [0, 0],
