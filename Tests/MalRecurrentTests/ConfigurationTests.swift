@@ -50,8 +50,8 @@ struct ConfigurationTests {
     lstm.units = 2
     lstm.dropout = 1.5
     #expect(throws: ModelError.self) { try lstm.makeLayer() }
-    #expect(throws: ModelError(.invalidConfiguration("unknown layer class Conv1D"))) {
-      try LayerConfiguration(className: "Conv1D").makeLayer()
+    #expect(throws: ModelError(.invalidConfiguration("unknown layer class Conv2D"))) {
+      try LayerConfiguration(className: "Conv2D").makeLayer()
     }
     var dense = LayerConfiguration(className: "Dense")
     dense.units = 1
@@ -68,5 +68,5 @@ func errorMessages() {
   #expect(ModelError(.idOutOfRange(id: 7, inputDimension: 7)).description
           == "token id 7.0 is not an integer in 0..<7; raise the Embedding's inputDimension or fix the ids")
   #expect(ModelError(.labelOutOfRange(label: 3, classes: 3)).description == "label 3.0 is not a class index in 0..<3")
-  #expect(ModelError(.invalidConfiguration("unknown layer class Conv1D")).description == "unknown layer class Conv1D")
+  #expect(ModelError(.invalidConfiguration("unknown layer class Conv2D")).description == "unknown layer class Conv2D")
 }

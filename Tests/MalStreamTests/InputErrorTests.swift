@@ -21,7 +21,7 @@ struct InputErrorTests {
     ReasonCase(.invalidJSON(detail: "expected a value"), "not valid JSON: expected a value"),
     ReasonCase(.invalidUTF8InFile(bytes: [0xFF]), "invalid UTF-8 byte sequence 0xFF; this file must be UTF-8 throughout (convert it, e.g. iconv -f cp949 -t utf-8)"),
     ReasonCase(.badVocabularyEntry(key: "config.num_words", found: "-5", expected: "a whole number, 1 or more, or null"), "config.num_words is -5; expected a whole number, 1 or more, or null"),
-    ReasonCase(.lineTooLong(limit: 3 << 30), "a line longer than 3.0 GiB, the most Mal reads in one line (a quarter of the memory budget): is this a text file with line breaks?"),
+    ReasonCase(.lineTooLong(limit: 3 << 30), "a line longer than 3.0 GiB, the most Mal reads in one line (a quarter of the memory budget, --max-memory): is this a text file with line breaks?"),
     ReasonCase(.tabAmongTokens, "a tab among the tokens: in plain-text input (its first line has no tab) tokens are separated by spaces and cannot hold tabs; TSV input starts with a header row"),
     // Labels.
     ReasonCase(.labelsNeedColumns, "labels need TSV input with a label column; this input is plain text"),
