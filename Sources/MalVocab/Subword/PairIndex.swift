@@ -1,0 +1,81 @@
+/// An open-addressing hash map from a pair of token ids to a small integer (a pair number or a merge rank).
+///
+/// The hot map of BPE training and encoding: keys are `left << 32 | right`, values 32-bit, no `Hashable` boxing.
+struct PairIndex: Sendable {
+  private var keys: [UInt64]
+  private var values: [Int32]
+  private var mask: Int
+  private(set) var count = 0
+
+  init(minimumCapacity: Int = 1024) {
+    var size = 1024
+    while size < minimumCapacity * 2 { size <<= 1 }
+    keys = Array(repeating: 0, count: size)
+    values = Array(repeating: -1, count: size)
+    mask = size - 1
+  }
+
+  @inline(__always)
+  static func key(_ left: Int32, _ right: Int32) -> UInt64 {
+    UInt64(UInt32(bitPattern: left)) << 32 | UInt64(UInt32(bitPattern: right))
+  }
+
+  @inline(__always)
+  private static func slot(_ key: UInt64, _ mask: Int) -> Int {
+    // Fibonacci hashing: the multiply spreads both ids over the high bits.
+    Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+  }
+
+  /// The value stored for `key`, or `nil`.
+  @inline(__always)
+  func value(for key: UInt64) -> Int32? {
+    keys.withUnsafeBufferPointer { keys in
+      values.withUnsafeBufferPointer { values in
+        var s = Self.slot(key, mask)
+        while true {
+          let v = values[s]
+          if v < 0 { return nil }
+          if keys[s] == key { return v }
+          s = (s + 1) & mask
+        }
+      }
+    }
+  }
+
+  /// The value stored for `key`; if there is none, stores `newValue` and returns it with `inserted` true.
+  @inline(__always)
+  mutating func value(for key: UInt64, inserting newValue: Int32) -> (value: Int32, inserted: Bool) {
+    if (count + 1) * 2 > keys.count { grow() }
+    let mask = self.mask
+    let found: (Int32, Bool) = keys.withUnsafeMutableBufferPointer { keys in
+      values.withUnsafeMutableBufferPointer { values in
+        var s = Self.slot(key, mask)
+        while true {
+          let v = values[s]
+          if v < 0 {
+            keys[s] = key
+            values[s] = newValue
+            return (newValue, true)
+          }
+          if keys[s] == key { return (v, false) }
+          s = (s + 1) & mask
+        }
+      }
+    }
+    if found.1 { count += 1 }
+    return found
+  }
+
+  private mutating func grow() {
+    let oldKeys = keys
+    let oldValues = values
+    let size = keys.count * 2
+    keys = Array(repeating: 0, count: size)
+    values = Array(repeating: -1, count: size)
+    mask = size - 1
+    count = 0
+    for i in 0..<oldKeys.count where oldValues[i] >= 0 {
+      _ = value(for: oldKeys[i], inserting: oldValues[i])
+    }
+  }
+}
