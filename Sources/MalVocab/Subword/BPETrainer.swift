@@ -56,14 +56,16 @@ public struct BPETrainer: Sendable, Hashable {
 
   /// Trains on the words of `counts` and returns the model: its tokens (by id) and merges (by rank).
   ///
-  /// The unknown token of the model is `[UNK]` when it is among `specialTokens`.
+  /// - Parameter unknownToken: the model's unknown token (HF's `unk_token`), used only if among `specialTokens`.
   /// - Throws: `SubwordError.emptyCorpus` if `counts` has no word; `.sizeBelowAlphabet` if `vocabularySize` is
   ///   smaller than the reserved tokens plus the alphabet; `.invalidSpecialToken` for a reserved token that is
   ///   empty, holds whitespace or is named twice.
   /// - Complexity: O(*p* log *p* + Σ words touched by each merge), *p* the number of distinct pairs.
-  public func train(_ counts: TokenCounts, progress: ((Int) -> Void)? = nil) throws(SubwordError) -> BPEModel {
+  public func train(
+    _ counts: TokenCounts, unknownToken: String? = "[UNK]", progress: ((Int) -> Void)? = nil
+  ) throws(SubwordError) -> BPEModel {
     let result = try learn(counts, progress: progress)
-    let unknown = specialTokens.contains("[UNK]") ? "[UNK]" : nil
+    let unknown = unknownToken.flatMap { specialTokens.contains($0) ? $0 : nil }
     return BPEModel(
       table: result.table, merges: result.merges, specialTokens: specialTokens, unknownToken: unknown,
       continuingSubwordPrefix: continuingSubwordPrefix, endOfWordSuffix: endOfWordSuffix)

@@ -160,11 +160,15 @@ public struct WordPieceTrainer: Sendable, Hashable {
   }
 
   /// Trains on the words of `counts`.
-  /// - Throws: as `BPETrainer.train(_:)`; `SubwordError.missingUnknownToken` if `[UNK]` is not reserved.
-  public func train(_ counts: TokenCounts, progress: ((Int) -> Void)? = nil) throws(SubwordError) -> WordPieceModel {
+  /// - Parameter unknownToken: the token of words that cannot be cut (HF's `unk_token`).
+  /// - Throws: as `BPETrainer.train(_:)`; `SubwordError.missingUnknownToken` if `unknownToken` is not reserved.
+  public func train(
+    _ counts: TokenCounts, unknownToken: String = "[UNK]", progress: ((Int) -> Void)? = nil
+  ) throws(SubwordError) -> WordPieceModel {
+    if !bpe.specialTokens.contains(unknownToken) { throw SubwordError(.missingUnknownToken(unknownToken)) }
     let (table, _) = try bpe.learn(counts, progress: progress)
     return try WordPieceModel(
-      table: table, specialTokens: bpe.specialTokens, unknownToken: "[UNK]",
+      table: table, specialTokens: bpe.specialTokens, unknownToken: unknownToken,
       continuingSubwordPrefix: bpe.continuingSubwordPrefix ?? "##", maxInputCharactersPerWord: 100)
   }
 }
