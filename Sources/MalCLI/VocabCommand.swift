@@ -64,14 +64,21 @@ struct VocabPipelineCommand: ParsableCommand {
   @OptionGroup var build: BuildOptions
 
   @OptionGroup var unknown: UnknownTokenOptions
+  @OptionGroup var subword: SubwordOptions
 
   func validate() throws {
     switch (save, load) {
     case (nil, nil): throw ValidationError("give --save FILE to build a vocabulary, or --load FILE to apply one")
     case (.some, .some): throw ValidationError("--save and --load exclude each other")
-    case (.some(let path), nil): _ = try saveFormat(vocabFormat, path: path)
+    case (.some(let path), nil):
+      if subword.subword != nil {
+        _ = try subword.saveFormat(vocabFormat, path: path)
+      } else {
+        _ = try saveFormat(vocabFormat, path: path)
+      }
     case (nil, .some): break
     }
+    try subword.validate(build: build, splitUnknown: unknown.splitUnknown)
     try refuseSharedOutputs([("--save", save), ("-o", stream.output)])
     try build.validate(reserved: specials.specialTokens.all.count)
   }
@@ -79,6 +86,13 @@ struct VocabPipelineCommand: ParsableCommand {
   func run() throws {
     try reportingErrors(command: "vocab") {
       if let load {
+        if let model = try subwordModel(path: load, kind: subword.subword) {
+          let applier = SubwordApplier(model)
+          try runRecordFilter(stream, provenance: provenance.subword(model, file: load)) { record, out in
+            applier.encode(record, into: out)
+          }
+          return
+        }
         let vocabulary = try Vocabulary.read(
           path: load, format: vocabFormat, specialTokens: specials.specialTokens, numWords: build.numWords)
         let provenance = provenance.vocabulary(
@@ -91,12 +105,33 @@ struct VocabPipelineCommand: ParsableCommand {
       let path = save!
       // Before reading all the input: the vocabulary is saved only at the end.
       try checkWritable([path, stream.output])
-      try buildSaveAndApply(path: path, format: try saveFormat(vocabFormat, path: path))
+      if subword.subword != nil {
+        let format = try subword.saveFormat(vocabFormat, path: path)
+        try buildSaveAndApply { counts in
+          let model = try subword.train(counts, specials: specials.specialTokens, build: build)
+          try model.save(to: path, format: format)
+          let applier = SubwordApplier(model)
+          return (provenance.subword(model, file: path), applier.encode)
+        }
+        return
+      }
+      let format = try saveFormat(vocabFormat, path: path)
+      try buildSaveAndApply { counts in
+        let vocabulary = try Vocabulary(counts: counts, options: build.options(specials.specialTokens))
+        try vocabulary.save(to: path, format: format)
+        let provenance = provenance.vocabulary(
+          vocabulary, file: path, format: format, splitsUnknown: unknown.splitUnknown)
+        let splitUnknown = unknown.splitUnknown
+        return (provenance, { record, out in vocabulary.encode(record.value, into: out, splittingUnknown: splitUnknown) })
+      }
     }
   }
 
-  /// Counts while spooling the rows to a temporary file, builds and saves, then re-reads the spool to write ids.
-  private func buildSaveAndApply(path: String, format: VocabularyFormat) throws {
+  /// Counts while spooling the rows to a temporary file, builds and saves (`make`), then re-reads the spool to
+  /// write ids with what `make` returned.
+  private func buildSaveAndApply(
+    _ make: (TokenCounts) throws -> (ProvenanceOutput, (Record, ByteBuffer) -> Void)
+  ) throws {
     let spool = try AtomicFile(path: temporaryFolder() + "/mal-vocab-spool")
     defer { spool.discard() }
     // Unlinked at once, so even a killed run leaves no spool behind; it is read back through /dev/fd.
@@ -120,8 +155,7 @@ struct VocabPipelineCommand: ParsableCommand {
     }
     try spoolWriter.flush()
     warnAboutReplacements(reader, command: "vocab")
-    let vocabulary = try Vocabulary(counts: counts, options: build.options(specials.specialTokens))
-    try vocabulary.save(to: path, format: format)
+    let (provenance, encode) = try make(counts)
     guard let layout = reader.layout else { return }
     // The spool holds checked UTF-8 in a known shape: read it back with the layout already resolved.
     let again = RecordOptions(
@@ -130,10 +164,8 @@ struct VocabPipelineCommand: ParsableCommand {
       hasHeader: stream.recordOptions.hasHeader && layout.isTSV && !layout.columnNames.isEmpty,
       invalidUTF8: .replace)
     lseek(spool.fileDescriptor, 0, SEEK_SET)
-    let provenance = provenance.vocabulary(
-      vocabulary, file: path, format: format, splitsUnknown: unknown.splitUnknown)
     try runRecordFilter(stream, options: again, inputs: ["/dev/fd/\(spool.fileDescriptor)"], provenance: provenance) {
-      record, out in vocabulary.encode(record.value, into: out, splittingUnknown: unknown.splitUnknown)
+      record, out in encode(record, out)
     }
   }
 }
@@ -171,11 +203,19 @@ struct VocabBuildCommand: ParsableCommand {
 
   @OptionGroup var specials: SpecialTokenOptions
   @OptionGroup var build: BuildOptions
+  @OptionGroup var subword: SubwordOptions
 
   func validate() throws {
     if save != nil && stream.output != nil { throw ValidationError("-o and --save both name the vocabulary file; give one") }
-    if let path = save ?? stream.output { _ = try saveFormat(vocabFormat, path: path) }
+    if let path = save ?? stream.output {
+      if subword.subword != nil {
+        _ = try subword.saveFormat(vocabFormat, path: path)
+      } else {
+        _ = try saveFormat(vocabFormat, path: path)
+      }
+    }
     try build.validate(reserved: specials.specialTokens.all.count)
+    try subword.validate(build: build, splitUnknown: false)
   }
 
   func run() throws {
@@ -187,6 +227,19 @@ struct VocabBuildCommand: ParsableCommand {
         return true
       }
       warnAboutReplacements(reader, command: "vocab")
+      if subword.subword != nil {
+        let model = try subword.train(counts, specials: specials.specialTokens, build: build)
+        if let path = save ?? stream.output {
+          try model.save(to: path, format: try subword.saveFormat(vocabFormat, path: path))
+        } else {
+          let writer = OutputWriter()
+          let format: SubwordFormat = vocabFormat == .txt ? .txt : .hfJSON
+          try model.write(format, to: writer.buffer)
+          if format == .hfJSON { writer.buffer.append(byte: 0x0A) }
+          try writer.flush()
+        }
+        return
+      }
       let vocabulary = try Vocabulary(counts: counts, options: build.options(specials.specialTokens))
       try writeVocabulary(vocabulary, save: save ?? stream.output, format: vocabFormat)
     }
@@ -229,6 +282,13 @@ struct VocabApplyCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors(command: "vocab") {
+      if let model = try subwordModel(path: self.vocabulary.load!, kind: nil) {
+        let applier = SubwordApplier(model)
+        try runRecordFilter(stream, provenance: provenance.subword(model, file: self.vocabulary.load)) { record, out in
+          applier.encode(record, into: out)
+        }
+        return
+      }
       let vocabulary = try self.vocabulary.vocabulary(path: self.vocabulary.load!)
       let provenance = provenance.vocabulary(
         vocabulary, file: self.vocabulary.load, format: self.vocabulary.vocabFormat, splitsUnknown: unknown.splitUnknown)
@@ -374,6 +434,17 @@ struct VocabDecodeCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors(command: "vocab") {
+      if let model = try subwordModel(path: self.vocabulary.load!, kind: nil) {
+        try runRecordFilter(stream, provenance: provenance.output(Provenance.Step(stage: "vocab decode", column: nil))) {
+          record, out in
+          do {
+            try model.decode(record.value, into: out, skippingPadding: skipPadding)
+          } catch let error as MalformedID {
+            throw record.error(error.reason, atFieldByte: error.byteOffset)
+          }
+        }
+        return
+      }
       let vocabulary = try self.vocabulary.vocabulary(path: self.vocabulary.load!)
       try runRecordFilter(stream, provenance: provenance.output(Provenance.Step(stage: "vocab decode", column: nil))) {
         record, out in
