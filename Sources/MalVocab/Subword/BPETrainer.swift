@@ -134,12 +134,14 @@ public struct BPETrainer: Sendable, Hashable {
       scalarID[scalar] = Int32(id)
     }
 
-    // 3. Words as runs of piece ids, in one flat array; characters outside the alphabet are left out.
+    // 3. Words as runs of piece ids in one array: each word is a header [length, count low, count high] followed
+    // by its ids, so a merge that visits a word touches one place in memory (profiling showed separate
+    // start/length/count arrays as one cache miss each). Words are named by their header's offset. Characters
+    // outside the alphabet are left out; words of fewer than two pieces have no pair and are not kept.
     let prefix = continuingSubwordPrefix.map { Array($0.utf8) }
     let suffix = endOfWordSuffix.map { Array($0.utf8) }
-    var symbols: [Int32] = []
-    var wordStart = [Int](repeating: 0, count: wordCount)
-    var wordLength = [Int](repeating: 0, count: wordCount)
+    var words: [Int32] = []
+    var wordOffsets: [Int32] = []
     var marked: [UInt8] = []
     for piece in markedPieceOrder {
       var piece = piece
@@ -148,7 +150,11 @@ public struct BPETrainer: Sendable, Hashable {
     source.arena.withUnsafeBufferPointer { arena in
       for (i, entry) in source.entries.enumerated() {
         let word = UnsafeBufferPointer(rebasing: arena[Int(entry.start)..<(Int(entry.start) + Int(entry.length))])
-        wordStart[i] = symbols.count
+        let header = words.count
+        let count = wordCounts[i]
+        words.append(0)
+        words.append(Int32(truncatingIfNeeded: count))
+        words.append(Int32(truncatingIfNeeded: count >> 32))
         let n = word.count
         forEachScalar(word) { value, offset, length in
           var id = scalarID[Int(value)]
@@ -164,9 +170,15 @@ public struct BPETrainer: Sendable, Hashable {
             if inserted { tokenChars.append(1) }
             id = Int32(markedID)
           }
-          symbols.append(id)
+          words.append(id)
         }
-        wordLength[i] = symbols.count - wordStart[i]
+        let length = words.count - header - 3
+        if length < 2 {
+          words.removeSubrange(header...)
+        } else {
+          words[header] = Int32(length)
+          wordOffsets.append(Int32(header))
+        }
       }
     }
     if alphabet.isEmpty { throw SubwordError(.emptyCorpus) }
@@ -174,20 +186,28 @@ public struct BPETrainer: Sendable, Hashable {
       throw SubwordError(
         .sizeBelowAlphabet(size: vocabularySize, reserved: specialTokens.count, alphabet: table.count - specialTokens.count))
     }
+    @inline(__always)
+    func countOfWord(_ w: UnsafeMutableBufferPointer<Int32>, _ header: Int) -> Int {
+      Int(UInt32(bitPattern: w[header + 1])) | Int(w[header + 2]) << 32
+    }
 
     // 4. Pair counts, and for each pair the words it occurs in (a list in `pool`).
-    var pairs = PairIndex(minimumCapacity: symbols.count / 4)
+    var pairs = PairIndex(minimumCapacity: words.count / 4)
     var pairKey: [UInt64] = []
     var pairCount: [Int] = []
     var lastWord: [Int32] = []
     var listLength: [Int] = []
-    symbols.withUnsafeBufferPointer { symbols in
-      for w in 0..<wordCount where wordLength[w] > 1 {
-        let start = wordStart[w]
-        let count = wordCounts[w]
-        for k in start..<(start + wordLength[w] - 1) {
-          let key = PairIndex.key(symbols[k], symbols[k + 1])
+    // The pair number at each position, so that the second pass (filling the lists) hashes nothing.
+    var pairAt = [Int32](repeating: -1, count: words.count)
+    words.withUnsafeMutableBufferPointer { words in
+      for header32 in wordOffsets {
+        let header = Int(header32)
+        let count = countOfWord(words, header)
+        let start = header + 3
+        for k in start..<(start + Int(words[header]) - 1) {
+          let key = PairIndex.key(words[k], words[k + 1])
           let (p, inserted) = pairs.value(for: key, inserting: Int32(pairKey.count))
+          pairAt[k] = p
           if inserted {
             pairKey.append(key)
             pairCount.append(0)
@@ -196,8 +216,8 @@ public struct BPETrainer: Sendable, Hashable {
           }
           let pi = Int(p)
           pairCount[pi] += count
-          if lastWord[pi] != Int32(w) {
-            lastWord[pi] = Int32(w)
+          if lastWord[pi] != header32 {
+            lastWord[pi] = header32
             listLength[pi] += 1
           }
         }
@@ -212,14 +232,14 @@ public struct BPETrainer: Sendable, Hashable {
     var pool = [Int32](repeating: 0, count: total)
     var fill = listStart
     for p in 0..<lastWord.count { lastWord[p] = -1 }
-    symbols.withUnsafeBufferPointer { symbols in
-      for w in 0..<wordCount where wordLength[w] > 1 {
-        let start = wordStart[w]
-        for k in start..<(start + wordLength[w] - 1) {
-          let pi = Int(pairs.value(for: PairIndex.key(symbols[k], symbols[k + 1]))!)
-          if lastWord[pi] != Int32(w) {
-            lastWord[pi] = Int32(w)
-            pool[fill[pi]] = Int32(w)
+    words.withUnsafeMutableBufferPointer { words in
+      for header32 in wordOffsets {
+        let start = Int(header32) + 3
+        for k in start..<(start + Int(words[Int(header32)]) - 1) {
+          let pi = Int(pairAt[k])
+          if lastWord[pi] != header32 {
+            lastWord[pi] = header32
+            pool[fill[pi]] = header32
             fill[pi] += 1
           }
         }
@@ -227,6 +247,8 @@ public struct BPETrainer: Sendable, Hashable {
     }
     fill = []
     lastWord = []
+    wordOffsets = []
+    pairAt = []
     var heap: [Candidate] = []
     heap.reserveCapacity(pairKey.count)
     for p in 0..<pairKey.count where pairCount[p] > 0 {
@@ -266,48 +288,56 @@ public struct BPETrainer: Sendable, Hashable {
 
       updates.removeAll(keepingCapacity: true)
       @inline(__always)
-      func change(_ a: Int32, _ b: Int32, _ delta: Int, word: Int32) {
+      func change(_ a: Int32, _ b: Int32, _ delta: Int, word: Int32, count: Int) {
         let key = PairIndex.key(a, b)
         let (q, isNew) = pairs.value(for: key, inserting: Int32(pairKey.count))
         if isNew {
           pairKey.append(key)
           pairCount.append(0)
         }
-        pairCount[Int(q)] += delta * wordCounts[Int(word)]
-        if delta > 0 { updates.append(UInt64(UInt32(q)) << 32 | UInt64(UInt32(word))) }
+        pairCount[Int(q)] += delta * count
+        if delta > 0 { updates.append(UInt64(UInt32(q)) << 32 | UInt64(UInt32(bitPattern: word))) }
       }
       let list = Int(top.list)
-      for k in listStart[list]..<(listStart[list] + listLength[list]) {
-        let w = pool[k]
-        let start = wordStart[Int(w)]
-        let n = wordLength[Int(w)]
-        var r = 0
-        var o = 0
-        // HF's Word::merge, compacting in place: the pair's neighbours lose their pairs with it and gain pairs
-        // with the merged piece (unless that would pass `maxTokenLength`).
-        while r < n {
-          let s = symbols[start + r]
-          if s == left && r + 1 < n && symbols[start + r + 1] == right {
-            if o > 0 {
-              let previous = symbols[start + o - 1]
-              change(previous, left, -1, word: w)
-              if tokenChars[Int(previous)] + newLength < maxLength { change(previous, result, 1, word: w) }
+      words.withUnsafeMutableBufferPointer { words in
+        pool.withUnsafeBufferPointer { pool in
+          tokenChars.withUnsafeBufferPointer { tokenChars in
+            for k in listStart[list]..<(listStart[list] + listLength[list]) {
+              let w = pool[k]
+              let header = Int(w)
+              let count = countOfWord(words, header)
+              let start = header + 3
+              let n = Int(words[header])
+              var r = 0
+              var o = 0
+              // HF's Word::merge, compacting in place: the pair's neighbours lose their pairs with it and gain
+              // pairs with the merged piece (unless that would pass `maxTokenLength`).
+              while r < n {
+                let s = words[start + r]
+                if s == left && r + 1 < n && words[start + r + 1] == right {
+                  if o > 0 {
+                    let previous = words[start + o - 1]
+                    change(previous, left, -1, word: w, count: count)
+                    if tokenChars[Int(previous)] + newLength < maxLength { change(previous, result, 1, word: w, count: count) }
+                  }
+                  words[start + o] = result
+                  o += 1
+                  r += 2
+                  if r < n {
+                    let next = words[start + r]
+                    change(right, next, -1, word: w, count: count)
+                    if tokenChars[Int(next)] + newLength < maxLength { change(result, next, 1, word: w, count: count) }
+                  }
+                } else {
+                  words[start + o] = s
+                  o += 1
+                  r += 1
+                }
+              }
+              words[header] = Int32(o)
             }
-            symbols[start + o] = result
-            o += 1
-            r += 2
-            if r < n {
-              let next = symbols[start + r]
-              change(right, next, -1, word: w)
-              if tokenChars[Int(next)] + newLength < maxLength { change(result, next, 1, word: w) }
-            }
-          } else {
-            symbols[start + o] = s
-            o += 1
-            r += 1
           }
         }
-        wordLength[Int(w)] = o
       }
       // New pairs enter the queue with the words they were made in (HF's where_to_update), one entry per pair.
       updates.sort()
