@@ -37,9 +37,16 @@ public struct BPEModel: Sendable {
   let table: TokenTable
   /// Merge pair → rank.
   let ranks: PairIndex
+  /// The id of each Basic Multilingual Plane character as a word's first piece, -1 if not a piece: looked up
+  /// directly instead of hashing (256 KiB); `nil` with an end-of-word suffix, which makes a last piece differ.
+  let firstCharacterIDs: [Int32]?
+  /// The same for a piece after the first (with `continuingSubwordPrefix` if there is one).
+  let continuingCharacterIDs: [Int32]?
+  /// The result id of each merge, by rank.
+  let mergeResults: [Int32]
 
   /// The id of `unknownToken`, if it is in the vocabulary.
-  public var unknownID: Int? { unknownToken.flatMap(id(for:)) }
+  public let unknownID: Int?
 
   /// Makes a model from a token table (id = entry) and merges in the order they were learned.
   ///
@@ -65,6 +72,28 @@ public struct BPEModel: Sendable {
       }
     }
     self.table = table
+    self.mergeResults = kept.map { Int32($0.result) }
+    self.unknownID = unknownToken.flatMap { token in
+      var token = token
+      return token.withUTF8 { table.index(of: $0) }
+    }
+    if endOfWordSuffix == nil {
+      var first = [Int32](repeating: -1, count: 0x10000)
+      var continuing = first
+      var bytes: [UInt8] = []
+      let prefix = continuingSubwordPrefix.map { Array($0.utf8) } ?? []
+      for scalar in 0..<0x10000 where !(0xD800..<0xE000).contains(scalar) {
+        let utf8 = utf8Bytes(of: UInt32(scalar))
+        first[scalar] = utf8.withUnsafeBufferPointer { table.index(of: $0) }.map(Int32.init) ?? -1
+        bytes = prefix + utf8
+        continuing[scalar] = bytes.withUnsafeBufferPointer { table.index(of: $0) }.map(Int32.init) ?? -1
+      }
+      firstCharacterIDs = first
+      continuingCharacterIDs = continuing
+    } else {
+      firstCharacterIDs = nil
+      continuingCharacterIDs = nil
+    }
     self.tokens = (0..<table.count).map { table.string(at: $0) }
     self.merges = kept
     self.ranks = ranks
@@ -88,43 +117,86 @@ public struct BPEModel: Sendable {
     let first = ids.count
     var unknown = 0
     let unknownID = self.unknownID.map(Int32.init)
-    let n = word.count
-    let prefix = continuingSubwordPrefix
-    let suffix = endOfWordSuffix
-    forEachScalar(word) { _, offset, length in
-      let piece = UnsafeBufferPointer(rebasing: word[offset..<(offset + length)])
-      let found: Int?
-      if (offset > 0 && prefix != nil) || (offset + length == n && suffix != nil) {
-        scratch.removeAll(keepingCapacity: true)
-        if offset > 0, let prefix { scratch.append(contentsOf: prefix.utf8) }
-        scratch.append(contentsOf: piece)
-        if offset + length == n, let suffix { scratch.append(contentsOf: suffix.utf8) }
-        found = scratch.withUnsafeBufferPointer { table.index(of: $0) }
-      } else {
-        found = table.index(of: piece)
+    if let firstTable = firstCharacterIDs, let continuingTable = continuingCharacterIDs {
+      firstTable.withUnsafeBufferPointer { firstTable in
+        continuingTable.withUnsafeBufferPointer { continuingTable in
+          forEachScalar(word) { value, offset, length in
+            let id: Int32
+            if value < 0x10000 {
+              id = offset == 0 ? firstTable[Int(value)] : continuingTable[Int(value)]
+            } else {
+              id = characterID(word, offset: offset, length: length, scratch: &scratch)
+            }
+            if id >= 0 {
+              ids.append(id)
+            } else {
+              unknown += 1
+              if let unknownID { ids.append(unknownID) }
+            }
+          }
+        }
       }
-      if let found {
-        ids.append(Int32(found))
-      } else {
-        unknown += 1
-        if let unknownID { ids.append(unknownID) }
+    } else {
+      forEachScalar(word) { _, offset, length in
+        let id = characterID(word, offset: offset, length: length, scratch: &scratch)
+        if id >= 0 {
+          ids.append(id)
+        } else {
+          unknown += 1
+          if let unknownID { ids.append(unknownID) }
+        }
       }
     }
     // Merge the lowest-ranked adjacent pair, leftmost first, until none has a merge (HF's Word::merge_all).
-    while ids.count - first > 1 {
-      var best = Int32.max
-      var at = -1
-      for i in first..<(ids.count - 1) {
-        if let rank = ranks.value(for: PairIndex.key(ids[i], ids[i + 1])), rank < best {
-          best = rank
-          at = i
+    let count = ids.count - first
+    if count < 2 { return unknown }
+    let kept = ids.withUnsafeMutableBufferPointer { all in
+      let w = UnsafeMutableBufferPointer(rebasing: all[first...])
+      var n = count
+      // ranks[i]: the rank of the pair (w[i], w[i + 1]), Int32.max if none; updated around each merge.
+      withUnsafeTemporaryAllocation(of: Int32.self, capacity: n) { rank in
+        for i in 0..<(n - 1) { rank[i] = ranks.value(for: PairIndex.key(w[i], w[i + 1])) ?? Int32.max }
+        while n > 1 {
+          var best = Int32.max
+          var at = -1
+          for i in 0..<(n - 1) where rank[i] < best {
+            best = rank[i]
+            at = i
+          }
+          if at < 0 { break }
+          w[at] = mergeResults[Int(best)]
+          // Close the gap left by w[at + 1].
+          var i = at + 1
+          while i < n - 1 {
+            w[i] = w[i + 1]
+            rank[i] = rank[i + 1]
+            i += 1
+          }
+          n -= 1
+          if at > 0 { rank[at - 1] = ranks.value(for: PairIndex.key(w[at - 1], w[at])) ?? Int32.max }
+          if at < n - 1 { rank[at] = ranks.value(for: PairIndex.key(w[at], w[at + 1])) ?? Int32.max }
         }
       }
-      if at < 0 { break }
-      ids[at] = Int32(merges[Int(best)].result)
-      ids.remove(at: at + 1)
+      return n
     }
+    ids.removeLast(count - kept)
     return unknown
+  }
+
+  /// The id of the character at `offset` (with the prefix or suffix its position calls for), or -1.
+  private func characterID(
+    _ word: UnsafeBufferPointer<UInt8>, offset: Int, length: Int, scratch: inout [UInt8]
+  ) -> Int32 {
+    let piece = UnsafeBufferPointer(rebasing: word[offset..<(offset + length)])
+    let isLast = offset + length == word.count
+    if (offset > 0 && continuingSubwordPrefix != nil) || (isLast && endOfWordSuffix != nil) {
+      scratch.removeAll(keepingCapacity: true)
+      if offset > 0, let prefix = continuingSubwordPrefix { scratch.append(contentsOf: prefix.utf8) }
+      scratch.append(contentsOf: piece)
+      if isLast, let suffix = endOfWordSuffix { scratch.append(contentsOf: suffix.utf8) }
+      return scratch.withUnsafeBufferPointer { table.index(of: $0) }.map(Int32.init) ?? -1
+    }
+    return table.index(of: piece).map(Int32.init) ?? -1
   }
 
   /// The pieces of one word, as strings (for examples and tests).

@@ -132,6 +132,10 @@ extension String {
 ///     encoder.ids(for: "재미없어요 ㅋㅋ")   // [812, 2297, 64]
 public struct SubwordEncoder {
   public let model: SubwordModel
+  // The model's payload, held apart so that encoding a word does not copy the enum's payload (and retain its
+  // arrays) each time.
+  private let bpe: BPEModel?
+  private let wordPiece: WordPieceModel?
   /// Words whose pieces are remembered; no more than `cacheLimit`.
   private var cache = TokenTable(minimumCapacity: 1 << 14)
   private var cacheEnds: [Int32] = []
@@ -141,10 +145,19 @@ public struct SubwordEncoder {
   private var ids: [Int32] = []
   private var scratch: [UInt8] = []
 
-  /// - Parameter cacheLimit: the most distinct words whose pieces are kept (the first ones seen).
-  public init(model: SubwordModel, cacheLimit: Int = 1 << 18) {
+  /// - Parameter cacheLimit: the most distinct words whose pieces are kept (the first ones seen, which in text
+  ///   are mostly the frequent ones; the others are cut again each time).
+  public init(model: SubwordModel, cacheLimit: Int = 1 << 13) {
     self.model = model
     self.cacheLimit = cacheLimit
+    switch model {
+    case .bpe(let m):
+      bpe = m
+      wordPiece = nil
+    case .wordPiece(let m):
+      bpe = nil
+      wordPiece = m
+    }
   }
 
   /// Appends the piece ids of the words of `field` to `out`, separated by single spaces.
@@ -169,9 +182,10 @@ public struct SubwordEncoder {
       }
       ids.removeAll(keepingCapacity: true)
       let missing: Int
-      switch model {
-      case .bpe(let m): missing = m.appendIDs(of: word, to: &ids, scratch: &scratch)
-      case .wordPiece(let m): missing = m.appendIDs(of: word, to: &ids)
+      if let bpe {
+        missing = bpe.appendIDs(of: word, to: &ids, scratch: &scratch)
+      } else {
+        missing = wordPiece!.appendIDs(of: word, to: &ids)
       }
       unknown += missing
       for id in ids {
