@@ -194,9 +194,13 @@ public struct BPETrainer: Sendable, Hashable {
     // 4. Pair counts, and for each pair the words it occurs in (a list in `pool`).
     var pairs = PairIndex(minimumCapacity: wordArray.count / 4)
     var pairKey: [UInt64] = []
-    var pairCount: [Int] = []
-    var lastWord: [Int32] = []
-    var listLength: [Int] = []
+    // Count, last word seen and number of words per pair side by side: one cache miss per position, not three.
+    struct PairTally {
+      var count: Int
+      var lastWord: Int32
+      var words: Int32
+    }
+    var tallies: [PairTally] = []
     // The pair number at each position, so that the second pass (filling the lists) hashes nothing.
     var pairAt = [Int32](repeating: -1, count: wordArray.count)
     wordArray.withUnsafeMutableBufferPointer { words in
@@ -210,19 +214,23 @@ public struct BPETrainer: Sendable, Hashable {
           pairAt[k] = p
           if inserted {
             pairKey.append(key)
-            pairCount.append(0)
-            lastWord.append(-1)
-            listLength.append(0)
+            tallies.append(PairTally(count: 0, lastWord: -1, words: 0))
           }
-          let pi = Int(p)
-          pairCount[pi] += count
-          if lastWord[pi] != header32 {
-            lastWord[pi] = header32
-            listLength[pi] += 1
+          tallies.withUnsafeMutableBufferPointer { t in
+            let pi = Int(p)
+            t[pi].count += count
+            if t[pi].lastWord != header32 {
+              t[pi].lastWord = header32
+              t[pi].words += 1
+            }
           }
         }
       }
     }
+    var pairCount = tallies.map(\.count)
+    var listLength = tallies.map { Int($0.words) }
+    tallies = []
+    var lastWord = [Int32](repeating: -1, count: pairKey.count)
     var listStart = [Int](repeating: 0, count: pairKey.count)
     var total = 0
     for p in 0..<pairKey.count {
@@ -231,7 +239,6 @@ public struct BPETrainer: Sendable, Hashable {
     }
     var pool = [Int32](repeating: 0, count: total)
     var fill = listStart
-    for p in 0..<lastWord.count { lastWord[p] = -1 }
     wordArray.withUnsafeMutableBufferPointer { words in
       for header32 in wordOffsets {
         let start = Int(header32) + 3

@@ -2,16 +2,20 @@
 ///
 /// The hot map of BPE training and encoding: keys are `left << 32 | right`, values 32-bit, no `Hashable` boxing.
 struct PairIndex: Sendable {
-  private var keys: [UInt64]
-  private var values: [Int32]
+  /// Key and value side by side, so that a probe touches one cache line (separate arrays cost two misses).
+  private struct Slot {
+    var key: UInt64
+    var value: Int32
+  }
+
+  private var slots: [Slot]
   private var mask: Int
   private(set) var count = 0
 
   init(minimumCapacity: Int = 1024) {
     var size = 1024
     while size < minimumCapacity * 2 { size <<= 1 }
-    keys = Array(repeating: 0, count: size)
-    values = Array(repeating: -1, count: size)
+    slots = Array(repeating: Slot(key: 0, value: -1), count: size)
     mask = size - 1
   }
 
@@ -29,15 +33,13 @@ struct PairIndex: Sendable {
   /// The value stored for `key`, or `nil`.
   @inline(__always)
   func value(for key: UInt64) -> Int32? {
-    keys.withUnsafeBufferPointer { keys in
-      values.withUnsafeBufferPointer { values in
-        var s = Self.slot(key, mask)
-        while true {
-          let v = values[s]
-          if v < 0 { return nil }
-          if keys[s] == key { return v }
-          s = (s + 1) & mask
-        }
+    slots.withUnsafeBufferPointer { slots in
+      var s = Self.slot(key, mask)
+      while true {
+        let slot = slots[s]
+        if slot.value < 0 { return nil }
+        if slot.key == key { return slot.value }
+        s = (s + 1) & mask
       }
     }
   }
@@ -45,21 +47,18 @@ struct PairIndex: Sendable {
   /// The value stored for `key`; if there is none, stores `newValue` and returns it with `inserted` true.
   @inline(__always)
   mutating func value(for key: UInt64, inserting newValue: Int32) -> (value: Int32, inserted: Bool) {
-    if (count + 1) * 2 > keys.count { grow() }
+    if (count + 1) * 2 > slots.count { grow() }
     let mask = self.mask
-    let found: (Int32, Bool) = keys.withUnsafeMutableBufferPointer { keys in
-      values.withUnsafeMutableBufferPointer { values in
-        var s = Self.slot(key, mask)
-        while true {
-          let v = values[s]
-          if v < 0 {
-            keys[s] = key
-            values[s] = newValue
-            return (newValue, true)
-          }
-          if keys[s] == key { return (v, false) }
-          s = (s + 1) & mask
+    let found: (Int32, Bool) = slots.withUnsafeMutableBufferPointer { slots in
+      var s = Self.slot(key, mask)
+      while true {
+        let slot = slots[s]
+        if slot.value < 0 {
+          slots[s] = Slot(key: key, value: newValue)
+          return (newValue, true)
         }
+        if slot.key == key { return (slot.value, false) }
+        s = (s + 1) & mask
       }
     }
     if found.1 { count += 1 }
@@ -67,15 +66,12 @@ struct PairIndex: Sendable {
   }
 
   private mutating func grow() {
-    let oldKeys = keys
-    let oldValues = values
-    let size = keys.count * 2
-    keys = Array(repeating: 0, count: size)
-    values = Array(repeating: -1, count: size)
-    mask = size - 1
+    let old = slots
+    slots = Array(repeating: Slot(key: 0, value: -1), count: old.count * 2)
+    mask = slots.count - 1
     count = 0
-    for i in 0..<oldKeys.count where oldValues[i] >= 0 {
-      _ = value(for: oldKeys[i], inserting: oldValues[i])
+    for slot in old where slot.value >= 0 {
+      _ = value(for: slot.key, inserting: slot.value)
     }
   }
 }
