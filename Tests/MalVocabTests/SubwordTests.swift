@@ -143,7 +143,7 @@ struct SubwordTests {
       try BPETrainer(vocabularySize: 5).train(counts)
     }
     #expect(SubwordError(.sizeBelowAlphabet(size: 5, reserved: 2, alphabet: 4)).message
-      == "--max-size 5 is smaller than the 2 reserved tokens plus the alphabet of 4 pieces; it must be at least 6 (or limit the alphabet)")
+      == "--max-size 5 is smaller than the 2 reserved tokens plus the alphabet of 4 pieces; it must be at least 6")
     // WordPiece's alphabet counts the ## forms too: a b c d ##b ##c ##d.
     #expect(throws: SubwordError(.sizeBelowAlphabet(size: 8, reserved: 2, alphabet: 7))) {
       try WordPieceTrainer(vocabularySize: 8).train(counts)

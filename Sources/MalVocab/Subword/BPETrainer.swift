@@ -10,9 +10,11 @@ import MalStream
 /// words (`Tests/MalVocabTests/SubwordParityTests.swift` checks HF's own output on NSMC and IMDB samples).
 ///
 ///     var counts = TokenCounts()
-///     counts.add(document: "low lower lowest")
-///     let model = try BPETrainer(vocabularySize: 14).train(counts)
-///     model.tokens      // [PAD] [UNK] e l o r s t w lo low er …
+///     for line in ["low low low low low", "lower lower", "newest newest newest newest newest newest",
+///                  "widest widest widest"] { counts.add(document: line) }
+///     let model = try BPETrainer(vocabularySize: 20).train(counts)
+///     model.tokens.prefix(13)     // [PAD] [UNK] d e i l n o r s t w es
+///     model.pieces(of: "lowest")  // ["low", "est"]
 ///
 /// With `continuingSubwordPrefix` or `endOfWordSuffix`, the marked pieces (`##a`, `a</w>`) get their ids in
 /// the order the words are first seen; `BpeTrainer` numbers them in its hash map's order, which changes from

@@ -48,7 +48,7 @@ public struct SubwordError: Error, Sendable, Hashable, CustomStringConvertible {
       return "the subword vocabulary would be empty: the input has no tokens"
     case .sizeBelowAlphabet(let size, let reserved, let alphabet):
       return "--max-size \(size) is smaller than the \(reserved) reserved tokens plus the alphabet of \(alphabet) "
-        + "pieces; it must be at least \(reserved + alphabet) (or limit the alphabet)"
+        + "pieces; it must be at least \(reserved + alphabet)"
     case .invalidSpecialToken(let token):
       return "reserved token '\(token)' must be non-empty, contain no space, tab or newline, and be named once"
     case .unsupportedModel(let type):

@@ -57,7 +57,7 @@ public enum SubwordModel: Sendable {
   /// word, so decoding gives back the token stream. BPE with an end-of-word suffix: the suffix becomes a space.
   /// Plain BPE marks no word boundary: the pieces come out separated by spaces, as HF decodes with no decoder.
   ///
-  ///     [7, 12, 9] → "재미 없다"   (pieces 재미, 없, ##다)
+  ///     WordPiece pieces [PAD] [UNK] un ##aff ##able a:  "2 3 4 5" → "unaffable a"
   /// - Throws: `MalformedID` for an item that is not a non-negative integer or not an id of this vocabulary.
   public func decode(_ field: UnsafeBufferPointer<UInt8>, into out: ByteBuffer, skippingPadding: Bool = false)
     throws(MalformedID)
@@ -128,8 +128,9 @@ extension String {
 /// Each space-separated token of a field is one word (HF's `WhitespaceSplit`); its piece ids are written
 /// separated by single spaces, so a row of *n* words becomes a row of at least *n* ids.
 ///
+///     let model = SubwordModel.wordPiece(try WordPieceModel(tokens: ["[PAD]", "[UNK]", "un", "##aff", "##able", "a"]))
 ///     var encoder = SubwordEncoder(model: model)
-///     encoder.ids(for: "재미없어요 ㅋㅋ")   // [812, 2297, 64]
+///     encoder.ids(for: "unaffable a zz")   // [2, 3, 4, 5, 1]
 public struct SubwordEncoder {
   public let model: SubwordModel
   // The model's payload, held apart so that encoding a word does not copy the enum's payload (and retain its
@@ -147,7 +148,7 @@ public struct SubwordEncoder {
 
   /// - Parameter cacheLimit: the most distinct words whose pieces are kept (the first ones seen, which in text
   ///   are mostly the frequent ones; the others are cut again each time).
-  public init(model: SubwordModel, cacheLimit: Int = 1 << 13) {
+  public init(model: SubwordModel, cacheLimit: Int = 1 << 15) {
     self.model = model
     self.cacheLimit = cacheLimit
     switch model {

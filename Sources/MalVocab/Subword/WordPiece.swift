@@ -139,8 +139,9 @@ public struct WordPieceModel: Sendable {
 /// Learns a WordPiece vocabulary from word counts, exactly as HF `tokenizers`' `WordPieceTrainer`: it trains BPE
 /// with the continuing-subword prefix `##` and keeps the resulting pieces as a WordPiece vocabulary.
 ///
-///     let model = try WordPieceTrainer(vocabularySize: 16000).train(counts)
-///     model.pieces(of: "재미없어요")   // e.g. ["재미", "##없어요"]
+///     let model = try WordPieceTrainer(vocabularySize: 16000).train(counts)   // NSMC's unlabeled reviews
+///     model.pieces(of: "처음보내요여주캐스팅최악")
+///     // ["처음", "##보내", "##요", "##여", "##주", "##캐스팅", "##최악"]
 ///
 /// The `##` pieces of single characters get ids in the order words are first seen (HF: its hash map's order,
 /// which changes between runs), so ties between equally frequent pairs can go differently from a given HF run.
