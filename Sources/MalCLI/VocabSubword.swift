@@ -24,7 +24,10 @@ struct SubwordOptions: ParsableArguments {
       throw ValidationError("--subword saves hf-json (or, for wordpiece, txt), not \(other.rawValue)")
     case nil:
       if path.hasSuffix(".json") { return .hfJSON }
-      if subword == .wordpiece, VocabularyFormat(pathExtensionOf: path) == .txt { return .txt }
+      if VocabularyFormat(pathExtensionOf: path) == .txt {
+        if subword == .bpe { throw ValidationError("a BPE vocabulary needs its merges: save it with --vocab-format hf-json") }
+        return .txt
+      }
       throw ValidationError("cannot tell the format of '\(path)' from its name; add --vocab-format hf-json")
     }
   }
