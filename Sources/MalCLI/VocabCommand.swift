@@ -65,14 +65,21 @@ struct VocabPipelineCommand: ParsableCommand {
 
   @OptionGroup var unknown: UnknownTokenOptions
   @OptionGroup var threading: ThreadOptions
+  @OptionGroup var subword: SubwordOptions
 
   func validate() throws {
     switch (save, load) {
     case (nil, nil): throw ValidationError("give --save FILE to build a vocabulary, or --load FILE to apply one")
     case (.some, .some): throw ValidationError("--save and --load exclude each other")
-    case (.some(let path), nil): _ = try saveFormat(vocabFormat, path: path)
+    case (.some(let path), nil):
+      if subword.subword != nil {
+        _ = try subword.saveFormat(vocabFormat, path: path)
+      } else {
+        _ = try saveFormat(vocabFormat, path: path)
+      }
     case (nil, .some): break
     }
+    try subword.validate(build: build, splitUnknown: unknown.splitUnknown)
     try refuseSharedOutputs([("--save", save), ("-o", stream.output)])
     try build.validate(reserved: specials.specialTokens.all.count)
   }
@@ -80,6 +87,16 @@ struct VocabPipelineCommand: ParsableCommand {
   func run() throws {
     try reportingErrors(command: "vocab") {
       if let load {
+        if let model = try subwordModel(path: load, kind: subword.subword) {
+          // An applier caches words it has split: one for each thread.
+          try runRecordFilter(
+            stream, provenance: provenance.subword(model, file: load), threads: threading.count(for: stream.inputs)
+          ) {
+            let applier = SubwordApplier(model)
+            return { record, out in applier.encode(record, into: out) }
+          }
+          return
+        }
         let vocabulary = try Vocabulary.read(
           path: load, format: vocabFormat, specialTokens: specials.specialTokens, numWords: build.numWords)
         let provenance = provenance.vocabulary(
@@ -93,12 +110,33 @@ struct VocabPipelineCommand: ParsableCommand {
       let path = save!
       // Before reading all the input: the vocabulary is saved only at the end.
       try checkWritable([path, stream.output])
-      try buildSaveAndApply(path: path, format: try saveFormat(vocabFormat, path: path))
+      if subword.subword != nil {
+        let format = try subword.saveFormat(vocabFormat, path: path)
+        try buildSaveAndApply { counts in
+          let model = try subword.train(counts, specials: specials.specialTokens, build: build)
+          try model.save(to: path, format: format)
+          let applier = SubwordApplier(model)
+          return (provenance.subword(model, file: path), applier.encode)
+        }
+        return
+      }
+      let format = try saveFormat(vocabFormat, path: path)
+      try buildSaveAndApply { counts in
+        let vocabulary = try Vocabulary(counts: counts, options: build.options(specials.specialTokens))
+        try vocabulary.save(to: path, format: format)
+        let provenance = provenance.vocabulary(
+          vocabulary, file: path, format: format, splitsUnknown: unknown.splitUnknown)
+        let splitUnknown = unknown.splitUnknown
+        return (provenance, { record, out in vocabulary.encode(record.value, into: out, splittingUnknown: splitUnknown) })
+      }
     }
   }
 
-  /// Counts while spooling the rows to a temporary file, builds and saves, then re-reads the spool to write ids.
-  private func buildSaveAndApply(path: String, format: VocabularyFormat) throws {
+  /// Counts while spooling the rows to a temporary file, builds and saves (`make`), then re-reads the spool to
+  /// write ids with what `make` returned.
+  private func buildSaveAndApply(
+    _ make: (TokenCounts) throws -> (ProvenanceOutput, (Record, ByteBuffer) -> Void)
+  ) throws {
     let spool = try AtomicFile(path: temporaryFolder() + "/mal-vocab-spool")
     defer { spool.discard() }
     // Unlinked at once, so even a killed run leaves no spool behind; it is read back through /dev/fd.
@@ -123,8 +161,7 @@ struct VocabPipelineCommand: ParsableCommand {
     }
     try spoolWriter.flush()
     warnAboutReplacements(reader, command: "vocab")
-    let vocabulary = try Vocabulary(counts: counts, options: build.options(specials.specialTokens))
-    try vocabulary.save(to: path, format: format)
+    let (provenance, encode) = try make(counts)
     guard let layout = reader.layout else { return }
     // The spool holds checked UTF-8 in a known shape: read it back with the layout already resolved.
     let again = RecordOptions(
@@ -133,13 +170,11 @@ struct VocabPipelineCommand: ParsableCommand {
       hasHeader: stream.recordOptions.hasHeader && layout.isTSV && !layout.columnNames.isEmpty,
       invalidUTF8: .replace)
     lseek(spool.fileDescriptor, 0, SEEK_SET)
-    let provenance = provenance.vocabulary(
-      vocabulary, file: path, format: format, splitsUnknown: unknown.splitUnknown)
-    let split = unknown.splitUnknown
+    // A word-level vocabulary is read-only while it encodes; a subword applier keeps a cache: one thread.
     try runRecordFilter(
       stream, options: again, inputs: ["/dev/fd/\(spool.fileDescriptor)"], provenance: provenance,
-      threads: threading.count(for: stream.inputs)
-    ) { record, out in vocabulary.encode(record.value, into: out, splittingUnknown: split) }
+      threads: subword.subword == nil ? threading.count(for: stream.inputs) : 1
+    ) { record, out in encode(record, out) }
   }
 }
 
@@ -176,11 +211,19 @@ struct VocabBuildCommand: ParsableCommand {
 
   @OptionGroup var specials: SpecialTokenOptions
   @OptionGroup var build: BuildOptions
+  @OptionGroup var subword: SubwordOptions
 
   func validate() throws {
     if save != nil && stream.output != nil { throw ValidationError("-o and --save both name the vocabulary file; give one") }
-    if let path = save ?? stream.output { _ = try saveFormat(vocabFormat, path: path) }
+    if let path = save ?? stream.output {
+      if subword.subword != nil {
+        _ = try subword.saveFormat(vocabFormat, path: path)
+      } else {
+        _ = try saveFormat(vocabFormat, path: path)
+      }
+    }
     try build.validate(reserved: specials.specialTokens.all.count)
+    try subword.validate(build: build, splitUnknown: false)
   }
 
   func run() throws {
@@ -193,6 +236,19 @@ struct VocabBuildCommand: ParsableCommand {
         return true
       }
       warnAboutReplacements(reader, command: "vocab")
+      if subword.subword != nil {
+        let model = try subword.train(counts, specials: specials.specialTokens, build: build)
+        if let path = save ?? stream.output {
+          try model.save(to: path, format: try subword.saveFormat(vocabFormat, path: path))
+        } else {
+          let writer = OutputWriter()
+          let format: SubwordFormat = vocabFormat == .txt ? .txt : .hfJSON
+          try model.write(format, to: writer.buffer)
+          if format == .hfJSON { writer.buffer.append(byte: 0x0A) }
+          try writer.flush()
+        }
+        return
+      }
       let vocabulary = try Vocabulary(counts: counts, options: build.options(specials.specialTokens))
       try writeVocabulary(vocabulary, save: save ?? stream.output, format: vocabFormat)
     }
@@ -236,6 +292,16 @@ struct VocabApplyCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors(command: "vocab") {
+      if let model = try subwordModel(path: self.vocabulary.load!, kind: nil) {
+        try runRecordFilter(
+          stream, provenance: provenance.subword(model, file: self.vocabulary.load),
+          threads: threading.count(for: stream.inputs)
+        ) {
+          let applier = SubwordApplier(model)
+          return { record, out in applier.encode(record, into: out) }
+        }
+        return
+      }
       let vocabulary = try self.vocabulary.vocabulary(path: self.vocabulary.load!)
       let provenance = provenance.vocabulary(
         vocabulary, file: self.vocabulary.load, format: self.vocabulary.vocabFormat, splitsUnknown: unknown.splitUnknown)
@@ -391,6 +457,17 @@ struct VocabDecodeCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors(command: "vocab") {
+      if let model = try subwordModel(path: self.vocabulary.load!, kind: nil) {
+        try runRecordFilter(stream, provenance: provenance.output(Provenance.Step(stage: "vocab decode", column: nil))) {
+          record, out in
+          do {
+            try model.decode(record.value, into: out, skippingPadding: skipPadding)
+          } catch let error as MalformedID {
+            throw record.error(error.reason, atFieldByte: error.byteOffset)
+          }
+        }
+        return
+      }
       let vocabulary = try self.vocabulary.vocabulary(path: self.vocabulary.load!)
       try runRecordFilter(stream, provenance: provenance.output(Provenance.Step(stage: "vocab decode", column: nil))) {
         record, out in

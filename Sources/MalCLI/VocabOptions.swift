@@ -112,6 +112,16 @@ func runRecordFilter(
     threads: threads, makeTransform: { transform })
 }
 
+/// `runRecordFilter` with a transform of its own for each of `threads` threads, from `makeTransform`.
+func runRecordFilter(
+  _ stream: StreamOptions, provenance: ProvenanceOutput, threads: Int, makeTransform: () -> RecordTransform
+) throws {
+  let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
+  try filterRecords(
+    reader, output: stream.output, command: "vocab", provenance: provenance, threads: threads,
+    makeTransform: makeTransform)
+}
+
 extension ProvenanceOptions {
   /// `mal vocab`'s provenance: the vocabulary the ids come from, saved at or loaded from `file`.
   func vocabulary(

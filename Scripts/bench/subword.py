@@ -1,0 +1,105 @@
+"""Times `mal vocab build --subword` and `mal vocab apply` of the result beside HF tokenizers' BpeTrainer /
+WordPieceTrainer and Tokenizer.encode_batch, one thread each, on the same tokenized files in the same run, and
+checks that the BPE results are equal. Run through Scripts/bench.sh subword (it builds Mal, tokenizes the
+corpora, makes the venv)."""
+import json, os, platform, statistics, subprocess, sys, time
+
+mal, work = sys.argv[1], sys.argv[2]
+sizes = [int(s) for s in " ".join(sys.argv[3:]).split()]
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+WARMUP = os.environ.get("BENCH_WARMUP", "1") != "0"
+os.environ["RAYON_NUM_THREADS"] = "1"
+os.environ["RAYON_RS_NUM_CPUS"] = "1"
+os.environ["TOKENIZERS_PARALLELISM"] = "false"
+py = sys.executable
+
+HF_TRAIN = """
+import sys
+from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+kind, size, path, out = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+if kind == "bpe":
+    t = Tokenizer(models.BPE(unk_token="[UNK]"))
+    trainer = trainers.BpeTrainer(vocab_size=size, special_tokens=["[PAD]", "[UNK]"], show_progress=False)
+else:
+    t = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+    t.decoder = decoders.WordPiece(prefix="##", cleanup=False)
+    trainer = trainers.WordPieceTrainer(vocab_size=size, special_tokens=["[PAD]", "[UNK]"], show_progress=False)
+t.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+t.train([path], trainer)
+open(out, "w", encoding="utf-8").write(t.to_str())
+"""
+HF_APPLY = """
+import sys
+from tokenizers import Tokenizer
+t = Tokenizer.from_file(sys.argv[1])
+with open(sys.argv[2], encoding="utf-8") as f:
+    lines = f.read().splitlines()
+with open("/dev/null", "w") as out:
+    for enc in t.encode_batch(lines):
+        out.write(" ".join(map(str, enc.ids)))
+        out.write("\\n")
+"""
+
+
+def timed(argv, stdout=subprocess.DEVNULL):
+    """Wall seconds, CPU seconds (user + system) and peak RSS (KiB) of one run of argv."""
+    t = time.perf_counter()
+    p = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", *argv], stdout=stdout, stderr=subprocess.PIPE, check=True)
+    seconds = time.perf_counter() - t
+    rss, user, system = p.stderr.decode().strip().splitlines()[-1].split()
+    return seconds, float(user) + float(system), int(rss)
+
+
+def median(argv):
+    if WARMUP:
+        timed(argv)  # warm-up: page cache
+    results = [timed(argv) for _ in range(RUNS)]
+    return (statistics.median(r[0] for r in results), statistics.median(r[1] for r in results),
+            max(r[2] for r in results))
+
+
+def cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as f:
+            info = f.read()
+        model = next(l.split(":", 1)[1].strip() for l in info.splitlines() if l.startswith("model name"))
+        flags = next(l.split(":", 1)[1].split() for l in info.splitlines() if l.startswith("flags"))
+        wanted = [f for f in ["sse4_2", "avx", "avx2", "fma", "bmi2", "avx512f"] if f in flags]
+        return "%s, %d cores, %s" % (model, os.cpu_count(), " ".join(wanted))
+    except (OSError, StopIteration):
+        return platform.processor()
+
+
+def same_bpe(a, b):
+    ma, mb = json.load(open(a, encoding="utf-8"))["model"], json.load(open(b, encoding="utf-8"))["model"]
+    if ma["vocab"] != mb["vocab"]:
+        return "vocab differs"
+    return "identical" if ma["merges"] == mb["merges"] else "merges differ"
+
+
+print("host: %s; load average %.1f; %d timed run(s)%s, medians" % (
+    cpu_flags(), os.getloadavg()[0], RUNS, " after a warm-up" if WARMUP else ", no warm-up"))
+print("| corpus | MB | kind | pieces | task | tool | seconds | CPU s | MB/s | peak RSS MiB | Mal's speed-up (wall) | (CPU) |")
+print("|---|---:|---|---:|---|---|---:|---:|---:|---:|---:|---:|")
+for corpus in ["nsmc", "imdb"]:
+    tok = os.path.join(work, corpus + ".tok")
+    mb = os.path.getsize(tok) / 1e6
+    for kind in ["bpe", "wordpiece"]:
+        for size in sizes:
+            mine = os.path.join(work, "%s-%s-%d.json" % (corpus, kind, size))
+            theirs = os.path.join(work, "%s-%s-%d-hf.json" % (corpus, kind, size))
+            rows = []
+            m = median([mal, "vocab", "build", "--format", "text", tok, "--subword", kind, "--max-size", str(size),
+                        "--save", mine])
+            h = median([py, "-c", HF_TRAIN, kind, str(size), tok, theirs])
+            note = same_bpe(mine, theirs) if kind == "bpe" else "(WordPiece: HF's ## numbering varies by run)"
+            rows.append(("train", "mal vocab build --subword %s" % kind, m, None))
+            rows.append(("train", "HF %s (%s)" % ("BpeTrainer" if kind == "bpe" else "WordPieceTrainer", note), h, m))
+            a = median([mal, "vocab", "apply", "--format", "text", "--load", mine, tok])
+            b = median([py, "-c", HF_APPLY, mine, tok])
+            rows.append(("apply", "mal vocab apply --load", a, None))
+            rows.append(("apply", "HF Tokenizer.from_file(mal's).encode_batch", b, a))
+            for task, tool, (s, c, rss), ref in rows:
+                ratio = ("%.1f× | %.1f×" % (s / ref[0], c / ref[1])) if ref else " | "
+                print("| %s | %.1f | %s | %d | %s | %s | %.2f | %.2f | %.1f | %.0f | %s |" % (
+                    corpus, mb, kind, size, task, tool, s, c, mb / s, rss / 1024, ratio), flush=True)

@@ -1,0 +1,190 @@
+"""Subword vocabularies (`mal vocab --subword`) against HF tokenizers' BpeTrainer and WordPieceTrainer.
+
+  subword.py fixtures OUTDIR MAL CORPORA   writes the test fixtures: the sample corpora tokenized by MAL, the
+                                           tokenizer.json files HF trains on them (and on NSMC/IMDB samples),
+                                           and HF's ids and decoded text for held-out lines
+  subword.py check MAL CORPORA             trains BPE with MAL and with HF on the same tokenized NSMC and IMDB
+                                           samples, compares vocabularies and merges, and checks that
+                                           Tokenizer.from_file(mal's tokenizer.json) encodes every line of held-out
+                                           text to mal's ids (BPE and WordPiece)
+  subword.py train KIND SIZE FILE          trains HF on FILE (one tokenized document per line) and prints seconds:
+                                           the reference side of Scripts/bench/subword.sh
+
+Every input is `mal tokenize` output: tokens separated by spaces, so HF runs with a WhitespaceSplit
+pre-tokenizer and no normalizer, as the tokenizer.json Mal writes says.
+"""
+import json, os, subprocess, sys, tempfile, time
+
+SPECIALS = ["[PAD]", "[UNK]"]
+# Held-out lines for the sample fixture: characters outside the alphabet, NFD Hangul, a long word.
+HELDOUT = [
+    "영화 정말 재밌다 ㅋㅋ",
+    "배우들 연기가 최고 !",
+    "this movie was great , really",
+    "\u1112\u1161\u11ab\u1100\u1173\u11af 영화",  # 한글 in NFD
+    "漢字 ∑ 😀 unknown-chars",
+    "a" * 120,
+]
+
+
+def hf_tokenizer(kind, size, min_frequency=0):
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    if kind == "bpe":
+        tok = Tokenizer(models.BPE(unk_token="[UNK]"))
+        trainer = trainers.BpeTrainer(vocab_size=size, special_tokens=SPECIALS, min_frequency=min_frequency,
+                                      show_progress=False)
+    else:
+        tok = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+        tok.decoder = decoders.WordPiece(prefix="##", cleanup=False)
+        trainer = trainers.WordPieceTrainer(vocab_size=size, special_tokens=SPECIALS, min_frequency=min_frequency,
+                                            show_progress=False)
+    tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    return tok, trainer
+
+
+def hf_train(kind, size, lines, min_frequency=0):
+    tok, trainer = hf_tokenizer(kind, size, min_frequency)
+    tok.train_from_iterator(lines, trainer)
+    return tok
+
+
+def run(mal, *args, input=None):
+    return subprocess.run([mal, *args], input=input, capture_output=True, check=True, text=True).stdout
+
+
+def tokenized_column(mal, path, column, limit):
+    """The working column of `mal tokenize --plain` over the first `limit` rows of a TSV file."""
+    with open(path, encoding="utf-8") as f:
+        head = "".join(f.readline() for _ in range(limit + 1))
+    out = run(mal, "tokenize", "--plain", "--column", column, input=head)
+    rows = out.split("\n")[1:]
+    index = out.split("\n")[0].split("\t").index(column)
+    return [r.split("\t")[index] for r in rows if r]
+
+
+def alphabet_size(lines):
+    return len({c for line in lines for word in line.split() for c in word})
+
+
+def fixtures(outdir, mal, corpora):
+    import tokenizers
+    sample = tokenized_column(mal, "Corpora/sample-ko.tsv", "document", 10**6) \
+        + tokenized_column(mal, "Corpora/sample-en.tsv", "headline", 10**6)
+    with open(os.path.join(outdir, "subword-sample.txt"), "w", encoding="utf-8") as f:
+        f.write("\n".join(sample) + "\n")
+    size = len(SPECIALS) + alphabet_size(sample) + 300
+    expected = {
+        "generator": "Scripts/interop.sh subword fixtures (tokenizers %s)" % tokenizers.__version__,
+        "sample_vocab_size": size, "heldout": HELDOUT,
+    }
+    for kind in ["bpe", "wordpiece"]:
+        tok = hf_train(kind, size, sample)
+        with open(os.path.join(outdir, "hf-%s-sample.json" % kind), "w", encoding="utf-8") as f:
+            f.write(tok.to_str())
+        ids = [tok.encode(line).ids for line in HELDOUT]
+        expected["%s_ids" % kind] = ids
+        expected["%s_decoded" % kind] = [tok.decode(i, skip_special_tokens=False) for i in ids]
+    # Real text: HF's BPE on the first rows of NSMC and IMDB, tokenized by mal (the tests tokenize the same rows).
+    for name, path, column, rows, size in [
+        ("nsmc", "nsmc/ratings_train.txt", "document", 3000, 2500),
+        ("imdb", "imdb/train.tsv", "review", 300, 2000),
+    ]:
+        lines = tokenized_column(mal, os.path.join(corpora, path), column, rows)
+        tok = hf_train("bpe", size, lines)
+        with open(os.path.join(outdir, "hf-bpe-%s.json" % name), "w", encoding="utf-8") as f:
+            f.write(tok.to_str())
+        expected["%s" % name] = {"file": path, "column": column, "rows": rows, "vocab_size": size,
+                                 "ids_first_rows": [tok.encode(l).ids for l in lines[:5]]}
+    with open(os.path.join(outdir, "subword-expected.json"), "w", encoding="utf-8") as f:
+        json.dump(expected, f, ensure_ascii=False)
+        f.write("\n")
+
+
+def compare(kind, name, mine, theirs):
+    """Prints how Mal's tokenizer.json differs from HF's; returns True when vocab (with ids) and merges are equal."""
+    a, b = mine["model"], theirs["model"]
+    va, vb = a["vocab"], b["vocab"]
+    same_vocab = va == vb
+    line = "%s %s: %d vs %d pieces, vocab %s" % (kind, name, len(va), len(vb), "identical" if same_vocab else
+        "differs: %d pieces only in Mal's, %d only in HF's, %d shared with other ids" % (
+            len(set(va) - set(vb)), len(set(vb) - set(va)), sum(1 for t in va if t in vb and va[t] != vb[t])))
+    if kind == "bpe":
+        ma = [tuple(m) if isinstance(m, list) else tuple(m.split(" ")) for m in a["merges"]]
+        mb = [tuple(m) if isinstance(m, list) else tuple(m.split(" ")) for m in b["merges"]]
+        first = next((i for i, (x, y) in enumerate(zip(ma, mb)) if x != y), None)
+        line += "; merges %s" % ("identical (%d)" % len(ma) if ma == mb else "differ from #%s (%d vs %d)" % (
+            first if first is not None else min(len(ma), len(mb)), len(ma), len(mb)))
+        same_vocab = same_vocab and ma == mb
+    print(line)
+    return same_vocab
+
+
+def check(mal, corpora):
+    from tokenizers import Tokenizer
+    failures = 0
+    with tempfile.TemporaryDirectory() as work:
+        for name, path, column, rows, size, test_path in [
+            ("nsmc", "nsmc/ratings_train.txt", "document", 20000, 8000, "nsmc/ratings_test.txt"),
+            ("imdb", "imdb/train.tsv", "review", 3000, 8000, "imdb/test.tsv"),
+        ]:
+            if not os.path.exists(os.path.join(corpora, path)):
+                print("skipped %s: %s is missing" % (name, os.path.join(corpora, path)))
+                continue
+            lines = tokenized_column(mal, os.path.join(corpora, path), column, rows)
+            text = os.path.join(work, name + ".txt")
+            with open(text, "w", encoding="utf-8") as f:
+                f.write("\n".join(lines) + "\n")
+            heldout = tokenized_column(mal, os.path.join(corpora, test_path), column, 2000)
+            held = os.path.join(work, name + "-test.txt")
+            with open(held, "w", encoding="utf-8") as f:
+                f.write("\n".join(heldout) + "\n")
+            for kind in ["bpe", "wordpiece"]:
+                saved = os.path.join(work, "%s-%s.json" % (name, kind))
+                run(mal, "vocab", "build", text, "--subword", kind, "--max-size", str(size), "--save", saved,
+                    "--vocab-format", "hf-json")
+                with open(saved, encoding="utf-8") as f:
+                    mine = json.load(f)
+                theirs = json.loads(hf_train(kind, size, lines).to_str())
+                if not compare(kind, name, mine, theirs) and kind == "bpe":
+                    failures += 1
+                if kind == "wordpiece":
+                    # HF against itself: its `##` numbering (hash-map order) changes between runs.
+                    again = json.loads(hf_train(kind, size, lines).to_str())["model"]["vocab"]
+                    first = theirs["model"]["vocab"]
+                    print("  for scale, two HF WordPieceTrainer runs: %d pieces only in one, %d only in the other" % (
+                        len(set(first) - set(again)), len(set(again) - set(first))))
+                # HF applies Mal's file: the same ids for every held-out line, and the same decoded text.
+                hf = Tokenizer.from_file(saved)
+                ids_mal = [list(map(int, l.split())) for l in run(mal, "vocab", "--load", saved, held).split("\n")[:-1]]
+                ids_hf = [e.ids for e in hf.encode_batch(heldout)]
+                bad = [i for i, (x, y) in enumerate(zip(ids_mal, ids_hf)) if x != y]
+                if len(ids_mal) != len(ids_hf) or bad:
+                    failures += 1
+                    print("  FAIL %s %s: %d of %d held-out lines differ (first: line %s)" % (
+                        kind, name, len(bad), len(ids_hf), bad[:1]))
+                else:
+                    print("  %s %s: Tokenizer.from_file(mal's file) gives mal's ids on all %d held-out lines" % (
+                        kind, name, len(ids_hf)))
+    if failures:
+        sys.exit("subword interop: %d failure(s)" % failures)
+
+
+def train(kind, size, path):
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    start = time.perf_counter()
+    tok = hf_train(kind, int(size), lines)
+    seconds = time.perf_counter() - start
+    print("%.3f %d" % (seconds, tok.get_vocab_size()))
+
+
+if __name__ == "__main__":
+    mode = sys.argv[1]
+    if mode == "fixtures":
+        fixtures(*sys.argv[2:5])
+    elif mode == "check":
+        check(*sys.argv[2:4])
+    elif mode == "train":
+        train(*sys.argv[2:5])
+    else:
+        sys.exit(__doc__)

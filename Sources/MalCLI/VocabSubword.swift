@@ -1,0 +1,91 @@
+import ArgumentParser
+import MalStream
+import MalVocab
+
+/// The kinds of subword vocabulary `--subword` trains.
+enum SubwordKind: String, ExpressibleByArgument, CaseIterable {
+  case bpe
+  case wordpiece
+}
+
+/// `--subword`: train (with --save) or read (with --load) a subword vocabulary instead of a word-level one.
+struct SubwordOptions: ParsableArguments {
+  @Option(help: ArgumentHelp("Learn subword pieces instead of whole tokens: bpe or wordpiece, exactly as HF tokenizers' BpeTrainer/WordPieceTrainer (--max-size is its vocab_size, default 30000; --min-count its min_frequency); each token becomes the ids of its pieces. With --load, reads a WordPiece vocab.txt (a tokenizer.json is recognized without it).", valueName: "kind"))
+  var subword: SubwordKind?
+
+  /// The format to save a subword vocabulary in: hf-json or (WordPiece) txt, else from the name.
+  func saveFormat(_ explicit: VocabularyFormat?, path: String) throws -> SubwordFormat {
+    switch explicit {
+    case .hfJSON?: return .hfJSON
+    case .txt?:
+      if subword == .bpe { throw ValidationError("a BPE vocabulary needs its merges: save it with --vocab-format hf-json") }
+      return .txt
+    case .some(let other):
+      throw ValidationError("--subword saves hf-json (or, for wordpiece, txt), not \(other.rawValue)")
+    case nil:
+      if path.hasSuffix(".json") { return .hfJSON }
+      if VocabularyFormat(pathExtensionOf: path) == .txt {
+        if subword == .bpe { throw ValidationError("a BPE vocabulary needs its merges: save it with --vocab-format hf-json") }
+        return .txt
+      }
+      throw ValidationError("cannot tell the format of '\(path)' from its name; add --vocab-format hf-json")
+    }
+  }
+
+  /// Trains the chosen kind on `counts` with the reserved tokens and sizes of the word-level options.
+  func train(_ counts: TokenCounts, specials: SpecialTokens, build: BuildOptions) throws -> SubwordModel {
+    let size = build.maxSize ?? 30000
+    switch subword {
+    case .wordpiece?:
+      guard let unknown = specials.unknown else {
+        throw ValidationError("WordPiece needs an unknown token for words it cannot cut; drop --no-unk")
+      }
+      let trainer = WordPieceTrainer(vocabularySize: size, minFrequency: build.minCount, specialTokens: specials.all)
+      return .wordPiece(try trainer.train(counts, unknownToken: unknown))
+    default:
+      let trainer = BPETrainer(vocabularySize: size, minFrequency: build.minCount, specialTokens: specials.all)
+      return .bpe(try trainer.train(counts, unknownToken: specials.unknown))
+    }
+  }
+
+  func validate(build: BuildOptions, splitUnknown: Bool) throws {
+    guard subword != nil else { return }
+    if build.numWords != nil { throw ValidationError("--num-words applies to word-level vocabularies, not --subword") }
+    if splitUnknown { throw ValidationError("--split-unknown applies to word-level vocabularies; --subword always splits") }
+    if build.order != .count { throw ValidationError("--order applies to word-level vocabularies, not --subword") }
+  }
+}
+
+/// The subword vocabulary in `path`, if it is one: a tokenizer.json with a BPE or WordPiece model, or any file
+/// when `kind` is given (a WordPiece vocab.txt).
+func subwordModel(path: String, kind: SubwordKind?) throws -> SubwordModel? {
+  if kind != nil { return try SubwordModel.read(path: path) }
+  guard path != "-", try VocabularyFormat.detect(path: path) == .hfJSON else { return nil }
+  switch try SubwordModel.modelType(path: path) {
+  case "WordLevel"?, nil: return nil
+  default: return try SubwordModel.read(path: path)
+  }
+}
+
+/// Applies a subword model row by row, remembering the pieces of words it has seen.
+final class SubwordApplier {
+  var encoder: SubwordEncoder
+  init(_ model: SubwordModel) { encoder = SubwordEncoder(model: model) }
+  func encode(_ record: Record, into out: ByteBuffer) { encoder.encode(record.value, into: out) }
+}
+
+extension ProvenanceOptions {
+  /// The `#mal` step of ids made by a subword vocabulary: stage `vocab subword`, which `mal train` does not
+  /// take for a word-level vocabulary.
+  func subword(_ model: SubwordModel, file: String?) -> ProvenanceOutput {
+    let kind: String
+    switch model {
+    case .bpe: kind = "bpe"
+    case .wordPiece: kind = "wordpiece"
+    }
+    var settings: [JSONMember] = [JSONMember(key: "kind", value: .string(kind))]
+    if let file, file != "-" { settings.append(JSONMember(key: "file", value: .string(file))) }
+    settings.append(JSONMember(key: "tokens", value: .number(Double(model.tokens.count))))
+    return output(Provenance.Step(stage: "vocab subword", column: nil, settings: .object(settings)))
+  }
+}

@@ -1,0 +1,232 @@
+import MalStream
+
+/// The files a subword vocabulary is saved in.
+public enum SubwordFormat: String, Sendable, CaseIterable {
+  /// HF `tokenizer.json` with a BPE or WordPiece model, a `WhitespaceSplit` pre-tokenizer, no normalizer.
+  case hfJSON = "hf-json"
+  /// BERT `vocab.txt`: one piece per line, line *n* holds id *n* − 1 (WordPiece only: BPE needs its merges).
+  case txt
+}
+
+extension SubwordModel {
+  // MARK: Writing
+
+  /// Appends the model in `format` to `out`.
+  ///
+  /// `hf-json` is the compact JSON of HF's `Tokenizer.to_str()` for the same model: reserved tokens as special
+  /// added tokens, `normalizer` null (Mal's input is already normalized by `mal tokenize`, and a normalizer such
+  /// as BERT's `strip_accents` would turn NFD Hangul into unknown tokens), `WhitespaceSplit` (the words are the
+  /// space-separated tokens), and the decoder that gives back `decode`'s text.
+  /// - Throws: `VocabularyError.formatNeeds` for a BPE model as `txt`.
+  public func write(_ format: SubwordFormat, to out: ByteBuffer) throws(VocabularyError) {
+    switch (format, self) {
+    case (.txt, .bpe):
+      throw VocabularyError(.formatNeeds(format: "vocab.txt", what: "a WordPiece model; BPE needs its merges (use --vocab-format hf-json)"))
+    case (.txt, _):
+      for token in tokens {
+        out.append(token)
+        out.append(byte: 0x0A)
+      }
+    case (.hfJSON, .bpe(let m)):
+      writeHeader(to: out)
+      if let suffix = m.endOfWordSuffix {
+        out.append("{\"type\":\"BPEDecoder\",\"suffix\":")
+        appendJSONString(suffix, to: out, asciiOnly: false)
+        out.append("}")
+      } else if let prefix = m.continuingSubwordPrefix {
+        out.append("{\"type\":\"WordPiece\",\"prefix\":")
+        appendJSONString(prefix, to: out, asciiOnly: false)
+        out.append(",\"cleanup\":false}")
+      } else {
+        out.append("null")
+      }
+      out.append(",\"model\":{\"type\":\"BPE\",\"dropout\":null,\"unk_token\":")
+      appendOptional(m.unknownToken, to: out)
+      out.append(",\"continuing_subword_prefix\":")
+      appendOptional(m.continuingSubwordPrefix, to: out)
+      out.append(",\"end_of_word_suffix\":")
+      appendOptional(m.endOfWordSuffix, to: out)
+      out.append(",\"fuse_unk\":false,\"byte_fallback\":false,\"ignore_merges\":false,\"vocab\":")
+      appendVocab(to: out)
+      out.append(",\"merges\":[")
+      for (i, merge) in m.merges.enumerated() {
+        if i > 0 { out.append(",") }
+        out.append("[")
+        appendJSONString(m.tokens[merge.left], to: out, asciiOnly: false)
+        out.append(",")
+        appendJSONString(m.tokens[merge.right], to: out, asciiOnly: false)
+        out.append("]")
+      }
+      out.append("]}}")
+    case (.hfJSON, .wordPiece(let m)):
+      writeHeader(to: out)
+      out.append("{\"type\":\"WordPiece\",\"prefix\":")
+      appendJSONString(m.continuingSubwordPrefix, to: out, asciiOnly: false)
+      out.append(",\"cleanup\":false},\"model\":{\"type\":\"WordPiece\",\"unk_token\":")
+      appendJSONString(m.unknownToken, to: out, asciiOnly: false)
+      out.append(",\"continuing_subword_prefix\":")
+      appendJSONString(m.continuingSubwordPrefix, to: out, asciiOnly: false)
+      out.append(",\"max_input_chars_per_word\":\(m.maxInputCharactersPerWord),\"vocab\":")
+      appendVocab(to: out)
+      out.append("}}")
+    }
+  }
+
+  /// Writes the model to `path` atomically.
+  /// - Throws: as `write(_:to:)`; `FileError` if the file cannot be written.
+  public func save(to path: String, format: SubwordFormat) throws {
+    let out = ByteBuffer()
+    try write(format, to: out)
+    let file = try AtomicFile(path: path)
+    let writer = OutputWriter(file: file)
+    out.withUnsafeBytes { writer.buffer.append($0) }
+    try writer.flush()
+    try file.commit()
+  }
+
+  /// Everything before the decoder's value.
+  private func writeHeader(to out: ByteBuffer) {
+    out.append("{\"version\":\"1.0\",\"truncation\":null,\"padding\":null,\"added_tokens\":[")
+    let specials = specialTokens.compactMap { token in id(for: token).map { ($0, token) } }.sorted { $0.0 < $1.0 }
+    for (i, (id, token)) in specials.enumerated() {
+      if i > 0 { out.append(",") }
+      out.append("{\"id\":\(id),\"content\":")
+      appendJSONString(token, to: out, asciiOnly: false)
+      out.append(",\"single_word\":false,\"lstrip\":false,\"rstrip\":false,\"normalized\":false,\"special\":true}")
+    }
+    out.append("],\"normalizer\":null,\"pre_tokenizer\":{\"type\":\"WhitespaceSplit\"},\"post_processor\":null,\"decoder\":")
+  }
+
+  private func appendVocab(to out: ByteBuffer) {
+    out.append("{")
+    for (id, token) in tokens.enumerated() {
+      if id > 0 { out.append(",") }
+      appendJSONString(token, to: out, asciiOnly: false)
+      out.append(":")
+      appendDecimal(id, to: out)
+    }
+    out.append("}")
+  }
+
+  private func appendOptional(_ value: String?, to out: ByteBuffer) {
+    if let value { appendJSONString(value, to: out, asciiOnly: false) } else { out.append("null") }
+  }
+
+  // MARK: Reading
+
+  /// The `model.type` of a `tokenizer.json` (`"BPE"`, `"WordPiece"`, `"WordLevel"`, …), or `nil` if the file is
+  /// not a JSON object with one: how `--load` tells a subword vocabulary from a word-level one.
+  /// - Throws: `FileError` if the file cannot be read.
+  public static func modelType(path: String) throws -> String? {
+    guard let root = try? JSONValue.parse(try readWholeFile(path), file: path) else { return nil }
+    return root["model"]?["type"]?.string
+  }
+
+  /// Reads a subword vocabulary: a `tokenizer.json` with a BPE or WordPiece model, or a BERT `vocab.txt`
+  /// (WordPiece, `[UNK]` as the unknown token), told apart by the content.
+  /// - Throws: `FileError` if the file cannot be read; `InputError` for invalid JSON (line and column) or a bad
+  ///   `vocab.txt` line; `SubwordError` at the file for an unsupported model type, a missing field, an id out of
+  ///   range, or a merge of unknown pieces (naming `model.merges[i]`).
+  public static func read(path: String) throws -> SubwordModel {
+    let name = path == "-" ? "<stdin>" : path
+    let at = SourcePosition(file: name, line: 1, column: 1)
+    if path != "-", try VocabularyFormat.detect(path: path) != .hfJSON {
+      let vocabulary = try Vocabulary.read(path: path, format: .txt, specialTokens: SpecialTokens(padding: nil, unknown: "[UNK]"))
+      let specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"].filter { vocabulary.id(for: $0) != nil }
+      do {
+        return .wordPiece(try WordPieceModel(table: vocabulary.table, specialTokens: specials, unknownToken: "[UNK]",
+          continuingSubwordPrefix: "##", maxInputCharactersPerWord: 100))
+      } catch {
+        throw SubwordError(error.reason, at: at)
+      }
+    }
+    let root = try JSONValue.parse(try readWholeFile(path), file: name)
+    do {
+      return try parse(root)
+    } catch {
+      throw SubwordError(error.reason, at: at)
+    }
+  }
+
+  /// A model from a parsed `tokenizer.json`.
+  static func parse(_ root: JSONValue) throws(SubwordError) -> SubwordModel {
+    guard let model = root["model"], model.members != nil else {
+      throw SubwordError(.missingField(key: "model", expected: "an object"))
+    }
+    guard let type = model["type"]?.string else {
+      throw SubwordError(.missingField(key: "model.type", expected: "a string"))
+    }
+    guard type == "BPE" || type == "WordPiece" else { throw SubwordError(.unsupportedModel(type: type)) }
+    guard let vocab = model["vocab"]?.members, !vocab.isEmpty else {
+      throw SubwordError(.missingField(key: "model.vocab", expected: "a non-empty object of token → id"))
+    }
+    var byID = [String?](repeating: nil, count: vocab.count)
+    for member in vocab {
+      guard let id = member.value.int, id >= 0, id < vocab.count, byID[id] == nil else {
+        throw SubwordError(.badTokenID(token: member.key, id: member.value.int ?? -1, count: vocab.count))
+      }
+      byID[id] = member.key
+    }
+    var table = TokenTable(minimumCapacity: vocab.count)
+    for token in byID {
+      var token = token!
+      if !token.withUTF8({ table.insert($0).inserted }) { throw SubwordError(.repeatedToken(token)) }
+    }
+    func optionalString(_ key: String) throws(SubwordError) -> String? {
+      guard let value = model[key], !value.isNull else { return nil }
+      guard let s = value.string else { throw SubwordError(.missingField(key: "model.\(key)", expected: "a string or null")) }
+      return s
+    }
+    let specials = (root["added_tokens"]?.array ?? [])
+      .filter { $0["special"]?.bool == true }
+      .compactMap { entry -> (Int, String)? in
+        guard let id = entry["id"]?.int, let content = entry["content"]?.string else { return nil }
+        return (id, content)
+      }
+      .sorted { $0.0 < $1.0 }.map(\.1)
+    func lookup(_ token: String) -> Int? {
+      var token = token
+      return token.withUTF8 { table.index(of: $0) }
+    }
+    if type == "WordPiece" {
+      let unknown = try optionalString("unk_token") ?? "[UNK]"
+      let prefix = try optionalString("continuing_subword_prefix") ?? "##"
+      let maxChars = model["max_input_chars_per_word"]?.int ?? 100
+      return .wordPiece(try WordPieceModel(
+        table: table, specialTokens: specials, unknownToken: unknown, continuingSubwordPrefix: prefix,
+        maxInputCharactersPerWord: maxChars))
+    }
+    guard let mergeList = model["merges"]?.array else {
+      throw SubwordError(.missingField(key: "model.merges", expected: "an array"))
+    }
+    let unknown = try optionalString("unk_token")
+    if let unknown, lookup(unknown) == nil { throw SubwordError(.missingUnknownToken(unknown)) }
+    let prefix = try optionalString("continuing_subword_prefix")
+    let suffix = try optionalString("end_of_word_suffix")
+    var merges: [BPEModel.Merge] = []
+    merges.reserveCapacity(mergeList.count)
+    for (index, entry) in mergeList.enumerated() {
+      let pair: [String]
+      if let s = entry.string {
+        pair = s.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+      } else if let a = entry.array, a.allSatisfy({ $0.string != nil }) {
+        pair = a.map { $0.string! }
+      } else {
+        pair = []
+      }
+      guard pair.count == 2 else { throw SubwordError(.malformedMerge(index: index, found: entry.encoded)) }
+      guard let left = lookup(pair[0]) else { throw SubwordError(.unknownMergePiece(index: index, piece: pair[0])) }
+      guard let right = lookup(pair[1]) else { throw SubwordError(.unknownMergePiece(index: index, piece: pair[1])) }
+      var rightText = pair[1]
+      if let prefix, rightText.utf8.starts(with: prefix.utf8) {
+        rightText = String(decoding: rightText.utf8.dropFirst(prefix.utf8.count), as: UTF8.self)
+      }
+      let made = pair[0] + rightText
+      guard let result = lookup(made) else { throw SubwordError(.mergeResultMissing(index: index, token: made)) }
+      merges.append(BPEModel.Merge(left: left, right: right, result: result))
+    }
+    return .bpe(BPEModel(
+      table: table, merges: merges, specialTokens: specials, unknownToken: unknown, continuingSubwordPrefix: prefix,
+      endOfWordSuffix: suffix))
+  }
+}

@@ -1,0 +1,215 @@
+import MalStream
+
+/// A trained subword vocabulary, BPE or WordPiece: what `mal vocab --subword` saves and `--load` applies.
+///
+/// Ids follow Mal's convention for every vocabulary: the reserved tokens come first (`[PAD]` = 0, `[UNK]` = 1,
+/// then any others), then the pieces. Files are HF `tokenizer.json` (both kinds, read back by
+/// `tokenizers.Tokenizer.from_file`, which then encodes `mal tokenize` output to the same ids) and BERT
+/// `vocab.txt` (WordPiece).
+public enum SubwordModel: Sendable {
+  case bpe(BPEModel)
+  case wordPiece(WordPieceModel)
+
+  /// Every piece, indexed by id.
+  public var tokens: [String] {
+    switch self {
+    case .bpe(let m): return m.tokens
+    case .wordPiece(let m): return m.tokens
+    }
+  }
+
+  /// The reserved tokens.
+  public var specialTokens: [String] {
+    switch self {
+    case .bpe(let m): return m.specialTokens
+    case .wordPiece(let m): return m.specialTokens
+    }
+  }
+
+  /// The id of the unknown token, if the model has one.
+  public var unknownID: Int? {
+    switch self {
+    case .bpe(let m): return m.unknownID
+    case .wordPiece(let m): return m.unknownID
+    }
+  }
+
+  /// The id of `token`, or `nil`.
+  public func id(for token: String) -> Int? {
+    switch self {
+    case .bpe(let m): return m.id(for: token)
+    case .wordPiece(let m): return m.id(for: token)
+    }
+  }
+
+  /// The prefix that marks pieces continuing a word, if the model uses one (WordPiece's `##`).
+  var continuingPrefix: String? {
+    switch self {
+    case .bpe(let m): return m.continuingSubwordPrefix
+    case .wordPiece(let m): return m.continuingSubwordPrefix
+    }
+  }
+
+  /// Appends the text of the space-separated ids of `field` to `out`, as HF's `Tokenizer.decode` with the
+  /// decoder Mal writes (reserved tokens kept, except padding with `skippingPadding`).
+  ///
+  /// WordPiece (and BPE with a prefix): a piece with the prefix is glued to the one before, others start a new
+  /// word, so decoding gives back the token stream. BPE with an end-of-word suffix: the suffix becomes a space.
+  /// Plain BPE marks no word boundary: the pieces come out separated by spaces, as HF decodes with no decoder.
+  ///
+  ///     WordPiece pieces [PAD] [UNK] un ##aff ##able a:  "2 3 4 5" → "unaffable a"
+  /// - Throws: `MalformedID` for an item that is not a non-negative integer or not an id of this vocabulary.
+  public func decode(_ field: UnsafeBufferPointer<UInt8>, into out: ByteBuffer, skippingPadding: Bool = false)
+    throws(MalformedID)
+  {
+    let tokens = self.tokens
+    let paddingID = specialTokens.first == "[PAD]" ? 0 : -1
+    var pieces: [Int] = []
+    try field.forEachSpaceSeparated { (item: UnsafeBufferPointer<UInt8>, start: Int) throws(MalformedID) -> Bool in
+      guard let id = parseDecimal(item) else {
+        throw MalformedID(reason: .notAnInteger(found: String(decoding: item, as: UTF8.self)), byteOffset: start)
+      }
+      guard id < tokens.count else {
+        throw MalformedID(reason: .idOutsideVocabulary(id: id, vocabularySize: tokens.count), byteOffset: start)
+      }
+      if !(skippingPadding && id == paddingID) { pieces.append(id) }
+      return true
+    }
+    out.append(Self.decode(pieces.map { tokens[$0] }, model: self))
+  }
+
+  /// The text of `pieces` as HF's decoder for this model makes it.
+  static func decode(_ pieces: [String], model: SubwordModel) -> String {
+    if case .bpe(let m) = model, let suffix = m.endOfWordSuffix {
+      // HF's BPEDecoder: every suffix becomes a space, except in the last piece.
+      return pieces.enumerated().map { i, piece in
+        piece.replacingAll(suffix, with: i == pieces.count - 1 ? "" : " ")
+      }.joined()
+    }
+    guard let prefix = model.continuingPrefix else { return pieces.joined(separator: " ") }
+    // HF's WordPiece decoder without cleanup.
+    var text = ""
+    for (i, piece) in pieces.enumerated() {
+      if i == 0 {
+        text += piece
+      } else if piece.utf8.starts(with: prefix.utf8) {
+        text += String(decoding: piece.utf8.dropFirst(prefix.utf8.count), as: UTF8.self)
+      } else {
+        text += " " + piece
+      }
+    }
+    return text
+  }
+}
+
+extension String {
+  /// Every occurrence of `target` (by bytes) replaced with `replacement`.
+  func replacingAll(_ target: String, with replacement: String) -> String {
+    let t = Array(target.utf8)
+    let s = Array(utf8)
+    guard !t.isEmpty, s.count >= t.count else { return self }
+    var out: [UInt8] = []
+    var i = 0
+    while i < s.count {
+      if i + t.count <= s.count && s[i..<(i + t.count)].elementsEqual(t) {
+        out.append(contentsOf: replacement.utf8)
+        i += t.count
+      } else {
+        out.append(s[i])
+        i += 1
+      }
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+}
+
+/// Applies a `SubwordModel` to a token stream, remembering the pieces of words it has seen.
+///
+/// Each space-separated token of a field is one word (HF's `WhitespaceSplit`); its piece ids are written
+/// separated by single spaces, so a row of *n* words becomes a row of at least *n* ids.
+///
+///     let model = SubwordModel.wordPiece(try WordPieceModel(tokens: ["[PAD]", "[UNK]", "un", "##aff", "##able", "a"]))
+///     var encoder = SubwordEncoder(model: model)
+///     encoder.ids(for: "unaffable a zz")   // [2, 3, 4, 5, 1]
+public struct SubwordEncoder {
+  public let model: SubwordModel
+  // The model's payload, held apart so that encoding a word does not copy the enum's payload (and retain its
+  // arrays) each time.
+  private let bpe: BPEModel?
+  private let wordPiece: WordPieceModel?
+  /// Words whose pieces are remembered; no more than `cacheLimit`.
+  private var cache = TokenTable(minimumCapacity: 1 << 14)
+  private var cacheEnds: [Int32] = []
+  private var cacheIDs: [Int32] = []
+  private var cacheUnknown: [UInt8] = []
+  private let cacheLimit: Int
+  private var ids: [Int32] = []
+  private var scratch: [UInt8] = []
+
+  /// - Parameter cacheLimit: the most distinct words whose pieces are kept (the first ones seen, which in text
+  ///   are mostly the frequent ones; the others are cut again each time).
+  public init(model: SubwordModel, cacheLimit: Int = 1 << 15) {
+    self.model = model
+    self.cacheLimit = cacheLimit
+    switch model {
+    case .bpe(let m):
+      bpe = m
+      wordPiece = nil
+    case .wordPiece(let m):
+      bpe = nil
+      wordPiece = m
+    }
+  }
+
+  /// Appends the piece ids of the words of `field` to `out`, separated by single spaces.
+  /// - Returns: the number of unknown ids written (WordPiece: words that could not be cut; BPE: characters
+  ///   outside the alphabet).
+  /// - Complexity: O(bytes) for remembered words.
+  @discardableResult
+  public mutating func encode(_ field: UnsafeBufferPointer<UInt8>, into out: ByteBuffer) -> Int {
+    var unknown = 0
+    var first = true
+    field.forEachSpaceSeparated { word, _ in
+      if let entry = cache.index(of: word) {
+        let start = entry == 0 ? 0 : Int(cacheEnds[entry - 1])
+        let end = Int(cacheEnds[entry])
+        unknown += Int(cacheUnknown[entry])
+        for k in start..<end {
+          if !first { out.append(byte: 0x20) }
+          first = false
+          appendDecimal(Int(cacheIDs[k]), to: out)
+        }
+        return true
+      }
+      ids.removeAll(keepingCapacity: true)
+      let missing: Int
+      if let bpe {
+        missing = bpe.appendIDs(of: word, to: &ids, scratch: &scratch)
+      } else {
+        missing = wordPiece!.appendIDs(of: word, to: &ids)
+      }
+      unknown += missing
+      for id in ids {
+        if !first { out.append(byte: 0x20) }
+        first = false
+        appendDecimal(Int(id), to: out)
+      }
+      if cache.count < cacheLimit {
+        _ = cache.insert(word)
+        cacheIDs.append(contentsOf: ids)
+        cacheEnds.append(Int32(cacheIDs.count))
+        cacheUnknown.append(UInt8(min(missing, 255)))
+      }
+      return true
+    }
+    return unknown
+  }
+
+  /// The piece ids of the space-separated words of `text`.
+  public mutating func ids(for text: String) -> [Int] {
+    let out = ByteBuffer(capacity: 256)
+    var text = text
+    text.withUTF8 { _ = encode($0, into: out) }
+    return out.string.split(separator: " ").map { Int($0)! }
+  }
+}

@@ -1,0 +1,175 @@
+import MalStream
+
+/// A WordPiece vocabulary: pieces by id, those that continue a word marked with `##`, as HF `tokenizers`'
+/// `WordPiece` model and BERT's `vocab.txt`.
+///
+/// A word is cut greedily, left to right, into the longest pieces of the vocabulary (all but the first looked up
+/// with the `##` prefix); a word with a part no piece matches, or with more than `maxInputCharactersPerWord`
+/// characters, becomes the single unknown token — exactly `WordPiece::tokenize`.
+///
+///     model.pieces(of: "unaffable")   // ["un", "##aff", "##able"]
+public struct WordPieceModel: Sendable {
+  /// Every piece, indexed by id.
+  public let tokens: [String]
+  /// The reserved tokens (first ids when trained by Mal).
+  public let specialTokens: [String]
+  /// The token for a word that cannot be cut (HF's `unk_token`, default `[UNK]`).
+  public let unknownToken: String
+  /// Marks pieces that continue a word (HF's `continuing_subword_prefix`, default `##`).
+  public let continuingSubwordPrefix: String
+  /// Longer words (in Unicode scalars) become the unknown token (HF's `max_input_chars_per_word`, default 100).
+  public let maxInputCharactersPerWord: Int
+  let table: TokenTable
+  /// Pieces that start with the prefix, by their bytes after it: looking up `##` + text without making it.
+  let continuations: TokenTable
+  let continuationIDs: [Int32]
+  let longestTokenByteCount: Int
+
+  /// The id of the unknown token.
+  public let unknownID: Int
+
+  /// Makes a model of `tokens` (id = index).
+  /// - Throws: `SubwordError.repeatedToken` for a token given twice; `.missingUnknownToken` if `unknownToken`
+  ///   is not among `tokens`.
+  public init(
+    tokens: [String], specialTokens: [String] = ["[PAD]", "[UNK]"], unknownToken: String = "[UNK]",
+    continuingSubwordPrefix: String = "##", maxInputCharactersPerWord: Int = 100
+  ) throws(SubwordError) {
+    var table = TokenTable(minimumCapacity: tokens.count)
+    for token in tokens {
+      var token = token
+      if !token.withUTF8({ table.insert($0).inserted }) { throw SubwordError(.repeatedToken(token)) }
+    }
+    try self.init(
+      table: table, specialTokens: specialTokens, unknownToken: unknownToken,
+      continuingSubwordPrefix: continuingSubwordPrefix, maxInputCharactersPerWord: maxInputCharactersPerWord)
+  }
+
+  init(
+    table: TokenTable, specialTokens: [String], unknownToken: String, continuingSubwordPrefix: String,
+    maxInputCharactersPerWord: Int
+  ) throws(SubwordError) {
+    var unknown = unknownToken
+    guard let unknownID = unknown.withUTF8({ table.index(of: $0) }) else {
+      throw SubwordError(.missingUnknownToken(unknownToken))
+    }
+    let prefix = Array(continuingSubwordPrefix.utf8)
+    var continuations = TokenTable()
+    var continuationIDs: [Int32] = []
+    var longest = 0
+    table.arena.withUnsafeBufferPointer { arena in
+      for (id, entry) in table.entries.enumerated() {
+        let bytes = UnsafeBufferPointer(rebasing: arena[Int(entry.start)..<(Int(entry.start) + Int(entry.length))])
+        longest = max(longest, bytes.count)
+        if bytes.count > prefix.count, bytes.prefix(prefix.count).elementsEqual(prefix) {
+          let rest = UnsafeBufferPointer(rebasing: bytes[prefix.count...])
+          if continuations.insert(rest).inserted { continuationIDs.append(Int32(id)) }
+        }
+      }
+    }
+    self.table = table
+    self.tokens = (0..<table.count).map { table.string(at: $0) }
+    self.specialTokens = specialTokens
+    self.unknownToken = unknownToken
+    self.unknownID = unknownID
+    self.continuingSubwordPrefix = continuingSubwordPrefix
+    self.maxInputCharactersPerWord = maxInputCharactersPerWord
+    self.continuations = continuations
+    self.continuationIDs = continuationIDs
+    self.longestTokenByteCount = longest
+  }
+
+  /// The id of `token`, or `nil`.
+  public func id(for token: String) -> Int? {
+    var token = token
+    return token.withUTF8 { table.index(of: $0) }
+  }
+
+  /// Appends the piece ids of one word (UTF-8 bytes, no space) to `ids`.
+  /// - Returns: 1 if the word became the unknown token, else 0.
+  /// - Complexity: O(*n*·*m*) lookups for a word of *n* bytes and a longest piece of *m* bytes.
+  @discardableResult
+  func appendIDs(of word: UnsafeBufferPointer<UInt8>, to ids: inout [Int32]) -> Int {
+    guard let base = word.baseAddress else { return 0 }
+    let n = word.count
+    var scalars = 0
+    for b in word where b & 0xC0 != 0x80 { scalars += 1 }
+    if scalars > maxInputCharactersPerWord {
+      ids.append(Int32(unknownID))
+      return 1
+    }
+    let first = ids.count
+    var start = 0
+    while start < n {
+      // Longest first; pieces longer than the longest token (with its prefix) cannot match.
+      var end = min(n, start + longestTokenByteCount)
+      while end > start && end < n && base[end] & 0xC0 == 0x80 { end -= 1 }
+      var found: Int32 = -1
+      while end > start {
+        let piece = UnsafeBufferPointer(start: base + start, count: end - start)
+        if start == 0 {
+          if let id = table.index(of: piece) { found = Int32(id) }
+        } else if let k = continuations.index(of: piece) {
+          found = continuationIDs[k]
+        }
+        if found >= 0 { break }
+        end -= 1
+        while end > start && base[end] & 0xC0 == 0x80 { end -= 1 }
+      }
+      if found < 0 {
+        ids.removeSubrange(first...)
+        ids.append(Int32(unknownID))
+        return 1
+      }
+      ids.append(found)
+      start = end
+    }
+    return 0
+  }
+
+  /// The pieces of one word, as strings (for examples and tests).
+  public func pieces(of word: String) -> [String] {
+    var ids: [Int32] = []
+    var word = word
+    word.withUTF8 { _ = appendIDs(of: $0, to: &ids) }
+    return ids.map { tokens[Int($0)] }
+  }
+}
+
+/// Learns a WordPiece vocabulary from word counts, exactly as HF `tokenizers`' `WordPieceTrainer`: it trains BPE
+/// with the continuing-subword prefix `##` and keeps the resulting pieces as a WordPiece vocabulary.
+///
+///     let model = try WordPieceTrainer(vocabularySize: 16000).train(counts)   // NSMC's unlabeled reviews
+///     model.pieces(of: "처음보내요여주캐스팅최악")
+///     // ["처음", "##보내", "##요", "##여", "##주", "##캐스팅", "##최악"]
+///
+/// The `##` pieces of single characters get ids in the order words are first seen (HF: its hash map's order,
+/// which changes between runs), so ties between equally frequent pairs can go differently from a given HF run.
+public struct WordPieceTrainer: Sendable, Hashable {
+  /// The BPE training underneath; its `continuingSubwordPrefix` is the WordPiece prefix.
+  public var bpe: BPETrainer
+
+  public init(
+    vocabularySize: Int = 30000, minFrequency: Int = 0, specialTokens: [String] = ["[PAD]", "[UNK]"],
+    limitAlphabet: Int? = nil, initialAlphabet: [Unicode.Scalar] = [], continuingSubwordPrefix: String = "##",
+    endOfWordSuffix: String? = nil
+  ) {
+    bpe = BPETrainer(
+      vocabularySize: vocabularySize, minFrequency: minFrequency, specialTokens: specialTokens,
+      limitAlphabet: limitAlphabet, initialAlphabet: initialAlphabet, continuingSubwordPrefix: continuingSubwordPrefix,
+      endOfWordSuffix: endOfWordSuffix)
+  }
+
+  /// Trains on the words of `counts`.
+  /// - Parameter unknownToken: the token of words that cannot be cut (HF's `unk_token`).
+  /// - Throws: as `BPETrainer.train(_:)`; `SubwordError.missingUnknownToken` if `unknownToken` is not reserved.
+  public func train(
+    _ counts: TokenCounts, unknownToken: String = "[UNK]", progress: ((Int) -> Void)? = nil
+  ) throws(SubwordError) -> WordPieceModel {
+    if !bpe.specialTokens.contains(unknownToken) { throw SubwordError(.missingUnknownToken(unknownToken)) }
+    let (table, _) = try bpe.learn(counts, progress: progress)
+    return try WordPieceModel(
+      table: table, specialTokens: bpe.specialTokens, unknownToken: unknownToken,
+      continuingSubwordPrefix: bpe.continuingSubwordPrefix ?? "##", maxInputCharactersPerWord: 100)
+  }
+}

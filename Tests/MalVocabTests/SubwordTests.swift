@@ -1,0 +1,155 @@
+import Foundation
+import MalStream
+import MalTestSupport
+import Testing
+@testable import MalVocab
+
+@Suite("Subword vocabularies")
+struct SubwordTests {
+  static let words = ["low low low low low", "lower lower", "newest newest newest newest newest newest", "widest widest widest"]
+
+  @Test("BPE learns Sennrich's example merges, reserved tokens first, alphabet by code point")
+  func bpeExample() throws {
+    let model = try BPETrainer(vocabularySize: 20).train(TokenCounts(documents: Self.words))
+    #expect(Array(model.tokens.prefix(13)) == ["[PAD]", "[UNK]", "d", "e", "i", "l", "n", "o", "r", "s", "t", "w"] + ["es"])
+    #expect(model.tokens.count == 20)
+    #expect(model.pieces(of: "newest") == ["newest"])
+    #expect(model.pieces(of: "lowest") == ["low", "est"])
+    #expect(model.pieces(of: "lowX") == ["low", "[UNK]"])
+  }
+
+  @Test("BPE with an end-of-word suffix decodes back to the words; plain BPE decodes to its pieces")
+  func bpeDecode() throws {
+    let counts = TokenCounts(documents: Self.words)
+    let suffixed = SubwordModel.bpe(try BPETrainer(vocabularySize: 22, endOfWordSuffix: "</w>").train(counts))
+    let text = "lowest newer widest"
+    #expect(try suffixed.decoded(suffixed.ids(for: text)) == text)
+    let plain = SubwordModel.bpe(try BPETrainer(vocabularySize: 20).train(counts))
+    let ids = plain.ids(for: "lowest")
+    #expect(try plain.decoded(ids) == "low est")
+  }
+
+  @Test("WordPiece: greedy longest match with ##, [UNK] for a word that cannot be cut or is too long")
+  func wordPiece() throws {
+    let model = try WordPieceModel(tokens: ["[PAD]", "[UNK]", "un", "##aff", "##able", "a", "##a"])
+    #expect(model.pieces(of: "unaffable") == ["un", "##aff", "##able"])
+    #expect(model.pieces(of: "unable") == ["un", "##able"])
+    #expect(model.pieces(of: "unabl") == ["[UNK]"])
+    #expect(model.pieces(of: String(repeating: "a", count: 100)).count == 100)
+    #expect(model.pieces(of: String(repeating: "a", count: 101)) == ["[UNK]"])
+    let m = SubwordModel.wordPiece(model)
+    #expect(m.ids(for: "unaffable a aa zz") == [2, 3, 4, 5, 5, 6, 1])
+    #expect(try m.decoded([0, 2, 3, 4, 5, 5, 6, 1], skippingPadding: true) == "unaffable a aa [UNK]")
+  }
+
+  @Test("WordPiece training round trip: every training line decodes back to itself")
+  func wordPieceRoundTrip() throws {
+    let lines = SubwordParityTests.sample
+    let model = SubwordModel.wordPiece(try WordPieceTrainer(vocabularySize: 700).train(TokenCounts(documents: lines)))
+    var encoder = SubwordEncoder(model: model)
+    for line in lines {
+      let ids = encoder.ids(for: line)
+      #expect(!ids.contains(1), "\(line)")
+      #expect(try model.decoded(ids) == line.split(separator: " ").joined(separator: " "))
+    }
+  }
+
+  @Test("NFD Hangul trains into its own alphabet and never becomes [UNK]; files keep no normalizer")
+  func nfdHangul() throws {
+    // 한국 영화 in NFD: conjoining jamo, not precomposed syllables.
+    let nfd = "\u{1112}\u{1161}\u{11AB}\u{1100}\u{116E}\u{11A8} \u{110B}\u{1167}\u{11BC}\u{1112}\u{116A}"
+    let counts = TokenCounts(documents: [nfd, nfd, "영화 한국"])
+    for model in [
+      SubwordModel.bpe(try BPETrainer(vocabularySize: 40).train(counts)),
+      SubwordModel.wordPiece(try WordPieceTrainer(vocabularySize: 60).train(counts)),
+    ] {
+      let ids = model.ids(for: nfd)
+      #expect(!ids.isEmpty && !ids.contains(1))
+      // The pieces, markers taken off, spell the NFD input scalar for scalar.
+      let spelled = ids.map { model.tokens[$0].replacingAll("##", with: "") }.joined()
+      #expect(spelled.unicodeScalars.elementsEqual(nfd.replacingAll(" ", with: "").unicodeScalars))
+      #expect(try model.text().contains("\"normalizer\":null"))
+    }
+  }
+
+  @Test("a tokenizer.json written by Mal reads back to the same model")
+  func roundTrip() throws {
+    let counts = TokenCounts(documents: SubwordParityTests.sample)
+    let folder = TemporaryFolder()
+    for model in [
+      SubwordModel.bpe(try BPETrainer(vocabularySize: 800, endOfWordSuffix: "</w>").train(counts)),
+      SubwordModel.wordPiece(try WordPieceTrainer(vocabularySize: 800).train(counts)),
+    ] {
+      let path = folder.path + "/tokenizer.json"
+      try model.save(to: path, format: .hfJSON)
+      let back = try SubwordModel.read(path: path)
+      #expect(back.tokens == model.tokens)
+      #expect(try back.text() == model.text())
+      #expect(SubwordParityTests.sample.prefix(50).map(back.ids(for:)) == SubwordParityTests.sample.prefix(50).map(model.ids(for:)))
+    }
+    let wordPiece = SubwordModel.wordPiece(try WordPieceTrainer(vocabularySize: 800).train(counts))
+    let txt = folder.path + "/vocab.txt"
+    try wordPiece.save(to: txt, format: .txt)
+    #expect(try SubwordModel.read(path: txt).tokens == wordPiece.tokens)
+  }
+
+  struct BadCase: Sendable, CustomTestStringConvertible {
+    var name: String
+    var json: String
+    var message: String
+    var testDescription: String { name }
+  }
+
+  static let header = "{\"version\":\"1.0\",\"added_tokens\":[],"
+
+  @Test(arguments: [
+    BadCase(name: "unsupported model type", json: header + "\"model\":{\"type\":\"Unigram\",\"vocab\":[]}}",
+      message: "the tokenizer's model is Unigram; Mal reads BPE, WordPiece and WordLevel models"),
+    BadCase(name: "no model", json: "{\"version\":\"1.0\"}", message: "model is missing or not an object"),
+    BadCase(name: "BPE without merges", json: header + "\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0}}}",
+      message: "model.merges is missing or not an array"),
+    BadCase(name: "merge of an unknown piece",
+      json: header + "\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0,\"b\":1,\"ab\":2},\"merges\":[[\"a\",\"b\"],[\"ab\",\"c\"]]}}",
+      message: "model.merges[1] refers to 'c', which is not in model.vocab"),
+    BadCase(name: "merge whose result is missing",
+      json: header + "\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0,\"b\":1},\"merges\":[\"a b\"]}}",
+      message: "model.merges[0] makes 'ab', which is not in model.vocab"),
+    BadCase(name: "merge of three pieces",
+      json: header + "\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0},\"merges\":[\"a a a\"]}}",
+      message: "model.merges[0] must be two pieces (\"a b\" or [\"a\", \"b\"]), found \"a a a\""),
+    BadCase(name: "id out of range", json: header + "\"model\":{\"type\":\"WordPiece\",\"vocab\":{\"[UNK]\":0,\"a\":5}}}",
+      message: "model.vocab gives 'a' the id 5; ids must be 0…1, each used once"),
+    BadCase(name: "WordPiece without its unknown token",
+      json: header + "\"model\":{\"type\":\"WordPiece\",\"unk_token\":\"[UNK]\",\"vocab\":{\"a\":0}}}",
+      message: "the unknown token '[UNK]' is not in the vocabulary"),
+  ])
+  func badFile(_ c: BadCase) throws {
+    let folder = TemporaryFolder()
+    let path = folder.path + "/tokenizer.json"
+    try c.json.write(toFile: path, atomically: true, encoding: .utf8)
+    #expect {
+      _ = try SubwordModel.read(path: path)
+    } throws: { error in
+      guard let e = error as? SubwordError else { return false }
+      return e.message == c.message && e.position == SourcePosition(file: path, line: 1, column: 1)
+    }
+  }
+
+  @Test("an empty corpus and a size below the alphabet are errors that say what to do")
+  func trainingErrors() throws {
+    #expect(throws: SubwordError(.emptyCorpus)) { try BPETrainer().train(TokenCounts()) }
+    let counts = TokenCounts(documents: ["abc abd"])
+    #expect(throws: SubwordError(.sizeBelowAlphabet(size: 5, reserved: 2, alphabet: 4))) {
+      try BPETrainer(vocabularySize: 5).train(counts)
+    }
+    #expect(SubwordError(.sizeBelowAlphabet(size: 5, reserved: 2, alphabet: 4)).message
+      == "--max-size 5 is smaller than the 2 reserved tokens plus the alphabet of 4 pieces; it must be at least 6")
+    // WordPiece's alphabet counts the ## forms too: a b c d ##b ##c ##d.
+    #expect(throws: SubwordError(.sizeBelowAlphabet(size: 8, reserved: 2, alphabet: 7))) {
+      try WordPieceTrainer(vocabularySize: 8).train(counts)
+    }
+    #expect(throws: SubwordError(.invalidSpecialToken("[PAD]"))) {
+      try BPETrainer(specialTokens: ["[PAD]", "[PAD]"]).train(counts)
+    }
+  }
+}
