@@ -19,6 +19,7 @@ public struct MalCommand: ParsableCommand {
       Example:
         mal tokenize < Corpora/sample-ko.tsv | head
       """,
+    version: MalVersion.description,
     subcommands: [
       TokenizeCommand.self, DetokenizeCommand.self, VocabCommand.self, PadCommand.self, EncodeCommand.self,
       Word2VecCommand.self, TrainCommand.self, PredictCommand.self, EvaluateCommand.self, SummaryCommand.self,
