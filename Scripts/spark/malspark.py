@@ -11,7 +11,7 @@ checkCode=True, raises only "exited with error code 65". This function is RDD.pi
 stages within one task (as a shell pipeline does) and raises with each failed stage's standard error, so Mal's
 `FILE:LINE:COLUMN: error: ...` message reaches the driver's exception. Elements are bytes lines without "\\n".
 
-An argument that starts with "@" names a file shipped with addFile; on the worker it becomes SparkFiles.get(name).
+An argument that starts with "@" names a file shipped with addFile (see `pipe`).
 """
 import subprocess
 import threading
@@ -23,18 +23,25 @@ def pipe(rdd, stages, header=None, keep_head="first"):
 
     header: a TSV header line (bytes) written before each partition's rows, so every partition is read as the
       whole file is (with its column names); Mal then writes its `#mal` line and the header on every partition.
-    keep_head: "first" keeps those leading lines (`#mal ...` lines and the header) on partition 0 only, so the
-      collected output equals one process's output; "all" keeps them everywhere; "none" drops them everywhere.
+    keep_head: for stages that write rows with a header: "first" keeps the leading lines (`#mal ...` lines and
+      the header) on partition 0 only, so the collected output equals one process's output; "none" drops them
+      everywhere. "all" keeps every line: use it for output without a header (vocab count, evaluate --summary).
+    An argument "@NAME" is a file shipped with SparkContext.addFile: the first (the program) becomes its path,
+    the others its name, as the stages run in the folder that holds the shipped files.
     """
     def run(index, lines):
         from pyspark import SparkFiles
 
-        argvs = [[SparkFiles.get(a[1:]) if a.startswith("@") else a for a in argv] for argv in stages]
+        # The stages run in the folder of the shipped files and name them as given ("@vocab.txt" → vocab.txt), so
+        # the #mal lines they write say vocab.txt, as a local run in the folder of vocab.txt does.
+        root = SparkFiles.getRootDirectory()
+        argvs = [[(SparkFiles.get(a[1:]) if i == 0 else a[1:]) if a.startswith("@") else a
+                  for i, a in enumerate(argv)] for argv in stages]
         processes, errors, readers = [], [], []
         upstream = subprocess.PIPE
         for argv in argvs:
             try:
-                p = subprocess.Popen(argv, stdin=upstream, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                p = subprocess.Popen(argv, stdin=upstream, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=root)
             except OSError as e:
                 raise RuntimeError(f"mal on partition {index}: cannot run {' '.join(argv)}: {e}") from None
             if processes:

@@ -20,7 +20,7 @@ results = {"passed": 0, "failed": 0}
 
 def one_process(command, stdin=None):
     """Standard output of a shell pipeline of mal stages ($MAL is mal), as bytes; fails on a non-zero exit."""
-    return subprocess.run(["bash", "-o", "pipefail", "-c", command], env={**os.environ, "MAL": mal},
+    return subprocess.run(["bash", "-o", "pipefail", "-c", command], env={**os.environ, "MAL": mal}, cwd=work,
                           stdin=stdin, stdout=subprocess.PIPE, check=True).stdout
 
 
@@ -57,7 +57,7 @@ from pyspark import SparkConf, SparkContext  # noqa: E402
 
 started = time.time()
 conf = (SparkConf().setMaster("local[2]").setAppName("mal-spark-pipeline")
-        .set("spark.ui.enabled", "false").set("spark.python.worker.reuse", "true")
+        .set("spark.ui.enabled", "false").set("spark.ui.showConsoleProgress", "false").set("spark.python.worker.reuse", "true")
         .set("spark.driver.extraJavaOptions", "-Dlog4j2.level=error"))
 sc = SparkContext(conf=conf)
 sc.setLogLevel("ERROR")
@@ -72,9 +72,9 @@ print(f"spark {sc.version}, {sc.master}, {train_rows.getNumPartitions()} partiti
 #    each sums its tokens with `vocab merge`, and the driver builds the vocabulary from the reducers' sums. The
 #    order of the counts does not matter: ids are given by count, ties by the tokens' bytes.
 tokenize = ["@mal", "tokenize", "--split-particles", "--repeat", "2"]
-counts = pipe(train_rows, [tokenize, ["@mal", "vocab", "count"]], header=header)
+counts = pipe(train_rows, [tokenize, ["@mal", "vocab", "count"]], header=header, keep_head="all")
 reduced = pipe(counts.keyBy(lambda line: line.split(b"\t", 1)[0]).partitionBy(2).values(),
-               [["@mal", "vocab", "merge"]])
+               [["@mal", "vocab", "merge"]], keep_head="all")
 merged = reduced.collect()
 for flags in ([], ["--min-count", "2", "--max-size", "5000"]):
     spark_vocab = subprocess.run([mal, "vocab", "merge", "--save", f"{work}/vocab-spark.txt", *flags],
@@ -91,7 +91,7 @@ sc.addFile(vocab)
 for encode in (["--bag", "count"], ["--one-hot"]):
     stages = [tokenize, ["@mal", "vocab", "--load", "@vocab-one.txt"], ["@mal", "pad", "--maxlen", "40"],
               ["@mal", "encode", *encode, "--depth", str(depth)]]
-    expected = one_process(f'"$MAL" tokenize --split-particles --repeat 2 {train} | "$MAL" vocab --load {vocab} '
+    expected = one_process(f'"$MAL" tokenize --split-particles --repeat 2 {train} | "$MAL" vocab --load vocab-one.txt '
                            f'| "$MAL" pad --maxlen 40 | "$MAL" encode {" ".join(encode)} --depth {depth}')
     same(f"2. tokenize | vocab --load | pad --maxlen 40 | encode {' '.join(encode)}",
          pipe(train_rows, stages, header=header).collect(), expected)
@@ -104,15 +104,16 @@ one_process(f'head -3001 {train} | "$MAL" tokenize --split-particles --repeat 2 
 sc.addFile(model)
 same("3. predict MODEL per partition = one process",
      pipe(test_rows, [["@mal", "predict", "@model.safetensors"]], header=header).collect(),
-     one_process(f'"$MAL" predict {model} {test}'))
+     one_process(f'"$MAL" predict model.safetensors {test}'))
 summaries = pipe(test_rows, [["@mal", "evaluate", "@model.safetensors", "--summary"]], header=header,
                  keep_head="all").collect()
-merged_report = subprocess.run([mal, "evaluate", "--merge", "-"], input=b"".join(s + b"\n" for s in summaries),
+merged_report = subprocess.run([mal, "evaluate", model, "--merge", "-"], input=b"".join(s + b"\n" for s in summaries),
                                stdout=subprocess.PIPE, check=True).stdout
 same(f"3. evaluate --merge of {len(summaries)} partitions' --summary = evaluate MODEL", merged_report.split(b"\n")[:-1],
-     one_process(f'"$MAL" evaluate {model} {test}'))
+     one_process(f'"$MAL" evaluate model.safetensors {test}'))
 
 # Bad input: a failing partition fails the job, and the driver's exception carries Mal's message.
+sc.setLogLevel("OFF")  # the executor would also log each expected failure with its Java stack
 bad = f"{work}/bad.tsv"
 with open(bad, "wb") as f:
     f.write(b"id\tdocument\tlabel\n1\tgood\t0\n2\tbad \xff byte\t1\n3\tgood\t1\n4\tgood\t0\n")
@@ -120,7 +121,7 @@ for name, job, message in [
     ("bad UTF-8 under --strict fails the job with mal's message",
      lambda: pipe(read_lines(sc, bad, 2).filter(lambda line: not line.startswith(b"id\t")),
                   [["@mal", "tokenize", "--strict"]], header=header).collect(),
-     "<stdin>:2:5: error: invalid UTF-8"),
+     ":2:7: error: invalid UTF-8 byte sequence 0xFF; drop --strict"),
     ("a model missing on the worker fails the job with mal's message",
      lambda: pipe(test_rows, [["@mal", "predict", "missing.safetensors"]], header=header).collect(),
      "missing.safetensors"),
@@ -131,9 +132,10 @@ for name, job, message in [
     except Exception as e:  # Py4JJavaError or PythonException, with the worker's traceback in its text
         text = str(e)
         check(name, message in text and "mal on partition" in text,
-              next((line.strip() for line in text.splitlines() if "mal on partition" in line), text[-300:]))
+              next((line.strip() for line in text.splitlines() if line.startswith("RuntimeError: mal on partition")),
+                   text[-300:]))
 
 sc.stop()
 print(f"spark pipeline: {time.time() - started:.0f} s")
-print(f"{results['passed']} passed, {results['failed']} failed")
+print(f"pipeline: {results['passed']} passed, {results['failed']} failed")
 sys.exit(1 if results["failed"] else 0)

@@ -24,7 +24,8 @@ tok=(--split-particles --repeat 2)
 
 # Hadoop Streaming: 3 input splits → mappers → partition by key (token length parity stands in for the hash) →
 # sort each partition (the shuffle) → 2 reducers → the driver merges the reducers' outputs.
-tail -n +2 "$train" | split -n l/3 - "$work/split-"
+tail -n +2 "$train" > "$work/rows.tsv"
+split -n l/3 "$work/rows.tsv" "$work/split-"
 for s in "$work"/split-*; do "$here/mapper.sh" 2 "${tok[@]}" < "$s" > "$s.map"; done
 cat "$work"/split-*.map | awk -F'\t' -v dir="$work" '{ print > (dir "/partition-" (length($1) % 2)) }'
 for p in "$work"/partition-*; do sort -t "$(printf '\t')" -k1,1 "$p" | "$here/reducer.sh" > "$p.reduced"; done
