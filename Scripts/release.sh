@@ -68,11 +68,15 @@ EOF
   "$stage/bin/mal" --generate-completion-script bash > "$stage/share/bash-completion/completions/mal"
   "$stage/bin/mal" --generate-completion-script zsh > "$stage/share/zsh/site-functions/_mal"
   "$stage/bin/mal" --generate-completion-script fish > "$stage/share/fish/vendor_completions.d/mal.fish"
-  man_pages "$stage/share/man/man1"
+  man_pages "$stage/share/man/man1" "$stage/bin/mal"
   cp README.md "$stage/"
+  # The newest glibc and libstdc++ symbol versions the binary asks for: the oldest systems it runs on.
+  local glibc glibcxx
+  glibc="$(objdump -T "$stage/bin/mal" | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1 | sed 's/GLIBC_//')"
+  glibcxx="$(objdump -T "$stage/bin/mal" | grep -o 'GLIBCXX_[0-9.]*' | sort -uV | tail -1 | sed 's/GLIBCXX_//')"
   cat > "$stage/INSTALL" <<EOF
-mal $version ($commit), Linux x86_64. Needs glibc 2.34 or newer, libstdc++ and libgcc_s (every current
-Debian and Ubuntu has them); no Swift toolchain, no utf8proc, no OpenBLAS.
+mal $version ($commit), Linux x86_64. Needs glibc $glibc or newer and libstdc++ (GLIBCXX_$glibcxx: GCC 11 or
+newer) with libgcc_s, as Debian 12 and Ubuntu 22.04 and later have; no Swift toolchain, no utf8proc, no OpenBLAS.
 
   tar -xzf $name.tar.gz && export PATH="\$PWD/$name/bin:\$PATH"
   mal --version
@@ -85,14 +89,16 @@ EOF
   echo "release: $tarball ($(du -h "$tarball" | cut -f1))" >&2
 }
 
-# man_pages FOLDER: one man page per command, from swift-argument-parser's generate-manual plugin, which runs
-# `mal --experimental-dump-help` and writes mdoc. It needs nothing from the network once the package resolves.
+# man_pages FOLDER BINARY: one man page per command (mal.1, mal.tokenize.1, …) from swift-argument-parser's
+# generate-manual, the tool behind its GenerateManual plugin, which reads `BINARY --experimental-dump-help`.
+# The tool is called directly: the plugin (`swift package generate-manual`) would first build every product of
+# the package again in a configuration of its own. Needs nothing from the network once the package resolves.
 man_pages() {
-  local folder="$1" out="$scratch/manual"
-  rm -rf "$out"
-  if swift package --scratch-path "$scratch" plugin --allow-writing-to-directory "$out" \
-    generate-manual --multi-page --output-directory "$out" --configuration release mal >"$scratch/manual.log" 2>&1; then
-    find "$out" -name '*.1' -exec cp {} "$folder/" \;
+  local folder="$1" binary="$2"
+  if swift build -c release --scratch-path "$scratch" --product generate-manual >"$scratch/manual.log" 2>&1 \
+    && "$(swift build -c release --scratch-path "$scratch" --show-bin-path)/generate-manual" "$binary" \
+      --multi-page --output-directory "$folder" >>"$scratch/manual.log" 2>&1; then
+    echo "release: $(ls "$folder" | wc -l) man pages" >&2
   else
     echo "release: generate-manual failed (see $scratch/manual.log); packing without man pages" >&2
   fi

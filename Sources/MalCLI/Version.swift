@@ -15,7 +15,7 @@ public enum MalVersion {
     #endif
   }
 
-  /// `0.1.0 (commit 1a2b3c4d5e6f)`, or `0.1.0 (development build: no commit recorded)`.
+  /// `0.1.0 (commit 1a2b3c4d5e6f)`, or `0.1.0 (development build: …)` for a plain `swift build`.
   public static var description: String {
     "\(number) (\(commit.map { "commit \($0)" } ?? "development build: no commit recorded; Scripts/release.sh records it"))"
   }
