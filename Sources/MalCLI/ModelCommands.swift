@@ -256,8 +256,9 @@ struct EvaluateCommand: ParsableCommand {
       Examples (after the examples of mal train --help):
         mal evaluate m.safetensors Corpora/sample-ko.tsv
         mal evaluate m.safetensors --ids --json Corpora/sample-ko-ids.tsv
-        mal evaluate m.safetensors --summary Corpora/sample-ko.tsv > part-1.json
-        mal evaluate m.safetensors --merge part-1.json part-1.json | head -1
+        mal evaluate m.safetensors --summary Corpora/sample-ko.tsv | cut -c 1-60
+        mal evaluate m.safetensors --summary Corpora/sample-ko.tsv \\
+          | mal evaluate m.safetensors --merge | head -1
       """)
 
   @Argument(help: "A model file written by mal train.")
@@ -441,9 +442,9 @@ enum EvaluationSummaryLine {
   static func parse(
     _ line: UnsafeBufferPointer<UInt8>, labels: [String], model: String, file: String, lineNumber: Int
   ) throws -> EvaluationSummary {
-    let json = try JSONValue.parse(Array(line), file: file)
-    guard json["mal_evaluation"]?.int == 1 else {
-      throw FileContentError(file: file, message: "line \(lineNumber) is not a line of mal evaluate --summary")
+    let notSummary = FileContentError(file: file, message: "line \(lineNumber) is not a line of mal evaluate --summary")
+    guard let json = try? JSONValue.parse(Array(line), file: file), json["mal_evaluation"]?.int == 1 else {
+      throw notSummary
     }
     let found = json["labels"]?.array?.compactMap(\.string) ?? []
     guard found == labels else {
