@@ -4,7 +4,8 @@ PySpark's DataFrame API (split on whitespace / explode / groupBy.count: a lighte
 Spark's vocabulary equals one machine's, byte for byte. Run through Scripts/bench.sh spark."""
 import os, statistics, subprocess, sys, time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "spark"))
+# Not this folder: its tokenize.py would shadow the standard library's tokenize, which pyspark imports.
+sys.path[0] = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "spark")
 from malspark import pipe  # noqa: E402
 from pyspark import SparkConf, SparkContext  # noqa: E402
 from pyspark.sql import SparkSession, functions as F  # noqa: E402

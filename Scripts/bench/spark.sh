@@ -15,6 +15,7 @@ parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=(count word2vec)
 quiet() { grep -vE '^(WARNING|Setting default log level|To adjust logging level|[0-9/]+ [0-9:]+ WARN |Using Spark)' >&2; }
 if [[ " ${parts[*]} " == *" word2vec "* ]]; then
+  need_python "import numpy" numpy  # pyspark.ml needs it
   PYSPARK_PYTHON="$PWD/$py" "$py" Scripts/bench/spark_word2vec.py "$mal" "$corpora/imdb/unlabeled.txt" \
     "$corpora/eval/questions-words.txt" "$corpora/eval/wordsim353.tsv" "$work" 2> >(quiet)
 fi

@@ -4,7 +4,8 @@ same word2vec text format). The tokens come from Mal's stages run on Spark (toke
 cluster would make them. Run through Scripts/bench.sh spark word2vec."""
 import os, subprocess, sys, time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "spark"))
+# Not this folder: its tokenize.py would shadow the standard library's tokenize, which pyspark imports.
+sys.path[0] = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "spark")
 from malspark import pipe  # noqa: E402
 from pyspark import SparkConf, SparkContext  # noqa: E402
 from pyspark.ml.feature import Word2Vec  # noqa: E402
