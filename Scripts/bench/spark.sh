@@ -2,7 +2,8 @@
 # tokenize → vocab count → vocab merge on Spark (RDD stages, 1/2/4 partitions) vs one machine vs PySpark DataFrames.
 # Corpora: nsmc/reviews_unlabeled.txt, imdb/unlabeled.txt from $MAL_CORPORA (default ../shared/corpora) and a 10×
 # concatenation of the first (BENCH_TEN=0 skips it). `word2vec`: mal word2vec train beside Spark MLlib's Word2Vec on
-# IMDB's unlabelled reviews tokenized on Spark, scored on questions-words.txt and WS-353. Java and pyspark as
+# IMDB's unlabelled reviews tokenized on Spark, scored on questions-words.txt and WS-353 (BENCH_W2V_EPOCHS, default
+# "1 5", and BENCH_W2V_PARTITIONS, default "1 2", choose the runs; "" skips that trainer). Java and pyspark as
 # Scripts/spark.sh installs them; pyspark goes into the git-ignored venv Scripts/.venv. Results: docs/scale-out.md.
 #   Scripts/bench.sh spark [count] [word2vec]     (default: both)
 set -euo pipefail

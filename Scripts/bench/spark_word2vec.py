@@ -38,7 +38,8 @@ def evaluate(vectors):
 
 print("| trainer | settings | words in vocabulary | seconds | words/s | analogy accuracy | WS-353 Spearman |")
 print("|---|---|---:|---:|---:|---:|---:|")
-for epochs in (1, 5):
+# BENCH_W2V_EPOCHS and BENCH_W2V_PARTITIONS ("" skips that trainer): a loaded machine makes the full run long.
+for epochs in [int(e) for e in os.environ.get("BENCH_W2V_EPOCHS", "1 5").split()]:
     t = time.perf_counter()
     log = subprocess.run([mal, "word2vec", "train", "-o", f"{work}/mal-{epochs}.vec", "--epochs", str(epochs),
                           "--threads", "2", f"{work}/tokens.txt"], stderr=subprocess.PIPE, check=True).stderr.decode()
@@ -51,7 +52,7 @@ for epochs in (1, 5):
 
 df = spark.read.text(f"{work}/tokens.txt").select(F.split(F.col("value"), " ").alias("words")).cache()
 df.count()
-for partitions in (1, 2):
+for partitions in [int(p) for p in os.environ.get("BENCH_W2V_PARTITIONS", "1 2").split()]:
     t = time.perf_counter()
     model = Word2Vec(vectorSize=100, minCount=5, windowSize=5, maxIter=1, numPartitions=partitions, seed=1,
                      inputCol="words").fit(df)
