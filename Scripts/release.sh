@@ -20,6 +20,7 @@ version="$(sed -n 's/^ *public static let number = "\(.*\)"$/\1/p' Sources/MalCL
 name="mal-$version-linux-x86_64"
 tarball="dist/$name.tar.gz"
 scratch=.build-release
+flags=()
 
 build() {
   local missing=() package
@@ -50,9 +51,9 @@ EOF
   ln -sf "$(readlink -f /usr/lib/x86_64-linux-gnu/libopenblas.a)" "$archives/libopenblas.a"
 
   echo "release: building mal $version ($commit) with the Swift runtime and the C libraries linked statically" >&2
-  swift build -c release --product mal --scratch-path "$scratch" --static-swift-stdlib \
-    -Xswiftc -DMAL_BUILD_COMMIT -Xlinker -L"$PWD/$archives" -Xlinker -lpthread -Xlinker -lm 2>&1 \
-    | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
+  flags=(--scratch-path "$scratch" --static-swift-stdlib -Xswiftc -DMAL_BUILD_COMMIT
+    -Xlinker -L"$PWD/$archives" -Xlinker -lpthread -Xlinker -lm)
+  swift build -c release --product mal "${flags[@]}" 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
   local binary
   binary="$(swift build -c release --scratch-path "$scratch" --show-bin-path)/mal"
 
@@ -95,7 +96,8 @@ EOF
 # the package again in a configuration of its own. Needs nothing from the network once the package resolves.
 man_pages() {
   local folder="$1" binary="$2"
-  if swift build -c release --scratch-path "$scratch" --product generate-manual >"$scratch/manual.log" 2>&1 \
+  # The same flags as mal's build, so that swift-argument-parser is compiled once for both.
+  if swift build -c release --product generate-manual "${flags[@]}" >"$scratch/manual.log" 2>&1 \
     && "$(swift build -c release --scratch-path "$scratch" --show-bin-path)/generate-manual" "$binary" \
       --multi-page --output-directory "$folder" >>"$scratch/manual.log" 2>&1; then
     echo "release: $(ls "$folder" | wc -l) man pages" >&2
