@@ -1,7 +1,7 @@
 """word2vec on one machine (mal word2vec train) beside Spark MLlib's Word2Vec (local[2]) on the same tokens: time,
 words/s, the analogy score and the word-similarity correlation (scored by `mal word2vec eval` for both, from the
 same word2vec text format). The tokens come from Mal's stages run on Spark (tokenize --lower per partition), as a
-cluster would make them. Run through Scripts/bench.sh spark word2vec."""
+cluster would make them. Run through Scripts/bench.sh spark w2v."""
 import os, subprocess, sys, time
 
 # Not this folder: its tokenize.py would shadow the standard library's tokenize, which pyspark imports.
