@@ -31,9 +31,17 @@ public struct MalCommand: ParsableCommand {
   @Flag(name: .customLong("stage-names"), help: .hidden)
   var printsStageNames = false
 
+  // A flag of the root command only: CommandConfiguration's `version` would add --version to every stage's help.
+  @Flag(name: .customLong("version"), help: "Print the version and the commit the binary was built from.")
+  var printsVersion = false
+
   public init() {}
 
   public func run() throws {
+    if printsVersion {
+      try reportingErrors(command: "mal") { try writeStandardOutput("mal \(MalVersion.description)\n") }
+      return
+    }
     if printsStageNames {
       try reportingErrors(command: "mal") { try writeStandardOutput(Self.stageNames.joined(separator: "\n") + "\n") }
       return

@@ -257,9 +257,17 @@ struct EvaluateCommand: ParsableCommand {
       else padded ids, as are rows whose #mal line says a vocab step made them, or given --ids. The labels must be \
       ones the model was trained with.
 
+      For test sets split across machines (Spark partitions, shards): --summary writes, instead of the report, \
+      one line that sums up the rows (count, summed loss, confusion matrix, the scores for ROC AUC); \
+      --merge reads such lines (the inputs hold them instead of rows) and prints the report of all the rows \
+      they sum up, the same as evaluating them in one run.
+
       Examples (after the examples of mal train --help):
         mal evaluate m.safetensors Corpora/sample-ko.tsv
         mal evaluate m.safetensors --ids --json Corpora/sample-ko-ids.tsv
+        mal evaluate m.safetensors --summary Corpora/sample-ko.tsv | cut -c 1-60
+        mal evaluate m.safetensors --summary Corpora/sample-ko.tsv \\
+          | mal evaluate m.safetensors --merge | head -1
       """)
 
   @Argument(help: "A model file written by mal train.")
@@ -278,18 +286,53 @@ struct EvaluateCommand: ParsableCommand {
   @Option(name: [.customShort("k"), .customLong("top-k")], help: "k of fastText's P@k and R@k (precision and recall of the k most probable labels).")
   var k = 1
 
+  @Flag(help: "Write one mergeable summary line instead of the report (for evaluate --merge).")
+  var summary = false
+
+  @Flag(help: "The inputs hold summary lines from evaluate --summary, not rows: print the report of them all.")
+  var merge = false
+
   func validate() throws {
     if k < 1 { throw ValidationError("-k must be at least 1, got \(k)") }
+    if summary && merge { throw ValidationError("--summary and --merge exclude each other") }
+    if (summary || merge) && k != 1 { throw ValidationError("-k with --summary or --merge: summaries keep P@1 only") }
+    if summary && json { throw ValidationError("--summary writes its own JSON line; drop --json") }
   }
 
   func run() throws {
     try reportingErrors(command: "evaluate") {
       let trained = try TrainedModel(path: model)
+      if merge {
+        var total = EvaluationSummary(count: 0, lossSum: 0, confusion: [], scoreCounts: nil)
+        var first = true
+        for path in stream.inputs.isEmpty ? ["-"] : stream.inputs {
+          let reader = try LineReader(path: path)
+          try reader.forEachLine { line, lineNumber in
+            if line.isEmpty { return true }
+            let part = try EvaluationSummaryLine.parse(line, labels: trained.labels, model: model, file: reader.name, lineNumber: lineNumber)
+            if first { total = part; first = false } else { try total.merge(part) }
+            return true
+          }
+        }
+        guard total.count > 0 else { throw FileContentError(file: stream.inputs.first ?? "<stdin>", message: "no summary lines to merge") }
+        let report = total.report
+        let atK = PrecisionAtK(atOneOf: report)
+        try writeStandardOutput(
+          json
+            ? jsonText(report, atK: atK, names: trained.labels, loss: total.meanLoss)
+            : text(report, atK: atK, names: trained.labels, loss: total.meanLoss))
+        return
+      }
       let encoder = try input.encoder(for: trained, model: model)
       let rows = try readLabelledRows(
         stream, labelColumn: labelColumn, needsLabels: true, idHint: idHint(trained)
       ) { recipe, file in try ModelInputOptions.encoder(encoder, for: recipe, file: file, trained: trained, model: model) }
       let file = stream.inputs.first ?? "<stdin>"
+      if summary && rows.count == 0 {  // an empty partition adds nothing
+        let empty = EvaluationSummary(labels: [], predicted: [], classCount: trained.labels.count, losses: [], scores: trained.labels.count == 2 ? [] : nil)
+        try writeStandardOutput(EvaluationSummaryLine.text(empty, labels: trained.labels) + "\n")
+        return
+      }
       guard rows.count > 0 else { throw FileContentError(file: file, message: "no rows to evaluate") }
       if let maxlen = trained.maxlen, rows.timeSteps != maxlen {
         throw InputError(.rowsLengthNotModel(found: rows.timeSteps, trained: maxlen), at: SourcePosition(file: file, line: 2, column: 1))
@@ -308,6 +351,13 @@ struct EvaluateCommand: ParsableCommand {
         predictions: probabilities)
       let meanLoss = loss.scalars.reduce(0.0) { $0 + Double($1) } / Double(labels.count)
       let predicted = Sequential.predictedClasses(probabilities, binary: net.hasBinaryHead)
+      if summary {
+        let part = EvaluationSummary(
+          labels: labels, predicted: predicted, classCount: trained.labels.count, losses: loss.scalars,
+          scores: net.hasBinaryHead ? probabilities.scalars : nil)
+        try writeStandardOutput(EvaluationSummaryLine.text(part, labels: trained.labels) + "\n")
+        return
+      }
       let report = ClassificationReport(
         labels: labels, predicted: predicted, classCount: trained.labels.count,
         scores: net.hasBinaryHead ? probabilities.scalars : nil)
@@ -388,5 +438,61 @@ func readVocabularyFile(_ path: String) throws -> Vocabulary {
       return withoutUnknown
     }
     throw error
+  }
+}
+
+/// The line `evaluate --summary` writes and `evaluate --merge` reads: one JSON object,
+/// `{"mal_evaluation":1,"labels":["0","1"],"rows":3,"loss_sum":1.2,"confusion":[[1,0],[1,1]],"scores":[[0.3,1,0],…]}`,
+/// where each `scores` entry is a score (the probability of the second class, exactly as Float32 holds it) with the
+/// number of negative and positive rows that got it; `scores` is `null` for more than two classes.
+enum EvaluationSummaryLine {
+  static func text(_ summary: EvaluationSummary, labels: [String]) -> String {
+    let scores: JSONValue = summary.scoreCounts.map { table in
+      .array(table.keys.sorted().map { score in
+        let n = table[score]!
+        return .array([.number(Double(score)), .number(Double(n.negatives)), .number(Double(n.positives))])
+      })
+    } ?? .null
+    return JSONValue.object([
+      JSONMember(key: "mal_evaluation", value: .number(1)),
+      JSONMember(key: "labels", value: .array(labels.map { .string($0) })),
+      JSONMember(key: "rows", value: .number(Double(summary.count))),
+      JSONMember(key: "loss_sum", value: .number(summary.lossSum)),
+      JSONMember(key: "confusion", value: .array(summary.confusion.map { .array($0.map { .number(Double($0)) }) })),
+      JSONMember(key: "scores", value: scores),
+    ]).encoded
+  }
+
+  /// Parses one summary line and checks it was made with a model of the same labels as `model`.
+  /// - Throws: `InputError` at `file`:`lineNumber` for a line that is not a summary or comes from another model.
+  static func parse(
+    _ line: UnsafeBufferPointer<UInt8>, labels: [String], model: String, file: String, lineNumber: Int
+  ) throws -> EvaluationSummary {
+    let notSummary = FileContentError(file: file, message: "line \(lineNumber) is not a line of mal evaluate --summary")
+    guard let json = try? JSONValue.parse(Array(line), file: file), json["mal_evaluation"]?.int == 1 else {
+      throw notSummary
+    }
+    let found = json["labels"]?.array?.compactMap(\.string) ?? []
+    guard found == labels else {
+      throw FileContentError(file: file, message: "line \(lineNumber) sums up rows of a model with labels \(found), not \(model)'s \(labels)")
+    }
+    guard let rows = json["rows"]?.int, let lossSum = json["loss_sum"]?.number,
+      let confusion = json["confusion"]?.array?.map({ $0.array?.compactMap(\.int) ?? [] }),
+      confusion.count == labels.count, confusion.allSatisfy({ $0.count == labels.count })
+    else {
+      throw FileContentError(file: file, message: "line \(lineNumber) lacks rows, loss_sum or a \(labels.count)×\(labels.count) confusion matrix")
+    }
+    var table: [Float: EvaluationSummary.ScoreCount]? = nil
+    if let scores = json["scores"]?.array {
+      var t: [Float: EvaluationSummary.ScoreCount] = [:]
+      for entry in scores {
+        guard let e = entry.array, e.count == 3, let score = e[0].number, let negatives = e[1].int, let positives = e[2].int else {
+          throw FileContentError(file: file, message: "line \(lineNumber) has a scores entry that is not [score, negatives, positives]")
+        }
+        t[Float(score)] = EvaluationSummary.ScoreCount(negatives: negatives, positives: positives)
+      }
+      table = t
+    }
+    return EvaluationSummary(count: rows, lossSum: lossSum, confusion: confusion, scoreCounts: table)
   }
 }

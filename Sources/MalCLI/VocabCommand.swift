@@ -319,13 +319,16 @@ struct VocabCountCommand: ParsableCommand {
     abstract: "Count tokens: token<TAB>count lines in order of first occurrence (the map step).",
     discussion: """
       Run it on shards (GNU parallel, Hadoop Streaming, Spark RDD.pipe) and 'mal vocab merge' the results: \
-      the vocabulary equals one built from the whole input, byte for byte.
+      the vocabulary equals one built from the whole input, byte for byte. When the input has a #mal line \
+      (rows from mal tokenize with a header), the counts start with it, the count step appended, and \
+      'mal vocab merge' refuses counts whose #mal lines differ (say, one shard tokenized with --lower).
 
       Examples:
         mal tokenize Corpora/sample-ko.tsv | mal vocab count | head -3
       """)
 
   @OptionGroup var stream: StreamOptions
+  @OptionGroup var provenance: ProvenanceOptions
   @OptionGroup var threading: ThreadOptions
 
   func run() throws {
@@ -343,7 +346,12 @@ struct VocabCountCommand: ParsableCommand {
         }
       }
       warnAboutReplacements(reader, command: "vocab")
-      try withOutput(stream.output) { counts.write(to: $0.buffer) }
+      try withOutput(stream.output) { writer in
+        if !provenance.plain, let made = reader.provenance {
+          writer.buffer.appendLine(of: made.appending(Provenance.Step(stage: "vocab count", column: reader.workingColumnName)))
+        }
+        counts.write(to: writer.buffer)
+      }
     }
   }
 }
@@ -354,7 +362,9 @@ struct VocabMergeCommand: ParsableCommand {
     abstract: "Sum token<TAB>count files (the reduce step); build a vocabulary with --save.",
     discussion: """
       Without --save, writes the summed counts (in order of first occurrence across the inputs, read in order), \
-      so merges can be merged again. A token may repeat within an input (as in concatenated mapper output).
+      so merges can be merged again. A token may repeat within an input (as in concatenated mapper output), and \
+      so may a #mal line (from vocab count); all #mal lines must be the same (counts of differently tokenized \
+      text do not merge), and the summed counts start with it.
 
       Examples:
         mal vocab merge counts-en.tsv counts-en.tsv | head -3
@@ -386,13 +396,35 @@ struct VocabMergeCommand: ParsableCommand {
   func run() throws {
     try reportingErrors(command: "vocab") {
       var counts = TokenCounts()
-      for path in inputs.isEmpty ? ["-"] : inputs { try counts.add(countsFile: path) }
+      var made: (provenance: Provenance, position: SourcePosition)?
+      for path in inputs.isEmpty ? ["-"] : inputs {
+        let file = path == "-" ? "<stdin>" : path
+        try counts.add(countsFile: path) { line, lineNumber in
+          let found = try Provenance(line: line, file: file, lineNumber: lineNumber)
+          let position = SourcePosition(file: file, line: lineNumber, column: 1)
+          guard let (expected, first) = made else {
+            made = (found, position)
+            return
+          }
+          if found != expected {
+            // Name the first step that differs, with its settings: that is what the user has to make agree.
+            let (a, b) = zip(expected.steps, found.steps).first(where: { $0 != $1 }).map {
+              ("#mal: \($0.stage) \($0.settings.encoded)", "#mal: \($1.stage) \($1.settings.encoded)")
+            } ?? ("#mal: \(expected.stageList)", "#mal: \(found.stageList)")
+            throw InputError(
+              .provenanceMismatch(expected: "\(a) at \(first.file):\(first.line)", found: b), at: position)
+          }
+        }
+      }
       if let save {
         let vocabulary = try Vocabulary(counts: counts, options: build.options(specials.specialTokens))
         try vocabulary.save(to: save, format: try saveFormat(vocabFormat, path: save))
         return
       }
-      try withOutput(output) { counts.write(to: $0.buffer) }
+      try withOutput(output) { writer in
+        writer.buffer.appendLine(of: made?.provenance)
+        counts.write(to: writer.buffer)
+      }
     }
   }
 }

@@ -87,6 +87,15 @@ public struct PrecisionAtK: Sendable, Hashable {
   public var precision: Double
   public var recall: Double
 
+  /// P@1 and R@1 from a report's confusion matrix: the hits are the rows predicted right.
+  public init(atOneOf report: ClassificationReport) {
+    k = 1
+    rows = report.count
+    hits = (0..<report.confusion.count).reduce(0) { $0 + report.confusion[$1][$1] }
+    precision = rows == 0 ? 0 : Double(hits) / Double(rows)
+    recall = precision
+  }
+
   /// - Parameters:
   ///   - probabilities: `rows × classCount` probabilities, row-major; for a binary (sigmoid) head, one probability
   ///     of class 1 a row with `classCount` 2.
@@ -113,5 +122,114 @@ public struct PrecisionAtK: Sendable, Hashable {
     let predictions = labels.count * min(k, classCount)
     precision = predictions == 0 ? 0 : Double(hits) / Double(predictions)
     recall = labels.isEmpty ? 0 : Double(hits) / Double(labels.count)
+  }
+}
+
+/// What an evaluation of some rows adds up to, kept so that the evaluations of separate parts of a test set
+/// (Spark partitions, shards) merge into exactly the report of the whole: the row count, the summed loss, the
+/// confusion matrix and, for two classes, how many negatives and positives got each score.
+///
+///     var whole = EvaluationSummary(labels: [0, 1], predicted: [0, 1], classCount: 2, losses: [0.1, 0.2], scores: [0.3, 0.8])
+///     try whole.merge(EvaluationSummary(labels: [1], predicted: [0], classCount: 2, losses: [0.9], scores: [0.4]))
+///     whole.report.confusion   // [[1, 0], [1, 1]], as ClassificationReport of the three rows
+///
+/// The score table is exact (scores are kept as the model's Float32 values), so the ROC AUC equals one pass over
+/// all rows; it has one entry per distinct score, at most one per row.
+public struct EvaluationSummary: Sendable, Hashable {
+  /// Rows evaluated.
+  public var count: Int
+  /// The sum of the rows' losses, in Double.
+  public var lossSum: Double
+  /// `confusion[true][predicted]` counts.
+  public var confusion: [[Int]]
+  /// For two classes: score (probability of class 1) → (negatives, positives) with that score; `nil` otherwise.
+  public var scoreCounts: [Float: ScoreCount]?
+
+  /// How many negative and positive rows got one score.
+  public struct ScoreCount: Sendable, Hashable {
+    public var negatives: Int
+    public var positives: Int
+    public init(negatives: Int, positives: Int) {
+      self.negatives = negatives
+      self.positives = positives
+    }
+  }
+
+  /// The summary of rows with true classes `labels`, predicted classes `predicted`, per-row `losses` and, for
+  /// two classes, `scores` (the probability of class 1).
+  /// - Precondition: `labels`, `predicted` and `losses` have the same length; classes are below `classCount`.
+  public init(labels: [Int], predicted: [Int], classCount: Int, losses: [Float], scores: [Float]? = nil) {
+    precondition(labels.count == predicted.count && labels.count == losses.count, "one prediction and loss per label")
+    count = labels.count
+    lossSum = losses.reduce(0.0) { $0 + Double($1) }
+    confusion = ClassificationReport(labels: labels, predicted: predicted, classCount: classCount).confusion
+    if classCount == 2, let scores, scores.count == labels.count {
+      var table: [Float: ScoreCount] = [:]
+      for (label, score) in zip(labels, scores) {
+        table[score, default: ScoreCount(negatives: 0, positives: 0)].add(label == 1 ? 1 : 0, label == 1 ? 0 : 1)
+      }
+      scoreCounts = table
+    }
+  }
+
+  /// A summary from its parts, as read back from a file.
+  public init(count: Int, lossSum: Double, confusion: [[Int]], scoreCounts: [Float: ScoreCount]?) {
+    self.count = count
+    self.lossSum = lossSum
+    self.confusion = confusion
+    self.scoreCounts = scoreCounts
+  }
+
+  /// Adds the rows of `other`.
+  /// - Throws: `ModelError` when `other` has another number of classes, or scores where this has none.
+  public mutating func merge(_ other: EvaluationSummary) throws {
+    guard other.confusion.count == confusion.count else {
+      throw ModelError(.invalidConfiguration("cannot merge the evaluation of a \(other.confusion.count)-class model into one of \(confusion.count) classes"))
+    }
+    count += other.count
+    lossSum += other.lossSum
+    for t in confusion.indices {
+      for p in confusion.indices { confusion[t][p] += other.confusion[t][p] }
+    }
+    if var table = scoreCounts, let more = other.scoreCounts {
+      for (score, n) in more { table[score, default: ScoreCount(negatives: 0, positives: 0)].add(n.positives, n.negatives) }
+      scoreCounts = table
+    } else if (scoreCounts == nil) != (other.scoreCounts == nil) {
+      throw ModelError(.invalidConfiguration("cannot merge an evaluation with ROC scores and one without"))
+    }
+  }
+
+  /// The mean loss per row (0 for no rows).
+  public var meanLoss: Double { count == 0 ? 0 : lossSum / Double(count) }
+
+  /// The report of the rows summed up: what `ClassificationReport` gives for all of them at once.
+  public var report: ClassificationReport {
+    var report = ClassificationReport(labels: [], predicted: [], classCount: confusion.count)
+    report.confusion = confusion
+    if let scoreCounts {
+      // The Mann–Whitney rank sum of ClassificationReport.rocAUC, over groups of equal scores.
+      var rankSum = 0.0
+      var positives = 0
+      var seen = 0
+      for score in scoreCounts.keys.sorted() {
+        let n = scoreCounts[score]!
+        let averageRank = Double(2 * seen + n.negatives + n.positives + 1) / 2
+        for _ in 0..<n.positives { rankSum += averageRank }
+        positives += n.positives
+        seen += n.negatives + n.positives
+      }
+      let negatives = seen - positives
+      if positives > 0 && negatives > 0 {
+        report.rocAUC = (rankSum - Double(positives * (positives + 1)) / 2) / Double(positives * negatives)
+      }
+    }
+    return report
+  }
+}
+
+extension EvaluationSummary.ScoreCount {
+  fileprivate mutating func add(_ positives: Int, _ negatives: Int) {
+    self.positives += positives
+    self.negatives += negatives
   }
 }

@@ -97,11 +97,21 @@ public struct TokenCounts: Sendable {
   }
 
   /// Reads a `token<TAB>count` file and adds its counts; a token may repeat (its counts are summed).
+  ///
+  /// A line that starts with `#mal {` is the `#mal` line of the stream the counts were made from, not a count (a
+  /// token holds no space, so no count line starts so): it goes to `provenance` with its 1-based line number.
   /// - Throws: `FileError` if `path` cannot be read; `InputError` with file and line for a malformed line;
-  ///   `SizeLimitError` when the counts outgrow `budget`.
-  public mutating func add(countsFile path: String, budget: MemoryBudget = .standard) throws {
+  ///   `SizeLimitError` when the counts outgrow `budget`; what `provenance` throws.
+  public mutating func add(
+    countsFile path: String, budget: MemoryBudget = .standard,
+    provenance: (UnsafeBufferPointer<UInt8>, Int) throws -> Void = { _, _ in }
+  ) throws {
     let reader = try LineReader(path: path)
     try reader.forEachLine { line, lineNumber in
+      if Provenance.isProvenanceLine(line) {
+        try provenance(line, lineNumber)
+        return true
+      }
       let (token, count) = try parseCountLine(line, file: reader.name, lineNumber: lineNumber)
       add(token: token, count: count)
       try checkSize(budget, at: .position(SourcePosition(file: reader.name, line: lineNumber, column: 1)))
