@@ -36,7 +36,7 @@ struct SizeLimitTests {
     ErrorCase(
       id: "train: an id of 2^31 - 1 in the rows",
       arguments: ["train", "-o", "$DIR/m.mal", "$DIR/ids.tsv"],
-      message: "$DIR/ids.tsv:2:1: error: id 2147483648 sets the model's input size (largest id + 1): the model's weights (largest: Embedding, 2147483649 → 128 features) would take 1.0 TiB; \(budget); renumber the ids (mal vocab) or set --vocab-size\n",
+      message: "$DIR/ids.tsv:2:7: error: id 2147483647 is above 16777216 (2^24), the largest id a model's float input holds exactly; renumber the ids (mal vocab) or cap the vocabulary (--max-size)\n",
       status: 65),
     ErrorCase(
       id: "a model file whose input_dim is 2^40",

@@ -63,7 +63,7 @@ struct Word2VecCommandTests {
     ErrorCase(
       id: "eval without sets", arguments: ["word2vec", "eval", "v.vec"], input: "",
       message: "Error: give --analogies FILE or --similarity FILE\n"
-        + usage("eval", "<vectors> [--binary] [--analogies <file> ...] [--similarity <file> ...] [--restrict <restrict>] [--threads <threads>]"),
+        + usage("eval", "<vectors> [--binary] [--max-memory <size>] [--analogies <file> ...] [--similarity <file> ...] [--restrict <restrict>] [--threads <threads>]"),
       status: 64),
   ]
 
