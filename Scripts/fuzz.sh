@@ -8,7 +8,7 @@
 # fixtures, and small files the release `mal` writes (vocabularies in each format, .vec/.bin vectors, a model); they
 # are made on first use in Fuzz/seeds/TARGET. What the fuzzer learns grows in Fuzz/corpus/TARGET; crashing, leaking
 # and slow inputs go to Fuzz/artifacts/TARGET/. All three folders are git-ignored. The run ends with one line:
-#   TARGET: N executions in S s (E exec/s), coverage C, F findings
+#   TARGET: N executions in Ss or less (E exec/s), coverage C, F findings
 # and exits 1 if it found something. Results and how to keep a finding as a test: docs/reliability.md, "Fuzzing".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +17,7 @@ targets=(FuzzRecords FuzzTokenizer FuzzVocabulary FuzzVectors FuzzModel FuzzLaye
 corpora="${MAL_CORPORA:-../shared/corpora}"
 
 usage() {
-  sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0" | sed '$d'
+  sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"
   echo "targets: ${targets[*]}"
 }
 
