@@ -197,7 +197,10 @@ public func readFile(
   }
   if (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) > budget.bytes { throw tooLarge(Int(info.st_size)) }
   var bytes: [UInt8] = []
-  var chunk = [UInt8](repeating: 0, count: 1 << 20)
+  // Sized to the file when its size is known (+1 to see the end in one read): a 1 MiB chunk, zeroed on every
+  // call, cost a small model or vector file more than reading it.
+  let size = Int(info.st_size)
+  var chunk = [UInt8](repeating: 0, count: size > 0 ? min(size + 1, 1 << 20) : 1 << 16)
   while true {
     let got = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
     if got < 0 {
