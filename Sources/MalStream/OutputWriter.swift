@@ -263,3 +263,15 @@ public final class AtomicFile {
     }
   }
 }
+
+extension ByteBuffer {
+  /// Writes the buffer's bytes to `path` through `AtomicFile`: the file appears complete or not at all.
+  /// - Throws: `FileError` if it cannot be written.
+  public func save(atomicallyTo path: String) throws {
+    let file = try AtomicFile(path: path)
+    let writer = OutputWriter(file: file)
+    withUnsafeBytes { writer.buffer.append($0) }
+    try writer.flush()
+    try file.commit()
+  }
+}

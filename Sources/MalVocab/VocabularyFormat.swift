@@ -274,11 +274,7 @@ extension Vocabulary {
   public func save(to path: String, format: VocabularyFormat) throws {
     let out = ByteBuffer()
     try write(format, to: out)
-    let file = try AtomicFile(path: path)
-    let writer = OutputWriter(file: file)
-    out.withUnsafeBytes { writer.buffer.append($0) }
-    try writer.flush()
-    try file.commit()
+    try out.save(atomicallyTo: path)
   }
 
   /// As Keras's `Tokenizer.to_json()`: `json.dumps` spacing and `\u` escapes, dictionaries as JSON strings.

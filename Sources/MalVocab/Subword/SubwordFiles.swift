@@ -77,11 +77,7 @@ extension SubwordModel {
   public func save(to path: String, format: SubwordFormat) throws {
     let out = ByteBuffer()
     try write(format, to: out)
-    let file = try AtomicFile(path: path)
-    let writer = OutputWriter(file: file)
-    out.withUnsafeBytes { writer.buffer.append($0) }
-    try writer.flush()
-    try file.commit()
+    try out.save(atomicallyTo: path)
   }
 
   /// Everything before the decoder's value.
