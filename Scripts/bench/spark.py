@@ -2,7 +2,7 @@
 stages as RDD steps on PySpark local[2] with 1, 2 and 4 partitions (Scripts/spark/malspark.py), and the same job in
 PySpark's DataFrame API (split on whitespace / explode / groupBy.count: a lighter tokenizer than Mal's). Checks that
 Spark's vocabulary equals one machine's, byte for byte. Run through Scripts/bench.sh spark."""
-import os, statistics, subprocess, sys, time
+import os, statistics, subprocess, sys, tempfile, time
 
 # Not this folder: its tokenize.py would shadow the standard library's tokenize, which pyspark imports.
 sys.path[0] = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "spark")
@@ -12,8 +12,7 @@ from pyspark.sql import SparkSession, functions as F  # noqa: E402
 
 mal, inputs = sys.argv[1], sys.argv[2:]
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
-tmp = f"/tmp/mal-bench-spark-{os.getpid()}"
-os.makedirs(tmp, exist_ok=True)
+tmp = tempfile.mkdtemp(prefix="mal-bench-spark-")  # $TMPDIR, else the system's temporary folder
 
 t = time.perf_counter()
 conf = (SparkConf().setMaster("local[2]").setAppName("mal-bench-spark").set("spark.ui.enabled", "false")
