@@ -10,10 +10,10 @@ import MalVocab
 /// the memory budget.
 func countTokensInParallel(_ reader: RecordReader, threads: Int, budget: MemoryBudget) throws -> TokenCounts {
   let workers = (0..<threads).map { _ in WorkerCounts() }
-  let shared = WorkerCountsBox(workers)
+  let shared = WorkerState(workers)
   let share = MemoryBudget(bytes: budget.bytes / threads, source: budget.source)
   let pool = WorkerPool(workers: threads) { batch, worker in
-    shared.workers[worker].count(batch, budget: share)
+    shared.value[worker].count(batch, budget: share)
   }
   defer { pool.stop() }
   var inFlight: [RecordBatch] = []
@@ -81,10 +81,4 @@ final class WorkerCounts {
       batch.fail(error)
     }
   }
-}
-
-/// The workers' tables, each touched by its worker's thread alone until the pool has stopped.
-private struct WorkerCountsBox: @unchecked Sendable {
-  let workers: [WorkerCounts]
-  init(_ workers: [WorkerCounts]) { self.workers = workers }
 }

@@ -57,8 +57,8 @@ func filterRecordsInParallel(
   _ reader: RecordReader, output: String?, command: String, warnsAboutReplacements: Bool = true,
   provenance: ProvenanceOutput, threads: Int, makeTransform: () -> RecordTransform
 ) throws {
-  let transforms = TransformBox((0..<threads).map { _ in makeTransform() })
-  let pool = WorkerPool(workers: threads) { batch, worker in batch.run(transforms.transforms[worker]) }
+  let transforms = WorkerState((0..<threads).map { _ in makeTransform() })
+  let pool = WorkerPool(workers: threads) { batch, worker in batch.run(transforms.value[worker]) }
   defer { pool.stop() }
   try withOutput(output) { writer in
     let out = writer.buffer
@@ -147,10 +147,11 @@ final class WorkerPool: @unchecked Sendable {
   }
 }
 
-/// The workers' transforms, each used by its worker's thread alone.
-private struct TransformBox: @unchecked Sendable {
-  let transforms: [RecordTransform]
-  init(_ transforms: [RecordTransform]) { self.transforms = transforms }
+/// What each worker of a `WorkerPool` keeps (its transform, its counts), one element a worker: each element is used
+/// by its worker's thread alone until the pool has stopped, which is why handing the array over is safe.
+struct WorkerState<Element>: @unchecked Sendable {
+  let value: [Element]
+  init(_ value: [Element]) { self.value = value }
 }
 
 /// Records copied out of the reader's buffer, transformed together on a worker thread.
