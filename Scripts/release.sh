@@ -136,10 +136,27 @@ check() {
     echo "release: FAIL: tokenize from the tarball with $toolchain hidden gave '$got', expected '$expected'" >&2
     return 1
   fi
+  # A whole pipeline from the tarball: the statically linked OpenBLAS trains, the model predicts every review.
+  local reviews="$PWD/Corpora/sample-ko.tsv" rows
+  cat > "$work/pipeline.sh" <<PIPELINE
+set -e
+cd "$work"
+bin="$work/$name/bin"
+"\$bin/tokenize" < "$reviews" | "\$bin/vocab" --save vocab.txt --max-size 2000 | "\$bin/pad" --maxlen 20 > ids.tsv
+"\$bin/mal" train -o model.safetensors --epochs 2 --units 4 --embedding-dim 8 --seed 1 --threads 2 < ids.tsv 2> train.log
+"\$bin/mal" predict model.safetensors --plain < ids.tsv | tail -n +2 | wc -l
+PIPELINE
+  rows="$("${hide[@]}" env -i PATH=/usr/bin:/bin sh "$work/pipeline.sh")" \
+    || { echo "release: FAIL: tokenize | vocab | pad | train | predict from the tarball failed" >&2; return 1; }
+  expected="$(tail -n +2 "$reviews" | grep -c .)"
+  if [ "$rows" != "$expected" ]; then
+    echo "release: FAIL: predict from the tarball wrote $rows rows for $expected reviews" >&2
+    return 1
+  fi
   "${hide[@]}" env -i "$mal" --version >&2
   [ ${#hide[@]} -eq 0 ] || "${hide[@]}" sh -c "test ! -e '$toolchain/usr/bin/swift'" \
     || { echo "release: FAIL: the toolchain was not hidden" >&2; return 1; }
-  echo "release: ok: the packed binary runs with $toolchain hidden${hide[*]:+ (empty tmpfs over it)}" >&2
+  echo "release: ok: the packed binary tokenizes, trains and predicts with $toolchain hidden${hide[*]:+ (empty tmpfs over it)}" >&2
 }
 
 case "${1:-}" in

@@ -46,11 +46,20 @@ struct ModelInputOptions: ParsableArguments {
       guard let stored = trained.preprocessing else {
         throw FileError(path: model, operation: "stores no vocabulary to compare --vocab \(vocab) with (train it with mal train --vocab)")
       }
-      let given = try readVocabularyFile(vocab)
-      if given.fingerprint != stored.vocabulary.fingerprint {
-        throw PipelineMismatch(
-          file: vocab,
-          message: "is a different vocabulary (\(given.count) tokens, \(given.fingerprint)) from the one \(model) was trained with (\(stored.vocabulary.count) tokens, \(stored.vocabulary.fingerprint))")
+      // A model of pieces reads --vocab as a subword vocabulary (a WordPiece vocab.txt included).
+      if let subword = stored.subword != nil ? try SubwordModel.read(path: vocab) : try subwordModel(path: vocab, kind: nil) {
+        if subword.fingerprint != stored.subword?.fingerprint {
+          throw PipelineMismatch(
+            file: vocab,
+            message: "is a different vocabulary (\(subword.kind), \(subword.tokens.count) pieces, fnv1a64 \(subword.fingerprint)) from the one \(model) was trained with (\(stored.vocabularyDescription))")
+        }
+      } else {
+        let given = try readVocabularyFile(vocab)
+        if stored.subword != nil || given.fingerprint != stored.vocabulary.fingerprint {
+          throw PipelineMismatch(
+            file: vocab,
+            message: "is a different vocabulary (\(given.count) tokens, fnv1a64 \(given.fingerprint)) from the one \(model) was trained with (\(stored.vocabularyDescription))")
+        }
       }
     }
     guard !ids, let preprocessing = trained.preprocessing else { return nil }
@@ -67,11 +76,19 @@ struct ModelInputOptions: ParsableArguments {
   static func encoder(
     _ encoder: TextEncoder?, for recipe: StreamRecipe, file: String, trained: TrainedModel, model: String
   ) throws -> TextEncoder? {
+    if let source = recipe.subword {
+      if let stored = trained.preprocessing, stored.subword.map(source.matches) != true {
+        throw FileContentError(
+          file: file,
+          message: "holds ids of the subword vocabulary \(source.description) (its #mal line), not of the vocabulary \(model) was trained with (\(stored.vocabularyDescription))")
+      }
+      return nil
+    }
     guard let source = recipe.vocabulary else { return encoder }
-    if let stored = trained.preprocessing, !source.matches(stored.vocabulary) {
+    if let stored = trained.preprocessing, stored.subword != nil || !source.matches(stored.vocabulary) {
       throw FileContentError(
         file: file,
-        message: "holds ids of \(source.description) (its #mal line), not of the vocabulary \(model) was trained with (\(stored.vocabulary.count) tokens, fnv1a64 \(stored.vocabulary.fingerprint))")
+        message: "holds ids of \(source.description) (its #mal line), not of the vocabulary \(model) was trained with (\(stored.vocabularyDescription))")
     }
     return nil
   }
@@ -423,6 +440,9 @@ func pipelineDescription(_ preprocessing: Preprocessing) -> String {
   if pad.padding != .pre { padText += " --padding \(pad.padding.rawValue)" }
   if pad.truncating != .pre { padText += " --truncating \(pad.truncating.rawValue)" }
   if pad.value != 0 { padText += " --value \(pad.value)" }
+  if let subword = preprocessing.subword {
+    return "\(tokenize) | vocab --subword \(subword.kind) (\(subword.tokens.count) pieces, \(subword.fingerprint)) | \(padText)"
+  }
   let vocabulary = preprocessing.vocabulary
   let split = preprocessing.splitsUnknown ? ", --split-unknown" : ""
   return "\(tokenize) | vocab (\(vocabulary.count) tokens, \(vocabulary.fingerprint)\(split)) | \(padText)"

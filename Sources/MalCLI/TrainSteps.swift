@@ -101,7 +101,20 @@ extension TrainCommand {
       }
     }
     var vocabulary: Vocabulary? = nil
-    if let source = recipe.vocabulary {
+    var subword: SubwordModel? = nil
+    if let source = recipe.subword {
+      if splitUnknown {
+        throw ValidationError("--split-unknown applies to word-level vocabularies; the ids are subword pieces (per \(stream)), which always split: drop it")
+      }
+      if let vocab {
+        subword = try source.load(from: vocab)
+      } else if let named = source.file {
+        subword = try source.load(from: locate(named, besideRowsOf: file))
+      } else {
+        note("the ids come from a subword vocabulary with no file (mal vocab --load - read it from standard input): the model reads ids; name its file with --vocab for a model that takes raw text")
+      }
+      vocabulary = try subword?.piecesVocabulary()
+    } else if let source = recipe.vocabulary {
       if splitUnknown && !source.splitsUnknown {
         throw ValidationError("--split-unknown contradicts how the ids were made (mal vocab without --split-unknown, per \(stream)); drop it")
       }
@@ -112,6 +125,9 @@ extension TrainCommand {
       } else {
         note("the ids come from a vocabulary with no file (mal vocab --load - read it from standard input): the model reads ids; name its file with --vocab for a model that takes raw text")
       }
+    } else if let vocab, let model = try subwordModel(path: vocab, kind: nil) {
+      subword = model
+      vocabulary = try model.piecesVocabulary()
     } else {
       vocabulary = try vocab.map { try readVocabularyFile($0) }
     }
@@ -120,13 +136,16 @@ extension TrainCommand {
     let tokenizerOptions: TokenizerOptions
     if let made = recipe.tokenizer {
       tokenizerOptions = made
-    } else if recipe.vocabulary == nil || vocab != nil || !tokenizer.isEmpty {
+    } else if (recipe.vocabulary == nil && recipe.subword == nil) || vocab != nil || !tokenizer.isEmpty {
       tokenizerOptions = tokenizer.options
     } else {
       note("the rows' #mal line has no tokenize step (the tokens came from another tool): the model reads ids; give the tokenizer flags, or --vocab, for a model that tokenizes raw text the mal tokenize way")
       return (vocabulary, nil)
     }
     let pad = recipe.pad ?? PadSequences(maxLength: rows.timeSteps, padding: padding ?? .pre, truncating: truncating ?? .pre)
+    if let subword {
+      return (vocabulary, try Preprocessing(tokenizer: tokenizerOptions, subword: subword, pad: pad))
+    }
     return (
       vocabulary,
       Preprocessing(
@@ -236,7 +255,7 @@ extension TrainCommand {
     if let resumed, let stored = resumed.preprocessing, let vocabulary, stored.vocabulary.fingerprint != vocabulary.fingerprint {
       throw PipelineMismatch(
         file: vocab ?? file,
-        message: "gives ids of a different vocabulary (\(vocabulary.count) tokens, \(vocabulary.fingerprint)) from the one \(resume!) was trained with (\(stored.vocabulary.count) tokens, \(stored.vocabulary.fingerprint))")
+        message: "gives ids of a different vocabulary (\(vocabulary.count) tokens, \(vocabulary.fingerprint)) from the one \(resume!) was trained with (\(stored.vocabularyDescription))")
     }
   }
 
@@ -251,6 +270,13 @@ extension TrainCommand {
     if let training = rows.recipe.vocabulary, let validation = validationRows.recipe.vocabulary, training.fingerprint != validation.fingerprint {
       throw FileContentError(
         file: path, message: "holds ids of \(validation.description), not of the training rows' vocabulary \(training.description)")
+    }
+    let training = rows.recipe.subword.map { "subword vocabulary \($0.description)" } ?? rows.recipe.vocabulary.map { "vocabulary \($0.description)" }
+    let validation = validationRows.recipe.subword.map { "subword vocabulary \($0.description)" } ?? validationRows.recipe.vocabulary.map { "vocabulary \($0.description)" }
+    if let training, let validation, rows.recipe.subword != nil || validationRows.recipe.subword != nil,
+      rows.recipe.subword?.fingerprint != validationRows.recipe.subword?.fingerprint
+    {
+      throw FileContentError(file: path, message: "holds ids of the \(validation), not of the training rows' \(training)")
     }
     guard validationRows.timeSteps == rows.timeSteps || validationRows.count == 0 else {
       throw InputError(

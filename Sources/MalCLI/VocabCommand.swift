@@ -362,12 +362,14 @@ struct VocabMergeCommand: ParsableCommand {
     abstract: "Sum token<TAB>count files (the reduce step); build a vocabulary with --save.",
     discussion: """
       Without --save, writes the summed counts (in order of first occurrence across the inputs, read in order), \
-      so merges can be merged again. A token may repeat within an input (as in concatenated mapper output), and \
+      so merges can be merged again; --min-count leaves out rarer tokens, which is right for a reducer that \
+      holds every count of its tokens (the counts were shuffled by token), not for a partial merge. A token may repeat within an input (as in concatenated mapper output), and \
       so may a #mal line (from vocab count); all #mal lines must be the same (counts of differently tokenized \
       text do not merge), and the summed counts start with it.
 
       Examples:
         mal vocab merge counts-en.tsv counts-en.tsv | head -3
+        mal vocab merge counts-en.tsv --min-count 3 | head -3
         mal vocab merge counts-en.tsv --save vocab-en.txt --min-count 2
       """)
 
@@ -389,7 +391,15 @@ struct VocabMergeCommand: ParsableCommand {
 
   func validate() throws {
     if save != nil && output != nil { throw ValidationError("--save and -o exclude each other") }
-    if let save { _ = try saveFormat(vocabFormat, path: save) }
+    if let save {
+      _ = try saveFormat(vocabFormat, path: save)
+    } else {
+      // Only a vocabulary has a size, ids or an order; summed counts can only be pruned.
+      for (flag, given) in [("--max-size", build.maxSize != nil), ("--num-words", build.numWords != nil),
+                            ("--order", build.order != .count), ("--vocab-format", vocabFormat != nil)] where given {
+        throw ValidationError("\(flag) shapes the vocabulary that --save writes; add --save FILE, or drop it")
+      }
+    }
     try build.validate(reserved: specials.specialTokens.all.count)
   }
 
@@ -423,7 +433,7 @@ struct VocabMergeCommand: ParsableCommand {
       }
       try withOutput(output) { writer in
         writer.buffer.appendLine(of: made?.provenance)
-        counts.write(to: writer.buffer)
+        counts.write(to: writer.buffer, minCount: build.minCount)
       }
     }
   }

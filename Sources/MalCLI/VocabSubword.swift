@@ -1,4 +1,5 @@
 import ArgumentParser
+import MalModel
 import MalStream
 import MalVocab
 
@@ -75,17 +76,9 @@ final class SubwordApplier {
 }
 
 extension ProvenanceOptions {
-  /// The `#mal` step of ids made by a subword vocabulary: stage `vocab subword`, which `mal train` does not
-  /// take for a word-level vocabulary.
+  /// The `#mal` step of ids made by a subword vocabulary: stage `vocab subword`, with the model's kind, file, size
+  /// and fingerprint, which `mal train` reads to store the model.
   func subword(_ model: SubwordModel, file: String?) -> ProvenanceOutput {
-    let kind: String
-    switch model {
-    case .bpe: kind = "bpe"
-    case .wordPiece: kind = "wordpiece"
-    }
-    var settings: [JSONMember] = [JSONMember(key: "kind", value: .string(kind))]
-    if let file, file != "-" { settings.append(JSONMember(key: "file", value: .string(file))) }
-    settings.append(JSONMember(key: "tokens", value: .number(Double(model.tokens.count))))
-    return output(Provenance.Step(stage: "vocab subword", column: nil, settings: .object(settings)))
+    output(.subword(SubwordSource(model, file: file), column: nil))
   }
 }

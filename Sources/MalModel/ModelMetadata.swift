@@ -21,6 +21,11 @@ public enum ModelMetadata {
   public static let vocabularySpecial = "mal.vocabulary.special"
   /// The vocabulary's fingerprint (`Vocabulary.fingerprint`), checked on load.
   public static let vocabularyFingerprint = "mal.vocabulary.fnv1a64"
+  /// A subword vocabulary as HF `tokenizer.json` text, when the ids are pieces (`mal vocab --subword`); then
+  /// `vocabulary` and its companions are absent.
+  public static let subword = "mal.subword"
+  /// The subword vocabulary's fingerprint (`SubwordModel.fingerprint`), checked on load.
+  public static let subwordFingerprint = "mal.subword.fnv1a64"
   /// `PadSequences` as JSON: maxlen, padding, truncating, value.
   public static let pad = "mal.pad"
   /// JSON array of the epochs' results: epoch, loss, accuracy, val_loss, val_accuracy.

@@ -13,9 +13,12 @@ import MalVocab
 ///     encoder.encode("영화가 좋았어요", appendingTo: &row)   // 40 ids
 public struct Preprocessing: Sendable {
   public var tokenizer: TokenizerOptions
+  /// The vocabulary of the ids: the words, or with `subword` its pieces (`SubwordModel.piecesVocabulary()`).
   public var vocabulary: Vocabulary
   /// Tokens the vocabulary lacks were split into vocabulary tokens (`mal vocab --split-unknown`).
   public var splitsUnknown: Bool
+  /// The subword vocabulary that cuts each token into pieces, when the ids are pieces (`mal vocab --subword`).
+  public var subword: SubwordModel?
   /// The padding; its `maxLength` is always set.
   public var pad: PadSequences
 
@@ -28,12 +31,35 @@ public struct Preprocessing: Sendable {
     self.pad = pad
   }
 
+  /// The preprocessing of ids made of `subword`'s pieces.
+  /// - Precondition: `pad.maxLength` is set.
+  /// - Throws: `VocabularyError` when a piece holds whitespace (see `SubwordModel.piecesVocabulary()`).
+  public init(tokenizer: TokenizerOptions, subword: SubwordModel, pad: PadSequences) throws(VocabularyError) {
+    self.init(tokenizer: tokenizer, vocabulary: try subword.piecesVocabulary(), pad: pad)
+    self.subword = subword
+  }
+
   /// The ids per row.
   public var maxlen: Int { pad.maxLength ?? 0 }
 
+  /// How the ids' vocabulary is named in messages and `mal summary`: `20000 tokens, fnv1a64 …` or
+  /// `bpe, 16000 pieces, fnv1a64 …`.
+  public var vocabularyDescription: String {
+    if let subword { return "\(subword.kind), \(subword.tokens.count) pieces, fnv1a64 \(subword.fingerprint)" }
+    return "\(vocabulary.count) tokens, fnv1a64 \(vocabulary.fingerprint)"
+  }
+
   /// The metadata entries that store this preprocessing (see `ModelMetadata`).
   public var metadata: [String: String] {
-    [
+    if let subword {
+      return [
+        ModelMetadata.tokenizer: CodableJSON.encode(tokenizer),
+        ModelMetadata.subword: subword.tokenizerJSON,
+        ModelMetadata.subwordFingerprint: subword.fingerprint,
+        ModelMetadata.pad: CodableJSON.encode(pad),
+      ]
+    }
+    return [
       ModelMetadata.tokenizer: CodableJSON.encode(tokenizer),
       ModelMetadata.vocabulary: vocabulary.tokens.joined(separator: "\n"),
       ModelMetadata.vocabularySpecial: JSONValue.object([
@@ -50,12 +76,16 @@ public struct Preprocessing: Sendable {
   /// The preprocessing stored in a model file's metadata, or `nil` when the model stores none (it reads ids).
   /// - Throws: `ModelFileError` naming `file` and the key whose value cannot be read.
   public init?(metadata: [String: String], file: String) throws {
-    guard let tokenizerJSON = metadata[ModelMetadata.tokenizer], let tokenText = metadata[ModelMetadata.vocabulary],
-      let specialJSON = metadata[ModelMetadata.vocabularySpecial], let padJSON = metadata[ModelMetadata.pad]
-    else { return nil }
+    guard let tokenizerJSON = metadata[ModelMetadata.tokenizer], let padJSON = metadata[ModelMetadata.pad] else {
+      return nil
+    }
     func bad(_ key: String, _ why: String) -> ModelFileError {
       ModelFileError(file: file, message: "its \(key) metadata is not valid: \(why)")
     }
+    let subwordJSON = metadata[ModelMetadata.subword]
+    guard subwordJSON != nil
+      || (metadata[ModelMetadata.vocabulary] != nil && metadata[ModelMetadata.vocabularySpecial] != nil)
+    else { return nil }
     func parse(_ key: String, _ text: String) throws -> JSONValue {
       do { return try JSONValue.parse(Array(text.utf8), file: file) } catch let error as InputError {
         throw bad(key, error.reason.description)
@@ -73,26 +103,42 @@ public struct Preprocessing: Sendable {
         throw bad(ModelMetadata.tokenizer, CodableJSON.describe(error))
       }
     }
-    let special = try parse(ModelMetadata.vocabularySpecial, specialJSON)
-    let tokens = tokenText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    do {
-      vocabulary = try Vocabulary(
-        tokens: tokens,
-        specialTokens: SpecialTokens(padding: special["padding"]?.string, unknown: special["unknown"]?.string),
-        numWords: special["num_words"]?.int)
-    } catch {
-      throw bad(ModelMetadata.vocabulary, "\(error)")
+    if let subwordJSON {
+      let model: SubwordModel
+      do {
+        model = try SubwordModel.read(tokenizerJSON: Array(subwordJSON.utf8), file: "\(file) \(ModelMetadata.subword)")
+        vocabulary = try model.piecesVocabulary()
+      } catch {
+        throw bad(ModelMetadata.subword, "\(error)")
+      }
+      if let hash = metadata[ModelMetadata.subwordFingerprint], hash != model.fingerprint {
+        throw bad(ModelMetadata.subwordFingerprint, "the subword vocabulary's fingerprint is \(model.fingerprint), not \(hash)")
+      }
+      subword = model
+      splitsUnknown = false
+    } else {
+      let special = try parse(ModelMetadata.vocabularySpecial, metadata[ModelMetadata.vocabularySpecial] ?? "")
+      let tokens = (metadata[ModelMetadata.vocabulary] ?? "").split(separator: "\n", omittingEmptySubsequences: false)
+        .map(String.init)
+      do {
+        vocabulary = try Vocabulary(
+          tokens: tokens,
+          specialTokens: SpecialTokens(padding: special["padding"]?.string, unknown: special["unknown"]?.string),
+          numWords: special["num_words"]?.int)
+      } catch {
+        throw bad(ModelMetadata.vocabulary, "\(error)")
+      }
+      splitsUnknown = special["split_unknown"]?.bool ?? false
+      if let hash = metadata[ModelMetadata.vocabularyFingerprint], hash != vocabulary.fingerprint {
+        throw bad(ModelMetadata.vocabularyFingerprint, "the tokens' fingerprint is \(vocabulary.fingerprint), not \(hash)")
+      }
     }
-    splitsUnknown = special["split_unknown"]?.bool ?? false
     do { pad = try CodableJSON.decode(PadSequences.self, from: try parse(ModelMetadata.pad, padJSON)) } catch let error as ModelFileError {
       throw error
     } catch {
       throw bad(ModelMetadata.pad, CodableJSON.describe(error))
     }
     guard pad.maxLength != nil else { throw bad(ModelMetadata.pad, "it has no maxlen") }
-    if let hash = metadata[ModelMetadata.vocabularyFingerprint], hash != vocabulary.fingerprint {
-      throw bad(ModelMetadata.vocabularyFingerprint, "the tokens' fingerprint is \(vocabulary.fingerprint), not \(hash)")
-    }
   }
 
   /// An encoder of raw text into this preprocessing's id rows. Each encoder belongs to one thread.
@@ -104,6 +150,7 @@ public struct Preprocessing: Sendable {
 public final class TextEncoder {
   public let preprocessing: Preprocessing
   private let tokenizer: Tokenizer
+  private var subword: SubwordEncoder?
   private let tokens = ByteBuffer()
   private var ids: [Int32] = []
   private var padded: [Int32]
@@ -111,6 +158,7 @@ public final class TextEncoder {
   public init(_ preprocessing: Preprocessing) {
     self.preprocessing = preprocessing
     tokenizer = Tokenizer(options: preprocessing.tokenizer)
+    subword = preprocessing.subword.map { SubwordEncoder(model: $0) }
     padded = [Int32](repeating: 0, count: preprocessing.maxlen)
   }
 
@@ -123,6 +171,10 @@ public final class TextEncoder {
     let vocabulary = preprocessing.vocabulary
     let splitsUnknown = preprocessing.splitsUnknown
     tokens.withUnsafeBytes { bytes in
+      if subword != nil {
+        subword!.appendIDs(of: bytes, to: &ids)
+        return
+      }
       bytes.forEachSpaceSeparated { token, _ in
         if splitsUnknown {
           vocabulary.appendSplitIDs(of: token, to: &ids)

@@ -81,7 +81,65 @@ public struct VocabularySource: Codable, Sendable, Hashable {
   }
 }
 
+/// The subword vocabulary a stream's ids came from, as `mal vocab --subword` (or `--load` of one) records it in the
+/// `#mal` line, stage `vocab subword`: its kind, where it is saved, its size and fingerprint.
+///
+///     {"kind":"bpe","file":"tokenizer.json","tokens":16000,"fnv1a64":"1f0c…"}
+public struct SubwordSource: Codable, Sendable, Hashable {
+  /// `bpe` or `wordpiece` (`SubwordModel.kind`).
+  public var kind: String
+  /// The path it was saved to or loaded from, as the user gave it; `nil` when it was never saved.
+  public var file: String?
+  /// Its number of pieces, reserved tokens included.
+  public var tokens: Int
+  /// `SubwordModel.fingerprint`; `nil` in streams written before Mal recorded it.
+  public var fingerprint: String?
+
+  private enum CodingKeys: String, CodingKey {
+    case kind, file, tokens, fingerprint = "fnv1a64"
+  }
+
+  /// The record of `model`, saved at or loaded from `file` (`nil` or `-`: not saved).
+  public init(_ model: SubwordModel, file: String?) {
+    kind = model.kind
+    self.file = file == "-" ? nil : file
+    tokens = model.tokens.count
+    fingerprint = model.fingerprint
+  }
+
+  /// Whether `model` is this one: the same pieces and the same way of cutting words.
+  public func matches(_ model: SubwordModel) -> Bool {
+    model.tokens.count == tokens && (fingerprint.map { $0 == model.fingerprint } ?? true)
+  }
+
+  /// How messages name it: `tokenizer.json (bpe, 16000 pieces, fnv1a64 1f0c…)`.
+  public var description: String {
+    "\(file ?? "a subword vocabulary that was not saved") (\(kind), \(tokens) pieces\(fingerprint.map { ", fnv1a64 \($0)" } ?? ""))"
+  }
+
+  /// Reads the model from `path` (default: where it was saved), checking it is the one the ids were made with.
+  /// - Throws: `FileError`, `InputError` or `SubwordError` when the file cannot be read; `PipelineMismatch`
+  ///   when it holds another model than this one.
+  public func load(from path: String? = nil) throws -> SubwordModel {
+    guard let path = path ?? file else {
+      throw FileError(path: "<stream>", operation: "names no subword vocabulary file: the ids come from \(description)")
+    }
+    let model = try SubwordModel.read(path: path)
+    guard matches(model) else {
+      throw PipelineMismatch(
+        file: path,
+        message: "holds another subword vocabulary (\(model.kind), \(model.tokens.count) pieces, fnv1a64 \(model.fingerprint)) than the one the ids were made with, \(description)")
+    }
+    return model
+  }
+}
+
 extension Provenance.Step {
+  /// `mal vocab --subword`'s step: the subword vocabulary the ids come from.
+  public static func subword(_ source: SubwordSource, column: String?) -> Self {
+    Self(stage: "vocab subword", column: column, settings: CodableJSON.value(source))
+  }
+
   /// `mal tokenize`'s step: the tokenizer's options.
   public static func tokenize(_ options: TokenizerOptions, column: String?) -> Self {
     Self(stage: "tokenize", column: column, settings: CodableJSON.value(options))
@@ -109,6 +167,8 @@ extension Provenance.Step {
 public struct StreamRecipe: Sendable {
   public var tokenizer: TokenizerOptions?
   public var vocabulary: VocabularySource?
+  /// The subword vocabulary, when a `vocab subword` step made the ids (then `vocabulary` is `nil`).
+  public var subword: SubwordSource?
   public var pad: PadSequences?
   /// The stages that made the column, in order.
   public var stages: [String] = []
@@ -123,13 +183,15 @@ public struct StreamRecipe: Sendable {
     guard let provenance else { return }
     let steps = provenance.steps(onColumn: column)
     stages = steps.map(\.stage)
-    let order = ["tokenize", "vocab", "pad"]
+    // A subword vocabulary takes the vocabulary's place.
+    let order = ["tokenize": 0, "vocab": 1, "vocab subword": 1, "pad": 2]
     var last = -1
     for step in steps {
-      guard let position = order.firstIndex(of: step.stage), position > last else {
+      guard let position = order[step.stage], position > last else {
         unsupported = "the column went through \(stages.joined(separator: " | ")), not tokenize | vocab | pad"
         tokenizer = nil
         vocabulary = nil
+        subword = nil
         pad = nil
         return
       }
@@ -138,6 +200,7 @@ public struct StreamRecipe: Sendable {
         switch step.stage {
         case "tokenize": tokenizer = try CodableJSON.decode(TokenizerOptions.self, from: step.settings)
         case "vocab": vocabulary = try CodableJSON.decode(VocabularySource.self, from: step.settings)
+        case "vocab subword": subword = try CodableJSON.decode(SubwordSource.self, from: step.settings)
         default: pad = try CodableJSON.decode(PadSequences.self, from: step.settings)
         }
       } catch {

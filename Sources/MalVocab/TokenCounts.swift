@@ -87,8 +87,10 @@ public struct TokenCounts: Sendable {
   public func documentFrequency(at index: Int) -> Int? { hasDocumentCounts ? Int(table.entries[index].documents) : nil }
 
   /// Appends the counts as `token<TAB>count` lines in first-occurrence order: the partial-count file format.
-  public func write(to out: ByteBuffer) {
-    for i in 0..<distinctCount {
+  /// Tokens seen fewer than `minCount` times are left out (a reducer that holds every count of its tokens can
+  /// prune them there).
+  public func write(to out: ByteBuffer, minCount: Int = 1) {
+    for i in 0..<distinctCount where count(at: i) >= minCount {
       table.withBytes(of: i) { out.append($0) }
       out.append(byte: 0x09)
       appendDecimal(count(at: i), to: out)

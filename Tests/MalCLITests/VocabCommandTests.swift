@@ -133,6 +133,19 @@ struct VocabCommandTests {
     #expect(try String(contentsOfFile: folder.path + "/v.tsv", encoding: .utf8) == "[PAD]\t0\n[UNK]\t0\n새\t4\n영화\t3\n정말\t3\n")
   }
 
+  @Test("merge --min-count prunes the summed counts; vocabulary-only flags need --save")
+  func mergeMinCount() throws {
+    let folder = TemporaryFolder()
+    let a = folder.file("a.tsv", "영화\t2\n정말\t3\n좋다\t1\n")
+    let b = folder.file("b.tsv", "좋다\t1\n새\t1\n영화\t1\n")
+    #expect(try Mal.run(["vocab", "merge", a, b, "--min-count", "2"])
+      == Mal.Result(stdout: "영화\t3\n정말\t3\n좋다\t2\n", stderr: "", status: 0))
+    let sized = try Mal.run(["vocab", "merge", a, b, "--max-size", "3"])
+    #expect(sized.status == 64)
+    #expect(sized.stdout.isEmpty)
+    #expect(sized.stderr.contains("--max-size shapes the vocabulary that --save writes; add --save FILE, or drop it"))
+  }
+
   /// The tokenized rows of `path` without the header, and the working column's number.
   static func tokenizedBody(_ path: String) throws -> [Substring] {
     let tokens = try Mal.run(["tokenize", path])

@@ -61,7 +61,7 @@ struct VocabSubwordCommandTests {
     let saved = try Mal.run(["vocab", "--save", folder.path + "/wp.json", "--subword", "wordpiece", "--max-size", "40"], input: Self.tsv)
     #expect(saved.status == 0 && saved.stderr.isEmpty)
     // 23, not 40: training stops when no pair is left (HF's BpeTrainer too).
-    #expect(saved.provenance == #"#mal {"mal":1,"steps":[{"stage":"vocab subword","column":"document","settings":{"kind":"wordpiece","file":"\#(folder.path)/wp.json","tokens":23}}]}"#)
+    #expect(saved.provenance == #"#mal {"mal":1,"steps":[{"stage":"vocab subword","column":"document","settings":{"file":"\#(folder.path)/wp.json","fnv1a64":"befdf60b3748f6eb","kind":"wordpiece","tokens":23}}]}"#)
     #expect(folder.contents == ["wp.json"])
     let loaded = try Mal.run(["vocab", "--load", folder.path + "/wp.json"], input: Self.tsv)
     #expect(loaded.rows == saved.rows)

@@ -3,6 +3,7 @@ import MalModel
 import MalSequence
 import MalTestSupport
 import MalTokenize
+import MalVocab
 import Testing
 
 /// The committed model files and what `mal predict` printed for them when they were written.
@@ -152,5 +153,50 @@ extension JSONEncoder {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     return encoder
+  }
+}
+
+@Suite("A subword vocabulary in a model file")
+struct SubwordPreprocessingTests {
+  static func model() throws -> SubwordModel {
+    var counts = TokenCounts()
+    for line in ["영화 정말 재밌다", "영화관 재밌었다 정말로", "배우 연기 최고 영화"] { counts.add(document: line) }
+    return .bpe(try BPETrainer(vocabularySize: 40, specialTokens: ["[PAD]", "[UNK]"]).train(counts, unknownToken: "[UNK]"))
+  }
+
+  @Test("stored as tokenizer.json with its fingerprint, read back into the same ids for raw text")
+  func roundTrip() throws {
+    let subword = try Self.model()
+    let stored = try Preprocessing(tokenizer: TokenizerOptions(), subword: subword, pad: PadSequences(maxLength: 8))
+    let metadata = stored.metadata
+    #expect(metadata["mal.subword.fnv1a64"] == subword.fingerprint && metadata["mal.vocabulary"] == nil)
+    let read = try #require(try Preprocessing(metadata: metadata, file: "m.mal"))
+    #expect(read.subword?.fingerprint == subword.fingerprint && read.vocabulary.tokens == subword.tokens)
+    #expect(read.vocabularyDescription == "bpe, \(subword.tokens.count) pieces, fnv1a64 \(subword.fingerprint)")
+    var ids: [Float] = []
+    read.makeEncoder().encode("영화관 정말 재밌다 ㅋ", appendingTo: &ids)
+    var encoder = SubwordEncoder(model: subword)
+    let pieces = encoder.ids(for: "영화관 정말 재밌다 ㅋ")
+    #expect(ids == [Float](repeating: 0, count: 8 - pieces.count) + pieces.map(Float.init))
+    #expect(pieces.last == 1)  // ㅋ is outside the alphabet: [UNK]
+  }
+
+  @Test("a damaged stored tokenizer.json or fingerprint is an error naming the key")
+  func damaged() throws {
+    let stored = try Preprocessing(tokenizer: TokenizerOptions(), subword: try Self.model(), pad: PadSequences(maxLength: 8))
+    var metadata = stored.metadata
+    metadata["mal.subword.fnv1a64"] = "0000000000000000"
+    #expect(throws: (any Error).self) { try Preprocessing(metadata: metadata, file: "m.mal") }
+    do { _ = try Preprocessing(metadata: metadata, file: "m.mal") } catch {
+      #expect("\(error)".contains("its mal.subword.fnv1a64 metadata is not valid: the subword vocabulary's fingerprint is "), "\(error)")
+    }
+    metadata = stored.metadata
+    metadata["mal.subword"] = #"{"model":{"type":"Unigram"}}"#
+    do {
+      _ = try Preprocessing(metadata: metadata, file: "m.mal")
+      Issue.record("an unsupported stored model was read")
+    } catch {
+      #expect("\(error)".contains("its mal.subword metadata is not valid: "), "\(error)")
+    }
   }
 }

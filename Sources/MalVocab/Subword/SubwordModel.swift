@@ -167,18 +167,32 @@ public struct SubwordEncoder {
   /// - Complexity: O(bytes) for remembered words.
   @discardableResult
   public mutating func encode(_ field: UnsafeBufferPointer<UInt8>, into out: ByteBuffer) -> Int {
-    var unknown = 0
     var first = true
+    return forEachID(inWordsOf: field) { id in
+      if !first { out.append(byte: 0x20) }
+      first = false
+      appendDecimal(Int(id), to: out)
+    }
+  }
+
+  /// Appends the piece ids of the words of `field` to `ids`.
+  /// - Returns: the number of unknown ids appended.
+  /// - Complexity: O(bytes) for remembered words.
+  @discardableResult
+  public mutating func appendIDs(of field: UnsafeBufferPointer<UInt8>, to ids: inout [Int32]) -> Int {
+    forEachID(inWordsOf: field) { ids.append($0) }
+  }
+
+  /// Calls `body` with each piece id of the space-separated words of `field`, in order; returns the number of
+  /// unknown ids.
+  private mutating func forEachID(inWordsOf field: UnsafeBufferPointer<UInt8>, _ body: (Int32) -> Void) -> Int {
+    var unknown = 0
     field.forEachSpaceSeparated { word, _ in
       if let entry = cache.index(of: word) {
         let start = entry == 0 ? 0 : Int(cacheEnds[entry - 1])
         let end = Int(cacheEnds[entry])
         unknown += Int(cacheUnknown[entry])
-        for k in start..<end {
-          if !first { out.append(byte: 0x20) }
-          first = false
-          appendDecimal(Int(cacheIDs[k]), to: out)
-        }
+        for k in start..<end { body(cacheIDs[k]) }
         return true
       }
       ids.removeAll(keepingCapacity: true)
@@ -189,11 +203,7 @@ public struct SubwordEncoder {
         missing = wordPiece!.appendIDs(of: word, to: &ids)
       }
       unknown += missing
-      for id in ids {
-        if !first { out.append(byte: 0x20) }
-        first = false
-        appendDecimal(Int(id), to: out)
-      }
+      for id in ids { body(id) }
       if cache.count < cacheLimit {
         _ = cache.insert(word)
         cacheIDs.append(contentsOf: ids)
