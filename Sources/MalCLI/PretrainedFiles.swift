@@ -19,7 +19,9 @@ func readWordVectors(_ path: String, format: VectorFormat? = nil) throws -> Word
 /// The tokens of a `--vocab` file in id order, read by MalVocab's one vocabulary reader (`vocab.txt`, or
 /// `token<TAB>count` lines detected from the first line) without requiring `[PAD]` or `[UNK]`: the vectors' users
 /// name their padding id themselves, and `word2vec train --vocab` only restricts the words it trains.
+/// A subword `tokenizer.json` gives its pieces by id (vectors trained on `vocab --pieces` text match them).
 /// - Throws: `FileError`, or `InputError` for an empty, repeated or spaced token.
 func readVocabularyTokens(_ path: String) throws -> [String] {
-  try Vocabulary.read(path: path, specialTokens: SpecialTokens(padding: nil, unknown: nil)).tokens
+  if let model = try subwordModel(path: path, kind: nil) { return model.tokens }
+  return try Vocabulary.read(path: path, specialTokens: SpecialTokens(padding: nil, unknown: nil)).tokens
 }

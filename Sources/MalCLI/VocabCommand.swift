@@ -66,8 +66,12 @@ struct VocabPipelineCommand: ParsableCommand {
   @OptionGroup var unknown: UnknownTokenOptions
   @OptionGroup var threading: ThreadOptions
   @OptionGroup var subword: SubwordOptions
+  @OptionGroup var pieces: PiecesOption
 
   func validate() throws {
+    if pieces.pieces && save != nil && subword.subword == nil {
+      throw ValidationError("--pieces writes the pieces of a subword vocabulary: add --subword KIND")
+    }
     switch (save, load) {
     case (nil, nil): throw ValidationError("give --save FILE to build a vocabulary, or --load FILE to apply one")
     case (.some, .some): throw ValidationError("--save and --load exclude each other")
@@ -89,14 +93,17 @@ struct VocabPipelineCommand: ParsableCommand {
       if let load {
         if let model = try subwordModel(path: load, kind: subword.subword) {
           // An applier caches words it has split: one for each thread.
+          let writesPieces = pieces.pieces
           try runRecordFilter(
-            stream, provenance: provenance.subword(model, file: load), threads: threading.count(for: stream.inputs)
+            stream, provenance: pieces.provenance(provenance, model: model, file: load),
+            threads: threading.count(for: stream.inputs)
           ) {
-            let applier = SubwordApplier(model)
+            let applier = SubwordApplier(model, pieces: writesPieces)
             return { record, out in applier.encode(record, into: out) }
           }
           return
         }
+        try pieces.refuseWordLevel(load)
         let vocabulary = try Vocabulary.read(
           path: load, format: vocabFormat, specialTokens: specials.specialTokens, numWords: build.numWords)
         let provenance = provenance.vocabulary(
@@ -115,8 +122,8 @@ struct VocabPipelineCommand: ParsableCommand {
         try buildSaveAndApply { counts in
           let model = try subword.train(counts, specials: specials.specialTokens, build: build)
           try model.save(to: path, format: format)
-          let applier = SubwordApplier(model)
-          return (provenance.subword(model, file: path), applier.encode)
+          let applier = SubwordApplier(model, pieces: pieces.pieces)
+          return (pieces.provenance(provenance, model: model, file: path), applier.encode)
         }
         return
       }
@@ -285,6 +292,7 @@ struct VocabApplyCommand: ParsableCommand {
 
   @OptionGroup var unknown: UnknownTokenOptions
   @OptionGroup var threading: ThreadOptions
+  @OptionGroup var pieces: PiecesOption
 
   func validate() throws {
     if vocabulary.load == nil { throw ValidationError("apply needs --load FILE") }
@@ -293,15 +301,17 @@ struct VocabApplyCommand: ParsableCommand {
   func run() throws {
     try reportingErrors(command: "vocab") {
       if let model = try subwordModel(path: self.vocabulary.load!, kind: nil) {
+        let writesPieces = pieces.pieces
         try runRecordFilter(
-          stream, provenance: provenance.subword(model, file: self.vocabulary.load),
+          stream, provenance: pieces.provenance(provenance, model: model, file: self.vocabulary.load),
           threads: threading.count(for: stream.inputs)
         ) {
-          let applier = SubwordApplier(model)
+          let applier = SubwordApplier(model, pieces: writesPieces)
           return { record, out in applier.encode(record, into: out) }
         }
         return
       }
+      try pieces.refuseWordLevel(self.vocabulary.load!)
       let vocabulary = try self.vocabulary.vocabulary(path: self.vocabulary.load!)
       let provenance = provenance.vocabulary(
         vocabulary, file: self.vocabulary.load, format: self.vocabulary.vocabFormat, splitsUnknown: unknown.splitUnknown)

@@ -68,11 +68,50 @@ func subwordModel(path: String, kind: SubwordKind?) throws -> SubwordModel? {
   }
 }
 
-/// Applies a subword model row by row, remembering the pieces of words it has seen.
+/// `--pieces`: write a subword vocabulary's pieces instead of their ids.
+struct PiecesOption: ParsableArguments {
+  @Flag(help: "With a subword vocabulary: write each token's pieces instead of their ids (sentencepiece's --output_format=piece): text for word2vec train, to pretrain piece vectors.")
+  var pieces = false
+
+  /// The `#mal` step of pieces: the stream holds tokens again, not ids, so the step is not `vocab subword`.
+  func provenance(_ options: ProvenanceOptions, model: SubwordModel, file: String?) -> ProvenanceOutput {
+    guard pieces else { return options.subword(model, file: file) }
+    return options.output(.pieces(SubwordSource(model, file: file), column: nil))
+  }
+
+  /// Refuses `--pieces` with a word-level vocabulary, whose pieces would be its tokens.
+  func refuseWordLevel(_ file: String) throws {
+    if pieces {
+      throw ValidationError("--pieces cuts tokens with a subword vocabulary; \(file) is a word-level one (its pieces would be the tokens)")
+    }
+  }
+}
+
+/// Applies a subword model row by row, remembering the pieces of words it has seen: writes piece ids, or with
+/// `pieces` the pieces themselves.
 final class SubwordApplier {
   var encoder: SubwordEncoder
-  init(_ model: SubwordModel) { encoder = SubwordEncoder(model: model) }
-  func encode(_ record: Record, into out: ByteBuffer) { encoder.encode(record.value, into: out) }
+  /// Each piece's bytes, by id, when the applier writes pieces.
+  let pieceBytes: [[UInt8]]?
+  private var ids: [Int32] = []
+
+  init(_ model: SubwordModel, pieces: Bool = false) {
+    encoder = SubwordEncoder(model: model)
+    pieceBytes = pieces ? model.tokens.map { Array($0.utf8) } : nil
+  }
+
+  func encode(_ record: Record, into out: ByteBuffer) {
+    guard let pieceBytes else {
+      encoder.encode(record.value, into: out)
+      return
+    }
+    ids.removeAll(keepingCapacity: true)
+    encoder.appendIDs(of: record.value, to: &ids)
+    for (i, id) in ids.enumerated() {
+      if i > 0 { out.append(byte: 0x20) }
+      pieceBytes[Int(id)].withUnsafeBufferPointer { out.append($0) }
+    }
+  }
 }
 
 extension ProvenanceOptions {

@@ -140,6 +140,11 @@ extension Provenance.Step {
     Self(stage: "vocab subword", column: column, settings: CodableJSON.value(source))
   }
 
+  /// `mal vocab --pieces`'s step: the subword vocabulary that cut the tokens into the pieces the column holds.
+  public static func pieces(_ source: SubwordSource, column: String?) -> Self {
+    Self(stage: "vocab pieces", column: column, settings: CodableJSON.value(source))
+  }
+
   /// `mal tokenize`'s step: the tokenizer's options.
   public static func tokenize(_ options: TokenizerOptions, column: String?) -> Self {
     Self(stage: "tokenize", column: column, settings: CodableJSON.value(options))

@@ -73,4 +73,41 @@ struct SubwordModelTests {
     let changed = try pipeline("cp b.json a.json && train -o n.mal --units 4 --epochs 1 a.tsv", in: folder.path)
     #expect(changed.status == 65 && changed.stderr.hasPrefix("a.json: error: holds another subword vocabulary (bpe, 320 pieces"), "\(changed)")
   }
+
+  @Test("--pieces writes the pieces of the ids; word2vec on them gives vectors that train --embedding and encode match")
+  func pieces() throws {
+    let folder = TemporaryFolder()
+    let made = try pipeline(
+      "tokenize < '\(Self.sample)' > tokens.tsv && vocab --subword wordpiece --save wp.json --max-size 400 --plain < tokens.tsv > ids.tsv"
+        + " && vocab --load wp.json --pieces < tokens.tsv > pieces.tsv && vocab apply --load wp.json --pieces --plain < tokens.tsv > apply.tsv",
+      in: folder.path)
+    #expect(made.status == 0, "\(made)")
+    let read = { (name: String) in try String(contentsOfFile: folder.path + "/" + name, encoding: .utf8) }
+    let provenance = try #require(try read("pieces.tsv").split(separator: "\n").first)
+    #expect(provenance.contains(#"{"stage":"vocab pieces","column":"document","settings":{"file":"wp.json","fnv1a64":"#), "\(provenance)")
+    // Each row's pieces are the tokens of its ids, in order.
+    let exported = try pipeline("vocab --subword wordpiece --save wp.txt --max-size 400 < tokens.tsv > /dev/null && cmp ids.tsv <(vocab --load wp.txt --subword wordpiece --plain < tokens.tsv)", in: folder.path)
+    #expect(exported.status == 0, "\(exported)")
+    let tokens = try read("wp.txt").split(separator: "\n").map(String.init)
+    let idRows = try read("ids.tsv").split(separator: "\n").dropFirst().map { $0.split(separator: "\t", omittingEmptySubsequences: false)[1] }
+    let pieceRows = try read("apply.tsv").split(separator: "\n").dropFirst().map { $0.split(separator: "\t", omittingEmptySubsequences: false)[1] }
+    #expect(idRows.count == 240 && pieceRows.count == 240 && tokens.count == 400)
+    for (ids, pieces) in zip(idRows, pieceRows) {
+      #expect(ids.split(separator: " ").map { tokens[Int($0)!] } == pieces.split(separator: " ").map(String.init))
+    }
+    let trained = try pipeline(
+      "mal word2vec train -o p.vec --dim 8 --min-count 1 --epochs 1 --threads 1 --quiet pieces.tsv"
+        + " && vocab --load wp.json < tokens.tsv | pad --maxlen 24 | train -o m.mal --embedding p.vec --units 4 --epochs 1 --threads 1",
+      in: folder.path)
+    #expect(trained.status == 0, "\(trained)")
+    let covered = try #require(trained.stderr.split(separator: "\n").first { $0.hasPrefix("train: ") && $0.contains("have a pretrained vector") })
+    // Every piece the sample's words were cut into has a vector; [PAD] and [UNK] do not.
+    let pieceCount = Set(pieceRows.flatMap { $0.split(separator: " ") }).count
+    #expect(covered.hasPrefix("train: \(pieceCount) of 400 vocabulary tokens have a pretrained vector ("), "\(covered)")
+    let encoded = try pipeline("vocab --load wp.json < tokens.tsv | pad --maxlen 24 | mal encode --embedding p.vec --vocab wp.json > /dev/null", in: folder.path)
+    #expect(encoded.status == 0 && encoded.stderr.hasPrefix("coverage: \(pieceCount) of 399 vocabulary entries have a vector"), "\(encoded.stderr)")
+    let words = try pipeline("vocab --save v.txt < tokens.tsv > /dev/null && vocab --load v.txt --pieces < tokens.tsv", in: folder.path)
+    #expect(words.status == 64 && words.stdout.isEmpty)
+    #expect(words.stderr == "vocab: error: --pieces cuts tokens with a subword vocabulary; v.txt is a word-level one (its pieces would be the tokens)\n", "\(words)")
+  }
 }
