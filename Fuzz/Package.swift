@@ -26,6 +26,8 @@ let package = Package(
     fuzzTarget("FuzzVectors", ["MalStream", "MalWord2Vec"]),
     fuzzTarget("FuzzModel", ["MalModel"]),
     fuzzTarget("FuzzLayerSpec", ["MalRecurrent"]),
+    fuzzTarget("FuzzIDRow", ["MalStream", "MalSequence"]),
+    fuzzTarget("FuzzSubword", ["MalStream", "MalVocab"]),
   ],
   swiftLanguageModes: [.v6]
 )

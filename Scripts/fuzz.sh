@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-targets=(FuzzRecords FuzzTokenizer FuzzVocabulary FuzzVectors FuzzModel FuzzLayerSpec FuzzJSON)
+targets=(FuzzRecords FuzzTokenizer FuzzVocabulary FuzzVectors FuzzModel FuzzLayerSpec FuzzJSON FuzzIDRow FuzzSubword)
 corpora="${MAL_CORPORA:-../shared/corpora}"
 
 usage() {
@@ -45,6 +45,9 @@ malFiles() {
   for format in keras-json hf-json; do
     "$mal" vocab export "$dir/vocab.txt" --format "$format" -o "$dir/vocab.$format"
   done
+  "$mal" vocab build --subword bpe --max-size 500 --save "$dir/bpe.json" < "$dir/tokens.tsv"
+  "$mal" vocab build --subword wordpiece --max-size 500 --save "$dir/wordpiece.json" < "$dir/tokens.tsv"
+  "$mal" vocab build --subword wordpiece --max-size 500 --save "$dir/wordpiece.txt" < "$dir/tokens.tsv"
   tail -n +3 "$dir/tokens.tsv" | cut -f2 > "$dir/words.txt"
   "$mal" word2vec train -o "$dir/vectors.vec" --dim 4 --min-count 3 --epochs 1 --threads 1 --seed 1 \
     "$dir/words.txt" 2> /dev/null
@@ -59,7 +62,8 @@ malFiles() {
 # makeSeeds: Fuzz/seeds/TARGET for every target, unless already made.
 makeSeeds() {
   local root=Fuzz/seeds
-  [ -e "$root/.done" ] && return 0
+  # The stamp names the targets the seeds were made for: a new target makes them all again.
+  [ "$(cat "$root/.done" 2>/dev/null)" = "${targets[*]}" ] && return 0
   echo "fuzz: making seeds in $root" >&2
   rm -rf "$root"
   local target work="$root/mal-files" i=0 line
@@ -107,7 +111,20 @@ makeSeeds() {
   head -1 "$work/ids.tsv" | cut -c6- > "$root/FuzzJSON/provenance"
   dd if="$work/raw-model.safetensors" bs=1 skip=8 count="$(od -An -tu4 -N4 "$work/raw-model.safetensors" | tr -d ' ')" \
     of="$root/FuzzJSON/model-header" status=none
-  touch "$root/.done"
+  # Id rows: option bytes depth, maxlen, padding, truncating, value; rows from the sample and from pad.
+  i=0
+  while IFS= read -r line; do
+    i=$((i + 1))
+    printf '%s' "$line" > "$work/line"
+    seed "$root/FuzzIDRow" "row-$i" "\\$(printf %o $((i % 4)))\\$(printf %o $((i % 5)))\\$((i % 2))\\$((i / 2 % 2))\\0" "$work/line"
+  done < <(tail -n +3 "$work/ids.tsv" | cut -f2 | head -20; tail -n +2 Corpora/sample-ko-ids.tsv | cut -f2 | head -10)
+  # Subword vocabularies: option byte 0 a file, 1 the bytes as a model file stores them.
+  seed "$root/FuzzSubword" bpe '\0' "$work/bpe.json"
+  seed "$root/FuzzSubword" bpe-stored '\1' "$work/bpe.json"
+  seed "$root/FuzzSubword" wordpiece '\0' "$work/wordpiece.json"
+  seed "$root/FuzzSubword" wordpiece-txt '\0' "$work/wordpiece.txt"
+  seed "$root/FuzzSubword" hf-fixture '\0' Tests/MalVocabTests/Fixtures/hf-wordlevel.json
+  echo "${targets[*]}" > "$root/.done"
 }
 
 # run TARGET SECONDS FLAG...: one campaign, then its summary line; returns 1 on findings.
