@@ -16,39 +16,7 @@ func countTokensInParallel(_ reader: RecordReader, threads: Int, budget: MemoryB
     shared.value[worker].count(batch, budget: share)
   }
   defer { pool.stop() }
-  var inFlight: [RecordBatch] = []
-  var batch = RecordBatch()
-  var sequence = 0
-  func finishOldest() throws {
-    let oldest = inFlight.removeFirst()
-    oldest.done.wait()
-    if let error = oldest.error {
-      for pending in inFlight { pending.done.wait() }
-      throw error
-    }
-  }
-  func submit() throws {
-    let full = batch
-    full.sequence = sequence
-    sequence += 1
-    batch = RecordBatch()
-    pool.submit(full)
-    inFlight.append(full)
-    if inFlight.count >= 2 * threads { try finishOldest() }
-  }
-  do {
-    try reader.forEachRecord(header: { _ in }) { record in
-      if !batch.isEmpty && record.source != batch.source { try submit() }
-      batch.append(record)
-      if batch.isFull { try submit() }
-      return true
-    }
-    if !batch.isEmpty { try submit() }
-    while !inFlight.isEmpty { try finishOldest() }
-  } catch {
-    for pending in inFlight { pending.done.wait() }
-    throw error
-  }
+  try produceBatches(reader, pool: pool, header: { _ in }, finished: { _ in })
   // Every entry of every worker, in the order one thread would have met it: by batch, line, then the worker's own
   // order (the tokens new in one line are numbered in the order they appear in it).
   var order: [(key: UInt64, worker: Int, entry: Int)] = []

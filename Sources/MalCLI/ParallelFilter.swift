@@ -62,46 +62,66 @@ func filterRecordsInParallel(
   defer { pool.stop() }
   try withOutput(output) { writer in
     let out = writer.buffer
-    var inFlight: [RecordBatch] = []
-    inFlight.reserveCapacity(2 * threads)
-    var batch = RecordBatch()
-    // Waits for the oldest batch and writes it; its error, if any, is the run's.
-    func writeOldest() throws {
-      let oldest = inFlight.removeFirst()
-      oldest.done.wait()
-      if let error = oldest.error {
-        for pending in inFlight { pending.done.wait() }
-        throw error
-      }
-      oldest.output.withUnsafeBytes { out.append($0) }
-      try writer.flushIfFull()
-    }
-    func submit() throws {
-      let full = batch
-      batch = RecordBatch()
-      pool.submit(full)
-      inFlight.append(full)
-      if inFlight.count >= 2 * threads { try writeOldest() }
-    }
-    do {
-      try reader.forEachRecord(header: { header in
+    try produceBatches(
+      reader, pool: pool,
+      header: { header in
         provenance.append(for: reader, to: out)
         out.append(header)
         out.append(byte: 0x0A)
-      }) { record in
-        if !batch.isEmpty && record.source != batch.source { try submit() }  // a batch holds one input's records
-        batch.append(record)
-        if batch.isFull { try submit() }
-        return true
-      }
-      if !batch.isEmpty { try submit() }
-      while !inFlight.isEmpty { try writeOldest() }
-    } catch {
-      for pending in inFlight { pending.done.wait() }  // no worker may outlive the buffers it writes to
-      throw error
-    }
+      },
+      finished: { batch in
+        batch.output.withUnsafeBytes { out.append($0) }
+        try writer.flushIfFull()
+      })
   }
   if warnsAboutReplacements { warnAboutReplacements(reader, command: command) }
+}
+
+/// The producer side of a `WorkerPool`: reads `reader`'s records (on this thread, so messages and warnings are
+/// one thread's) into batches of one input each, numbered in input order, and submits them; `finished` gets each
+/// batch in input order once its job has run. At most `2 × workers` batches are in flight, so memory stays
+/// bounded. The first error in input order, the reader's or a batch's, is thrown after the batches before it
+/// were finished, as one thread would; no batch is still running when this returns or throws.
+func produceBatches(
+  _ reader: RecordReader, pool: WorkerPool, header: (UnsafeBufferPointer<UInt8>) throws -> Void,
+  finished: (RecordBatch) throws -> Void
+) throws {
+  var inFlight: [RecordBatch] = []
+  inFlight.reserveCapacity(2 * pool.workers)
+  var batch = RecordBatch()
+  var sequence = 0
+  // Waits for the oldest batch and hands it on; its error, if any, is the run's.
+  func finishOldest() throws {
+    let oldest = inFlight.removeFirst()
+    oldest.done.wait()
+    if let error = oldest.error {
+      for pending in inFlight { pending.done.wait() }
+      throw error
+    }
+    try finished(oldest)
+  }
+  func submit() throws {
+    let full = batch
+    full.sequence = sequence
+    sequence += 1
+    batch = RecordBatch()
+    pool.submit(full)
+    inFlight.append(full)
+    if inFlight.count >= 2 * pool.workers { try finishOldest() }
+  }
+  do {
+    try reader.forEachRecord(header: header) { record in
+      if !batch.isEmpty && record.source != batch.source { try submit() }  // a batch holds one input's records
+      batch.append(record)
+      if batch.isFull { try submit() }
+      return true
+    }
+    if !batch.isEmpty { try submit() }
+    while !inFlight.isEmpty { try finishOldest() }
+  } catch {
+    for pending in inFlight { pending.done.wait() }  // no worker may outlive the buffers it writes to
+    throw error
+  }
 }
 
 /// `workers` threads that take batches in the order they are submitted and run `job` on each, with the worker's
@@ -110,7 +130,8 @@ final class WorkerPool: @unchecked Sendable {
   private let jobs = Mutex<[RecordBatch?]>([])
   private let available = DispatchSemaphore(value: 0)
   private let finished = DispatchGroup()
-  private let workers: Int
+  /// The number of worker threads.
+  let workers: Int
 
   init(workers: Int, job: @escaping @Sendable (RecordBatch, Int) -> Void) {
     self.workers = workers
