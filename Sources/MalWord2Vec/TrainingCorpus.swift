@@ -80,7 +80,9 @@ public final class TrainingCorpus: @unchecked Sendable {
       for i in 0...field.count {
         if i == field.count || field[i] == 0x20 {
           if start >= 0 {
-            buffer.append(UInt32(bitPattern: table.add(UnsafeBufferPointer(rebasing: field[start..<i]))))
+            let (entry, _) = table.insert(UnsafeBufferPointer(rebasing: field[start..<i]))
+            table.add(1, at: entry)
+            buffer.append(UInt32(entry))
             inSentence += 1
             start = -1
           }
@@ -115,17 +117,18 @@ public final class TrainingCorpus: @unchecked Sendable {
   /// How many times `token` occurs in the corpus (0 if never).
   public func count(of token: String) -> Int {
     var token = token
-    return token.withUTF8 { bytes in table.find(bytes).map { table.counts[Int($0)] } ?? 0 }
+    return token.withUTF8 { bytes in table.index(of: bytes).map { table.entries[$0].count } ?? 0 }
   }
 
   /// The words that occur at least `minCount` times, most frequent first (ties: first appearance first), at most
   /// `maxSize` of them. Matches the vocabulary `gensim.models.Word2Vec` builds with `min_count`.
   /// - Complexity: O(d log d) for d distinct tokens.
   public func vocabulary(minCount: Int, maxSize: Int? = nil) -> Word2VecVocabulary {
-    var ids = (0..<table.count).filter { table.counts[$0] >= minCount }
-    ids.sort { table.counts[$0] != table.counts[$1] ? table.counts[$0] > table.counts[$1] : $0 < $1 }
+    let counts = table.entries.map(\.count)
+    var ids = (0..<table.count).filter { counts[$0] >= minCount }
+    ids.sort { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : $0 < $1 }
     if let maxSize, ids.count > maxSize { ids.removeLast(ids.count - maxSize) }
-    return Word2VecVocabulary(words: ids.map { table.string($0) }, counts: ids.map { table.counts[$0] })
+    return Word2VecVocabulary(words: ids.map { table.string(at: $0) }, counts: ids.map { counts[$0] })
   }
 
   /// The words of `list` (a vocabulary file's tokens) that occur in the corpus, with their corpus counts, most
@@ -146,7 +149,7 @@ public final class TrainingCorpus: @unchecked Sendable {
     var map = [Int32](repeating: -1, count: table.count)
     for (index, word) in vocabulary.words.enumerated() {
       var word = word
-      if let id = word.withUTF8({ table.find($0) }) { map[Int(id)] = Int32(index) }
+      if let id = word.withUTF8({ table.index(of: $0) }) { map[id] = Int32(index) }
     }
     return map
   }

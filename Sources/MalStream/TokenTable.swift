@@ -3,18 +3,18 @@
 /// 32 bytes, so that a lookup that finds its token touches one slot and one entry (and the arena only for tokens
 /// longer than 8 bytes), and counting updates the same cache line: profiling `vocab count` on NSMC (792k distinct
 /// tokens) showed the separate `starts`/`counts`/document arrays as one cache miss each.
-struct TokenEntry: Sendable {
+package struct TokenEntry: Sendable {
   /// The token's first 8 bytes, zero-padded (little-endian load).
-  var prefix: UInt64
+  package var prefix: UInt64
   /// Offset of the token's bytes in the arena.
-  var start: UInt32
-  var length: UInt32
+  package var start: UInt32
+  package var length: UInt32
   /// Occurrences.
-  var count: Int
+  package var count: Int
   /// The last document (1-based) that contained the token, for document frequencies.
-  var lastDocument: UInt32
+  package var lastDocument: UInt32
   /// Documents containing the token.
-  var documents: UInt32
+  package var documents: UInt32
 }
 
 /// An open-addressing hash set of byte strings that numbers them 0, 1, 2, … in insertion order.
@@ -23,28 +23,28 @@ struct TokenEntry: Sendable {
 /// `String` is made per token. Each slot packs the upper 32 bits of the hash (which also pick the slot) with the
 /// entry number + 1, so most probes that miss are rejected without touching the entry.
 /// - Precondition: the distinct tokens' bytes total less than 4 GiB.
-struct TokenTable: Sendable {
+package struct TokenTable: Sendable {
   /// The bytes of every entry, back to back.
-  private(set) var arena: [UInt8] = []
-  private(set) var entries: [TokenEntry] = []
+  package private(set) var arena: [UInt8] = []
+  package private(set) var entries: [TokenEntry] = []
   /// 0 = empty, else `(hash >> 32) << 32 | (entry + 1)`; the count is a power of two.
   private var slots: [UInt64]
 
   /// The number of entries.
-  var count: Int { entries.count }
+  package var count: Int { entries.count }
   /// The bytes the table has allocated: token bytes, entries and hash slots.
-  var byteCount: Int {
+  package var byteCount: Int {
     arena.capacity + entries.capacity * MemoryLayout<TokenEntry>.stride + slots.capacity * MemoryLayout<UInt64>.stride
   }
 
-  init(minimumCapacity: Int = 1024) {
+  package init(minimumCapacity: Int = 1024) {
     var size = 1024
     while size < minimumCapacity * 2 { size <<= 1 }
     slots = Array(repeating: 0, count: size)
   }
 
   /// Calls `body` with the bytes of entry `index`.
-  func withBytes<R>(of index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+  package func withBytes<R>(of index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
     let entry = entries[index]
     return try arena.withUnsafeBufferPointer {
       try body(UnsafeBufferPointer(rebasing: $0[Int(entry.start)..<(Int(entry.start) + Int(entry.length))]))
@@ -52,16 +52,16 @@ struct TokenTable: Sendable {
   }
 
   /// Entry `index` as a `String` (the bytes are UTF-8, checked by the reader).
-  func string(at index: Int) -> String {
+  package func string(at index: Int) -> String {
     withBytes(of: index) { String(decoding: $0, as: UTF8.self) }
   }
 
   /// Whether entry `a`'s bytes sort before entry `b`'s (unsigned byte order).
-  func bytesPrecede(_ a: Int, _ b: Int) -> Bool {
+  package func bytesPrecede(_ a: Int, _ b: Int) -> Bool {
     let x = entries[a]
     let y = entries[b]
     return arena.withUnsafeBufferPointer { arena in
-      MalVocab.bytesPrecede(
+      MalStream.bytesPrecede(
         UnsafeBufferPointer(rebasing: arena[Int(x.start)..<(Int(x.start) + Int(x.length))]),
         UnsafeBufferPointer(rebasing: arena[Int(y.start)..<(Int(y.start) + Int(y.length))]))
     }
@@ -70,7 +70,7 @@ struct TokenTable: Sendable {
   /// The entry number of `token`, or `nil`.
   /// - Complexity: O(token length) expected.
   @inline(__always)
-  func index(of token: UnsafeBufferPointer<UInt8>) -> Int? {
+  package func index(of token: UnsafeBufferPointer<UInt8>) -> Int? {
     let hash = Self.hash(token)
     return slots.withUnsafeBufferPointer { slots in
       arena.withUnsafeBufferPointer { arena in
@@ -82,20 +82,20 @@ struct TokenTable: Sendable {
   }
 
   /// Read-only lookups over raw pointers, valid only inside `withLookup`: for loops over many tokens.
-  struct Lookup {
+  package struct Lookup {
     fileprivate let slots: UnsafeBufferPointer<UInt64>
     fileprivate let arena: UnsafeBufferPointer<UInt8>
     fileprivate let entries: UnsafeBufferPointer<TokenEntry>
 
     /// The entry number of `token`, or `nil`.
     @inline(__always)
-    func index(of token: UnsafeBufferPointer<UInt8>) -> Int? {
+    package func index(of token: UnsafeBufferPointer<UInt8>) -> Int? {
       TokenTable.probe(token, hash: TokenTable.hash(token), slots: slots, arena: arena, entries: entries).entry
     }
 
     /// Calls `body` with the entry number (or `nil`) of each space-separated token of `field`, in order.
     @inline(__always)
-    func forEachIndex(in field: UnsafeBufferPointer<UInt8>, _ body: (Int?) -> Void) {
+    package func forEachIndex(in field: UnsafeBufferPointer<UInt8>, _ body: (Int?) -> Void) {
       _ = TokenTable.walkTokens(in: field, from: 0, slots: slots, arena: arena, entries: entries) { _, entry in
         body(entry)
         return true
@@ -105,7 +105,7 @@ struct TokenTable: Sendable {
 
   /// Calls `body` with a `Lookup` over this table; the pointers inside are valid only during the call.
   @inline(__always)
-  func withLookup<R>(_ body: (Lookup) throws -> R) rethrows -> R {
+  package func withLookup<R>(_ body: (Lookup) throws -> R) rethrows -> R {
     try slots.withUnsafeBufferPointer { slots in
       try arena.withUnsafeBufferPointer { arena in
         try entries.withUnsafeBufferPointer { entries in
@@ -117,7 +117,7 @@ struct TokenTable: Sendable {
 
   /// The entry number of `token`, inserting it at the end (with count 0) if new.
   /// - Complexity: O(token length) expected, amortized.
-  mutating func insert(_ token: UnsafeBufferPointer<UInt8>) -> (index: Int, inserted: Bool) {
+  package mutating func insert(_ token: UnsafeBufferPointer<UInt8>) -> (index: Int, inserted: Bool) {
     let hash = Self.hash(token)
     let found = slots.withUnsafeBufferPointer { slots in
       arena.withUnsafeBufferPointer { arena in
@@ -148,7 +148,7 @@ struct TokenTable: Sendable {
   /// The loop runs over raw pointers and leaves them only to append a new token, which is rare once the common
   /// tokens have been seen.
   /// - Complexity: O(bytes) expected.
-  mutating func count(tokensIn field: UnsafeBufferPointer<UInt8>, document: UInt32) {
+  package mutating func count(tokensIn field: UnsafeBufferPointer<UInt8>, document: UInt32) {
     guard let base = field.baseAddress else { return }
     var position = 0
     while position < field.count {
@@ -182,7 +182,7 @@ struct TokenTable: Sendable {
   }
 
   /// Adds `count` to entry `index`'s occurrences.
-  mutating func add(_ count: Int, at index: Int) { entries[index].count += count }
+  package mutating func add(_ count: Int, at index: Int) { entries[index].count += count }
 
   /// One token of a batch in `walkTokens`.
   private struct Pending {
@@ -313,7 +313,7 @@ struct TokenTable: Sendable {
 
   /// A 64-bit hash of `bytes`: 8 bytes per step, multiply-xorshift mixing (the SplitMix64 finalizer's constants).
   @inline(__always)
-  static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+  package static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
     let n = bytes.count
     var h: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(truncatingIfNeeded: n &+ 1)
     guard let base = bytes.baseAddress, n > 0 else { return mix(h) }
@@ -348,7 +348,7 @@ struct TokenTable: Sendable {
 
 /// Whether `count` bytes at `a` and `b` are equal.
 @inline(__always)
-func memoryEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+package func memoryEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
   var i = 0
   while i + 8 <= count {
     if UnsafeRawPointer(a + i).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self) {
@@ -364,7 +364,7 @@ func memoryEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: 
 }
 
 /// Byte-wise (unsigned) lexicographic comparison: the order of UTF-8 bytes, which is also code point order.
-func bytesPrecede(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+package func bytesPrecede(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
   let n = min(a.count, b.count)
   var i = 0
   while i < n {
