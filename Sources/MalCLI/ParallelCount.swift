@@ -1,6 +1,18 @@
 import MalStream
 import MalVocab
 
+/// The counts of `reader`'s tokens: on this thread when `threads` is 1, else with `countTokensInParallel` (the same
+/// counts in the same order).
+func countTokens(_ reader: RecordReader, threads: Int, budget: MemoryBudget) throws -> TokenCounts {
+  if threads > 1 { return try countTokensInParallel(reader, threads: threads, budget: budget) }
+  var counts = TokenCounts()
+  try reader.forEachRecord(header: { _ in }) { record in
+    if !record.isBlank { try counts.add(record, within: budget) }
+    return true
+  }
+  return counts
+}
+
 /// `vocab count` on several threads, byte-identical to one: this thread reads and checks the records into batches;
 /// each worker counts the batches it gets into its own table and notes, for every token new to it, the batch and
 /// line where it saw it first. At the end the workers' entries are merged in the order of those first sightings,

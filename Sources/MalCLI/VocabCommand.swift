@@ -122,8 +122,12 @@ struct VocabPipelineCommand: ParsableCommand {
         try buildSaveAndApply { counts in
           let model = try subword.train(counts, specials: specials.specialTokens, build: build)
           try model.save(to: path, format: format)
-          let applier = SubwordApplier(model, pieces: pieces.pieces)
-          return (pieces.provenance(provenance, model: model, file: path), applier.encode)
+          let writesPieces = pieces.pieces
+          // An applier caches words it has split: one for each thread.
+          return (pieces.provenance(provenance, model: model, file: path), {
+            let applier = SubwordApplier(model, pieces: writesPieces)
+            return { record, out in applier.encode(record, into: out) }
+          })
         }
         return
       }
@@ -134,7 +138,9 @@ struct VocabPipelineCommand: ParsableCommand {
         let provenance = provenance.vocabulary(
           vocabulary, file: path, format: format, splitsUnknown: unknown.splitUnknown)
         let splitUnknown = unknown.splitUnknown
-        return (provenance, { record, out in vocabulary.encode(record.value, into: out, splittingUnknown: splitUnknown) })
+        return (provenance, {
+          { record, out in vocabulary.encode(record.value, into: out, splittingUnknown: splitUnknown) }
+        })
       }
     }
   }
@@ -142,7 +148,7 @@ struct VocabPipelineCommand: ParsableCommand {
   /// Counts while spooling the rows to a temporary file, builds and saves (`make`), then re-reads the spool to
   /// write ids with what `make` returned.
   private func buildSaveAndApply(
-    _ make: (TokenCounts) throws -> (ProvenanceOutput, (Record, ByteBuffer) -> Void)
+    _ make: (TokenCounts) throws -> (ProvenanceOutput, () -> RecordTransform)
   ) throws {
     let spool = try AtomicFile(path: temporaryFolder() + "/mal-vocab-spool")
     defer { spool.discard() }
@@ -168,7 +174,7 @@ struct VocabPipelineCommand: ParsableCommand {
     }
     try spoolWriter.flush()
     warnAboutReplacements(reader, command: "vocab")
-    let (provenance, encode) = try make(counts)
+    let (provenance, makeTransform) = try make(counts)
     guard let layout = reader.layout else { return }
     // The spool holds checked UTF-8 in a known shape: read it back with the layout already resolved.
     let again = RecordOptions(
@@ -177,11 +183,9 @@ struct VocabPipelineCommand: ParsableCommand {
       hasHeader: stream.recordOptions.hasHeader && layout.isTSV && !layout.columnNames.isEmpty,
       invalidUTF8: .replace)
     lseek(spool.fileDescriptor, 0, SEEK_SET)
-    // A word-level vocabulary is read-only while it encodes; a subword applier keeps a cache: one thread.
     try runRecordFilter(
       stream, options: again, inputs: ["/dev/fd/\(spool.fileDescriptor)"], provenance: provenance,
-      threads: subword.subword == nil ? threading.count(for: stream.inputs) : 1
-    ) { record, out in encode(record, out) }
+      threads: threading.count(for: stream.inputs), makeTransform: makeTransform)
   }
 }
 
@@ -219,6 +223,7 @@ struct VocabBuildCommand: ParsableCommand {
   @OptionGroup var specials: SpecialTokenOptions
   @OptionGroup var build: BuildOptions
   @OptionGroup var subword: SubwordOptions
+  @OptionGroup var threading: ThreadOptions
 
   func validate() throws {
     if save != nil && stream.output != nil { throw ValidationError("-o and --save both name the vocabulary file; give one") }
@@ -236,12 +241,7 @@ struct VocabBuildCommand: ParsableCommand {
   func run() throws {
     try reportingErrors(command: "vocab") {
       let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
-      var counts = TokenCounts()
-      let budget = MemoryBudget.standard
-      try reader.forEachRecord(header: { _ in }) { record in
-        if !record.isBlank { try counts.add(record, within: budget) }
-        return true
-      }
+      let counts = try countTokens(reader, threads: threading.count(for: stream.inputs), budget: .standard)
       warnAboutReplacements(reader, command: "vocab")
       if subword.subword != nil {
         let model = try subword.train(counts, specials: specials.specialTokens, build: build)
@@ -344,17 +344,7 @@ struct VocabCountCommand: ParsableCommand {
   func run() throws {
     try reportingErrors(command: "vocab") {
       let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
-      var counts = TokenCounts()
-      let budget = MemoryBudget.standard
-      let threads = threading.count(for: stream.inputs)
-      if threads > 1 {
-        counts = try countTokensInParallel(reader, threads: threads, budget: budget)
-      } else {
-        try reader.forEachRecord(header: { _ in }) { record in
-          if !record.isBlank { try counts.add(record, within: budget) }
-          return true
-        }
-      }
+      let counts = try countTokens(reader, threads: threading.count(for: stream.inputs), budget: .standard)
       warnAboutReplacements(reader, command: "vocab")
       try withOutput(stream.output) { writer in
         if !provenance.plain, let made = reader.provenance {

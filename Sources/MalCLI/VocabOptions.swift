@@ -99,27 +99,27 @@ func saveFormat(_ explicit: VocabularyFormat?, path: String) throws -> Vocabular
     "cannot tell the format of '\(path)' from its name; add --vocab-format txt|counts|keras-json|hf-json")
 }
 
-/// Runs a stage that needs each `Record` (for error positions): the working column is replaced by what
-/// `transform` appends, the header and other columns pass through. Output to standard output or `-o` (atomic).
-/// With `threads` > 1, `transform` runs on that many threads at once: it must not change shared state.
+/// Runs a stage that needs each `Record` (for error positions) over `stream`'s inputs (or `inputs`, read with
+/// `options`): the working column is replaced by what the transform appends, the header and other columns pass
+/// through. Output to standard output or `-o` (atomic). Each of `threads` threads gets its own transform from
+/// `makeTransform`, so a transform may keep state (as a subword cache does).
 func runRecordFilter(
   _ stream: StreamOptions, options: RecordOptions? = nil, inputs: [String]? = nil, provenance: ProvenanceOutput,
-  threads: Int = 1, transform: @escaping RecordTransform
+  threads: Int = 1, makeTransform: () -> RecordTransform
 ) throws {
   let reader = RecordReader(inputs: inputs ?? stream.inputs, options: options ?? stream.recordOptions)
   try filterRecords(
     reader, output: stream.output, command: "vocab", warnsAboutReplacements: inputs == nil, provenance: provenance,
-    threads: threads, makeTransform: { transform })
+    threads: threads, makeTransform: makeTransform)
 }
 
-/// `runRecordFilter` with a transform of its own for each of `threads` threads, from `makeTransform`.
+/// `runRecordFilter` with one `transform` for every thread: with `threads` > 1 it must not change shared state.
 func runRecordFilter(
-  _ stream: StreamOptions, provenance: ProvenanceOutput, threads: Int, makeTransform: () -> RecordTransform
+  _ stream: StreamOptions, options: RecordOptions? = nil, inputs: [String]? = nil, provenance: ProvenanceOutput,
+  threads: Int = 1, transform: @escaping RecordTransform
 ) throws {
-  let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
-  try filterRecords(
-    reader, output: stream.output, command: "vocab", provenance: provenance, threads: threads,
-    makeTransform: makeTransform)
+  try runRecordFilter(
+    stream, options: options, inputs: inputs, provenance: provenance, threads: threads, makeTransform: { transform })
 }
 
 extension ProvenanceOptions {

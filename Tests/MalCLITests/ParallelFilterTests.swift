@@ -66,6 +66,25 @@ struct ParallelFilterTests {
     #expect(try Mal.run(["vocab", "count", "--threads", "3", a, b]).stdout == files.stdout)
   }
 
+  @Test("vocab build and the subword --save: the same vocabulary and ids for 1 to 3 threads", arguments: [
+    [String](), ["--order", "keras"], ["--subword", "bpe", "--max-size", "300"], ["--subword", "wordpiece", "--max-size", "300"],
+  ])
+  func building(_ options: [String]) throws {
+    let folder = TemporaryFolder()
+    let tokens = try Mal.run(["tokenize", "--threads", "1", Self.input(in: folder, rows: 6_000)])
+    let format = options.contains("--subword") ? ".json" : ".txt"
+    let built = try Mal.run(["vocab", "build", "--threads", "1", "--save", folder.path + "/one" + format] + options, input: tokens.stdout)
+    let saved = try Mal.run(["vocab", "--threads", "1", "--save", folder.path + "/save-one" + format] + options, input: tokens.stdout)
+    #expect(built.status == 0 && saved.status == 0, "\(built) \(saved)")
+    for threads in 2...3 {
+      let name = "/\(threads)" + format
+      #expect(try Mal.run(["vocab", "build", "--threads", "\(threads)", "--save", folder.path + name] + options, input: tokens.stdout).status == 0)
+      #expect(try Data(contentsOf: URL(fileURLWithPath: folder.path + name)) == Data(contentsOf: URL(fileURLWithPath: folder.path + "/one" + format)))
+      let again = try Mal.run(["vocab", "--threads", "\(threads)", "--save", folder.path + "/save-\(threads)" + format] + options, input: tokens.stdout)
+      #expect(Mal.withoutProvenance(again.stdout) == Mal.withoutProvenance(saved.stdout), "\(threads) threads")
+    }
+  }
+
   @Test("several inputs: one header, rows in order, line numbers per file")
   func severalInputs() throws {
     let folder = TemporaryFolder()
