@@ -442,7 +442,7 @@ struct VocabMergeCommand: ParsableCommand {
 struct VocabExportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "export",
-    abstract: "Convert a vocabulary file for other tools: vocab.txt, token<TAB>count, Keras JSON, HF tokenizer.json.",
+    abstract: "Convert a vocabulary file for other tools: vocab.txt, token<TAB>count, Keras JSON, HF tokenizer.json (subword ones too).",
     discussion: """
       Examples:
         mal vocab export vocab-en.txt --format hf-json -o tokenizer.json
@@ -467,12 +467,35 @@ struct VocabExportCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors(command: "vocab") {
+      if let model = try subwordModel(path: vocabularyPath, kind: nil) {
+        try export(model)
+        return
+      }
       let vocabulary = try load.vocabulary(path: vocabularyPath)
       if let output {
         try vocabulary.save(to: output, format: format)
       } else {
         try writeVocabulary(vocabulary, save: nil, format: format)
       }
+    }
+  }
+
+  /// A subword vocabulary as `tokenizer.json` or, for WordPiece, a BERT `vocab.txt`.
+  private func export(_ model: SubwordModel) throws {
+    let target: SubwordFormat
+    switch format {
+    case .hfJSON: target = .hfJSON
+    case .txt: target = .txt
+    default:
+      throw ValidationError("\(vocabularyPath) is a \(model.kind) subword vocabulary: it exports as hf-json (or, WordPiece, txt); \(format.rawValue) holds whole words")
+    }
+    if let output {
+      try model.save(to: output, format: target)
+    } else {
+      let writer = OutputWriter()
+      try model.write(target, to: writer.buffer)
+      if target == .hfJSON { writer.buffer.append(byte: 0x0A) }
+      try writer.flush()
     }
   }
 }

@@ -8,7 +8,8 @@ struct VocabInspectCommand: ParsableCommand {
     abstract: "Describe a vocabulary: size, reserved ids, top tokens, count histogram, and its coverage of a corpus.",
     discussion: """
       With corpus files (tokenized rows; '-' for standard input), also reports the share of tokens and rows \
-      that would be OOV and the most frequent OOV tokens. The report goes to standard output.
+      that would be OOV and the most frequent OOV tokens; for a subword vocabulary (tokenizer.json), the \
+      pieces per word and the unknown pieces. The report goes to standard output.
 
       Examples:
         mal vocab inspect vocab-en.txt --top 5
@@ -32,6 +33,10 @@ struct VocabInspectCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors(command: "vocab") {
+      if let model = try subwordModel(path: vocabularyPath, kind: nil) {
+        try inspect(model)
+        return
+      }
       let vocabulary = try load.vocabulary(path: vocabularyPath)
       let writer = OutputWriter()
       let out = writer.buffer
@@ -48,6 +53,50 @@ struct VocabInspectCommand: ParsableCommand {
       }
       try writer.flush()
     }
+  }
+
+  /// A subword vocabulary: its kind and pieces, and with a corpus how finely it cuts the corpus's words.
+  private func inspect(_ model: SubwordModel) throws {
+    let writer = OutputWriter()
+    let out = writer.buffer
+    let tokens = model.tokens
+    var lines = ["subword vocabulary: \(vocabularyPath), \(model.kind), \(tokens.count) pieces (ids 0…\(tokens.count - 1)), fnv1a64 \(model.fingerprint)"]
+    let reserved = model.specialTokens.compactMap { token in model.id(for: token).map { "\(token)=\($0)" } }
+    lines.append("reserved: \(reserved.isEmpty ? "none" : reserved.joined(separator: " "))"
+      + (model.unknownID == nil ? " (no unknown piece: characters outside the alphabet are dropped)" : ""))
+    if case .bpe(let bpe) = model { lines.append("merges: \(bpe.merges.count)") }
+    let special = Set(model.specialTokens)
+    lines.append("first pieces: " + tokens.lazy.filter { !special.contains($0) }.prefix(top).joined(separator: " "))
+    out.append(lines.joined(separator: "\n") + "\n")
+    if !stream.inputs.isEmpty {
+      var encoder = SubwordEncoder(model: model)
+      var ids: [Int32] = []
+      var rows = 0, words = 0, pieces = 0, unknown = 0, whole = 0
+      let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
+      try reader.forEachRecord(header: { _ in }) { record in
+        guard !record.isBlank else { return true }
+        rows += 1
+        try record.tokens().forEachSpaceSeparated { word, _ in
+          ids.removeAll(keepingCapacity: true)
+          unknown += encoder.appendIDs(of: word, to: &ids)
+          words += 1
+          pieces += ids.count
+          if ids.count == 1 { whole += 1 }
+          return true
+        }
+        return true
+      }
+      warnAboutReplacements(reader, command: "vocab")
+      let thousandths = words == 0 ? 0 : Int((Double(pieces) / Double(words) * 1000).rounded())
+      let perWord = "\(thousandths / 1000)." + String(String(thousandths % 1000 + 1000).dropFirst())
+      out.append("""
+        corpus: \(stream.inputs.joined(separator: " ")): \(rows) rows, \(words) words, \(pieces) pieces
+        pieces per word: \(perWord); words that are one piece: \(whole) (\(percent(whole, words)))
+        unknown pieces: \(unknown) (\(percent(unknown, pieces)))
+
+        """)
+    }
+    try writer.flush()
   }
 
   private func describe(_ vocabulary: Vocabulary) -> String {
@@ -87,11 +136,6 @@ struct VocabInspectCommand: ParsableCommand {
   }
 
   private func describe(_ coverage: Coverage, corpus: String) -> String {
-    func percent(_ part: Int, _ whole: Int) -> String {
-      let hundredths = whole == 0 ? 0 : Int((Double(part) / Double(whole) * 10000).rounded())
-      let fraction = hundredths % 100
-      return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)%"
-    }
     var lines: [String] = []
     lines.append("corpus: \(corpus): \(coverage.documentCount) rows, \(coverage.tokenCount) tokens")
     lines.append("OOV tokens: \(coverage.unknownTokenCount) (\(percent(coverage.unknownTokenCount, coverage.tokenCount))), \(coverage.unknownTokens.distinctCount) distinct")
@@ -106,4 +150,11 @@ struct VocabInspectCommand: ParsableCommand {
     }
     return lines.joined(separator: "\n") + "\n"
   }
+}
+
+/// `part` of `whole` as a percentage with two decimals: `12.50%`.
+private func percent(_ part: Int, _ whole: Int) -> String {
+  let hundredths = whole == 0 ? 0 : Int((Double(part) / Double(whole) * 10000).rounded())
+  let fraction = hundredths % 100
+  return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)%"
 }
