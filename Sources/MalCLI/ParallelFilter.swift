@@ -15,7 +15,7 @@ typealias RecordTransform = (Record, ByteBuffer) throws -> Void
 /// `--threads`, for the streaming stages that spread rows over cores.
 struct ThreadOptions: ParsableArguments {
   @Option(help: ArgumentHelp(
-    "Threads that transform rows; output order and bytes are the same for any number (default: every core, or 1 when standard input is a terminal).",
+    "Threads that work on the rows; the output is the same, byte for byte, for any number (default: every core, or 1 when standard input is a terminal).",
     valueName: "n"))
   var threads: Int?
 
