@@ -106,25 +106,13 @@ extension TrainCommand {
       if splitUnknown {
         throw ValidationError("--split-unknown applies to word-level vocabularies; the ids are subword pieces (per \(stream)), which always split: drop it")
       }
-      if let vocab {
-        subword = try source.load(from: vocab)
-      } else if let named = source.file {
-        subword = try source.load(from: locate(named, besideRowsOf: file))
-      } else {
-        note("the ids come from a subword vocabulary with no file (mal vocab --load - read it from standard input): the model reads ids; name its file with --vocab for a model that takes raw text")
-      }
+      subword = try namedVocabulary(source.file, kind: "subword vocabulary", besideRowsOf: file) { try source.load(from: $0) }
       vocabulary = try subword?.piecesVocabulary()
     } else if let source = recipe.vocabulary {
       if splitUnknown && !source.splitsUnknown {
         throw ValidationError("--split-unknown contradicts how the ids were made (mal vocab without --split-unknown, per \(stream)); drop it")
       }
-      if let vocab {
-        vocabulary = try source.load(from: vocab)
-      } else if let named = source.file {
-        vocabulary = try source.load(from: locate(named, besideRowsOf: file))
-      } else {
-        note("the ids come from a vocabulary with no file (mal vocab --load - read it from standard input): the model reads ids; name its file with --vocab for a model that takes raw text")
-      }
+      vocabulary = try namedVocabulary(source.file, kind: "vocabulary", besideRowsOf: file) { try source.load(from: $0) }
     } else if let vocab, let model = try subwordModel(path: vocab, kind: nil) {
       subword = model
       vocabulary = try model.piecesVocabulary()
@@ -152,6 +140,17 @@ extension TrainCommand {
         tokenizer: tokenizerOptions, vocabulary: vocabulary, splitsUnknown: recipe.vocabulary?.splitsUnknown ?? splitUnknown,
         pad: pad)
     )
+  }
+
+  /// The vocabulary of the ids, read by `load`: from `--vocab` when given, else from the file the rows' `#mal` line
+  /// names (`named`, found by `locate`); `nil`, with a note, when the line names no file.
+  func namedVocabulary<Loaded>(
+    _ named: String?, kind: String, besideRowsOf rows: String, load: (String) throws -> Loaded
+  ) throws -> Loaded? {
+    if let vocab { return try load(vocab) }
+    if let named { return try load(locate(named, besideRowsOf: rows)) }
+    note("the ids come from a \(kind) with no file (mal vocab --load - read it from standard input): the model reads ids; name its file with --vocab for a model that takes raw text")
+    return nil
   }
 
   /// Where the vocabulary a `#mal` line names is: as given (relative to this folder, where a pipeline's stages
