@@ -79,7 +79,7 @@ struct VocabPipelineCommand: ParsableCommand {
       }
     case (nil, .some): break
     }
-    try subword.validate(build: build, splitUnknown: unknown.splitUnknown)
+    try subword.validate(build: build, splitUnknown: unknown.splitUnknown, specials: specials.specialTokens)
     try refuseSharedOutputs([("--save", save), ("-o", stream.output)])
     try build.validate(reserved: specials.specialTokens.all.count)
   }
@@ -113,7 +113,8 @@ struct VocabPipelineCommand: ParsableCommand {
       if subword.subword != nil {
         let format = try subword.saveFormat(vocabFormat, path: path)
         try buildSaveAndApply { counts in
-          let model = try subword.train(counts, specials: specials.specialTokens, build: build)
+          let model = try subword.train(
+            counts, specials: specials.specialTokens, build: build, threads: threading.count(for: stream.inputs))
           try model.save(to: path, format: format)
           let applier = SubwordApplier(model)
           return (provenance.subword(model, file: path), applier.encode)
@@ -212,6 +213,7 @@ struct VocabBuildCommand: ParsableCommand {
   @OptionGroup var specials: SpecialTokenOptions
   @OptionGroup var build: BuildOptions
   @OptionGroup var subword: SubwordOptions
+  @OptionGroup var threading: ThreadOptions
 
   func validate() throws {
     if save != nil && stream.output != nil { throw ValidationError("-o and --save both name the vocabulary file; give one") }
@@ -223,7 +225,7 @@ struct VocabBuildCommand: ParsableCommand {
       }
     }
     try build.validate(reserved: specials.specialTokens.all.count)
-    try subword.validate(build: build, splitUnknown: false)
+    try subword.validate(build: build, splitUnknown: false, specials: specials.specialTokens)
   }
 
   func run() throws {
@@ -237,12 +239,13 @@ struct VocabBuildCommand: ParsableCommand {
       }
       warnAboutReplacements(reader, command: "vocab")
       if subword.subword != nil {
-        let model = try subword.train(counts, specials: specials.specialTokens, build: build)
+        let model = try subword.train(
+          counts, specials: specials.specialTokens, build: build, threads: threading.count(for: stream.inputs))
         if let path = save ?? stream.output {
           try model.save(to: path, format: try subword.saveFormat(vocabFormat, path: path))
         } else {
           let writer = OutputWriter()
-          let format: SubwordFormat = vocabFormat == .txt ? .txt : .hfJSON
+          let format: SubwordFormat = vocabFormat == .txt ? .txt : vocabFormat == .sentencePiece ? .sentencePiece : .hfJSON
           try model.write(format, to: writer.buffer)
           if format == .hfJSON { writer.buffer.append(byte: 0x0A) }
           try writer.flush()

@@ -93,6 +93,9 @@ struct UnknownTokenOptions: ParsableArguments {
 
 /// The format to save `path` in: `--vocab-format`, else from the name (`.txt`, `.tsv`).
 func saveFormat(_ explicit: VocabularyFormat?, path: String) throws -> VocabularyFormat {
+  if (explicit ?? VocabularyFormat(pathExtensionOf: path)) == .sentencePiece {
+    throw ValidationError("a sentencepiece model holds a subword vocabulary: add --subword unigram")
+  }
   if let explicit { return explicit }
   if let format = VocabularyFormat(pathExtensionOf: path) { return format }
   throw ValidationError(

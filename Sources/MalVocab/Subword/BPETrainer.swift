@@ -96,14 +96,9 @@ public struct BPETrainer: Sendable, Hashable {
     var table = TokenTable(minimumCapacity: max(vocabularySize, 1024))
     var tokenChars: [Int] = []
     // 1. Reserved tokens.
-    var seenSpecial = Set<[UInt8]>()
+    try checkSpecialTokens(specialTokens)
     for token in specialTokens {
-      let bytes = Array(token.utf8)
-      if bytes.isEmpty || bytes.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D })
-        || !seenSpecial.insert(bytes).inserted {
-        throw SubwordError(.invalidSpecialToken(token))
-      }
-      _ = bytes.withUnsafeBufferPointer { table.insert($0) }
+      _ = Array(token.utf8).withUnsafeBufferPointer { table.insert($0) }
       tokenChars.append(token.unicodeScalars.count)
     }
     let wordCount = counts.distinctCount

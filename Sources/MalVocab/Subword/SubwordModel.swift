@@ -1,20 +1,22 @@
 import MalStream
 
-/// A trained subword vocabulary, BPE or WordPiece: what `mal vocab --subword` saves and `--load` applies.
+/// A trained subword vocabulary, BPE, WordPiece or Unigram: what `mal vocab --subword` saves and `--load` applies.
 ///
 /// Ids follow Mal's convention for every vocabulary: the reserved tokens come first (`[PAD]` = 0, `[UNK]` = 1,
-/// then any others), then the pieces. Files are HF `tokenizer.json` (both kinds, read back by
-/// `tokenizers.Tokenizer.from_file`, which then encodes `mal tokenize` output to the same ids) and BERT
-/// `vocab.txt` (WordPiece).
+/// then any others), then the pieces. Files are HF `tokenizer.json` (every kind, read back by
+/// `tokenizers.Tokenizer.from_file`, which then encodes `mal tokenize` output to the same ids), BERT `vocab.txt`
+/// (WordPiece) and sentencepiece `.model` (Unigram, read back by `SentencePieceProcessor` with the same ids).
 public enum SubwordModel: Sendable {
   case bpe(BPEModel)
   case wordPiece(WordPieceModel)
+  case unigram(UnigramModel)
 
   /// Every piece, indexed by id.
   public var tokens: [String] {
     switch self {
     case .bpe(let m): return m.tokens
     case .wordPiece(let m): return m.tokens
+    case .unigram(let m): return m.tokens
     }
   }
 
@@ -23,6 +25,7 @@ public enum SubwordModel: Sendable {
     switch self {
     case .bpe(let m): return m.specialTokens
     case .wordPiece(let m): return m.specialTokens
+    case .unigram(let m): return m.specialTokens
     }
   }
 
@@ -31,6 +34,7 @@ public enum SubwordModel: Sendable {
     switch self {
     case .bpe(let m): return m.unknownID
     case .wordPiece(let m): return m.unknownID
+    case .unigram(let m): return m.unknownID
     }
   }
 
@@ -39,6 +43,7 @@ public enum SubwordModel: Sendable {
     switch self {
     case .bpe(let m): return m.id(for: token)
     case .wordPiece(let m): return m.id(for: token)
+    case .unigram(let m): return m.id(for: token)
     }
   }
 
@@ -47,6 +52,7 @@ public enum SubwordModel: Sendable {
     switch self {
     case .bpe(let m): return m.continuingSubwordPrefix
     case .wordPiece(let m): return m.continuingSubwordPrefix
+    case .unigram: return nil
     }
   }
 
@@ -56,6 +62,7 @@ public enum SubwordModel: Sendable {
   /// WordPiece (and BPE with a prefix): a piece with the prefix is glued to the one before, others start a new
   /// word, so decoding gives back the token stream. BPE with an end-of-word suffix: the suffix becomes a space.
   /// Plain BPE marks no word boundary: the pieces come out separated by spaces, as HF decodes with no decoder.
+  /// Unigram: `▁` becomes a space (HF's `Metaspace` decoder), which gives back the token stream.
   ///
   ///     WordPiece pieces [PAD] [UNK] un ##aff ##able a:  "2 3 4 5" → "unaffable a"
   /// - Throws: `MalformedID` for an item that is not a non-negative integer or not an id of this vocabulary.
@@ -80,6 +87,7 @@ public enum SubwordModel: Sendable {
 
   /// The text of `pieces` as HF's decoder for this model makes it.
   static func decode(_ pieces: [String], model: SubwordModel) -> String {
+    if case .unigram = model { return UnigramModel.decode(pieces) }
     if case .bpe(let m) = model, let suffix = m.endOfWordSuffix {
       // HF's BPEDecoder: every suffix becomes a space, except in the last piece.
       return pieces.enumerated().map { i, piece in
@@ -137,6 +145,7 @@ public struct SubwordEncoder {
   // arrays) each time.
   private let bpe: BPEModel?
   private let wordPiece: WordPieceModel?
+  private let unigram: UnigramModel?
   /// Words whose pieces are remembered; no more than `cacheLimit`.
   private var cache = TokenTable(minimumCapacity: 1 << 14)
   private var cacheEnds: [Int32] = []
@@ -145,25 +154,21 @@ public struct SubwordEncoder {
   private let cacheLimit: Int
   private var ids: [Int32] = []
   private var scratch: [UInt8] = []
+  private var unigramScratch = UnigramModel.Scratch()
 
   /// - Parameter cacheLimit: the most distinct words whose pieces are kept (the first ones seen, which in text
   ///   are mostly the frequent ones; the others are cut again each time).
   public init(model: SubwordModel, cacheLimit: Int = 1 << 15) {
     self.model = model
     self.cacheLimit = cacheLimit
-    switch model {
-    case .bpe(let m):
-      bpe = m
-      wordPiece = nil
-    case .wordPiece(let m):
-      bpe = nil
-      wordPiece = m
-    }
+    if case .bpe(let m) = model { bpe = m } else { bpe = nil }
+    if case .wordPiece(let m) = model { wordPiece = m } else { wordPiece = nil }
+    if case .unigram(let m) = model { unigram = m } else { unigram = nil }
   }
 
   /// Appends the piece ids of the words of `field` to `out`, separated by single spaces.
   /// - Returns: the number of unknown ids written (WordPiece: words that could not be cut; BPE: characters
-  ///   outside the alphabet).
+  ///   outside the alphabet; Unigram: runs of characters outside the alphabet).
   /// - Complexity: O(bytes) for remembered words.
   @discardableResult
   public mutating func encode(_ field: UnsafeBufferPointer<UInt8>, into out: ByteBuffer) -> Int {
@@ -185,6 +190,8 @@ public struct SubwordEncoder {
       let missing: Int
       if let bpe {
         missing = bpe.appendIDs(of: word, to: &ids, scratch: &scratch)
+      } else if let unigram {
+        missing = unigram.appendIDs(of: word, to: &ids, scratch: &unigramScratch)
       } else {
         missing = wordPiece!.appendIDs(of: word, to: &ids)
       }

@@ -1,0 +1,234 @@
+import MalStream
+
+/// A unigram language-model vocabulary: pieces with log probabilities, as sentencepiece's `unigram` model and HF
+/// `tokenizers`' `Unigram`.
+///
+/// Made by `UnigramTrainer` or read from a `tokenizer.json` or a sentencepiece `.model`. A word is encoded as
+/// `▁` (U+2581, sentencepiece's word mark) followed by its characters — the word as sentencepiece and HF's
+/// `Metaspace` see it — cut into the pieces whose scores add up to the most (Viterbi). A character no piece starts
+/// with becomes the unknown piece, and a run of them one unknown piece, as both libraries do.
+///
+///     let model = try UnigramModel(
+///       tokens: ["[PAD]", "[UNK]", "▁", "영", "화", "▁영화", "가"], scores: [0, 0, -3, -4, -4, -2, -3])
+///     model.pieces(of: "영화가")   // ["▁영화", "가"]
+///     model.pieces(of: "화영")     // ["▁", "화", "영"]
+public struct UnigramModel: Sendable {
+  /// What a piece is, with sentencepiece's numbers (`ModelProto.SentencePiece.Type`).
+  public enum PieceKind: Int, Sendable, Hashable {
+    /// A piece text is cut into.
+    case normal = 1
+    /// The unknown piece, for characters no piece covers.
+    case unknown = 2
+    /// A reserved token (`[PAD]`, `[CLS]`): never cut out of text.
+    case control = 3
+    /// A piece always cut out where it occurs (sentencepiece's `user_defined_symbols`).
+    case userDefined = 4
+    /// A piece that is never produced.
+    case unused = 5
+  }
+
+  /// sentencepiece's word mark, U+2581, put before every word.
+  public static let wordMark = "\u{2581}"
+  static let wordMarkBytes: [UInt8] = [0xE2, 0x96, 0x81]
+  /// Added to the lowest score to make the unknown piece's score (sentencepiece's and HF's `kUnkPenalty`).
+  static let unknownPenalty = 10.0
+
+  /// Every piece, indexed by id.
+  public let tokens: [String]
+  /// Each piece's score: its log probability (0 for reserved tokens).
+  public let scores: [Double]
+  /// Each piece's kind.
+  public let kinds: [PieceKind]
+  /// The reserved tokens (control pieces and the unknown piece), in id order.
+  public let specialTokens: [String]
+  /// The id of the unknown piece.
+  public let unknownID: Int
+  /// The unknown piece.
+  public var unknownToken: String { tokens[unknownID] }
+
+  /// Every prefix (at a character boundary) of every piece text can be cut into, so that the search stops as
+  /// soon as no piece can continue, as a trie would.
+  let prefixes: TokenTable
+  /// For each entry of `prefixes`: the piece id, or -1 when it is only a prefix (or an unused piece).
+  let prefixPieceIDs: [Int32]
+  let longestPieceByteCount: Int
+  /// The score of the unknown piece: the lowest normal score minus 10.
+  let unknownScore: Double
+  /// sentencepiece's `max_score_`, which gives user-defined pieces their score (length × it − 0.1).
+  let highestScore: Double
+
+  /// Makes a model from pieces by id.
+  ///
+  /// - Parameters:
+  ///   - kinds: each piece's kind; `nil` makes `specialTokens` control pieces, `unknownToken` the unknown piece and
+  ///     the others normal.
+  /// - Throws: `SubwordError.repeatedToken` for a piece given twice; `.missingUnknownToken` if `unknownToken` is
+  ///   not a piece (or, with `kinds`, no piece is `.unknown`).
+  public init(
+    tokens: [String], scores: [Double], kinds: [PieceKind]? = nil, specialTokens: [String] = ["[PAD]", "[UNK]"],
+    unknownToken: String = "[UNK]"
+  ) throws(SubwordError) {
+    precondition(tokens.count == scores.count && (kinds?.count ?? tokens.count) == tokens.count)
+    let kinds = kinds ?? tokens.map { token in
+      token == unknownToken ? .unknown : specialTokens.contains(token) ? .control : .normal
+    }
+    guard let unknownID = kinds.firstIndex(of: .unknown) else { throw SubwordError(.missingUnknownToken(unknownToken)) }
+    var seen = TokenTable(minimumCapacity: tokens.count)
+    var table = TokenTable(minimumCapacity: tokens.count * 2)
+    var pieceIDs: [Int32] = []
+    var longest = 0
+    var lowest = Double.infinity
+    var highest = Double(Float.leastNormalMagnitude)
+    for (id, token) in tokens.enumerated() {
+      var token = token
+      let bytes = Array(token.utf8)
+      if !token.withUTF8({ seen.insert($0).inserted }) { throw SubwordError(.repeatedToken(token)) }
+      if kinds[id] == .normal {
+        lowest = min(lowest, scores[id])
+        highest = max(highest, scores[id])
+      }
+      guard kinds[id] == .normal || kinds[id] == .userDefined || kinds[id] == .unused, !bytes.isEmpty else { continue }
+      longest = max(longest, bytes.count)
+      bytes.withUnsafeBufferPointer { all in
+        var end = 0
+        while end < all.count {
+          end += 1
+          while end < all.count && all[end] & 0xC0 == 0x80 { end += 1 }
+          let (entry, inserted) = table.insert(UnsafeBufferPointer(rebasing: all[..<end]))
+          if inserted { pieceIDs.append(-1) }
+          if end == all.count && kinds[id] != .unused { pieceIDs[entry] = Int32(id) }
+        }
+      }
+    }
+    self.tokens = tokens
+    self.scores = scores
+    self.kinds = kinds
+    self.specialTokens = zip(tokens, kinds).filter { $0.1 == .control || $0.1 == .unknown }.map(\.0)
+    self.unknownID = unknownID
+    self.prefixes = table
+    self.prefixPieceIDs = pieceIDs
+    self.longestPieceByteCount = longest
+    self.unknownScore = (lowest.isFinite ? lowest : 0) - Self.unknownPenalty
+    self.highestScore = highest
+  }
+
+  /// The id of `token`, or `nil`.
+  public func id(for token: String) -> Int? {
+    var token = token
+    if let entry = token.withUTF8({ prefixes.index(of: $0) }), prefixPieceIDs[entry] >= 0 {
+      return Int(prefixPieceIDs[entry])
+    }
+    return tokens.firstIndex(of: token)
+  }
+
+  /// Scratch space for `appendIDs`, kept between words so that encoding does not allocate.
+  struct Scratch {
+    var bytes: [UInt8] = []
+    var best: [Double] = []
+    var start: [Int32] = []
+    var piece: [Int32] = []
+    var path: [Int32] = []
+  }
+
+  /// Appends the piece ids of one word (UTF-8 bytes, no space) to `ids`: the best segmentation of `▁` + the word.
+  ///
+  /// Ties go to the segmentation found first, scanning start positions left to right and pieces from short to
+  /// long — sentencepiece's and HF's optimized Viterbi. A word that already starts with `▁` gets no second one
+  /// (HF's `Metaspace`).
+  /// - Returns: how many unknown ids were appended (a run of unknown characters is one).
+  /// - Complexity: O(*n*·*m*) lookups for a word of *n* bytes and a longest piece of *m* characters.
+  @discardableResult
+  func appendIDs(of word: UnsafeBufferPointer<UInt8>, to ids: inout [Int32], scratch: inout Scratch) -> Int {
+    scratch.bytes.removeAll(keepingCapacity: true)
+    if !word.starts(with: Self.wordMarkBytes) { scratch.bytes.append(contentsOf: Self.wordMarkBytes) }
+    scratch.bytes.append(contentsOf: word)
+    let n = scratch.bytes.count
+    scratch.best.removeAll(keepingCapacity: true)
+    scratch.best.append(contentsOf: repeatElement(0, count: n + 1))
+    scratch.start.removeAll(keepingCapacity: true)
+    scratch.start.append(contentsOf: repeatElement(-1, count: n + 1))
+    scratch.piece.removeAll(keepingCapacity: true)
+    scratch.piece.append(contentsOf: repeatElement(-1, count: n + 1))
+    let unknown = Int32(unknownID)
+    scratch.bytes.withUnsafeBufferPointer { bytes in
+      scratch.best.withUnsafeMutableBufferPointer { best in
+        scratch.start.withUnsafeMutableBufferPointer { start in
+          scratch.piece.withUnsafeMutableBufferPointer { piece in
+            @inline(__always) func offer(_ end: Int, _ from: Int, _ id: Int32, _ score: Double) {
+              if start[end] < 0 || score > best[end] {
+                best[end] = score
+                start[end] = Int32(from)
+                piece[end] = id
+              }
+            }
+            var s = 0
+            while s < n {
+              let base = best[s]
+              let characterLength = min(utf8Length(lead: bytes[s]), n - s)
+              var hasSingle = false
+              var e = s + characterLength
+              while e - s <= longestPieceByteCount {
+                guard let entry = prefixes.index(of: UnsafeBufferPointer(rebasing: bytes[s..<e])) else { break }
+                let id = prefixPieceIDs[entry]
+                if id >= 0 {
+                  let score = kinds[Int(id)] == .userDefined ? Double(e - s) * highestScore - 0.1 : scores[Int(id)]
+                  offer(e, s, id, score + base)
+                  if e - s == characterLength { hasSingle = true }
+                }
+                if e >= n { break }
+                e += min(utf8Length(lead: bytes[e]), n - e)
+              }
+              if !hasSingle { offer(s + characterLength, s, unknown, unknownScore + base) }
+              s += characterLength
+            }
+          }
+        }
+      }
+    }
+    // Back from the end; a run of unknown pieces becomes one (HF's fuse_unk, sentencepiece's merged unknowns).
+    scratch.path.removeAll(keepingCapacity: true)
+    var end = n
+    while end > 0 {
+      scratch.path.append(scratch.piece[end])
+      end = Int(scratch.start[end])
+    }
+    var unknownCount = 0
+    var previousWasUnknown = false
+    for id in scratch.path.reversed() {
+      if id == unknown {
+        if previousWasUnknown { continue }
+        unknownCount += 1
+      }
+      previousWasUnknown = id == unknown
+      ids.append(id)
+    }
+    return unknownCount
+  }
+
+  /// The pieces of one word, as strings (for examples and tests).
+  public func pieces(of word: String) -> [String] {
+    var ids: [Int32] = []
+    var scratch = Scratch()
+    var word = word
+    word.withUTF8 { _ = appendIDs(of: $0, to: &ids, scratch: &scratch) }
+    return ids.map { tokens[Int($0)] }
+  }
+
+  /// The text of `pieces` as HF's `Metaspace` decoder makes it: `▁` becomes a space, and the first piece's
+  /// leading one is dropped.
+  static func decode(_ pieces: [String]) -> String {
+    var text = ""
+    for (i, piece) in pieces.enumerated() {
+      var spaced = piece.replacingAll(wordMark, with: " ")
+      if i == 0 && spaced.utf8.first == 0x20 { spaced = String(spaced.dropFirst()) }
+      text += spaced
+    }
+    return text
+  }
+}
+
+/// The byte length of the UTF-8 sequence that `lead` starts (1 for a stray continuation byte).
+@inline(__always)
+func utf8Length(lead: UInt8) -> Int {
+  lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+}
