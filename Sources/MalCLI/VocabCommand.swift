@@ -113,8 +113,10 @@ struct VocabPipelineCommand: ParsableCommand {
       if subword.subword != nil {
         let format = try subword.saveFormat(vocabFormat, path: path)
         try buildSaveAndApply { counts in
+          // The ids written are those the library that reads the file gives.
           let model = try subword.train(
-            counts, specials: specials.specialTokens, build: build, threads: threading.count(for: stream.inputs))
+            counts, specials: specials.specialTokens, build: build, threads: threading.count(for: stream.inputs)
+          ).matching(format)
           try model.save(to: path, format: format)
           let applier = SubwordApplier(model)
           return (provenance.subword(model, file: path), applier.encode)

@@ -191,7 +191,9 @@ enum SentencePieceFile {
     switch modelType {
     case unigramType:
       do {
-        return .unigram(try UnigramModel(tokens: tokens, scores: scores, kinds: kinds))
+        var model = try UnigramModel(tokens: tokens, scores: scores, kinds: kinds)
+        model.arithmetic = .sentencePiece
+        return .unigram(model)
       } catch {
         throw SubwordError(error.reason, file: file)
       }

@@ -227,7 +227,15 @@ extension SubwordModel {
     let name = path == "-" ? "<stdin>" : path
     let at = SourcePosition(file: name, line: 1, column: 1)
     if SentencePieceFile.isModelFile(path: path) {
-      return try SentencePieceFile.read(try readWholeFile(path), file: name)
+      // A first byte that is no field key (/dev/zero, text) fails before the rest is read.
+      let bytes = try readFile(atPath: path, prefixLength: 1) { prefix in
+        if let first = prefix.first, first >> 3 == 0 {
+          throw SubwordError(.malformedModelFile(
+            format: SentencePieceFile.formatName, byteOffset: 0, problem: "field number 0 is not a valid field number"),
+            file: name)
+        }
+      }
+      return try SentencePieceFile.read(bytes, file: name)
     }
     if path != "-", try VocabularyFormat.detect(path: path) != .hfJSON {
       let vocabulary = try Vocabulary.read(path: path, format: .txt, specialTokens: SpecialTokens(padding: nil, unknown: "[UNK]"))

@@ -38,6 +38,14 @@ public enum SubwordModel: Sendable {
     }
   }
 
+  /// The model as the library that reads `format` applies it: a Unigram model saved as `spm` breaks exact ties
+  /// with sentencepiece's arithmetic (`UnigramModel.Arithmetic`), one saved as `hf-json` with HF's.
+  public func matching(_ format: SubwordFormat) -> SubwordModel {
+    guard case .unigram(var m) = self else { return self }
+    m.arithmetic = format == .sentencePiece ? .sentencePiece : .huggingFace
+    return .unigram(m)
+  }
+
   /// The id of `token`, or `nil`.
   public func id(for token: String) -> Int? {
     switch self {
@@ -155,6 +163,12 @@ public struct SubwordEncoder {
   private var ids: [Int32] = []
   private var scratch: [UInt8] = []
   private var unigramScratch = UnigramModel.Scratch()
+  /// With sentencepiece's arithmetic a word's pieces depend on the line before it: the cache holds each word's
+  /// lattice instead (its edges, where they end in `cacheEdges`, and its byte count).
+  private var cacheEdges: [UnigramModel.Edge] = []
+  private var cacheEdgeEnds: [Int32] = []
+  private var cacheByteCounts: [Int32] = []
+  private var edges: [UnigramModel.Edge] = []
 
   /// - Parameter cacheLimit: the most distinct words whose pieces are kept (the first ones seen, which in text
   ///   are mostly the frequent ones; the others are cut again each time).
@@ -172,6 +186,7 @@ public struct SubwordEncoder {
   /// - Complexity: O(bytes) for remembered words.
   @discardableResult
   public mutating func encode(_ field: UnsafeBufferPointer<UInt8>, into out: ByteBuffer) -> Int {
+    if let unigram, unigram.arithmetic == .sentencePiece { return encodeLine(field, unigram, into: out) }
     var unknown = 0
     var first = true
     field.forEachSpaceSeparated { word, _ in
@@ -206,6 +221,46 @@ public struct SubwordEncoder {
         cacheIDs.append(contentsOf: ids)
         cacheEnds.append(Int32(cacheIDs.count))
         cacheUnknown.append(UInt8(min(missing, 255)))
+      }
+      return true
+    }
+    return unknown
+  }
+
+  /// `encode` with sentencepiece's arithmetic: the words of the field in turn, each continuing from the line's
+  /// best score so far.
+  private mutating func encodeLine(_ field: UnsafeBufferPointer<UInt8>, _ model: UnigramModel, into out: ByteBuffer) -> Int {
+    var unknown = 0
+    var first = true
+    var lineScore: Float = 0
+    field.forEachSpaceSeparated { word, _ in
+      ids.removeAll(keepingCapacity: true)
+      if let entry = cache.index(of: word) {
+        let start = entry == 0 ? 0 : Int(cacheEdgeEnds[entry - 1])
+        let end = Int(cacheEdgeEnds[entry])
+        let n = Int(cacheByteCounts[entry])
+        unknown += cacheEdges.withUnsafeBufferPointer {
+          model.appendBestPath(
+            UnsafeBufferPointer(rebasing: $0[start..<end]), byteCount: n, lineScore: &lineScore, to: &ids,
+            scratch: &unigramScratch)
+        }
+      } else {
+        edges.removeAll(keepingCapacity: true)
+        let n = model.appendEdges(of: word, to: &edges, scratch: &unigramScratch)
+        unknown += edges.withUnsafeBufferPointer {
+          model.appendBestPath($0, byteCount: n, lineScore: &lineScore, to: &ids, scratch: &unigramScratch)
+        }
+        if cache.count < cacheLimit {
+          _ = cache.insert(word)
+          cacheEdges.append(contentsOf: edges)
+          cacheEdgeEnds.append(Int32(cacheEdges.count))
+          cacheByteCounts.append(Int32(n))
+        }
+      }
+      for id in ids {
+        if !first { out.append(byte: 0x20) }
+        first = false
+        appendDecimal(Int(id), to: out)
       }
       return true
     }
