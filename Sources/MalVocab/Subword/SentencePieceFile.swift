@@ -188,6 +188,9 @@ enum SentencePieceFile {
       let missing = sawTrainer ? "normalizer_spec (field 3)" : "trainer_spec (field 2)"
       throw malformed(ProtobufError(byteOffset: end.byteOffset, problem: "the file ends without \(missing); is it truncated?"))
     }
+    if !kinds.contains(.unknown) {
+      throw malformed(ProtobufError(byteOffset: 0, problem: "no piece has type UNKNOWN (2); sentencepiece needs one"))
+    }
     switch modelType {
     case unigramType:
       do {
