@@ -173,9 +173,9 @@ def same_ids(label, expected, mal_output, count):
     mine = [list(map(int, l.split())) for l in mal_output.split("\n")[:-1]]
     bad = [i for i, (x, y) in enumerate(zip(mine, expected)) if x != y]
     if len(mine) != len(expected) or bad:
-        print("  FAIL %s: %d of %d held-out lines differ (first: line %s)" % (label, len(bad), count, bad[:1]))
+        print("  FAIL %s: %d of %d lines differ (first: line %s)" % (label, len(bad), count, bad[:1]))
         return 1
-    print("  %s: mal's ids on all %d held-out lines" % (label, count))
+    print("  %s: mal's ids on all %d lines" % (label, count))
     return 0
 
 
