@@ -15,11 +15,16 @@ struct VocabCommand: ParsableCommand {
     discussion: """
       Without a subcommand: with --save, reads all tokenized rows (spooled to a temporary file, not kept in \
       memory), builds the vocabulary, saves it atomically and writes the rows with tokens replaced by ids; \
-      with --load, applies a saved vocabulary as a streaming filter. Reserved ids: [PAD] = 0, [UNK] = 1.
+      with --load, applies a saved vocabulary as a streaming filter. Reserved ids: [PAD] = 0, [UNK] = 1. \
+      --subword bpe|wordpiece|unigram learns subword pieces instead (HF tokenizer.json; Unigram also a \
+      sentencepiece .model).
 
       Examples:
         mal tokenize Corpora/sample-ko.tsv | mal vocab --save vocab.txt | head -3
         mal tokenize Corpora/sample-ko.tsv | mal vocab --load vocab.txt | head -3
+        mal tokenize Corpora/sample-ko.tsv | mal vocab --save ko.model \\
+          --subword unigram --max-size 300 | head -3
+        echo "재밌는 영화" | mal tokenize | mal vocab --load ko.model
         mal tokenize Corpora/sample-en.tsv | mal vocab count > counts-en.tsv
         mal vocab merge counts-en.tsv --save vocab-en.txt --max-size 1000
         mal vocab export vocab-en.txt --format hf-json -o tokenizer.json
@@ -41,11 +46,14 @@ struct VocabPipelineCommand: ParsableCommand {
     discussion: """
       With --save the stage must see all input before it writes the first id: rows are spooled to a \
       temporary file ($TMPDIR or /tmp), so memory grows with the number of distinct tokens, not with the input. \
-      With --load it streams with bounded memory.
+      With --load it streams with bounded memory. With --subword, the ids are those of the pieces of each token, \
+      as HF tokenizers (tokenizer.json) or sentencepiece (a Unigram .model) gives them for the saved file.
 
       Examples:
         mal tokenize Corpora/sample-ko.tsv | mal vocab --save vocab.txt | head -3
         mal tokenize Corpora/sample-ko.tsv | mal vocab --load vocab.txt | head -3
+        mal tokenize Corpora/sample-ko.tsv | mal vocab --save ko.json \\
+          --subword unigram --max-size 300 | head -3
       """)
 
   @OptionGroup var stream: StreamOptions
@@ -57,7 +65,7 @@ struct VocabPipelineCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Apply this saved vocabulary instead (streams).", valueName: "file"))
   var load: String?
 
-  @Option(help: "Vocabulary file format: txt, counts, keras-json or hf-json (default: from the file name or content).")
+  @Option(help: "Vocabulary file format: txt, counts, keras-json, hf-json or (--subword unigram) spm (default: from the file name or content).")
   var vocabFormat: VocabularyFormat?
 
   @OptionGroup var specials: SpecialTokenOptions
@@ -209,7 +217,7 @@ struct VocabBuildCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Save the vocabulary here (atomically) instead of writing it to standard output.", valueName: "file"))
   var save: String?
 
-  @Option(help: "Vocabulary file format: txt, counts, keras-json or hf-json (default: from --save's name, else txt).")
+  @Option(help: "Vocabulary file format: txt, counts, keras-json, hf-json or (--subword unigram) spm (default: from --save's name, else txt).")
   var vocabFormat: VocabularyFormat?
 
   @OptionGroup var specials: SpecialTokenOptions
