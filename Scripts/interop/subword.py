@@ -4,8 +4,9 @@ sentencepiece (unigram .model files).
   subword.py fixtures OUTDIR MAL CORPORA [hf|spm]
                                  writes the test fixtures: hf: the sample corpora tokenized by MAL, the
                                  tokenizer.json files HF trains on them (and on NSMC/IMDB samples), and HF's ids and
-                                 decoded text for held-out lines; spm: a unigram .model sentencepiece trains on 500
-                                 tokenized NSMC reviews and its ids for held-out lines; both when not given
+                                 decoded text for held-out lines; spm: the unigram and BPE .model files sentencepiece
+                                 trains on 500 tokenized NSMC reviews and their ids for held-out lines; both when not
+                                 given
   subword.py check MAL CORPORA   trains BPE with MAL and with HF on the same tokenized NSMC and IMDB samples,
                                  compares vocabularies and merges, and checks that Tokenizer.from_file(mal's
                                  tokenizer.json) encodes every line of held-out text to mal's ids (BPE, WordPiece,
@@ -83,7 +84,8 @@ def spm_train(path, prefix, size, threads=1, model_type="unigram", hard_limit=Tr
 
 
 def spm_fixture(outdir, mal, corpora):
-    """A small unigram .model from sentencepiece itself and its ids for held-out lines: what Mal must reproduce."""
+    """Small unigram and BPE .model files from sentencepiece itself and their ids for held-out lines: what Mal must
+    reproduce."""
     import sentencepiece as spm
     train = tokenized_column(mal, os.path.join(corpora, "nsmc/ratings_train.txt"), "document", 500)
     heldout = tokenized_column(mal, os.path.join(corpora, "nsmc/ratings_test.txt"), "document", 300) + HELDOUT
@@ -91,17 +93,20 @@ def spm_fixture(outdir, mal, corpora):
         text = os.path.join(work, "train.txt")
         with open(text, "w", encoding="utf-8") as f:
             f.write("\n".join(train) + "\n")
-        model = spm_train(text, os.path.join(work, "spm"), 2000, hard_limit=False)
-        with open(model, "rb") as f:
-            data = f.read()
-    with open(os.path.join(outdir, "spm-unigram-nsmc.model"), "wb") as f:
-        f.write(data)
+        for kind in ["unigram", "bpe"]:
+            model = spm_train(text, os.path.join(work, kind), 2000, model_type=kind, hard_limit=False)
+            with open(model, "rb") as f:
+                data = f.read()
+            with open(os.path.join(outdir, "spm-%s-nsmc.model" % kind), "wb") as f:
+                f.write(data)
     sp = spm.SentencePieceProcessor(model_file=os.path.join(outdir, "spm-unigram-nsmc.model"))
+    bpe = spm.SentencePieceProcessor(model_file=os.path.join(outdir, "spm-bpe-nsmc.model"))
     expected = {
         "generator": "Scripts/interop.sh subword fixtures spm (sentencepiece %s)" % spm.__version__,
-        "trained_on": "the first 500 rows of nsmc/ratings_train.txt, mal tokenize, vocab_size 2000",
+        "trained_on": "the first 500 rows of nsmc/ratings_train.txt, mal tokenize, vocab_size 2000 (unigram, bpe)",
         "heldout": heldout, "ids": sp.encode(heldout),
         "decoded": [sp.decode(i) for i in sp.encode(heldout)],
+        "bpe_ids": bpe.encode(heldout),
     }
     with open(os.path.join(outdir, "spm-expected.json"), "w", encoding="utf-8") as f:
         json.dump(expected, f, ensure_ascii=False)

@@ -123,7 +123,8 @@ struct VocabPipelineCommand: ParsableCommand {
         try buildSaveAndApply { counts in
           // The ids written are those the library that reads the file gives.
           let model = try subword.train(
-            counts, specials: specials.specialTokens, build: build, threads: threading.count(for: stream.inputs)
+            counts, specials: specials.specialTokens, build: build, threads: threading.count(for: stream.inputs),
+            format: format
           ).matching(format)
           try model.save(to: path, format: format)
           let applier = SubwordApplier(model)
@@ -249,13 +250,16 @@ struct VocabBuildCommand: ParsableCommand {
       }
       warnAboutReplacements(reader, command: "vocab")
       if subword.subword != nil {
+        let path = save ?? stream.output
+        let format: SubwordFormat = try path.map { try subword.saveFormat(vocabFormat, path: $0) }
+          ?? (vocabFormat == .txt ? .txt : vocabFormat == .sentencePiece ? .sentencePiece : .hfJSON)
         let model = try subword.train(
-          counts, specials: specials.specialTokens, build: build, threads: threading.count(for: stream.inputs))
-        if let path = save ?? stream.output {
-          try model.save(to: path, format: try subword.saveFormat(vocabFormat, path: path))
+          counts, specials: specials.specialTokens, build: build, threads: threading.count(for: stream.inputs),
+          format: format)
+        if let path {
+          try model.save(to: path, format: format)
         } else {
           let writer = OutputWriter()
-          let format: SubwordFormat = vocabFormat == .txt ? .txt : vocabFormat == .sentencePiece ? .sentencePiece : .hfJSON
           try model.write(format, to: writer.buffer)
           if format == .hfJSON { writer.buffer.append(byte: 0x0A) }
           try writer.flush()

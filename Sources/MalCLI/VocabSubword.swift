@@ -11,7 +11,7 @@ enum SubwordKind: String, ExpressibleByArgument, CaseIterable {
 
 /// `--subword`: train (with --save) or read (with --load) a subword vocabulary instead of a word-level one.
 struct SubwordOptions: ParsableArguments {
-  @Option(help: ArgumentHelp("Learn subword pieces instead of whole tokens: bpe or wordpiece, exactly as HF tokenizers' BpeTrainer/WordPieceTrainer (--max-size is its vocab_size, default 30000; --min-count its min_frequency), or unigram, sentencepiece's unigram language model (--max-size is its vocab_size); each token becomes the ids of its pieces. With --load, reads a WordPiece vocab.txt (a tokenizer.json or sentencepiece .model is recognized without it).", valueName: "kind"))
+  @Option(help: ArgumentHelp("Learn subword pieces instead of whole tokens: bpe or wordpiece, exactly as HF tokenizers' BpeTrainer/WordPieceTrainer (--max-size is its vocab_size, default 30000; --min-count its min_frequency; bpe saved as spm marks words with ▁ as sentencepiece's BPE does), or unigram, sentencepiece's unigram language model (--max-size is its vocab_size, default 8000); each token becomes the ids of its pieces. With --load, reads a WordPiece vocab.txt (a tokenizer.json or sentencepiece .model is recognized without it).", valueName: "kind"))
   var subword: SubwordKind?
 
   /// The format to save a subword vocabulary in: hf-json, (WordPiece) txt or (Unigram) spm, else from the name.
@@ -25,19 +25,22 @@ struct SubwordOptions: ParsableArguments {
       default: return .txt
       }
     case .sentencePiece?:
-      if subword != .unigram {
-        throw ValidationError("a sentencepiece model holds a Unigram vocabulary: use --subword unigram, or --vocab-format hf-json")
+      if subword == .wordpiece {
+        throw ValidationError("a sentencepiece model holds a Unigram or BPE vocabulary: use --subword unigram or bpe, or --vocab-format hf-json")
       }
       return .sentencePiece
     case .some(let other):
-      throw ValidationError("--subword saves hf-json (or, for wordpiece, txt; for unigram, spm), not \(other.rawValue)")
+      throw ValidationError("--subword saves hf-json (or, for wordpiece, txt; for unigram and bpe, spm), not \(other.rawValue)")
     case nil:
       throw ValidationError("cannot tell the format of '\(path)' from its name; add --vocab-format hf-json")
     }
   }
 
-  /// Trains the chosen kind on `counts` with the reserved tokens and sizes of the word-level options.
-  func train(_ counts: TokenCounts, specials: SpecialTokens, build: BuildOptions, threads: Int) throws -> SubwordModel {
+  /// Trains the chosen kind on `counts` with the reserved tokens and sizes of the word-level options, for a file in
+  /// `format`: BPE for a sentencepiece model marks words with ▁ and fuses unknown runs, as sentencepiece's BPE does.
+  func train(
+    _ counts: TokenCounts, specials: SpecialTokens, build: BuildOptions, threads: Int, format: SubwordFormat
+  ) throws -> SubwordModel {
     let size = build.maxSize ?? (subword == .unigram ? 8000 : 30000)
     switch subword {
     case .wordpiece?:
@@ -50,7 +53,13 @@ struct SubwordOptions: ParsableArguments {
       let trainer = UnigramTrainer(vocabularySize: size, specialTokens: specials.all, threads: threads)
       return .unigram(try trainer.train(counts, unknownToken: specials.unknown ?? "[UNK]"))
     default:
-      let trainer = BPETrainer(vocabularySize: size, minFrequency: build.minCount, specialTokens: specials.all)
+      let sentencePiece = format == .sentencePiece
+      if sentencePiece && specials.unknown == nil {
+        throw ValidationError("a sentencepiece model needs an unknown token; drop --no-unk")
+      }
+      let trainer = BPETrainer(
+        vocabularySize: size, minFrequency: build.minCount, specialTokens: specials.all, marksWordStarts: sentencePiece,
+        fusesUnknown: sentencePiece)
       return .bpe(try trainer.train(counts, unknownToken: specials.unknown))
     }
   }

@@ -28,9 +28,10 @@ struct VocabSubwordCommandTests {
         "a Unigram vocabulary needs its scores: save it with --vocab-format hf-json or spm", "ids [<options>] [<inputs> ...]"),
       status: 64),
     ErrorCase(
-      id: "BPE saved as a sentencepiece model", arguments: ["vocab", "--save", "v.model", "--subword", "bpe"], input: "",
+      id: "WordPiece saved as a sentencepiece model", arguments: ["vocab", "--save", "v.model", "--subword", "wordpiece"],
+      input: "",
       message: VocabCommandTests.usage(
-        "a sentencepiece model holds a Unigram vocabulary: use --subword unigram, or --vocab-format hf-json",
+        "a sentencepiece model holds a Unigram or BPE vocabulary: use --subword unigram or bpe, or --vocab-format hf-json",
         "ids [<options>] [<inputs> ...]"),
       status: 64),
     ErrorCase(

@@ -38,6 +38,49 @@ struct SentencePieceFileTests {
     #expect(unknownLines >= 1)
   }
 
+  @Test("a BPE .model trained by sentencepiece: Mal gives sentencepiece's ids for every held-out line")
+  func sentencePieceBPEFixture() throws {
+    let expected = try SharedData.json("spm-expected.json", in: Self.fixtures)
+    let lines = try #require(expected["heldout"] as? [String])
+    let ids = try #require(expected["bpe_ids"] as? [[Int]])
+    let model = try SubwordModel.read(path: Self.fixtures + "/spm-bpe-nsmc.model")
+    guard case .bpe(let bpe) = model else {
+      Issue.record("not read as a BPE model")
+      return
+    }
+    #expect(bpe.marksWordStarts && bpe.fusesUnknown)
+    var encoder = SubwordEncoder(model: model)
+    for (k, line) in lines.enumerated() { #expect(encoder.ids(for: line) == ids[k], "line \(k): \(line)") }
+  }
+
+  @Test("BPE with word marks: saved as .model and read back, it cuts the sample as the trained model does")
+  func bpeRoundTrip() throws {
+    let counts = TokenCounts(documents: SubwordParityTests.sample)
+    let trained = SubwordModel.bpe(
+      try BPETrainer(vocabularySize: 500, marksWordStarts: true, fusesUnknown: true).train(counts))
+    #expect(trained.tokens.contains("▁영화"))
+    let folder = TemporaryFolder()
+    try trained.save(to: folder.path + "/b.model", format: .sentencePiece)
+    #expect(folder.contents == ["b.model", "b.vocab"])
+    let back = try SubwordModel.read(path: folder.path + "/b.model")
+    #expect(back.tokens == trained.tokens)
+    // The first merge's piece scores -0, the next -1, …; characters come after every merge.
+    let vocab = try String(contentsOfFile: folder.path + "/b.vocab", encoding: .utf8).split(separator: "\n")
+    #expect(vocab.prefix(2) == ["[PAD]\t0", "[UNK]\t0"])
+    let lines = SubwordParityTests.sample + ["漢字 영화漢字漢字"]
+    #expect(lines.map(back.ids(for:)) == lines.map(trained.ids(for:)))
+    #expect(lines.map(trained.matching(.sentencePiece).ids(for:)) == lines.map(trained.ids(for:)))
+    // Unknown characters in a run are one [UNK]; decoding gives the tokens back.
+    #expect(back.ids(for: "漢字").filter { $0 == 1 }.count == 1)
+    #expect(try back.decoded(back.ids(for: "영화 정말")) == "영화 정말")
+    // Without word marks BPE has no sentencepiece form.
+    let plain = SubwordModel.bpe(try BPETrainer(vocabularySize: 500).train(counts))
+    #expect(throws: VocabularyError(.formatNeeds(
+      format: "a sentencepiece model", what: "BPE trained with word marks (▁), as --vocab-format spm trains it"))) {
+      try plain.save(to: folder.path + "/plain.model", format: .sentencePiece)
+    }
+  }
+
   /// A valid .model written by Mal, for the bad-input cases to break.
   static func validModel() throws -> [UInt8] {
     SentencePieceFile.bytes(of: try UnigramModel(tokens: ["[PAD]", "[UNK]", "▁a", "b"], scores: [0, 0, -1, -2]))
@@ -69,15 +112,21 @@ struct SentencePieceFileTests {
       SentencePieceFile.bytes(of: try UnigramModel(tokens: ["[PAD]", "a"], scores: [0, -1], kinds: [.unknown, .normal]))
         .replacing([0x18, 0x02], with: [0x18, 0x03])
     }, message: "not a valid sentencepiece model: at byte 0: no piece has type UNKNOWN (2); sentencepiece needs one"),
-    BadModel(name: "a BPE model", bytes: {
+    BadModel(name: "a word model", bytes: {
       var trainer = ProtobufWriter()
-      trainer.append(3, int: 2)
-      var bytes = try validModel()
+      trainer.append(3, int: 3)
       var extra = ProtobufWriter()
       extra.append(2, message: trainer)
-      bytes += extra.bytes
-      return bytes
-    }, message: "the model has model_type BPE (Mal reads sentencepiece Unigram models), which Mal does not reproduce"),
+      // A second trainer_spec merges into the first, as protobuf readers do: model_type becomes WORD.
+      return try validModel() + extra.bytes
+    }, message: "the model has model_type WORD (Mal reads sentencepiece Unigram and BPE models), which Mal does not reproduce"),
+    BadModel(name: "byte fallback", bytes: {
+      var trainer = ProtobufWriter()
+      trainer.append(35, bool: true)
+      var extra = ProtobufWriter()
+      extra.append(2, message: trainer)
+      return try validModel() + extra.bytes
+    }, message: "the model has byte_fallback, which Mal does not reproduce"),
   ]
 
   @Test("a bad .model: the file, the byte offset and what is wrong", arguments: badModels)

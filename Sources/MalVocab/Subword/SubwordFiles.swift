@@ -7,7 +7,8 @@ public enum SubwordFormat: String, Sendable, CaseIterable {
   case hfJSON = "hf-json"
   /// BERT `vocab.txt`: one piece per line, line *n* holds id *n* − 1 (WordPiece only: BPE needs its merges).
   case txt
-  /// sentencepiece's `.model` (a `ModelProto`), with its text `.vocab` beside it when saved (Unigram only).
+  /// sentencepiece's `.model` (a `ModelProto`), with its text `.vocab` beside it when saved (Unigram, and BPE
+  /// trained with word marks).
   case sentencePiece = "spm"
 }
 
@@ -21,27 +22,27 @@ extension SubwordModel {
   /// as BERT's `strip_accents` would turn NFD Hangul into unknown tokens), `WhitespaceSplit` (the words are the
   /// space-separated tokens), and the decoder that gives back `decode`'s text.
   /// `spm` is the `.model` file alone (`save` writes the `.vocab` beside it).
-  /// - Throws: `VocabularyError.formatNeeds` for a BPE or Unigram model as `txt`, or a model other than Unigram as
-  ///   `spm`.
+  /// - Throws: `VocabularyError.formatNeeds` for a BPE or Unigram model as `txt`, or WordPiece (or BPE without word
+  ///   marks) as `spm`.
   public func write(_ format: SubwordFormat, to out: ByteBuffer) throws(VocabularyError) {
     switch (format, self) {
     case (.txt, .bpe):
       throw VocabularyError(.formatNeeds(format: "vocab.txt", what: "a WordPiece model; BPE needs its merges (use --vocab-format hf-json)"))
     case (.txt, .unigram):
       throw VocabularyError(.formatNeeds(format: "vocab.txt", what: "a WordPiece model; Unigram needs its scores (use --vocab-format hf-json or spm)"))
-    case (.sentencePiece, .unigram(let m)):
-      let bytes = SentencePieceFile.bytes(of: m)
-      bytes.withUnsafeBufferPointer { out.append($0) }
     case (.sentencePiece, _):
-      throw VocabularyError(.formatNeeds(format: "a sentencepiece model", what: "a Unigram model (use --vocab-format hf-json)"))
+      let bytes = SentencePieceFile.bytes(of: try SentencePieceFile.pieces(of: self))
+      bytes.withUnsafeBufferPointer { out.append($0) }
     case (.txt, _):
       for token in tokens {
         out.append(token)
         out.append(byte: 0x0A)
       }
     case (.hfJSON, .bpe(let m)):
-      writeHeader(to: out)
-      if let suffix = m.endOfWordSuffix {
+      writeHeader(to: out, preTokenizer: m.marksWordStarts ? Self.metaspacePreTokenizer : Self.whitespaceSplit)
+      if m.marksWordStarts {
+        out.append(Self.metaspace)
+      } else if let suffix = m.endOfWordSuffix {
         out.append("{\"type\":\"BPEDecoder\",\"suffix\":")
         appendJSONString(suffix, to: out, asciiOnly: false)
         out.append("}")
@@ -58,7 +59,7 @@ extension SubwordModel {
       appendOptional(m.continuingSubwordPrefix, to: out)
       out.append(",\"end_of_word_suffix\":")
       appendOptional(m.endOfWordSuffix, to: out)
-      out.append(",\"fuse_unk\":false,\"byte_fallback\":false,\"ignore_merges\":false,\"vocab\":")
+      out.append(",\"fuse_unk\":\(m.fusesUnknown),\"byte_fallback\":false,\"ignore_merges\":false,\"vocab\":")
       appendVocab(to: out)
       out.append(",\"merges\":[")
       for (i, merge) in m.merges.enumerated() {
@@ -82,7 +83,7 @@ extension SubwordModel {
       appendVocab(to: out)
       out.append("}}")
     case (.hfJSON, .unigram(let m)):
-      writeHeader(to: out, preTokenizer: "{\"type\":\"Sequence\",\"pretokenizers\":[{\"type\":\"WhitespaceSplit\"},\(Self.metaspace)]}")
+      writeHeader(to: out, preTokenizer: Self.metaspacePreTokenizer)
       out.append(Self.metaspace)
       out.append(",\"model\":{\"type\":\"Unigram\",\"unk_id\":")
       appendDecimal(m.unknownID, to: out)
@@ -103,6 +104,9 @@ extension SubwordModel {
 
   /// HF's `Metaspace` pre-tokenizer and decoder as sentencepiece sees words: `▁` before every word.
   private static let metaspace = "{\"type\":\"Metaspace\",\"replacement\":\"▁\",\"prepend_scheme\":\"always\",\"split\":true}"
+  private static let whitespaceSplit = "{\"type\":\"WhitespaceSplit\"}"
+  /// Words split at spaces, then each given its `▁` (`WordMark`).
+  private static let metaspacePreTokenizer = "{\"type\":\"Sequence\",\"pretokenizers\":[\(whitespaceSplit),\(metaspace)]}"
 
 
   /// Writes the model to `path` atomically; as `spm`, also sentencepiece's text `.vocab` beside it (`x.model` →
@@ -111,12 +115,12 @@ extension SubwordModel {
   public func save(to path: String, format: SubwordFormat) throws {
     let out = ByteBuffer()
     try write(format, to: out)
-    guard format == .sentencePiece, case .unigram(let m) = self else {
+    guard format == .sentencePiece else {
       try out.save(atomicallyTo: path)
       return
     }
     let text = ByteBuffer()
-    SentencePieceFile.vocabularyText(of: m, to: text)
+    SentencePieceFile.vocabularyText(of: try SentencePieceFile.pieces(of: self), to: text)
     // Both written before either is renamed into place.
     let model = try AtomicFile(path: path)
     let vocabulary = try AtomicFile(path: Self.sentencePieceVocabularyPath(for: path))
@@ -135,7 +139,7 @@ extension SubwordModel {
   }
 
   /// Everything before the decoder's value.
-  private func writeHeader(to out: ByteBuffer, preTokenizer: String = "{\"type\":\"WhitespaceSplit\"}") {
+  private func writeHeader(to out: ByteBuffer, preTokenizer: String = Self.whitespaceSplit) {
     out.append("{\"version\":\"1.0\",\"truncation\":null,\"padding\":null,\"added_tokens\":[")
     let specials = specialTokens.compactMap { token in id(for: token).map { ($0, token) } }.sorted { $0.0 < $1.0 }
     for (i, (id, token)) in specials.enumerated() {
@@ -327,8 +331,13 @@ extension SubwordModel {
       guard let result = lookup(made) else { throw SubwordError(.mergeResultMissing(index: index, token: made)) }
       merges.append(BPEModel.Merge(left: left, right: right, result: result))
     }
+    // A Metaspace pre-tokenizer (alone or in a Sequence) marks words with ▁, as the model was trained.
+    let preTokenizer = root["pre_tokenizer"]
+    let marks = ([preTokenizer] + (preTokenizer?["pretokenizers"]?.array ?? []).map { $0 })
+      .contains { $0?["type"]?.string == "Metaspace" }
     return .bpe(BPEModel(
       table: table, merges: merges, specialTokens: specials, unknownToken: unknown, continuingSubwordPrefix: prefix,
-      endOfWordSuffix: suffix))
+      endOfWordSuffix: suffix, marksWordStarts: marks && prefix == nil && suffix == nil,
+      fusesUnknown: model["fuse_unk"]?.bool ?? false))
   }
 }

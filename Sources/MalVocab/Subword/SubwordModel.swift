@@ -39,11 +39,22 @@ public enum SubwordModel: Sendable {
   }
 
   /// The model as the library that reads `format` applies it: a Unigram model saved as `spm` breaks exact ties
-  /// with sentencepiece's arithmetic (`UnigramModel.Arithmetic`), one saved as `hf-json` with HF's.
+  /// with sentencepiece's arithmetic (`UnigramModel.Arithmetic`), one saved as `hf-json` with HF's; a BPE model
+  /// saved as `spm` merges by the scores of the pieces it makes, as sentencepiece reads the file (which can cut
+  /// a word differently from merging by the rank of each pair, as HF does).
   public func matching(_ format: SubwordFormat) -> SubwordModel {
-    guard case .unigram(var m) = self else { return self }
-    m.arithmetic = format == .sentencePiece ? .sentencePiece : .huggingFace
-    return .unigram(m)
+    switch self {
+    case .unigram(var m):
+      m.arithmetic = format == .sentencePiece ? .sentencePiece : .huggingFace
+      return .unigram(m)
+    case .bpe where format == .sentencePiece:
+      guard let pieces = try? SentencePieceFile.pieces(of: self), let model = try? SentencePieceFile.model(from: pieces) else {
+        return self
+      }
+      return model
+    default:
+      return self
+    }
   }
 
   /// The id of `token`, or `nil`.
@@ -70,7 +81,8 @@ public enum SubwordModel: Sendable {
   /// WordPiece (and BPE with a prefix): a piece with the prefix is glued to the one before, others start a new
   /// word, so decoding gives back the token stream. BPE with an end-of-word suffix: the suffix becomes a space.
   /// Plain BPE marks no word boundary: the pieces come out separated by spaces, as HF decodes with no decoder.
-  /// Unigram: `▁` becomes a space (HF's `Metaspace` decoder), which gives back the token stream.
+  /// Unigram and BPE with word marks: `▁` becomes a space (HF's `Metaspace` decoder), which gives back the token
+  /// stream.
   ///
   ///     WordPiece pieces [PAD] [UNK] un ##aff ##able a:  "2 3 4 5" → "unaffable a"
   /// - Throws: `MalformedID` for an item that is not a non-negative integer or not an id of this vocabulary.
@@ -95,7 +107,8 @@ public enum SubwordModel: Sendable {
 
   /// The text of `pieces` as HF's decoder for this model makes it.
   static func decode(_ pieces: [String], model: SubwordModel) -> String {
-    if case .unigram = model { return UnigramModel.decode(pieces) }
+    if case .unigram = model { return WordMark.decode(pieces) }
+    if case .bpe(let m) = model, m.marksWordStarts { return WordMark.decode(pieces) }
     if case .bpe(let m) = model, let suffix = m.endOfWordSuffix {
       // HF's BPEDecoder: every suffix becomes a space, except in the last piece.
       return pieces.enumerated().map { i, piece in

@@ -29,7 +29,7 @@ public struct UnigramModel: Sendable {
 
   /// sentencepiece's word mark, U+2581, put before every word.
   public static let wordMark = "\u{2581}"
-  static let wordMarkBytes: [UInt8] = [0xE2, 0x96, 0x81]
+  static let wordMarkBytes = WordMark.bytes
   /// Added to the lowest score to make the unknown piece's score (sentencepiece's and HF's `kUnkPenalty`).
   static let unknownPenalty = 10.0
 
@@ -320,18 +320,6 @@ public struct UnigramModel: Sendable {
     var word = word
     word.withUTF8 { _ = appendIDs(of: $0, to: &ids, scratch: &scratch) }
     return ids.map { tokens[Int($0)] }
-  }
-
-  /// The text of `pieces` as HF's `Metaspace` decoder makes it: `▁` becomes a space, and the first piece's
-  /// leading one is dropped.
-  static func decode(_ pieces: [String]) -> String {
-    var text = ""
-    for (i, piece) in pieces.enumerated() {
-      var spaced = piece.replacingAll(wordMark, with: " ")
-      if i == 0 && spaced.utf8.first == 0x20 { spaced = String(spaced.dropFirst()) }
-      text += spaced
-    }
-    return text
   }
 }
 
