@@ -1,12 +1,15 @@
 """Times `mal vocab build --subword` and `mal vocab apply` of the result beside HF tokenizers' BpeTrainer /
-WordPieceTrainer and Tokenizer.encode_batch, one thread each, on the same tokenized files in the same run, and
-checks that the BPE results are equal. Run through Scripts/bench.sh subword (it builds Mal, tokenizes the
-corpora, makes the venv)."""
+WordPieceTrainer and Tokenizer.encode_batch (one thread each), and beside sentencepiece's unigram trainer and
+SentencePieceProcessor.encode (UNIGRAM_THREADS each), on the same tokenized files in the same run; checks that the
+BPE results are equal and measures the Unigram vocabularies' pieces per word on held-out reviews. Run through
+Scripts/bench.sh subword (it builds Mal, tokenizes the corpora, makes the venv)."""
 import json, os, platform, statistics, subprocess, sys, time
 
 mal, work = sys.argv[1], sys.argv[2]
 sizes = [int(s) for s in " ".join(sys.argv[3:]).split()]
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+KINDS = os.environ.get("BENCH_KINDS", "bpe wordpiece unigram").split()
+UNIGRAM_THREADS = int(os.environ.get("UNIGRAM_THREADS", "1"))
 WARMUP = os.environ.get("BENCH_WARMUP", "1") != "0"
 os.environ["RAYON_NUM_THREADS"] = "1"
 os.environ["RAYON_RS_NUM_CPUS"] = "1"
@@ -27,6 +30,28 @@ else:
 t.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
 t.train([path], trainer)
 open(out, "w", encoding="utf-8").write(t.to_str())
+"""
+# sentencepiece with Mal's reserved tokens, the identity normalizer (the text is already normalized), every
+# character, and lines of any length (its default skips lines over 4,192 bytes: some IMDB reviews).
+SPM_TRAIN = """
+import sys
+import sentencepiece as spm
+size, path, prefix, threads = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
+spm.SentencePieceTrainer.train(
+    input=path, model_prefix=prefix, vocab_size=size, model_type="unigram", character_coverage=1.0,
+    split_by_whitespace=True, num_threads=threads, normalization_rule_name="identity", pad_id=0, unk_id=1,
+    bos_id=-1, eos_id=-1, pad_piece="[PAD]", unk_piece="[UNK]", max_sentence_length=1 << 20, minloglevel=2)
+"""
+SPM_APPLY = """
+import sys
+import sentencepiece as spm
+sp = spm.SentencePieceProcessor(model_file=sys.argv[1])
+with open(sys.argv[2], encoding="utf-8") as f:
+    lines = f.read().splitlines()
+with open("/dev/null", "w") as out:
+    for ids in sp.encode(lines, num_threads=int(sys.argv[3])):
+        out.write(" ".join(map(str, ids)))
+        out.write("\\n")
 """
 HF_APPLY = """
 import sys
@@ -81,10 +106,54 @@ print("host: %s; load average %.1f; %d timed run(s)%s, medians" % (
     cpu_flags(), os.getloadavg()[0], RUNS, " after a warm-up" if WARMUP else ", no warm-up"))
 print("| corpus | MB | kind | pieces | task | tool | seconds | CPU s | MB/s | peak RSS MiB | Mal's speed-up (wall) | (CPU) |")
 print("|---|---:|---|---:|---|---|---:|---:|---:|---:|---:|---:|")
+def pieces_per_word(model, test):
+    """Pieces per word of `test` (one tokenized review per line) with mal's and sentencepiece's ids for `model`."""
+    import sentencepiece as spm
+    with open(test, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    words = sum(len(l.split()) for l in lines)
+    mine = subprocess.run([mal, "vocab", "apply", "--format", "text", "--load", model, test], capture_output=True,
+                          check=True, text=True).stdout.splitlines()
+    theirs = spm.SentencePieceProcessor(model_file=model).encode(lines)
+    same = sum(1 for a, b in zip(mine, theirs) if list(map(int, a.split())) == b)
+    return sum(len(l.split()) for l in mine) / words, same, len(lines)
+
+
+def unigram_rows(corpus, tok, mb, size):
+    mine = os.path.join(work, "%s-unigram-%d.model" % (corpus, size))
+    prefix = os.path.join(work, "%s-unigram-%d-spm" % (corpus, size))
+    threads = str(UNIGRAM_THREADS)
+    m = median([mal, "vocab", "build", "--format", "text", tok, "--subword", "unigram", "--max-size", str(size),
+                "--threads", threads, "--save", mine])
+    s = median([py, "-c", SPM_TRAIN, str(size), tok, prefix, threads])
+    test = os.path.join(work, corpus + "-test.tok")
+    quality = []
+    for name, model in [("Mal", mine), ("sentencepiece", prefix + ".model")]:
+        ppw, same, lines = pieces_per_word(model, test)
+        quality.append("%s %.4f" % (name, ppw))
+        if same != lines:
+            quality.append("(%s's ids from mal on %d of %d lines)" % (name, same, lines))
+    rows = [("train", "mal vocab build --subword unigram --threads %s" % threads, m, None),
+            ("train", "sentencepiece unigram, num_threads %s (pieces/word on test: %s)" % (threads, ", ".join(quality)),
+             s, m)]
+    a = median([mal, "vocab", "apply", "--format", "text", "--threads", threads, "--load", mine, tok])
+    b = median([py, "-c", SPM_APPLY, mine, tok, threads])
+    rows.append(("apply", "mal vocab apply --load (.model)", a, None))
+    rows.append(("apply", "SentencePieceProcessor(mal's).encode", b, a))
+    return rows
+
+
 for corpus in ["nsmc", "imdb"]:
     tok = os.path.join(work, corpus + ".tok")
     mb = os.path.getsize(tok) / 1e6
-    for kind in ["bpe", "wordpiece"]:
+    for kind in KINDS:
+        if kind == "unigram":
+            for size in sizes:
+                for task, tool, (s, c, rss), ref in unigram_rows(corpus, tok, mb, size):
+                    ratio = ("%.1f× | %.1f×" % (s / ref[0], c / ref[1])) if ref else " | "
+                    print("| %s | %.1f | %s | %d | %s | %s | %.2f | %.2f | %.1f | %.0f | %s |" % (
+                        corpus, mb, kind, size, task, tool, s, c, mb / s, rss / 1024, ratio), flush=True)
+            continue
         for size in sizes:
             mine = os.path.join(work, "%s-%s-%d.json" % (corpus, kind, size))
             theirs = os.path.join(work, "%s-%s-%d-hf.json" % (corpus, kind, size))

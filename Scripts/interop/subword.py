@@ -1,17 +1,23 @@
-"""Subword vocabularies (`mal vocab --subword`) against HF tokenizers' BpeTrainer and WordPieceTrainer.
+"""Subword vocabularies (`mal vocab --subword`) against HF tokenizers (BpeTrainer, WordPieceTrainer, Unigram) and
+sentencepiece (unigram .model files).
 
-  subword.py fixtures OUTDIR MAL CORPORA   writes the test fixtures: the sample corpora tokenized by MAL, the
-                                           tokenizer.json files HF trains on them (and on NSMC/IMDB samples),
-                                           and HF's ids and decoded text for held-out lines
-  subword.py check MAL CORPORA             trains BPE with MAL and with HF on the same tokenized NSMC and IMDB
-                                           samples, compares vocabularies and merges, and checks that
-                                           Tokenizer.from_file(mal's tokenizer.json) encodes every line of held-out
-                                           text to mal's ids (BPE and WordPiece)
-  subword.py train KIND SIZE FILE          trains HF on FILE (one tokenized document per line) and prints seconds:
-                                           the reference side of Scripts/bench/subword.sh
+  subword.py fixtures OUTDIR MAL CORPORA [hf|spm]
+                                 writes the test fixtures: hf: the sample corpora tokenized by MAL, the
+                                 tokenizer.json files HF trains on them (and on NSMC/IMDB samples), and HF's ids and
+                                 decoded text for held-out lines; spm: the unigram and BPE .model files sentencepiece
+                                 trains on 500 tokenized NSMC reviews and their ids for held-out lines; both when not
+                                 given
+  subword.py check MAL CORPORA   trains BPE with MAL and with HF on the same tokenized NSMC and IMDB samples,
+                                 compares vocabularies and merges, and checks that Tokenizer.from_file(mal's
+                                 tokenizer.json) encodes every line of held-out text to mal's ids (BPE, WordPiece,
+                                 Unigram), that SentencePieceProcessor(mal's .model) does too (Unigram), and that mal
+                                 applies sentencepiece's own unigram .model with sentencepiece's ids
+  subword.py train KIND SIZE FILE  trains HF on FILE (one tokenized document per line) and prints seconds:
+                                 the reference side of Scripts/bench/subword.sh
 
 Every input is `mal tokenize` output: tokens separated by spaces, so HF runs with a WhitespaceSplit
-pre-tokenizer and no normalizer, as the tokenizer.json Mal writes says.
+pre-tokenizer (Unigram: then Metaspace) and no normalizer, and sentencepiece with the identity normalizer and
+split_by_whitespace, as the files Mal writes say.
 """
 import json, os, subprocess, sys, tempfile, time
 
@@ -66,7 +72,55 @@ def alphabet_size(lines):
     return len({c for line in lines for word in line.split() for c in word})
 
 
-def fixtures(outdir, mal, corpora):
+def spm_train(path, prefix, size, threads=1, model_type="unigram", hard_limit=True):
+    """sentencepiece on FILE of tokenized lines, with Mal's reserved tokens at ids 0 and 1 and no <s> </s>."""
+    import sentencepiece as spm
+    spm.SentencePieceTrainer.train(
+        input=path, model_prefix=prefix, vocab_size=size, model_type=model_type, character_coverage=1.0,
+        split_by_whitespace=True, num_threads=threads, normalization_rule_name="identity", pad_id=0, unk_id=1,
+        bos_id=-1, eos_id=-1, pad_piece=SPECIALS[0], unk_piece=SPECIALS[1], hard_vocab_limit=hard_limit,
+        minloglevel=2)
+    return prefix + ".model"
+
+
+def spm_fixture(outdir, mal, corpora):
+    """Small unigram and BPE .model files from sentencepiece itself and their ids for held-out lines: what Mal must
+    reproduce."""
+    import sentencepiece as spm
+    train = tokenized_column(mal, os.path.join(corpora, "nsmc/ratings_train.txt"), "document", 500)
+    heldout = tokenized_column(mal, os.path.join(corpora, "nsmc/ratings_test.txt"), "document", 300) + HELDOUT
+    with tempfile.TemporaryDirectory() as work:
+        text = os.path.join(work, "train.txt")
+        with open(text, "w", encoding="utf-8") as f:
+            f.write("\n".join(train) + "\n")
+        for kind in ["unigram", "bpe"]:
+            model = spm_train(text, os.path.join(work, kind), 2000, model_type=kind, hard_limit=False)
+            with open(model, "rb") as f:
+                data = f.read()
+            with open(os.path.join(outdir, "spm-%s-nsmc.model" % kind), "wb") as f:
+                f.write(data)
+    sp = spm.SentencePieceProcessor(model_file=os.path.join(outdir, "spm-unigram-nsmc.model"))
+    bpe = spm.SentencePieceProcessor(model_file=os.path.join(outdir, "spm-bpe-nsmc.model"))
+    expected = {
+        "generator": "Scripts/interop.sh subword fixtures spm (sentencepiece %s)" % spm.__version__,
+        "trained_on": "the first 500 rows of nsmc/ratings_train.txt, mal tokenize, vocab_size 2000 (unigram, bpe)",
+        "heldout": heldout, "ids": sp.encode(heldout),
+        "decoded": [sp.decode(i) for i in sp.encode(heldout)],
+        "bpe_ids": bpe.encode(heldout),
+    }
+    with open(os.path.join(outdir, "spm-expected.json"), "w", encoding="utf-8") as f:
+        json.dump(expected, f, ensure_ascii=False)
+        f.write("\n")
+
+
+def fixtures(outdir, mal, corpora, which="all"):
+    if which in ("spm", "all"):
+        spm_fixture(outdir, mal, corpora)
+    if which in ("hf", "all"):
+        hf_fixtures(outdir, mal, corpora)
+
+
+def hf_fixtures(outdir, mal, corpora):
     import tokenizers
     sample = tokenized_column(mal, "Corpora/sample-ko.tsv", "document", 10**6) \
         + tokenized_column(mal, "Corpora/sample-en.tsv", "headline", 10**6)
@@ -119,13 +173,25 @@ def compare(kind, name, mine, theirs):
     return same_vocab
 
 
+def same_ids(label, expected, mal_output, count):
+    """Compares a library's ids with mal's output lines; prints one line; returns 1 on a difference."""
+    mine = [list(map(int, l.split())) for l in mal_output.split("\n")[:-1]]
+    bad = [i for i, (x, y) in enumerate(zip(mine, expected)) if x != y]
+    if len(mine) != len(expected) or bad:
+        print("  FAIL %s: %d of %d lines differ (first: line %s)" % (label, len(bad), count, bad[:1]))
+        return 1
+    print("  %s: mal's ids on all %d lines" % (label, count))
+    return 0
+
+
 def check(mal, corpora):
     from tokenizers import Tokenizer
+    import sentencepiece as spm
     failures = 0
     with tempfile.TemporaryDirectory() as work:
-        for name, path, column, rows, size, test_path in [
-            ("nsmc", "nsmc/ratings_train.txt", "document", 20000, 8000, "nsmc/ratings_test.txt"),
-            ("imdb", "imdb/train.tsv", "review", 3000, 8000, "imdb/test.tsv"),
+        for name, path, column, rows, size, test_path, test_rows in [
+            ("nsmc", "nsmc/ratings_train.txt", "document", 20000, 8000, "nsmc/ratings_test.txt", 5000),
+            ("imdb", "imdb/train.tsv", "review", 3000, 8000, "imdb/test.tsv", 3000),
         ]:
             if not os.path.exists(os.path.join(corpora, path)):
                 print("skipped %s: %s is missing" % (name, os.path.join(corpora, path)))
@@ -134,37 +200,49 @@ def check(mal, corpora):
             text = os.path.join(work, name + ".txt")
             with open(text, "w", encoding="utf-8") as f:
                 f.write("\n".join(lines) + "\n")
-            heldout = tokenized_column(mal, os.path.join(corpora, test_path), column, 2000)
+            heldout = tokenized_column(mal, os.path.join(corpora, test_path), column, test_rows)
             held = os.path.join(work, name + "-test.txt")
             with open(held, "w", encoding="utf-8") as f:
                 f.write("\n".join(heldout) + "\n")
-            for kind in ["bpe", "wordpiece"]:
+            for kind in ["bpe", "wordpiece", "unigram"]:
                 saved = os.path.join(work, "%s-%s.json" % (name, kind))
                 run(mal, "vocab", "build", text, "--subword", kind, "--max-size", str(size), "--save", saved,
                     "--vocab-format", "hf-json")
-                with open(saved, encoding="utf-8") as f:
-                    mine = json.load(f)
-                theirs = json.loads(hf_train(kind, size, lines).to_str())
-                if not compare(kind, name, mine, theirs) and kind == "bpe":
-                    failures += 1
+                if kind != "unigram":
+                    with open(saved, encoding="utf-8") as f:
+                        mine = json.load(f)
+                    theirs = json.loads(hf_train(kind, size, lines).to_str())
+                    if not compare(kind, name, mine, theirs) and kind == "bpe":
+                        failures += 1
                 if kind == "wordpiece":
                     # HF against itself: its `##` numbering (hash-map order) changes between runs.
                     again = json.loads(hf_train(kind, size, lines).to_str())["model"]["vocab"]
                     first = theirs["model"]["vocab"]
                     print("  for scale, two HF WordPieceTrainer runs: %d pieces only in one, %d only in the other" % (
                         len(set(first) - set(again)), len(set(again) - set(first))))
-                # HF applies Mal's file: the same ids for every held-out line, and the same decoded text.
+                # HF applies Mal's file: the same ids for every held-out line.
                 hf = Tokenizer.from_file(saved)
-                ids_mal = [list(map(int, l.split())) for l in run(mal, "vocab", "--load", saved, held).split("\n")[:-1]]
-                ids_hf = [e.ids for e in hf.encode_batch(heldout)]
-                bad = [i for i, (x, y) in enumerate(zip(ids_mal, ids_hf)) if x != y]
-                if len(ids_mal) != len(ids_hf) or bad:
-                    failures += 1
-                    print("  FAIL %s %s: %d of %d held-out lines differ (first: line %s)" % (
-                        kind, name, len(bad), len(ids_hf), bad[:1]))
-                else:
-                    print("  %s %s: Tokenizer.from_file(mal's file) gives mal's ids on all %d held-out lines" % (
-                        kind, name, len(ids_hf)))
+                failures += same_ids("%s %s: Tokenizer.from_file(mal's tokenizer.json)" % (kind, name),
+                                     [e.ids for e in hf.encode_batch(heldout)], run(mal, "vocab", "--load", saved, held),
+                                     len(heldout))
+            # sentencepiece applies Mal's .model, and Mal applies sentencepiece's own.
+            model = os.path.join(work, "%s-unigram.model" % name)
+            ids = run(mal, "vocab", "--save", model, "--subword", "unigram", "--max-size", str(size), text)
+            sp = spm.SentencePieceProcessor(model_file=model)
+            failures += same_ids("unigram %s: SentencePieceProcessor(mal's .model)" % name,
+                                 sp.encode(heldout), run(mal, "vocab", "--load", model, held), len(heldout))
+            failures += same_ids("unigram %s: SentencePieceProcessor(mal's .model) on the training lines" % name,
+                                 sp.encode(lines), ids, len(lines))
+            theirs = spm_train(text, os.path.join(work, "%s-spm" % name), size)
+            sp = spm.SentencePieceProcessor(model_file=theirs)
+            failures += same_ids("unigram %s: mal --load sentencepiece's own .model" % name,
+                                 sp.encode(heldout), run(mal, "vocab", "--load", theirs, held), len(heldout))
+            with open(theirs[:-len(".model")] + ".vocab", encoding="utf-8") as f:
+                spm_pieces = {l.split("\t")[0] for l in f}
+            with open(model[:-len(".model")] + ".vocab", encoding="utf-8") as f:
+                mal_pieces = {l.split("\t")[0] for l in f}
+            print("  unigram %s, %d pieces: %d shared with sentencepiece's own vocabulary" % (
+                name, size, len(spm_pieces & mal_pieces)))
     if failures:
         sys.exit("subword interop: %d failure(s)" % failures)
 
@@ -181,7 +259,7 @@ def train(kind, size, path):
 if __name__ == "__main__":
     mode = sys.argv[1]
     if mode == "fixtures":
-        fixtures(*sys.argv[2:5])
+        fixtures(*sys.argv[2:6])
     elif mode == "check":
         check(*sys.argv[2:4])
     elif mode == "train":

@@ -15,11 +15,16 @@ struct VocabCommand: ParsableCommand {
     discussion: """
       Without a subcommand: with --save, reads all tokenized rows (spooled to a temporary file, not kept in \
       memory), builds the vocabulary, saves it atomically and writes the rows with tokens replaced by ids; \
-      with --load, applies a saved vocabulary as a streaming filter. Reserved ids: [PAD] = 0, [UNK] = 1.
+      with --load, applies a saved vocabulary as a streaming filter. Reserved ids: [PAD] = 0, [UNK] = 1. \
+      --subword bpe|wordpiece|unigram learns subword pieces instead (HF tokenizer.json; Unigram also a \
+      sentencepiece .model).
 
       Examples:
         mal tokenize Corpora/sample-ko.tsv | mal vocab --save vocab.txt | head -3
         mal tokenize Corpora/sample-ko.tsv | mal vocab --load vocab.txt | head -3
+        mal tokenize Corpora/sample-ko.tsv | mal vocab --save ko.model \\
+          --subword unigram --max-size 300 | head -3
+        echo "재밌는 영화" | mal tokenize | mal vocab --load ko.model
         mal tokenize Corpora/sample-en.tsv | mal vocab count > counts-en.tsv
         mal vocab merge counts-en.tsv --save vocab-en.txt --max-size 1000
         mal vocab export vocab-en.txt --format hf-json -o tokenizer.json
@@ -41,11 +46,14 @@ struct VocabPipelineCommand: ParsableCommand {
     discussion: """
       With --save the stage must see all input before it writes the first id: rows are spooled to a \
       temporary file ($TMPDIR or /tmp), so memory grows with the number of distinct tokens, not with the input. \
-      With --load it streams with bounded memory.
+      With --load it streams with bounded memory. With --subword, the ids are those of the pieces of each token, \
+      as HF tokenizers (tokenizer.json) or sentencepiece (a Unigram .model) gives them for the saved file.
 
       Examples:
         mal tokenize Corpora/sample-ko.tsv | mal vocab --save vocab.txt | head -3
         mal tokenize Corpora/sample-ko.tsv | mal vocab --load vocab.txt | head -3
+        mal tokenize Corpora/sample-ko.tsv | mal vocab --save ko.json \\
+          --subword unigram --max-size 300 | head -3
       """)
 
   @OptionGroup var stream: StreamOptions
@@ -57,7 +65,7 @@ struct VocabPipelineCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Apply this saved vocabulary instead (streams).", valueName: "file"))
   var load: String?
 
-  @Option(help: "Vocabulary file format: txt, counts, keras-json or hf-json (default: from the file name or content).")
+  @Option(help: "Vocabulary file format: txt, counts, keras-json, hf-json or (--subword unigram) spm (default: from the file name or content).")
   var vocabFormat: VocabularyFormat?
 
   @OptionGroup var specials: SpecialTokenOptions
@@ -83,7 +91,7 @@ struct VocabPipelineCommand: ParsableCommand {
       }
     case (nil, .some): break
     }
-    try subword.validate(build: build, splitUnknown: unknown.splitUnknown)
+    try subword.validate(build: build, splitUnknown: unknown.splitUnknown, specials: specials.specialTokens)
     try refuseSharedOutputs([("--save", save), ("-o", stream.output)])
     try build.validate(reserved: specials.specialTokens.all.count)
   }
@@ -120,7 +128,11 @@ struct VocabPipelineCommand: ParsableCommand {
       if subword.subword != nil {
         let format = try subword.saveFormat(vocabFormat, path: path)
         try buildSaveAndApply { counts in
-          let model = try subword.train(counts, specials: specials.specialTokens, build: build)
+          // The ids written are those the library that reads the file gives.
+          let model = try subword.train(
+            counts, specials: specials.specialTokens, build: build, threads: threading.count(for: stream.inputs),
+            format: format
+          ).matching(format)
           try model.save(to: path, format: format)
           let writesPieces = pieces.pieces
           // An applier caches words it has split: one for each thread.
@@ -217,7 +229,7 @@ struct VocabBuildCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Save the vocabulary here (atomically) instead of writing it to standard output.", valueName: "file"))
   var save: String?
 
-  @Option(help: "Vocabulary file format: txt, counts, keras-json or hf-json (default: from --save's name, else txt).")
+  @Option(help: "Vocabulary file format: txt, counts, keras-json, hf-json or (--subword unigram) spm (default: from --save's name, else txt).")
   var vocabFormat: VocabularyFormat?
 
   @OptionGroup var specials: SpecialTokenOptions
@@ -235,7 +247,7 @@ struct VocabBuildCommand: ParsableCommand {
       }
     }
     try build.validate(reserved: specials.specialTokens.all.count)
-    try subword.validate(build: build, splitUnknown: false)
+    try subword.validate(build: build, splitUnknown: false, specials: specials.specialTokens)
   }
 
   func run() throws {
@@ -244,12 +256,16 @@ struct VocabBuildCommand: ParsableCommand {
       let counts = try countTokens(reader, threads: threading.count(for: stream.inputs), budget: .standard)
       warnAboutReplacements(reader, command: "vocab")
       if subword.subword != nil {
-        let model = try subword.train(counts, specials: specials.specialTokens, build: build)
-        if let path = save ?? stream.output {
-          try model.save(to: path, format: try subword.saveFormat(vocabFormat, path: path))
+        let path = save ?? stream.output
+        let format: SubwordFormat = try path.map { try subword.saveFormat(vocabFormat, path: $0) }
+          ?? (vocabFormat == .txt ? .txt : vocabFormat == .sentencePiece ? .sentencePiece : .hfJSON)
+        let model = try subword.train(
+          counts, specials: specials.specialTokens, build: build, threads: threading.count(for: stream.inputs),
+          format: format)
+        if let path {
+          try model.save(to: path, format: format)
         } else {
           let writer = OutputWriter()
-          let format: SubwordFormat = vocabFormat == .txt ? .txt : .hfJSON
           try model.write(format, to: writer.buffer)
           if format == .hfJSON { writer.buffer.append(byte: 0x0A) }
           try writer.flush()

@@ -65,7 +65,7 @@ struct BuildOptions: ParsableArguments {
 
 /// `--load FILE`, its format, and Keras `--num-words`: a saved vocabulary to apply.
 struct LoadOptions: ParsableArguments {
-  @Option(help: ArgumentHelp("The vocabulary file to apply (vocab.txt, token<TAB>count, Keras or HF JSON).", valueName: "file"))
+  @Option(help: ArgumentHelp("The vocabulary file to apply (vocab.txt, token<TAB>count, Keras or HF JSON, sentencepiece .model).", valueName: "file"))
   var load: String?
 
   @Option(help: "The vocabulary file's format: txt, counts, keras-json or hf-json (default: from its content).")
@@ -93,6 +93,9 @@ struct UnknownTokenOptions: ParsableArguments {
 
 /// The format to save `path` in: `--vocab-format`, else from the name (`.txt`, `.tsv`).
 func saveFormat(_ explicit: VocabularyFormat?, path: String) throws -> VocabularyFormat {
+  if (explicit ?? VocabularyFormat(pathExtensionOf: path)) == .sentencePiece {
+    throw ValidationError("a sentencepiece model holds a subword vocabulary: add --subword unigram")
+  }
   if let explicit { return explicit }
   if let format = VocabularyFormat(pathExtensionOf: path) { return format }
   throw ValidationError(

@@ -7,35 +7,42 @@ import MalVocab
 enum SubwordKind: String, ExpressibleByArgument, CaseIterable {
   case bpe
   case wordpiece
+  case unigram
 }
 
 /// `--subword`: train (with --save) or read (with --load) a subword vocabulary instead of a word-level one.
 struct SubwordOptions: ParsableArguments {
-  @Option(help: ArgumentHelp("Learn subword pieces instead of whole tokens: bpe or wordpiece, exactly as HF tokenizers' BpeTrainer/WordPieceTrainer (--max-size is its vocab_size, default 30000; --min-count its min_frequency); each token becomes the ids of its pieces. With --load, reads a WordPiece vocab.txt (a tokenizer.json is recognized without it).", valueName: "kind"))
+  @Option(help: ArgumentHelp("Learn subword pieces instead of whole tokens: bpe or wordpiece, exactly as HF tokenizers' BpeTrainer/WordPieceTrainer (--max-size is its vocab_size, default 30000; --min-count its min_frequency; bpe saved as spm marks words with ▁ as sentencepiece's BPE does), or unigram, sentencepiece's unigram language model (--max-size is its vocab_size, default 8000); each token becomes the ids of its pieces. With --load, reads a WordPiece vocab.txt (a tokenizer.json or sentencepiece .model is recognized without it).", valueName: "kind"))
   var subword: SubwordKind?
 
-  /// The format to save a subword vocabulary in: hf-json or (WordPiece) txt, else from the name.
+  /// The format to save a subword vocabulary in: hf-json, (WordPiece) txt or (Unigram) spm, else from the name.
   func saveFormat(_ explicit: VocabularyFormat?, path: String) throws -> SubwordFormat {
-    switch explicit {
+    switch explicit ?? VocabularyFormat(pathExtensionOf: path) ?? (path.hasSuffix(".json") ? .hfJSON : nil) {
     case .hfJSON?: return .hfJSON
     case .txt?:
-      if subword == .bpe { throw ValidationError("a BPE vocabulary needs its merges: save it with --vocab-format hf-json") }
-      return .txt
-    case .some(let other):
-      throw ValidationError("--subword saves hf-json (or, for wordpiece, txt), not \(other.rawValue)")
-    case nil:
-      if path.hasSuffix(".json") { return .hfJSON }
-      if VocabularyFormat(pathExtensionOf: path) == .txt {
-        if subword == .bpe { throw ValidationError("a BPE vocabulary needs its merges: save it with --vocab-format hf-json") }
-        return .txt
+      switch subword {
+      case .bpe?: throw ValidationError("a BPE vocabulary needs its merges: save it with --vocab-format hf-json")
+      case .unigram?: throw ValidationError("a Unigram vocabulary needs its scores: save it with --vocab-format hf-json or spm")
+      default: return .txt
       }
+    case .sentencePiece?:
+      if subword == .wordpiece {
+        throw ValidationError("a sentencepiece model holds a Unigram or BPE vocabulary: use --subword unigram or bpe, or --vocab-format hf-json")
+      }
+      return .sentencePiece
+    case .some(let other):
+      throw ValidationError("--subword saves hf-json (or, for wordpiece, txt; for unigram and bpe, spm), not \(other.rawValue)")
+    case nil:
       throw ValidationError("cannot tell the format of '\(path)' from its name; add --vocab-format hf-json")
     }
   }
 
-  /// Trains the chosen kind on `counts` with the reserved tokens and sizes of the word-level options.
-  func train(_ counts: TokenCounts, specials: SpecialTokens, build: BuildOptions) throws -> SubwordModel {
-    let size = build.maxSize ?? 30000
+  /// Trains the chosen kind on `counts` with the reserved tokens and sizes of the word-level options, for a file in
+  /// `format`: BPE for a sentencepiece model marks words with ▁ and fuses unknown runs, as sentencepiece's BPE does.
+  func train(
+    _ counts: TokenCounts, specials: SpecialTokens, build: BuildOptions, threads: Int, format: SubwordFormat
+  ) throws -> SubwordModel {
+    let size = build.maxSize ?? (subword == .unigram ? 8000 : 30000)
     switch subword {
     case .wordpiece?:
       guard let unknown = specials.unknown else {
@@ -43,24 +50,37 @@ struct SubwordOptions: ParsableArguments {
       }
       let trainer = WordPieceTrainer(vocabularySize: size, minFrequency: build.minCount, specialTokens: specials.all)
       return .wordPiece(try trainer.train(counts, unknownToken: unknown))
+    case .unigram?:
+      let trainer = UnigramTrainer(vocabularySize: size, specialTokens: specials.all, threads: threads)
+      return .unigram(try trainer.train(counts, unknownToken: specials.unknown ?? "[UNK]"))
     default:
-      let trainer = BPETrainer(vocabularySize: size, minFrequency: build.minCount, specialTokens: specials.all)
+      let sentencePiece = format == .sentencePiece
+      if sentencePiece && specials.unknown == nil {
+        throw ValidationError("a sentencepiece model needs an unknown token; drop --no-unk")
+      }
+      let trainer = BPETrainer(
+        vocabularySize: size, minFrequency: build.minCount, specialTokens: specials.all, marksWordStarts: sentencePiece,
+        fusesUnknown: sentencePiece)
       return .bpe(try trainer.train(counts, unknownToken: specials.unknown))
     }
   }
 
-  func validate(build: BuildOptions, splitUnknown: Bool) throws {
+  func validate(build: BuildOptions, splitUnknown: Bool, specials: SpecialTokens) throws {
     guard subword != nil else { return }
+    if subword == .unigram {
+      if build.minCount != 1 { throw ValidationError("--min-count applies to bpe and wordpiece; unigram trains on every word") }
+      if specials.unknown == nil { throw ValidationError("Unigram needs an unknown token for characters it has not seen; drop --no-unk") }
+    }
     if build.numWords != nil { throw ValidationError("--num-words applies to word-level vocabularies, not --subword") }
     if splitUnknown { throw ValidationError("--split-unknown applies to word-level vocabularies; --subword always splits") }
     if build.order != .count { throw ValidationError("--order applies to word-level vocabularies, not --subword") }
   }
 }
 
-/// The subword vocabulary in `path`, if it is one: a tokenizer.json with a BPE or WordPiece model, or any file
-/// when `kind` is given (a WordPiece vocab.txt).
+/// The subword vocabulary in `path`, if it is one: a tokenizer.json with a BPE, WordPiece or Unigram model, a
+/// sentencepiece .model, or any file when `kind` is given (a WordPiece vocab.txt).
 func subwordModel(path: String, kind: SubwordKind?) throws -> SubwordModel? {
-  if kind != nil { return try SubwordModel.read(path: path) }
+  if kind != nil || SubwordModel.isSentencePieceModel(path: path) { return try SubwordModel.read(path: path) }
   guard path != "-", try VocabularyFormat.detect(path: path) == .hfJSON else { return nil }
   switch try SubwordModel.modelType(path: path) {
   case "WordLevel"?, nil: return nil

@@ -10,13 +10,17 @@ public enum VocabularyFormat: String, Sendable, CaseIterable {
   case kerasJSON = "keras-json"
   /// A HuggingFace `tokenizers` `tokenizer.json` with a WordLevel model and a WhitespaceSplit pre-tokenizer.
   case hfJSON = "hf-json"
+  /// A sentencepiece `.model`: subword (Unigram) vocabularies only, see `SubwordFormat.sentencePiece`.
+  case sentencePiece = "spm"
 
-  /// The format a path's name suggests: `.txt` → txt, `.tsv` → counts; `nil` for anything else.
+  /// The format a path's name suggests: `.txt` → txt, `.tsv` → counts, `.model` → spm; `nil` for anything else.
   public init?(pathExtensionOf path: String) {
     if path.hasSuffix(".txt") || path.hasSuffix(".vocab") {
       self = .txt
     } else if path.hasSuffix(".tsv") {
       self = .counts
+    } else if path.hasSuffix(".model") {
+      self = .sentencePiece
     } else {
       return nil
     }
@@ -131,6 +135,10 @@ extension Vocabulary {
       return try readKerasJSON(path: path, name: name, padding: specialTokens.padding ?? "[PAD]", numWords: numWords)
     case .hfJSON:
       return try readHFJSON(path: path, name: name, numWords: numWords)
+    case .sentencePiece:
+      throw VocabularyError(.formatNeeds(
+        format: "a word-level vocabulary", what: "txt, counts, keras-json or hf-json; a sentencepiece model is a subword vocabulary"))
+        .at(atFile)
     }
   }
 
@@ -266,6 +274,8 @@ extension Vocabulary {
       try writeKerasJSON(to: out)
     case .hfJSON:
       try writeHFJSON(to: out)
+    case .sentencePiece:
+      throw VocabularyError(.formatNeeds(format: "a sentencepiece model", what: "a subword vocabulary (--subword unigram)"))
     }
   }
 

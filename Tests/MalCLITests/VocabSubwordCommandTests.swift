@@ -22,6 +22,38 @@ struct VocabSubwordCommandTests {
     ErrorCase(
       id: "empty corpus", arguments: ["vocab", "build", "--subword", "wordpiece"], input: "\n",
       message: "error: the subword vocabulary would be empty: the input has no tokens\n", status: 65),
+    ErrorCase(
+      id: "Unigram saved as vocab.txt", arguments: ["vocab", "--save", "v.txt", "--subword", "unigram"], input: "",
+      message: VocabCommandTests.usage(
+        "a Unigram vocabulary needs its scores: save it with --vocab-format hf-json or spm", "ids [<options>] [<inputs> ...]"),
+      status: 64),
+    ErrorCase(
+      id: "WordPiece saved as a sentencepiece model", arguments: ["vocab", "--save", "v.model", "--subword", "wordpiece"],
+      input: "",
+      message: VocabCommandTests.usage(
+        "a sentencepiece model holds a Unigram or BPE vocabulary: use --subword unigram or bpe, or --vocab-format hf-json",
+        "ids [<options>] [<inputs> ...]"),
+      status: 64),
+    ErrorCase(
+      id: "a word-level vocabulary saved as a sentencepiece model", arguments: ["vocab", "--save", "v.model"], input: "",
+      message: VocabCommandTests.usage(
+        "a sentencepiece model holds a subword vocabulary: add --subword unigram", "ids [<options>] [<inputs> ...]"),
+      status: 64),
+    ErrorCase(
+      id: "--min-count with unigram", arguments: ["vocab", "build", "--subword", "unigram", "--min-count", "2"], input: "",
+      message: VocabCommandTests.usage(
+        "--min-count applies to bpe and wordpiece; unigram trains on every word", "build [<options>] [<inputs> ...]"),
+      status: 64),
+    ErrorCase(
+      id: "--no-unk with unigram", arguments: ["vocab", "build", "--subword", "unigram", "--no-unk"], input: "",
+      message: VocabCommandTests.usage(
+        "Unigram needs an unknown token for characters it has not seen; drop --no-unk", "build [<options>] [<inputs> ...]"),
+      status: 64),
+    ErrorCase(
+      id: "Unigram size below the characters", arguments: ["vocab", "build", "--subword", "unigram", "--max-size", "6"],
+      input: "abc abd\n",
+      message: "error: --max-size 6 is smaller than the 2 reserved tokens plus the alphabet of 5 pieces; it must be at least 7\n",
+      status: 65),
   ]
 
   @Test("bad options and input: message, exit code, no output", arguments: errors)
@@ -33,8 +65,10 @@ struct VocabSubwordCommandTests {
   @Test("a bad tokenizer.json: FILE:1:1 and what is wrong, exit 65, no output", arguments: [
     ("{\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0,\"b\":1,\"ab\":2},\"merges\":[[\"a\",\"b\"],[\"ab\",\"c\"]]}}",
      "model.merges[1] refers to 'c', which is not in model.vocab"),
+    ("{\"model\":{\"type\":\"Unigram\",\"unk_id\":0}}",
+     "model.vocab is missing or not a non-empty array of [piece, score] pairs"),
     ("{\"model\":{\"type\":\"Unigram\",\"vocab\":[[\"a\",0.0]]}}",
-     "the tokenizer's model is Unigram; Mal reads BPE, WordPiece and WordLevel models"),
+     "model.unk_id is missing or not the id of a piece of model.vocab (Mal needs an unknown piece)"),
     ("{\"model\":{\"type\":\"WordPiece\",\"unk_token\":\"[UNK]\"}}",
      "model.vocab is missing or not a non-empty object of token → id"),
   ])
@@ -52,7 +86,51 @@ struct VocabSubwordCommandTests {
     let folder = TemporaryFolder()
     let result = try Mal.run(["vocab", "--save", folder.path + "/v.json", "--subword", "bpe", "--max-size", "4"], input: "abc\n")
     #expect(result.status == 65 && result.stdout.isEmpty)
+    let model = try Mal.run(["vocab", "--save", folder.path + "/v.model", "--subword", "unigram", "--max-size", "4"], input: "abc\n")
+    #expect(model.status == 65 && model.stdout.isEmpty)
     #expect(folder.contents.isEmpty)
+  }
+
+  @Test("a bad .model: FILE: the byte and what is wrong, exit 65, no output")
+  func badModel() throws {
+    let folder = TemporaryFolder()
+    // A pieces field (1, length-delimited) that claims 20 bytes where 2 follow.
+    let path = folder.file("bad.model", [0x0A, 0x14, 0x0A, 0x01])
+    for arguments in [["vocab", "--load", path], ["vocab", "apply", "--load", path], ["vocab", "decode", "--load", path]] {
+      let result = try Mal.run(arguments, input: "1 2\n")
+      #expect(result == Mal.Result(
+        stdout: "", stderr: "\(path): error: not a valid sentencepiece model: at byte 1: field 1 says it is 20 bytes long, "
+          + "but only 2 bytes are left\n", status: 65), "\(arguments)")
+    }
+  }
+
+  @Test("Unigram: --save writes ids, the .model and its .vocab; --load gives the same ids; decode the tokens back")
+  func unigramRoundTrip() throws {
+    let folder = TemporaryFolder()
+    let saved = try Mal.run(["vocab", "--save", folder.path + "/u.model", "--subword", "unigram", "--max-size", "40"], input: Self.tsv)
+    #expect(saved.status == 0 && saved.stderr.isEmpty)
+    #expect(saved.provenance == #"#mal {"mal":1,"steps":[{"stage":"vocab subword","column":"document","settings":{"kind":"unigram","file":"\#(folder.path)/u.model","tokens":15}}]}"#)
+    #expect(folder.contents == ["u.model", "u.vocab"])
+    let loaded = try Mal.run(["vocab", "--load", folder.path + "/u.model"], input: Self.tsv)
+    #expect(loaded.rows == saved.rows)
+    // 15, not 40: the 11 characters, ▁영화 and ▁정말 are all the pieces EM keeps (each other seed is expected
+    // fewer than 0.5 times). 좋다 = ▁ 좋 다.
+    #expect(loaded.rows == "id\tdocument\tlabel\n1\t3 4 2 13 5\t1\n2\t3 2 12 10\t0\n\n3\t\t1\n4\t4 4 2 14 9 3 5\t1\n")
+    let decoded = try Mal.run(["vocab", "decode", "--load", folder.path + "/u.model", "--plain"], input: saved.rows)
+    #expect(decoded.stdout == "id\tdocument\tlabel\n1\t영화 정말 좋다\t1\n2\t영화 별로\t0\n\n3\t\t1\n4\t정말 정말 최고 영화다\t1\n")
+    let json = try Mal.run(["vocab", "build", "--subword", "unigram", "--max-size", "40", "--save", folder.path + "/u.json"], input: Self.tsv)
+    #expect(json.status == 0)
+    #expect(try Mal.run(["vocab", "--load", folder.path + "/u.json"], input: Self.tsv).rows == saved.rows)
+  }
+
+  @Test("sentencepiece's own .model applies to sentencepiece's ids")
+  func sentencePieceFile() throws {
+    let fixtures = SharedData.repositoryRoot.path + "/Tests/MalVocabTests/Fixtures"
+    let expected = try SharedData.json("spm-expected.json", in: fixtures)
+    let lines = expected["heldout"] as! [String]
+    let result = try Mal.run(["vocab", "--load", fixtures + "/spm-unigram-nsmc.model", "--plain"], input: lines.joined(separator: "\n") + "\n")
+    let ids = (expected["ids"] as! [[Int]]).map { $0.map(String.init).joined(separator: " ") }
+    #expect(result.stdout == ids.joined(separator: "\n") + "\n")
   }
 
   @Test("WordPiece: --save writes ids and tokenizer.json, --load gives the same ids, decode gives the tokens back")

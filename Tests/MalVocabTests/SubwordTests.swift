@@ -103,8 +103,16 @@ struct SubwordTests {
   static let header = "{\"version\":\"1.0\",\"added_tokens\":[],"
 
   @Test(arguments: [
-    BadCase(name: "unsupported model type", json: header + "\"model\":{\"type\":\"Unigram\",\"vocab\":[]}}",
-      message: "the tokenizer's model is Unigram; Mal reads BPE, WordPiece and WordLevel models"),
+    BadCase(name: "unsupported model type", json: header + "\"model\":{\"type\":\"Char\",\"vocab\":{}}}",
+      message: "the tokenizer's model is Char; Mal reads BPE, WordPiece, Unigram and WordLevel models"),
+    BadCase(name: "Unigram without vocab", json: header + "\"model\":{\"type\":\"Unigram\",\"unk_id\":0}}",
+      message: "model.vocab is missing or not a non-empty array of [piece, score] pairs"),
+    BadCase(name: "Unigram vocab entry that is no pair",
+      json: header + "\"model\":{\"type\":\"Unigram\",\"unk_id\":0,\"vocab\":[[\"<unk>\",0.0],[\"a\"]]}}",
+      message: "model.vocab[1] is missing or not a [piece, score] pair"),
+    BadCase(name: "Unigram without unk_id",
+      json: header + "\"model\":{\"type\":\"Unigram\",\"unk_id\":null,\"vocab\":[[\"a\",-1.0]]}}",
+      message: "model.unk_id is missing or not the id of a piece of model.vocab (Mal needs an unknown piece)"),
     BadCase(name: "no model", json: "{\"version\":\"1.0\"}", message: "model is missing or not an object"),
     BadCase(name: "BPE without merges", json: header + "\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0}}}",
       message: "model.merges is missing or not an array"),

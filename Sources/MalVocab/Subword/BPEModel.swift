@@ -34,6 +34,11 @@ public struct BPEModel: Sendable {
   public let continuingSubwordPrefix: String?
   /// Marks pieces that end a word (HF's `end_of_word_suffix`).
   public let endOfWordSuffix: String?
+  /// Each word is `▁` (U+2581) + its characters, as HF's `Metaspace` pre-tokenizer makes it and sentencepiece's
+  /// BPE sees it; a `▁` inside a token starts another word.
+  public let marksWordStarts: Bool
+  /// A run of unknown characters becomes one unknown id (HF's `fuse_unk`; sentencepiece always does this).
+  public let fusesUnknown: Bool
   let table: TokenTable
   /// Merge pair → rank.
   let ranks: PairIndex
@@ -53,7 +58,8 @@ public struct BPEModel: Sendable {
   /// A pair merged twice keeps only its later merge, as HF's model (a map from pair to rank) does.
   init(
     table: TokenTable, merges learned: [Merge], specialTokens: [String], unknownToken: String?,
-    continuingSubwordPrefix: String?, endOfWordSuffix: String?
+    continuingSubwordPrefix: String?, endOfWordSuffix: String?, marksWordStarts: Bool = false,
+    fusesUnknown: Bool = false
   ) {
     // `value(for:inserting:)` keeps the first value: a reverse pass finds each pair's last rank.
     var lastRank = PairIndex(minimumCapacity: learned.count)
@@ -63,16 +69,35 @@ public struct BPEModel: Sendable {
     }
     var kept: [Merge] = []
     kept.reserveCapacity(learned.count)
-    var ranks = PairIndex(minimumCapacity: learned.count)
-    for (rank, merge) in learned.enumerated() {
-      let key = PairIndex.key(Int32(merge.left), Int32(merge.right))
-      if lastRank.value(for: key) == Int32(rank) {
-        _ = ranks.value(for: key, inserting: Int32(kept.count))
-        kept.append(merge)
-      }
+    for (rank, merge) in learned.enumerated()
+    where lastRank.value(for: PairIndex.key(Int32(merge.left), Int32(merge.right))) == Int32(rank) {
+      kept.append(merge)
     }
+    self.init(
+      table: table, rankedMerges: kept.enumerated().map { ($1, Int32($0)) }, specialTokens: specialTokens,
+      unknownToken: unknownToken, continuingSubwordPrefix: continuingSubwordPrefix, endOfWordSuffix: endOfWordSuffix,
+      marksWordStarts: marksWordStarts, fusesUnknown: fusesUnknown)
+  }
+
+  /// Makes a model from a token table and merges with their ranks, lowest first; merges may share a rank (then
+  /// they must make the same piece, and the leftmost pair is merged first, as sentencepiece merges by the score of
+  /// the piece made).
+  init(
+    table: TokenTable, rankedMerges: [(merge: Merge, rank: Int32)], specialTokens: [String], unknownToken: String?,
+    continuingSubwordPrefix: String?, endOfWordSuffix: String?, marksWordStarts: Bool, fusesUnknown: Bool
+  ) {
+    var ranks = PairIndex(minimumCapacity: rankedMerges.count)
+    var results: [Int32] = []
+    for (merge, rank) in rankedMerges {
+      _ = ranks.value(for: PairIndex.key(Int32(merge.left), Int32(merge.right)), inserting: rank)
+      while results.count <= Int(rank) { results.append(-1) }
+      results[Int(rank)] = Int32(merge.result)
+    }
+    let kept = rankedMerges.map(\.merge)
+    self.marksWordStarts = marksWordStarts
+    self.fusesUnknown = fusesUnknown
     self.table = table
-    self.mergeResults = kept.map { Int32($0.result) }
+    self.mergeResults = results
     self.unknownID = unknownToken.flatMap { token in
       var token = token
       return token.withUTF8 { table.index(of: $0) }
@@ -110,13 +135,24 @@ public struct BPEModel: Sendable {
   }
 
   /// Appends the piece ids of one word (UTF-8 bytes, no space) to `ids`.
-  /// - Returns: how many unknown ids were appended (or characters dropped without an unknown token).
+  /// - Returns: how many unknown ids were appended (or characters, or runs of them with `fusesUnknown`, dropped
+  ///   without an unknown token).
   /// - Complexity: O(*n*²) for a word of *n* characters.
   @discardableResult
   func appendIDs(of word: UnsafeBufferPointer<UInt8>, to ids: inout [Int32], scratch: inout [UInt8]) -> Int {
+    guard marksWordStarts else { return appendIDs(ofPart: word, to: &ids, scratch: &scratch) }
+    var unknown = 0
+    WordMark.forEachWord(in: word) { unknown += appendIDs(ofPart: $0, to: &ids, scratch: &scratch) }
+    return unknown
+  }
+
+  /// `appendIDs` for one word as the merges see it (with its `▁`, if the model marks words).
+  private func appendIDs(ofPart word: UnsafeBufferPointer<UInt8>, to ids: inout [Int32], scratch: inout [UInt8]) -> Int {
     let first = ids.count
     var unknown = 0
     let unknownID = self.unknownID.map(Int32.init)
+    // With `fusesUnknown`, whether the last character was unknown: a run of them makes one unknown id.
+    var afterUnknown = false
     if let firstTable = firstCharacterIDs, let continuingTable = continuingCharacterIDs {
       firstTable.withUnsafeBufferPointer { firstTable in
         continuingTable.withUnsafeBufferPointer { continuingTable in
@@ -129,9 +165,11 @@ public struct BPEModel: Sendable {
             }
             if id >= 0 {
               ids.append(id)
-            } else {
+              afterUnknown = false
+            } else if !(afterUnknown && fusesUnknown) {
               unknown += 1
               if let unknownID { ids.append(unknownID) }
+              afterUnknown = true
             }
           }
         }
@@ -141,9 +179,11 @@ public struct BPEModel: Sendable {
         let id = characterID(word, offset: offset, length: length, scratch: &scratch)
         if id >= 0 {
           ids.append(id)
-        } else {
+          afterUnknown = false
+        } else if !(afterUnknown && fusesUnknown) {
           unknown += 1
           if let unknownID { ids.append(unknownID) }
+          afterUnknown = true
         }
       }
     }

@@ -37,6 +37,13 @@ public struct BPETrainer: Sendable, Hashable {
   public var endOfWordSuffix: String?
   /// No merge makes a piece longer than this many characters (HF's `max_token_length`).
   public var maxTokenLength: Int?
+  /// Trains on `▁` + each word (U+2581, `WordMark`), as HF's `BpeTrainer` behind a `Metaspace` pre-tokenizer
+  /// and sentencepiece's BPE do: pieces that start words differ from those inside them, and the model can be saved
+  /// as a sentencepiece `.model`. Not with `continuingSubwordPrefix` or `endOfWordSuffix`.
+  public var marksWordStarts: Bool
+  /// The trained model turns a run of unknown characters into one unknown id (HF's `fuse_unk`, what sentencepiece
+  /// does).
+  public var fusesUnknown: Bool
   /// Marked pieces (`##a`, `a</w>`) to number first, in this order: replays the numbering of one HF run, which
   /// takes them in its hash map's order, so that tests can compare with that run exactly.
   var markedPieceOrder: [String] = []
@@ -44,8 +51,12 @@ public struct BPETrainer: Sendable, Hashable {
   public init(
     vocabularySize: Int = 30000, minFrequency: Int = 0, specialTokens: [String] = ["[PAD]", "[UNK]"],
     limitAlphabet: Int? = nil, initialAlphabet: [Unicode.Scalar] = [], continuingSubwordPrefix: String? = nil,
-    endOfWordSuffix: String? = nil, maxTokenLength: Int? = nil
+    endOfWordSuffix: String? = nil, maxTokenLength: Int? = nil, marksWordStarts: Bool = false,
+    fusesUnknown: Bool = false
   ) {
+    precondition(!marksWordStarts || (continuingSubwordPrefix == nil && endOfWordSuffix == nil))
+    self.marksWordStarts = marksWordStarts
+    self.fusesUnknown = fusesUnknown
     self.vocabularySize = vocabularySize
     self.minFrequency = minFrequency
     self.specialTokens = specialTokens
@@ -70,7 +81,8 @@ public struct BPETrainer: Sendable, Hashable {
     let unknown = unknownToken.flatMap { specialTokens.contains($0) ? $0 : nil }
     return BPEModel(
       table: result.table, merges: result.merges, specialTokens: specialTokens, unknownToken: unknown,
-      continuingSubwordPrefix: continuingSubwordPrefix, endOfWordSuffix: endOfWordSuffix)
+      continuingSubwordPrefix: continuingSubwordPrefix, endOfWordSuffix: endOfWordSuffix,
+      marksWordStarts: marksWordStarts, fusesUnknown: fusesUnknown)
   }
 
   /// One queued candidate merge: HF's `Merge { pair, count, pos }`, its positions a list in the pool.
@@ -93,17 +105,13 @@ public struct BPETrainer: Sendable, Hashable {
   func learn(
     _ counts: TokenCounts, progress: ((Int) -> Void)? = nil
   ) throws(SubwordError) -> (table: TokenTable, merges: [BPEModel.Merge]) {
+    let counts = marksWordStarts ? counts.markingWordStarts() : counts
     var table = TokenTable(minimumCapacity: max(vocabularySize, 1024))
     var tokenChars: [Int] = []
     // 1. Reserved tokens.
-    var seenSpecial = Set<[UInt8]>()
+    try checkSpecialTokens(specialTokens)
     for token in specialTokens {
-      let bytes = Array(token.utf8)
-      if bytes.isEmpty || bytes.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D })
-        || !seenSpecial.insert(bytes).inserted {
-        throw SubwordError(.invalidSpecialToken(token))
-      }
-      _ = bytes.withUnsafeBufferPointer { table.insert($0) }
+      _ = Array(token.utf8).withUnsafeBufferPointer { table.insert($0) }
       tokenChars.append(token.unicodeScalars.count)
     }
     let wordCount = counts.distinctCount

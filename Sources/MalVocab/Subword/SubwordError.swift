@@ -13,7 +13,7 @@ public struct SubwordError: Error, Sendable, Hashable, CustomStringConvertible {
     case sizeBelowAlphabet(size: Int, reserved: Int, alphabet: Int)
     /// A reserved token that is empty or contains whitespace, or is named twice.
     case invalidSpecialToken(String)
-    /// A `tokenizer.json` whose model is not one Mal applies (BPE, WordPiece, WordLevel).
+    /// A `tokenizer.json` whose model is not one Mal applies (BPE, WordPiece, Unigram, WordLevel).
     case unsupportedModel(type: String)
     /// A required field is absent or has the wrong type.
     case missingField(key: String, expected: String)
@@ -29,15 +29,26 @@ public struct SubwordError: Error, Sendable, Hashable, CustomStringConvertible {
     case missingUnknownToken(String)
     /// A token given twice in a vocabulary file.
     case repeatedToken(String)
+    /// A model file whose bytes are not what its format says, at a byte offset (0-based).
+    case malformedModelFile(format: String, byteOffset: Int, problem: String)
+    /// A setting of a sentencepiece model that Mal does not reproduce.
+    case unsupportedSetting(String)
   }
 
   public var reason: Reason
-  /// The file the problem is in, if any.
+  /// The place in a text file the problem is at, if any.
   public var position: SourcePosition?
+  /// The binary file the problem is in (a sentencepiece `.model`), when there is no line to name.
+  public var file: String?
 
   public init(_ reason: Reason, at position: SourcePosition? = nil) {
     self.reason = reason
     self.position = position
+  }
+
+  public init(_ reason: Reason, file: String) {
+    self.reason = reason
+    self.file = file
   }
 
   public var description: String { message }
@@ -52,7 +63,7 @@ public struct SubwordError: Error, Sendable, Hashable, CustomStringConvertible {
     case .invalidSpecialToken(let token):
       return "reserved token '\(token)' must be non-empty, contain no space, tab or newline, and be named once"
     case .unsupportedModel(let type):
-      return "the tokenizer's model is \(type); Mal reads BPE, WordPiece and WordLevel models"
+      return "the tokenizer's model is \(type); Mal reads BPE, WordPiece, Unigram and WordLevel models"
     case .missingField(let key, let expected):
       return "\(key) is missing or not \(expected)"
     case .unknownMergePiece(let index, let piece):
@@ -67,13 +78,33 @@ public struct SubwordError: Error, Sendable, Hashable, CustomStringConvertible {
       return "the unknown token '\(token)' is not in the vocabulary"
     case .repeatedToken(let token):
       return "token '\(token)' appears twice"
+    case .malformedModelFile(let format, let byteOffset, let problem):
+      return "not a valid \(format): at byte \(byteOffset): \(problem)"
+    case .unsupportedSetting(let setting):
+      return "the model has \(setting), which Mal does not reproduce"
     }
   }
 }
 
 extension SubwordError: MalError {
-  public var location: ErrorLocation { position.map { .position($0) } ?? .data }
+  public var location: ErrorLocation {
+    if let position { return .position(position) }
+    return file.map { .file($0) } ?? .data
+  }
   public var kind: ErrorKind { .badData }
+}
+
+/// Checks reserved tokens for training: each non-empty, without space, tab or newline, and named once.
+/// - Throws: `SubwordError.invalidSpecialToken` for the first that is not.
+func checkSpecialTokens(_ tokens: [String]) throws(SubwordError) {
+  var seen = Set<[UInt8]>()
+  for token in tokens {
+    let bytes = Array(token.utf8)
+    if bytes.isEmpty || bytes.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D })
+      || !seen.insert(bytes).inserted {
+      throw SubwordError(.invalidSpecialToken(token))
+    }
+  }
 }
 
 /// Calls `body` with each Unicode scalar of valid UTF-8 `bytes`: its value and its byte range.

@@ -2,10 +2,14 @@ import MalStream
 
 /// The files a subword vocabulary is saved in.
 public enum SubwordFormat: String, Sendable, CaseIterable {
-  /// HF `tokenizer.json` with a BPE or WordPiece model, a `WhitespaceSplit` pre-tokenizer, no normalizer.
+  /// HF `tokenizer.json` with a BPE, WordPiece or Unigram model, a `WhitespaceSplit` pre-tokenizer (Unigram: then
+  /// `Metaspace`), no normalizer.
   case hfJSON = "hf-json"
   /// BERT `vocab.txt`: one piece per line, line *n* holds id *n* − 1 (WordPiece only: BPE needs its merges).
   case txt
+  /// sentencepiece's `.model` (a `ModelProto`), with its text `.vocab` beside it when saved (Unigram, and BPE
+  /// trained with word marks).
+  case sentencePiece = "spm"
 }
 
 extension SubwordModel {
@@ -17,19 +21,28 @@ extension SubwordModel {
   /// added tokens, `normalizer` null (Mal's input is already normalized by `mal tokenize`, and a normalizer such
   /// as BERT's `strip_accents` would turn NFD Hangul into unknown tokens), `WhitespaceSplit` (the words are the
   /// space-separated tokens), and the decoder that gives back `decode`'s text.
-  /// - Throws: `VocabularyError.formatNeeds` for a BPE model as `txt`.
+  /// `spm` is the `.model` file alone (`save` writes the `.vocab` beside it).
+  /// - Throws: `VocabularyError.formatNeeds` for a BPE or Unigram model as `txt`, or WordPiece (or BPE without word
+  ///   marks) as `spm`.
   public func write(_ format: SubwordFormat, to out: ByteBuffer) throws(VocabularyError) {
     switch (format, self) {
     case (.txt, .bpe):
       throw VocabularyError(.formatNeeds(format: "vocab.txt", what: "a WordPiece model; BPE needs its merges (use --vocab-format hf-json)"))
+    case (.txt, .unigram):
+      throw VocabularyError(.formatNeeds(format: "vocab.txt", what: "a WordPiece model; Unigram needs its scores (use --vocab-format hf-json or spm)"))
+    case (.sentencePiece, _):
+      let bytes = SentencePieceFile.bytes(of: try SentencePieceFile.pieces(of: self))
+      bytes.withUnsafeBufferPointer { out.append($0) }
     case (.txt, _):
       for token in tokens {
         out.append(token)
         out.append(byte: 0x0A)
       }
     case (.hfJSON, .bpe(let m)):
-      writeHeader(to: out)
-      if let suffix = m.endOfWordSuffix {
+      writeHeader(to: out, preTokenizer: m.marksWordStarts ? Self.metaspacePreTokenizer : Self.whitespaceSplit)
+      if m.marksWordStarts {
+        out.append(Self.metaspace)
+      } else if let suffix = m.endOfWordSuffix {
         out.append("{\"type\":\"BPEDecoder\",\"suffix\":")
         appendJSONString(suffix, to: out, asciiOnly: false)
         out.append("}")
@@ -46,7 +59,7 @@ extension SubwordModel {
       appendOptional(m.continuingSubwordPrefix, to: out)
       out.append(",\"end_of_word_suffix\":")
       appendOptional(m.endOfWordSuffix, to: out)
-      out.append(",\"fuse_unk\":false,\"byte_fallback\":false,\"ignore_merges\":false,\"vocab\":")
+      out.append(",\"fuse_unk\":\(m.fusesUnknown),\"byte_fallback\":false,\"ignore_merges\":false,\"vocab\":")
       appendVocab(to: out)
       out.append(",\"merges\":[")
       for (i, merge) in m.merges.enumerated() {
@@ -69,19 +82,64 @@ extension SubwordModel {
       out.append(",\"max_input_chars_per_word\":\(m.maxInputCharactersPerWord),\"vocab\":")
       appendVocab(to: out)
       out.append("}}")
+    case (.hfJSON, .unigram(let m)):
+      writeHeader(to: out, preTokenizer: Self.metaspacePreTokenizer)
+      out.append(Self.metaspace)
+      out.append(",\"model\":{\"type\":\"Unigram\",\"unk_id\":")
+      appendDecimal(m.unknownID, to: out)
+      out.append(",\"vocab\":[")
+      for (id, token) in m.tokens.enumerated() {
+        if id > 0 { out.append(",") }
+        out.append("[")
+        appendJSONString(token, to: out, asciiOnly: false)
+        out.append(",")
+        // The shortest decimal that reads back as the same Double, so HF scores exactly what Mal scores.
+        let score = m.scores[id]
+        out.append(score == score.rounded() && abs(score) < 1e15 ? "\(Int(score)).0" : "\(score)")
+        out.append("]")
+      }
+      out.append("],\"byte_fallback\":false}}")
     }
   }
 
-  /// Writes the model to `path` atomically.
-  /// - Throws: as `write(_:to:)`; `FileError` if the file cannot be written.
+  /// HF's `Metaspace` pre-tokenizer and decoder as sentencepiece sees words: `▁` before every word.
+  private static let metaspace = "{\"type\":\"Metaspace\",\"replacement\":\"▁\",\"prepend_scheme\":\"always\",\"split\":true}"
+  private static let whitespaceSplit = "{\"type\":\"WhitespaceSplit\"}"
+  /// Words split at spaces, then each given its `▁` (`WordMark`).
+  private static let metaspacePreTokenizer = "{\"type\":\"Sequence\",\"pretokenizers\":[\(whitespaceSplit),\(metaspace)]}"
+
+
+  /// Writes the model to `path` atomically; as `spm`, also sentencepiece's text `.vocab` beside it (`x.model` →
+  /// `x.vocab`, another name gets `.vocab` added).
+  /// - Throws: as `write(_:to:)`; `FileError` if a file cannot be written.
   public func save(to path: String, format: SubwordFormat) throws {
     let out = ByteBuffer()
     try write(format, to: out)
-    try out.save(atomicallyTo: path)
+    guard format == .sentencePiece else {
+      try out.save(atomicallyTo: path)
+      return
+    }
+    let text = ByteBuffer()
+    SentencePieceFile.vocabularyText(of: try SentencePieceFile.pieces(of: self), to: text)
+    // Both written before either is renamed into place.
+    let model = try AtomicFile(path: path)
+    let vocabulary = try AtomicFile(path: Self.sentencePieceVocabularyPath(for: path))
+    for (file, bytes) in [(model, out), (vocabulary, text)] {
+      let writer = OutputWriter(file: file)
+      bytes.withUnsafeBytes { writer.buffer.append($0) }
+      try writer.flush()
+    }
+    try model.commit()
+    try vocabulary.commit()
+  }
+
+  /// Where `save` puts the `.vocab` of a sentencepiece model saved at `path`.
+  public static func sentencePieceVocabularyPath(for path: String) -> String {
+    path.hasSuffix(".model") ? String(path.dropLast(".model".count)) + ".vocab" : path + ".vocab"
   }
 
   /// Everything before the decoder's value.
-  private func writeHeader(to out: ByteBuffer) {
+  private func writeHeader(to out: ByteBuffer, preTokenizer: String = Self.whitespaceSplit) {
     out.append("{\"version\":\"1.0\",\"truncation\":null,\"padding\":null,\"added_tokens\":[")
     let specials = specialTokens.compactMap { token in id(for: token).map { ($0, token) } }.sorted { $0.0 < $1.0 }
     for (i, (id, token)) in specials.enumerated() {
@@ -90,7 +148,9 @@ extension SubwordModel {
       appendJSONString(token, to: out, asciiOnly: false)
       out.append(",\"single_word\":false,\"lstrip\":false,\"rstrip\":false,\"normalized\":false,\"special\":true}")
     }
-    out.append("],\"normalizer\":null,\"pre_tokenizer\":{\"type\":\"WhitespaceSplit\"},\"post_processor\":null,\"decoder\":")
+    out.append("],\"normalizer\":null,\"pre_tokenizer\":")
+    out.append(preTokenizer)
+    out.append(",\"post_processor\":null,\"decoder\":")
   }
 
   private func appendVocab(to out: ByteBuffer) {
@@ -110,6 +170,48 @@ extension SubwordModel {
 
   // MARK: Reading
 
+  /// The contents of the special added tokens of a parsed `tokenizer.json`, by id.
+  static func specialTokens(of root: JSONValue) -> [String] {
+    (root["added_tokens"]?.array ?? [])
+      .filter { $0["special"]?.bool == true }
+      .compactMap { entry -> (Int, String)? in
+        guard let id = entry["id"]?.int, let content = entry["content"]?.string else { return nil }
+        return (id, content)
+      }
+      .sorted { $0.0 < $1.0 }.map(\.1)
+  }
+
+  /// A Unigram model from a `tokenizer.json`: `model.vocab` as `[piece, score]` pairs in id order, `model.unk_id`
+  /// the unknown piece, special added tokens as reserved (control) pieces.
+  static func parseUnigram(_ root: JSONValue, model: JSONValue) throws(SubwordError) -> SubwordModel {
+    guard let vocab = model["vocab"]?.array, !vocab.isEmpty else {
+      throw SubwordError(.missingField(key: "model.vocab", expected: "a non-empty array of [piece, score] pairs"))
+    }
+    var tokens: [String] = []
+    var scores: [Double] = []
+    tokens.reserveCapacity(vocab.count)
+    scores.reserveCapacity(vocab.count)
+    for (i, entry) in vocab.enumerated() {
+      guard let pair = entry.array, pair.count == 2, let token = pair[0].string, let score = pair[1].number else {
+        throw SubwordError(.missingField(key: "model.vocab[\(i)]", expected: "a [piece, score] pair"))
+      }
+      tokens.append(token)
+      scores.append(score)
+    }
+    guard let unknownID = model["unk_id"]?.int, unknownID >= 0, unknownID < tokens.count else {
+      throw SubwordError(.missingField(key: "model.unk_id", expected: "the id of a piece of model.vocab (Mal needs an unknown piece)"))
+    }
+    if model["byte_fallback"]?.bool == true { throw SubwordError(.unsupportedSetting("byte_fallback")) }
+    let specials = Set(specialTokens(of: root))
+    let kinds = tokens.enumerated().map { id, token -> UnigramModel.PieceKind in
+      id == unknownID ? .unknown : specials.contains(token) ? .control : .normal
+    }
+    return .unigram(try UnigramModel(tokens: tokens, scores: scores, kinds: kinds))
+  }
+
+  /// Whether the file at `path` is a sentencepiece `.model`: so named, or starting as one does.
+  public static func isSentencePieceModel(path: String) -> Bool { SentencePieceFile.isModelFile(path: path) }
+
   /// The `model.type` of a `tokenizer.json` (`"BPE"`, `"WordPiece"`, `"WordLevel"`, …), or `nil` if the file is
   /// not a JSON object with one: how `--load` tells a subword vocabulary from a word-level one.
   /// - Throws: `FileError` if the file cannot be read.
@@ -118,14 +220,27 @@ extension SubwordModel {
     return root["model"]?["type"]?.string
   }
 
-  /// Reads a subword vocabulary: a `tokenizer.json` with a BPE or WordPiece model, or a BERT `vocab.txt`
-  /// (WordPiece, `[UNK]` as the unknown token), told apart by the content.
+  /// Reads a subword vocabulary: a `tokenizer.json` with a BPE, WordPiece or Unigram model, a sentencepiece
+  /// `.model` (Unigram), or a BERT `vocab.txt` (WordPiece, `[UNK]` as the unknown token), told apart by the name
+  /// and content.
   /// - Throws: `FileError` if the file cannot be read; `InputError` for invalid JSON (line and column) or a bad
   ///   `vocab.txt` line; `SubwordError` at the file for an unsupported model type, a missing field, an id out of
-  ///   range, or a merge of unknown pieces (naming `model.merges[i]`).
+  ///   range, a merge of unknown pieces (naming `model.merges[i]`), or a `.model` that is not a valid `ModelProto`
+  ///   (naming the byte offset).
   public static func read(path: String) throws -> SubwordModel {
     let name = path == "-" ? "<stdin>" : path
     let at = SourcePosition(file: name, line: 1, column: 1)
+    if SentencePieceFile.isModelFile(path: path) {
+      // A first byte that is no field key (/dev/zero, text) fails before the rest is read.
+      let bytes = try readFile(atPath: path, prefixLength: 1) { prefix in
+        if let first = prefix.first, first >> 3 == 0 {
+          throw SubwordError(.malformedModelFile(
+            format: SentencePieceFile.formatName, byteOffset: 0, problem: "field number 0 is not a valid field number"),
+            file: name)
+        }
+      }
+      return try SentencePieceFile.read(bytes, file: name)
+    }
     if path != "-", try VocabularyFormat.detect(path: path) != .hfJSON {
       let vocabulary = try Vocabulary.read(path: path, format: .txt, specialTokens: SpecialTokens(padding: nil, unknown: "[UNK]"))
       let specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"].filter { vocabulary.id(for: $0) != nil }
@@ -152,7 +267,8 @@ extension SubwordModel {
     guard let type = model["type"]?.string else {
       throw SubwordError(.missingField(key: "model.type", expected: "a string"))
     }
-    guard type == "BPE" || type == "WordPiece" else { throw SubwordError(.unsupportedModel(type: type)) }
+    guard type == "BPE" || type == "WordPiece" || type == "Unigram" else { throw SubwordError(.unsupportedModel(type: type)) }
+    if type == "Unigram" { return try parseUnigram(root, model: model) }
     guard let vocab = model["vocab"]?.members, !vocab.isEmpty else {
       throw SubwordError(.missingField(key: "model.vocab", expected: "a non-empty object of token → id"))
     }
@@ -173,13 +289,7 @@ extension SubwordModel {
       guard let s = value.string else { throw SubwordError(.missingField(key: "model.\(key)", expected: "a string or null")) }
       return s
     }
-    let specials = (root["added_tokens"]?.array ?? [])
-      .filter { $0["special"]?.bool == true }
-      .compactMap { entry -> (Int, String)? in
-        guard let id = entry["id"]?.int, let content = entry["content"]?.string else { return nil }
-        return (id, content)
-      }
-      .sorted { $0.0 < $1.0 }.map(\.1)
+    let specials = specialTokens(of: root)
     func lookup(_ token: String) -> Int? {
       var token = token
       return token.withUTF8 { table.index(of: $0) }
@@ -221,8 +331,13 @@ extension SubwordModel {
       guard let result = lookup(made) else { throw SubwordError(.mergeResultMissing(index: index, token: made)) }
       merges.append(BPEModel.Merge(left: left, right: right, result: result))
     }
+    // A Metaspace pre-tokenizer (alone or in a Sequence) marks words with ▁, as the model was trained.
+    let preTokenizer = root["pre_tokenizer"]
+    let marks = ([preTokenizer] + (preTokenizer?["pretokenizers"]?.array ?? []).map { $0 })
+      .contains { $0?["type"]?.string == "Metaspace" }
     return .bpe(BPEModel(
       table: table, merges: merges, specialTokens: specials, unknownToken: unknown, continuingSubwordPrefix: prefix,
-      endOfWordSuffix: suffix))
+      endOfWordSuffix: suffix, marksWordStarts: marks && prefix == nil && suffix == nil,
+      fusesUnknown: model["fuse_unk"]?.bool ?? false))
   }
 }

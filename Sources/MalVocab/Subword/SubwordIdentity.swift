@@ -1,11 +1,12 @@
 import MalStream
 
 extension SubwordModel {
-  /// The kind, as `mal vocab --subword` names it: `bpe` or `wordpiece`.
+  /// The kind, as `mal vocab --subword` names it: `bpe`, `wordpiece` or `unigram`.
   public var kind: String {
     switch self {
     case .bpe: return "bpe"
     case .wordPiece: return "wordpiece"
+    case .unigram: return "unigram"
     }
   }
 

@@ -1,20 +1,22 @@
 import MalStream
 
-/// A trained subword vocabulary, BPE or WordPiece: what `mal vocab --subword` saves and `--load` applies.
+/// A trained subword vocabulary, BPE, WordPiece or Unigram: what `mal vocab --subword` saves and `--load` applies.
 ///
 /// Ids follow Mal's convention for every vocabulary: the reserved tokens come first (`[PAD]` = 0, `[UNK]` = 1,
-/// then any others), then the pieces. Files are HF `tokenizer.json` (both kinds, read back by
-/// `tokenizers.Tokenizer.from_file`, which then encodes `mal tokenize` output to the same ids) and BERT
-/// `vocab.txt` (WordPiece).
+/// then any others), then the pieces. Files are HF `tokenizer.json` (every kind, read back by
+/// `tokenizers.Tokenizer.from_file`, which then encodes `mal tokenize` output to the same ids), BERT `vocab.txt`
+/// (WordPiece) and sentencepiece `.model` (Unigram, read back by `SentencePieceProcessor` with the same ids).
 public enum SubwordModel: Sendable {
   case bpe(BPEModel)
   case wordPiece(WordPieceModel)
+  case unigram(UnigramModel)
 
   /// Every piece, indexed by id.
   public var tokens: [String] {
     switch self {
     case .bpe(let m): return m.tokens
     case .wordPiece(let m): return m.tokens
+    case .unigram(let m): return m.tokens
     }
   }
 
@@ -23,6 +25,7 @@ public enum SubwordModel: Sendable {
     switch self {
     case .bpe(let m): return m.specialTokens
     case .wordPiece(let m): return m.specialTokens
+    case .unigram(let m): return m.specialTokens
     }
   }
 
@@ -31,6 +34,26 @@ public enum SubwordModel: Sendable {
     switch self {
     case .bpe(let m): return m.unknownID
     case .wordPiece(let m): return m.unknownID
+    case .unigram(let m): return m.unknownID
+    }
+  }
+
+  /// The model as the library that reads `format` applies it: a Unigram model saved as `spm` breaks exact ties
+  /// with sentencepiece's arithmetic (`UnigramModel.Arithmetic`), one saved as `hf-json` with HF's; a BPE model
+  /// saved as `spm` merges by the scores of the pieces it makes, as sentencepiece reads the file (which can cut
+  /// a word differently from merging by the rank of each pair, as HF does).
+  public func matching(_ format: SubwordFormat) -> SubwordModel {
+    switch self {
+    case .unigram(var m):
+      m.arithmetic = format == .sentencePiece ? .sentencePiece : .huggingFace
+      return .unigram(m)
+    case .bpe where format == .sentencePiece:
+      guard let pieces = try? SentencePieceFile.pieces(of: self), let model = try? SentencePieceFile.model(from: pieces) else {
+        return self
+      }
+      return model
+    default:
+      return self
     }
   }
 
@@ -39,6 +62,7 @@ public enum SubwordModel: Sendable {
     switch self {
     case .bpe(let m): return m.id(for: token)
     case .wordPiece(let m): return m.id(for: token)
+    case .unigram(let m): return m.id(for: token)
     }
   }
 
@@ -47,6 +71,7 @@ public enum SubwordModel: Sendable {
     switch self {
     case .bpe(let m): return m.continuingSubwordPrefix
     case .wordPiece(let m): return m.continuingSubwordPrefix
+    case .unigram: return nil
     }
   }
 
@@ -56,6 +81,8 @@ public enum SubwordModel: Sendable {
   /// WordPiece (and BPE with a prefix): a piece with the prefix is glued to the one before, others start a new
   /// word, so decoding gives back the token stream. BPE with an end-of-word suffix: the suffix becomes a space.
   /// Plain BPE marks no word boundary: the pieces come out separated by spaces, as HF decodes with no decoder.
+  /// Unigram and BPE with word marks: `▁` becomes a space (HF's `Metaspace` decoder), which gives back the token
+  /// stream.
   ///
   ///     WordPiece pieces [PAD] [UNK] un ##aff ##able a:  "2 3 4 5" → "unaffable a"
   /// - Throws: `MalformedID` for an item that is not a non-negative integer or not an id of this vocabulary.
@@ -80,6 +107,8 @@ public enum SubwordModel: Sendable {
 
   /// The text of `pieces` as HF's decoder for this model makes it.
   static func decode(_ pieces: [String], model: SubwordModel) -> String {
+    if case .unigram = model { return WordMark.decode(pieces) }
+    if case .bpe(let m) = model, m.marksWordStarts { return WordMark.decode(pieces) }
     if case .bpe(let m) = model, let suffix = m.endOfWordSuffix {
       // HF's BPEDecoder: every suffix becomes a space, except in the last piece.
       return pieces.enumerated().map { i, piece in
@@ -137,6 +166,7 @@ public struct SubwordEncoder {
   // arrays) each time.
   private let bpe: BPEModel?
   private let wordPiece: WordPieceModel?
+  private let unigram: UnigramModel?
   /// Words whose pieces are remembered; no more than `cacheLimit`.
   private var cache = TokenTable(minimumCapacity: 1 << 14)
   private var cacheEnds: [Int32] = []
@@ -145,25 +175,27 @@ public struct SubwordEncoder {
   private let cacheLimit: Int
   private var ids: [Int32] = []
   private var scratch: [UInt8] = []
+  private var unigramScratch = UnigramModel.Scratch()
+  /// With sentencepiece's arithmetic a word's pieces depend on the line before it: the cache holds each word's
+  /// lattice instead (its edges, where they end in `cacheEdges`, and its byte count).
+  private var cacheEdges: [UnigramModel.Edge] = []
+  private var cacheEdgeEnds: [Int32] = []
+  private var cacheByteCounts: [Int32] = []
+  private var edges: [UnigramModel.Edge] = []
 
   /// - Parameter cacheLimit: the most distinct words whose pieces are kept (the first ones seen, which in text
   ///   are mostly the frequent ones; the others are cut again each time).
   public init(model: SubwordModel, cacheLimit: Int = 1 << 15) {
     self.model = model
     self.cacheLimit = cacheLimit
-    switch model {
-    case .bpe(let m):
-      bpe = m
-      wordPiece = nil
-    case .wordPiece(let m):
-      bpe = nil
-      wordPiece = m
-    }
+    if case .bpe(let m) = model { bpe = m } else { bpe = nil }
+    if case .wordPiece(let m) = model { wordPiece = m } else { wordPiece = nil }
+    if case .unigram(let m) = model { unigram = m } else { unigram = nil }
   }
 
   /// Appends the piece ids of the words of `field` to `out`, separated by single spaces.
   /// - Returns: the number of unknown ids written (WordPiece: words that could not be cut; BPE: characters
-  ///   outside the alphabet).
+  ///   outside the alphabet; Unigram: runs of characters outside the alphabet).
   /// - Complexity: O(bytes) for remembered words.
   @discardableResult
   public mutating func encode(_ field: UnsafeBufferPointer<UInt8>, into out: ByteBuffer) -> Int {
@@ -186,6 +218,7 @@ public struct SubwordEncoder {
   /// Calls `body` with each piece id of the space-separated words of `field`, in order; returns the number of
   /// unknown ids.
   private mutating func forEachID(inWordsOf field: UnsafeBufferPointer<UInt8>, _ body: (Int32) -> Void) -> Int {
+    if let unigram, unigram.arithmetic == .sentencePiece { return forEachIDOfLine(field, unigram, body) }
     var unknown = 0
     field.forEachSpaceSeparated { word, _ in
       if let entry = cache.index(of: word) {
@@ -199,6 +232,8 @@ public struct SubwordEncoder {
       let missing: Int
       if let bpe {
         missing = bpe.appendIDs(of: word, to: &ids, scratch: &scratch)
+      } else if let unigram {
+        missing = unigram.appendIDs(of: word, to: &ids, scratch: &unigramScratch)
       } else {
         missing = wordPiece!.appendIDs(of: word, to: &ids)
       }
@@ -210,6 +245,43 @@ public struct SubwordEncoder {
         cacheEnds.append(Int32(cacheIDs.count))
         cacheUnknown.append(UInt8(min(missing, 255)))
       }
+      return true
+    }
+    return unknown
+  }
+
+  /// `forEachID` with sentencepiece's arithmetic: the words of the field in turn, each continuing from the line's
+  /// best score so far.
+  private mutating func forEachIDOfLine(
+    _ field: UnsafeBufferPointer<UInt8>, _ model: UnigramModel, _ body: (Int32) -> Void
+  ) -> Int {
+    var unknown = 0
+    var lineScore: Float = 0
+    field.forEachSpaceSeparated { word, _ in
+      ids.removeAll(keepingCapacity: true)
+      if let entry = cache.index(of: word) {
+        let start = entry == 0 ? 0 : Int(cacheEdgeEnds[entry - 1])
+        let end = Int(cacheEdgeEnds[entry])
+        let n = Int(cacheByteCounts[entry])
+        unknown += cacheEdges.withUnsafeBufferPointer {
+          model.appendBestPath(
+            UnsafeBufferPointer(rebasing: $0[start..<end]), byteCount: n, lineScore: &lineScore, to: &ids,
+            scratch: &unigramScratch)
+        }
+      } else {
+        edges.removeAll(keepingCapacity: true)
+        let n = model.appendEdges(of: word, to: &edges, scratch: &unigramScratch)
+        unknown += edges.withUnsafeBufferPointer {
+          model.appendBestPath($0, byteCount: n, lineScore: &lineScore, to: &ids, scratch: &unigramScratch)
+        }
+        if cache.count < cacheLimit {
+          _ = cache.insert(word)
+          cacheEdges.append(contentsOf: edges)
+          cacheEdgeEnds.append(Int32(cacheEdges.count))
+          cacheByteCounts.append(Int32(n))
+        }
+      }
+      for id in ids { body(id) }
       return true
     }
     return unknown
