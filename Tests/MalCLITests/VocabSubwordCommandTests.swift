@@ -109,7 +109,7 @@ struct VocabSubwordCommandTests {
     let folder = TemporaryFolder()
     let saved = try Mal.run(["vocab", "--save", folder.path + "/u.model", "--subword", "unigram", "--max-size", "40"], input: Self.tsv)
     #expect(saved.status == 0 && saved.stderr.isEmpty)
-    #expect(saved.provenance == #"#mal {"mal":1,"steps":[{"stage":"vocab subword","column":"document","settings":{"kind":"unigram","file":"\#(folder.path)/u.model","tokens":15}}]}"#)
+    #expect(saved.provenance == #"#mal {"mal":1,"steps":[{"stage":"vocab subword","column":"document","settings":{"file":"\#(folder.path)/u.model","fnv1a64":"3708e3b47e25b571","kind":"unigram","tokens":15}}]}"#)
     #expect(folder.contents == ["u.model", "u.vocab"])
     let loaded = try Mal.run(["vocab", "--load", folder.path + "/u.model"], input: Self.tsv)
     #expect(loaded.rows == saved.rows)
