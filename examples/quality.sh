@@ -20,7 +20,7 @@
 #     imdb.sh with Bidirectional(LSTM(64)) in place of its LSTM(64)).
 #
 # Environment: CORPORA (comma-separated: nsmc,imdb,reuters,sarcasm), SEEDS (default "1"), MODE (test or dev),
-# COLUMNS (default "best fasttext seed"), AUTOTUNE, MAL_CORPORA, MAL, OUT, THREADS as in examples/lib.sh;
+# COLUMNS (default "best fasttext seed"), ONLY (MODE=dev: the candidates whose label contains it), AUTOTUNE, MAL_CORPORA, MAL, OUT, THREADS as in examples/lib.sh;
 # FT_VENV: the Python venv with fastText (default examples/quality/.venv, created with pip install fasttext-wheel).
 # Python is used for fastText only (and to draw the table); Mal needs none.
 select="${CORPORA:-nsmc,imdb,reuters,sarcasm}"
@@ -69,8 +69,8 @@ declare -A TRAIN=([nsmc]=nsmc/ratings_train.txt [imdb]=imdb/train.tsv [reuters]=
 declare -A TEST=([nsmc]=nsmc/ratings_test.txt [imdb]=imdb/test.tsv [reuters]=reuters/test.tsv [sarcasm]=sarcasm/test.tsv)
 declare -A TOKENS=([nsmc]="--split-particles --repeat 2" [imdb]="--lower" [reuters]="--lower" [sarcasm]="--lower")
 # fastText settings (epoch lr wordNgrams), the best of a grid on the dev split (docs/experiments.md)
-declare -A FT_MAL=([nsmc]="10 0.1 2" [imdb]="10 0.1 2" [reuters]="25 1.0 1" [sarcasm]="5 0.1 2")
-declare -A FT_RAW=([nsmc]="10 0.1 2" [imdb]="10 0.1 2" [reuters]="25 1.0 1" [sarcasm]="10 0.5 2")
+declare -A FT_MAL=([nsmc]="5 0.1 2" [imdb]="10 0.1 2" [reuters]="25 1.0 1" [sarcasm]="5 0.1 2")
+declare -A FT_RAW=([nsmc]="5 0.1 2" [imdb]="10 0.1 2" [reuters]="25 1.0 1" [sarcasm]="10 0.5 2")
 
 # ---------------------------------------------------------------------------------------------------------------
 # fastText
@@ -99,11 +99,13 @@ run_fasttext() {
   local c="$1" t="$2" dir="$Q/$1" fixed choice ep lr ng seed tuned_json fixed_json dev_fixed dev_tuned
   if [[ $t == mal ]]; then fixed="${FT_MAL[$c]}"; else fixed="${FT_RAW[$c]}"; fi
   read -r ep lr ng <<< "$fixed"
-  fixed_json=$($FT train "$dir/$t.fit.ft" --test "$dir/$t.dev.ft" --epoch "$ep" --lr "$lr" --word-ngrams "$ng" --threads "$THREADS")
-  dev_fixed=$(echo "$fixed_json" | "$PY_SYS" -c 'import json,sys; print(json.load(sys.stdin)["accuracy"])')
-  record corpus="$c" column="fasttext-$t" mode=dev label="fastText $t tokens, epoch $ep lr $lr wordNgrams $ng" \
-    accuracy="$dev_fixed" load="$(load)"
   choice=(--epoch "$ep" --lr "$lr" --word-ngrams "$ng")
+  if [[ "$AUTOTUNE" != 0 || "$MODE" == dev ]]; then
+    fixed_json=$($FT train "$dir/$t.fit.ft" --test "$dir/$t.dev.ft" --epoch "$ep" --lr "$lr" --word-ngrams "$ng" --threads "$THREADS")
+    dev_fixed=$(echo "$fixed_json" | "$PY_SYS" -c 'import json,sys; print(json.load(sys.stdin)["accuracy"])')
+    record corpus="$c" column="fasttext-$t" mode=dev label="fastText $t tokens, epoch $ep lr $lr wordNgrams $ng" \
+      accuracy="$dev_fixed" load="$(load)"
+  fi
   if [[ "$AUTOTUNE" != 0 ]]; then
     say "$c fastText $t: autotune for $AUTOTUNE s on the dev split"
     tuned_json=$($FT train "$dir/$t.fit.ft" --test "$dir/$t.dev.ft" --valid "$dir/$t.dev.ft" --autotune "$AUTOTUNE" --threads "$THREADS")
@@ -192,8 +194,10 @@ print(best["val_accuracy"])
 PYEOF
 )" epochs="$(($(wc -l < "$s.history.csv") - 1))" load_start="$l0" load_end="$l1"
     else
+      local hold=()
+      [[ " $* " == *" --early-stopping "* ]] && hold=(--validation-split 0.1)
       "$MAL" train -o "$s.safetensors" --threads "$THREADS" --seed "$seed" ${extra[@]+"${extra[@]}"} "$@" \
-        --history "$s.history.csv" "$rows" 2> "$s.log" || { cat "$s.log" >&2; return 1; }
+        ${hold[@]+"${hold[@]}"} --history "$s.history.csv" "$rows" 2> "$s.log" || { cat "$s.log" >&2; return 1; }
       train_s=$(elapsed "$start")
       l1="$(load)"
       start=$(now)
@@ -204,7 +208,13 @@ PYEOF
         accuracy="$("$PY_SYS" -c 'import json,sys; print(json.load(open(sys.argv[1]))["accuracy"])' "$s.eval.json")" \
         macro_f1="$("$PY_SYS" -c 'import json,sys; print(json.load(open(sys.argv[1])).get("macro_f1"))' "$s.eval.json")" \
         rows_per_second="$("$PY_SYS" -c 'import json,sys; print(json.load(open(sys.argv[1]))["rows"] / float(sys.argv[2]))' "$s.eval.json" "$eval_s")" \
-        epochs="$(($(wc -l < "$s.history.csv") - 1))" load_start="$l0" load_end="$l1"
+        epochs="$(($(wc -l < "$s.history.csv") - 1))" load_start="$l0" load_end="$l1" \
+        dev_accuracy="$("$PY_SYS" - "$s.history.csv" <<'PYEOF'
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r.get("val_loss")]
+print(min(rows, key=lambda r: float(r["val_loss"]))["val_accuracy"] if rows else "null")
+PYEOF
+)"
     fi
     tail -1 "$RESULTS" >&2
   done
@@ -234,44 +244,69 @@ seed_bilstm() {
   esac
 }
 
-# Mal's best per corpus (MODE=test), or the candidates it was chosen from (MODE=dev)
-best() {
-  local c="$1"
-  case "$c" in
-    nsmc) best_nsmc ;;
-    imdb) best_imdb ;;
-    reuters) best_reuters ;;
-    sarcasm) best_sarcasm ;;
-  esac
+# Mal's best per corpus: every candidate on the dev split (MODE=dev), the chosen one (BEST_<corpus>, the label of the
+# candidate with the best dev accuracy) on the test rows (MODE=test).
+# candidate CORPUS LABEL ROWS [VECTORS] -- TRAIN OPTIONS
+candidate() {
+  local c="$1" label="$2" chosen="BEST_$1"
+  if [[ "$MODE" == dev && -n "${ONLY:-}" && "$label" != *"$ONLY"* ]]; then return; fi   # ONLY=TEXT: those candidates
+  if [[ "$MODE" == dev || "$label" == "${!chosen}" ]]; then
+    shift 2
+    run_mal "$c" best "$label" "$@"
+  fi
 }
 
+BEST_nsmc="${BEST_nsmc:-nsmc-best: w2v 128 + BiLSTM(64), split-unknown 40k, maxlen 48, early stopping}"
 best_nsmc() {
   local c=nsmc tok="--split-particles --repeat 2"
   vectors ko128 "$c" "$tok" 128 "$CORPORA/nsmc/reviews_unlabeled.txt"
   prepare w40k "$c" "$tok" "--max-size 40000 --split-unknown" "--maxlen 48"
-  run_mal "$c" best "nsmc-best: w2v 128 + BiLSTM(64), split-unknown 40k, maxlen 48, ≤3 epochs early stopping" w40k ko128 -- \
-    --mask-zero --epochs 3 --early-stopping 1 $([[ $MODE == test ]] && echo --validation-split 0.1)
+  candidate "$c" "nsmc-best: w2v 128 + BiLSTM(64), split-unknown 40k, maxlen 48, early stopping" w40k ko128 -- \
+    --mask-zero --epochs 3 --early-stopping 1
+  candidate "$c" "w2v 128 + BiLSTM(64) + GlobalMaxPooling1D, split-unknown 40k, maxlen 48, cosine, early stopping" w40k ko128 -- \
+    --model "Embedding(40000,128,mask_zero) Bidirectional(LSTM(64,return_sequences)) GlobalMaxPooling1D" \
+    --epochs 3 --lr-schedule cosine --early-stopping 1
 }
 
+BEST_imdb="${BEST_imdb:-NBOW: Embedding(30000,64,mask_zero) GlobalAveragePooling1D, maxlen 400}"
 best_imdb() {
   local c=imdb tok="--lower"
   prepare w30k "$c" "$tok" "--max-size 30000 --split-unknown" "--maxlen 400"
-  run_mal "$c" best "Kim CNN: Embedding(30000,64) Conv1D(128,3,relu) GlobalMaxPooling1D, maxlen 400, 3 epochs" w30k -- \
-    --model "Embedding(30000,64) Conv1D(128,3,relu) GlobalMaxPooling1D Dropout(0.5)" --epochs 3
+  candidate "$c" "NBOW: Embedding(30000,64,mask_zero) GlobalAveragePooling1D, maxlen 400" w30k -- \
+    --model "Embedding(30000,64,mask_zero) GlobalAveragePooling1D" --epochs 10 --lr 0.005 --early-stopping 1
+  prepare w30k200 "$c" "$tok" "--max-size 30000 --split-unknown" "--maxlen 200"
+  candidate "$c" "BiGRU(32): Embedding(30000,64,mask_zero) Bidirectional(GRU(32)), maxlen 200, 2 epochs" w30k200 -- \
+    --model "Embedding(30000,64,mask_zero) Bidirectional(GRU(32))" --epochs 2
 }
 
+BEST_reuters="${BEST_reuters:-Kim CNN: Embedding(30000,64) Conv1D(128,3,relu) GlobalMaxPooling1D, maxlen 200}"
 best_reuters() {
   local c=reuters tok="--lower"
   prepare w200 "$c" "$tok" "--max-size 30000" "--maxlen 200 --truncating post"
-  run_mal "$c" best "Kim CNN: Embedding(30000,128) Conv1D(128,5,relu) GlobalMaxPooling1D, maxlen 200, 10 epochs" w200 -- \
-    --model "Embedding(30000,128) Conv1D(128,5,relu) GlobalMaxPooling1D Dropout(0.5)" --epochs 10 --batch-size 32
+  candidate "$c" "NBOW: Embedding(30000,128,mask_zero) GlobalAveragePooling1D, maxlen 200" w200 -- \
+    --model "Embedding(30000,128,mask_zero) GlobalAveragePooling1D" --epochs 15 --lr 0.005 --batch-size 32
+  candidate "$c" "Kim CNN: Embedding(30000,64) Conv1D(128,3,relu) GlobalMaxPooling1D, maxlen 200" w200 -- \
+    --model "Embedding(30000,64) Conv1D(128,3,relu) GlobalMaxPooling1D Dropout(0.5)" --epochs 6 --batch-size 32
+  candidate "$c" "Kim CNN, maxlen 200, --balance-classes" w200 -- \
+    --model "Embedding(30000,64) Conv1D(128,3,relu) GlobalMaxPooling1D Dropout(0.5)" --epochs 6 --batch-size 32 --balance-classes
 }
 
+BEST_sarcasm="${BEST_sarcasm:-BiLSTM(32) Dense(24) on --lower tokens, early stopping}"
 best_sarcasm() {
   local c=sarcasm tok="--lower"
   prepare w40 "$c" "$tok" "--max-size 20000" "--maxlen 40 --padding post --truncating post"
-  run_mal "$c" best "Kim CNN: Embedding(20000,128) Conv1D(128,3,relu) GlobalMaxPooling1D, 3 epochs" w40 -- \
-    --model "Embedding(20000,128) Conv1D(128,3,relu) GlobalMaxPooling1D Dropout(0.5)" --epochs 3
+  candidate "$c" "BiLSTM(32) Dense(24) on --lower tokens, early stopping" w40 -- \
+    --vocab-size 20000 --arch bilstm --units 32 --embedding-dim 64 --dense 24 --mask-zero --epochs 5 --early-stopping 1 --batch-size 32
+  candidate "$c" "BiLSTM(32) Dense(24) on --lower tokens, 2 epochs, cosine" w40 -- \
+    --vocab-size 20000 --arch bilstm --units 32 --embedding-dim 64 --dense 24 --mask-zero --epochs 2 --lr-schedule cosine --batch-size 32
+  candidate "$c" "BiLSTM(32) Dense(24) on --lower tokens, 2 epochs, cosine, dropout 0.3, label smoothing 0.1" w40 -- \
+    --vocab-size 20000 --arch bilstm --units 32 --embedding-dim 64 --dense 24 --mask-zero --epochs 2 --lr-schedule cosine --batch-size 32 \
+    --dropout 0.3 --label-smoothing 0.1
+  candidate "$c" "Kim CNN: Embedding(20000,64) Conv1D(128,3,relu) GlobalMaxPooling1D, early stopping" w40 -- \
+    --model "Embedding(20000,64) Conv1D(128,3,relu) GlobalMaxPooling1D Dropout(0.5)" --epochs 5 --early-stopping 1
+  candidate "$c" "BiLSTM(32) + GlobalMaxPooling1D, label smoothing 0.1, cosine, early stopping" w40 -- \
+    --model "Embedding(20000,64,mask_zero) Bidirectional(LSTM(32,return_sequences)) GlobalMaxPooling1D Dropout(0.5)" \
+    --epochs 5 --early-stopping 1 --label-smoothing 0.1 --lr-schedule cosine --batch-size 32
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -288,7 +323,7 @@ for c in "${chosen[@]}"; do
     run_fasttext "$c" mal
     run_fasttext "$c" raw
   fi
-  [[ " $COLUMNS_RUN " == *" best "* ]] && best "$c"
+  [[ " $COLUMNS_RUN " == *" best "* ]] && "best_$c"
   [[ " $COLUMNS_RUN " == *" seed "* ]] && seed_bilstm "$c"
 done
 record info=end load="$(load)" date="$(date -u '+%Y-%m-%d %H:%M UTC')"

@@ -56,7 +56,7 @@ def train(a):
         found = tuned.f.getArgs()
         settings = dict(epoch=found.epoch, lr=found.lr, wordNgrams=found.wordNgrams, dim=found.dim,
                         minCount=found.minCount, bucket=found.bucket, minn=found.minn, maxn=found.maxn,
-                        dsub=found.dsub, loss=str(found.loss).split(".")[-1], thread=a.threads, seed=a.seed,
+                        loss=str(found.loss).split(".")[-1], thread=a.threads, seed=a.seed,
                         verbose=0)
         result["autotune_seconds"] = time.perf_counter() - start
         result["autotune_valid"] = tuned.test(a.valid)[1]

@@ -43,7 +43,7 @@ starts = [i for i in info if i["info"] == "start"]
 if starts:
     s = starts[0]
     print(f"{s.get('date', '')}; CPU {s.get('cpu', '?')}, 2 threads; OPENBLAS_CORETYPE={s.get('openblas_coretype')}; "
-          f"load {s.get('load')} at the start" + "".join(f", {i['load']} at the end" for i in info if i["info"] == "end"))
+          f"load {s.get('load')} at the start" + "".join(f", {i['load']} at the end" for i in [i for i in info if i["info"] == "end"][-1:]))
     print()
 if test:
     print("| corpus | " + " | ".join(name for _, name in COLUMNS) + " |")
