@@ -263,9 +263,8 @@ best_nsmc() {
   prepare w40k "$c" "$tok" "--max-size 40000 --split-unknown" "--maxlen 48"
   candidate "$c" "nsmc-best: w2v 128 + BiLSTM(64), split-unknown 40k, maxlen 48, early stopping" w40k ko128 -- \
     --mask-zero --epochs 3 --early-stopping 1
-  candidate "$c" "w2v 128 + BiLSTM(64) + GlobalMaxPooling1D, split-unknown 40k, maxlen 48, cosine, early stopping" w40k ko128 -- \
-    --model "Embedding(40000,128,mask_zero) Bidirectional(LSTM(64,return_sequences)) GlobalMaxPooling1D" \
-    --epochs 3 --lr-schedule cosine --early-stopping 1
+  candidate "$c" "nsmc-best + --lr-schedule cosine (3 epochs)" w40k ko128 -- \
+    --mask-zero --epochs 3 --lr-schedule cosine --early-stopping 1
 }
 
 BEST_imdb="${BEST_imdb:-NBOW: Embedding(30000,64,mask_zero) GlobalAveragePooling1D, maxlen 400}"
@@ -279,12 +278,14 @@ best_imdb() {
     --model "Embedding(30000,64,mask_zero) Bidirectional(GRU(32))" --epochs 2
 }
 
-BEST_reuters="${BEST_reuters:-Kim CNN: Embedding(30000,64) Conv1D(128,3,relu) GlobalMaxPooling1D, maxlen 200}"
+BEST_reuters="${BEST_reuters:-NBOW: Embedding(30000,128,mask_zero) GlobalAveragePooling1D, maxlen 200}"
 best_reuters() {
   local c=reuters tok="--lower"
   prepare w200 "$c" "$tok" "--max-size 30000" "--maxlen 200 --truncating post"
   candidate "$c" "NBOW: Embedding(30000,128,mask_zero) GlobalAveragePooling1D, maxlen 200" w200 -- \
     --model "Embedding(30000,128,mask_zero) GlobalAveragePooling1D" --epochs 15 --lr 0.005 --batch-size 32
+  candidate "$c" "NBOW, maxlen 200, --balance-classes" w200 -- \
+    --model "Embedding(30000,128,mask_zero) GlobalAveragePooling1D" --epochs 15 --lr 0.005 --batch-size 32 --balance-classes
   candidate "$c" "Kim CNN: Embedding(30000,64) Conv1D(128,3,relu) GlobalMaxPooling1D, maxlen 200" w200 -- \
     --model "Embedding(30000,64) Conv1D(128,3,relu) GlobalMaxPooling1D Dropout(0.5)" --epochs 6 --batch-size 32
   candidate "$c" "Kim CNN, maxlen 200, --balance-classes" w200 -- \
