@@ -2,7 +2,8 @@
 # Issue 17, classifier quality: Mal's best model per corpus beside fastText supervised and Mal's seed-style BiLSTM,
 # on each corpus's own test set, in one run; prints a Markdown table and keeps it in $OUT/quality.md.
 #
-#   examples/quality.sh                                   all four corpora, SEEDS="1" (about an hour on 2 busy cores)
+#   examples/quality.sh                                   all four corpora, SEEDS="1" (about 25 minutes of 2 idle cores;
+#                                                         2 hours when the machine is shared, see docs/experiments.md)
 #   CORPORA=sarcasm,reuters SEEDS="1 2 3" examples/quality.sh
 #   MODE=dev CORPORA=reuters examples/quality.sh          the candidates on a dev split (the ablations)
 #
@@ -14,7 +15,7 @@
 #   - fastText on its own tokens: the raw text normalized as fastText's classification-example.sh does
 #     (lower-cased, punctuation separated, <br /> dropped);
 #     both fastText columns: `supervised` with settings tuned on the dev split (wordNgrams, epoch, lr below), and,
-#     with AUTOTUNE=SECONDS (default 120, 0 = off), fastText's own -autotune-validation on the dev split too; the
+#     with AUTOTUNE=SECONDS (default 0 = off), fastText's own -autotune-validation on the dev split too; the
 #     one with the better dev accuracy is refitted on all training rows and tested (P@1 = accuracy);
 #   - Mal seed-style BiLSTM: the seed experiments' pipeline and BiLSTM (examples/nsmc.sh, sarcasm.sh, reuters.sh,
 #     imdb.sh with Bidirectional(LSTM(64)) in place of its LSTM(64)).
@@ -29,7 +30,7 @@ source "$(dirname "$0")/lib.sh"
 SEEDS="${SEEDS:-1}"
 MODE="${MODE:-test}"
 COLUMNS_RUN="${COLUMNS:-best fasttext seed}"
-AUTOTUNE="${AUTOTUNE:-120}"
+AUTOTUNE="${AUTOTUNE:-0}"
 FT_VENV="${FT_VENV:-examples/quality/.venv}"
 FT="$FT_VENV/bin/python examples/quality/fasttext_run.py"
 Q="$OUT/quality"
