@@ -2,8 +2,8 @@
 # Issue 17, classifier quality: Mal's best model per corpus beside fastText supervised and Mal's seed-style BiLSTM,
 # on each corpus's own test set, in one run; prints a Markdown table and keeps it in $OUT/quality.md.
 #
-#   examples/quality.sh                                   all four corpora, SEEDS="1" (about 25 minutes of 2 idle cores;
-#                                                         2 hours when the machine is shared, see docs/experiments.md)
+#   examples/quality.sh                                   all four corpora, SEEDS="1" (NSMC's word vectors and BiLSTMs take
+#                                                         most of it: about 10 minutes at load 3, an hour at load 10)
 #   CORPORA=sarcasm,reuters SEEDS="1 2 3" examples/quality.sh
 #   MODE=dev CORPORA=reuters examples/quality.sh          the candidates on a dev split (the ablations)
 #

@@ -66,7 +66,8 @@ if test:
                 if vectors:
                     train_text += f" (+ {vectors:.0f} word2vec)"
                 speed = mean(group, "rows_per_second")
-                loads = " → ".join(dict.fromkeys(x for r in group for x in (r.get("load_start"), r.get("load_end")) if x))
+                points = [x for r in group for x in (r.get("load_start"), r.get("load_end")) if x]
+                loads = " → ".join(dict.fromkeys(points[:1] + points[-1:]))
                 print(f"| {c} | {name} | {label} | {len(group)} | {cell(group).split(' (')[0]} | {train_text} | "
                       f"{speed:,.0f} | {loads} |" if speed else f"| {c} | {name} | {label} | {len(group)} | "
                       f"{cell(group).split(' (')[0]} | {train_text} | – | {loads} |")
