@@ -289,8 +289,6 @@ best_reuters() {
     --model "Embedding(30000,128,mask_zero) GlobalAveragePooling1D" --epochs 15 --lr 0.005 --batch-size 32 --balance-classes
   candidate "$c" "Kim CNN: Embedding(30000,64) Conv1D(128,3,relu) GlobalMaxPooling1D, maxlen 200" w200 -- \
     --model "Embedding(30000,64) Conv1D(128,3,relu) GlobalMaxPooling1D Dropout(0.5)" --epochs 6 --batch-size 32
-  candidate "$c" "Kim CNN, maxlen 200, --balance-classes" w200 -- \
-    --model "Embedding(30000,64) Conv1D(128,3,relu) GlobalMaxPooling1D Dropout(0.5)" --epochs 6 --batch-size 32 --balance-classes
 }
 
 BEST_sarcasm="${BEST_sarcasm:-BiLSTM(32) Dense(24) on --lower tokens, early stopping}"
@@ -304,6 +302,8 @@ best_sarcasm() {
   candidate "$c" "BiLSTM(32) Dense(24) on --lower tokens, 2 epochs, cosine, dropout 0.3, label smoothing 0.1" w40 -- \
     --vocab-size 20000 --arch bilstm --units 32 --embedding-dim 64 --dense 24 --mask-zero --epochs 2 --lr-schedule cosine --batch-size 32 \
     --dropout 0.3 --label-smoothing 0.1
+  candidate "$c" "Kim CNN: Embedding(20000,128) Conv1D(128,3,relu) GlobalMaxPooling1D, 3 epochs" w40 -- \
+    --model "Embedding(20000,128) Conv1D(128,3,relu) GlobalMaxPooling1D Dropout(0.5)" --epochs 3
   candidate "$c" "Kim CNN: Embedding(20000,64) Conv1D(128,3,relu) GlobalMaxPooling1D, early stopping" w40 -- \
     --model "Embedding(20000,64) Conv1D(128,3,relu) GlobalMaxPooling1D Dropout(0.5)" --epochs 5 --early-stopping 1
   candidate "$c" "BiLSTM(32) + GlobalMaxPooling1D, label smoothing 0.1, cosine, early stopping" w40 -- \
