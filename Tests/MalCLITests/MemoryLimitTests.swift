@@ -29,7 +29,7 @@ struct MemoryLimitTests {
       message: "", status: 65),
     ErrorCase(
       id: "word2vec train: the table of distinct words",
-      arguments: ["word2vec", "train", "-o", "$DIR/w.vec", "--min-count", "1", "--max-memory", "100K", "Corpora/sample-mixed.txt"],
+      arguments: ["word2vec", "train", "-o", "$DIR/w.vec", "--min-count", "1", "--max-memory", "20K", "Corpora/sample-mixed.txt"],
       message: "", status: 65),
     ErrorCase(
       id: "train: a batch's activations",
