@@ -184,6 +184,19 @@ def same_ids(label, expected, mal_output, count):
     return 0
 
 
+def check_mal_model(mal, label, model, kind, size, text, lines, held, heldout):
+    """Trains KIND with mal into the .model MODEL; checks that SentencePieceProcessor gives mal's ids on the held-out
+    and the training lines. Returns the processor and the number of failures."""
+    import sentencepiece as spm
+    ids = run(mal, "vocab", "--save", model, "--subword", kind, "--max-size", str(size), text)
+    sp = spm.SentencePieceProcessor(model_file=model)
+    failures = same_ids("%s: SentencePieceProcessor(mal's .model)" % label,
+                        sp.encode(heldout), run(mal, "vocab", "--load", model, held), len(heldout))
+    failures += same_ids("%s: SentencePieceProcessor(mal's .model) on the training lines" % label,
+                         sp.encode(lines), ids, len(lines))
+    return sp, failures
+
+
 def check_bpe_model(mal, work, name, text, lines, held, heldout, size):
     """BPE as a sentencepiece .model: Mal's (trained on ▁-marked words) through SentencePieceProcessor, Mal's
     vocabulary against HF's BpeTrainer behind Metaspace, merging by piece score (sentencepiece) against merging by
@@ -192,12 +205,8 @@ def check_bpe_model(mal, work, name, text, lines, held, heldout, size):
     from tokenizers import Tokenizer, models, pre_tokenizers, trainers
     failures = 0
     model = os.path.join(work, "%s-bpe.model" % name)
-    ids = run(mal, "vocab", "--save", model, "--subword", "bpe", "--max-size", str(size), text)
-    sp = spm.SentencePieceProcessor(model_file=model)
-    failures += same_ids("bpe %s: SentencePieceProcessor(mal's .model)" % name,
-                         sp.encode(heldout), run(mal, "vocab", "--load", model, held), len(heldout))
-    failures += same_ids("bpe %s: SentencePieceProcessor(mal's .model) on the training lines" % name,
-                         sp.encode(lines), ids, len(lines))
+    sp, fails = check_mal_model(mal, "bpe %s" % name, model, "bpe", size, text, lines, held, heldout)
+    failures += fails
     hf = Tokenizer(models.BPE(unk_token="[UNK]", fuse_unk=True))
     hf.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.WhitespaceSplit(), pre_tokenizers.Metaspace(
         replacement="\u2581", prepend_scheme="always", split=True)])
@@ -261,12 +270,7 @@ def check(mal, corpora):
                                      len(heldout))
             # sentencepiece applies Mal's .model, and Mal applies sentencepiece's own.
             model = os.path.join(work, "%s-unigram.model" % name)
-            ids = run(mal, "vocab", "--save", model, "--subword", "unigram", "--max-size", str(size), text)
-            sp = spm.SentencePieceProcessor(model_file=model)
-            failures += same_ids("unigram %s: SentencePieceProcessor(mal's .model)" % name,
-                                 sp.encode(heldout), run(mal, "vocab", "--load", model, held), len(heldout))
-            failures += same_ids("unigram %s: SentencePieceProcessor(mal's .model) on the training lines" % name,
-                                 sp.encode(lines), ids, len(lines))
+            failures += check_mal_model(mal, "unigram %s" % name, model, "unigram", size, text, lines, held, heldout)[1]
             theirs = spm_train(text, os.path.join(work, "%s-spm" % name), size)
             sp = spm.SentencePieceProcessor(model_file=theirs)
             failures += same_ids("unigram %s: mal --load sentencepiece's own .model" % name,

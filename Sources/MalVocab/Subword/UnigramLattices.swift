@@ -140,6 +140,39 @@ final class UnigramLattices: @unchecked Sendable {
     }
   }
 
+  /// The arrays a pass reads, as pointers taken once for the whole pass (per word, the closures and the class's
+  /// array accesses were a noticeable share of it).
+  struct View {
+    let wordStarts: UnsafeBufferPointer<Int32>
+    let wordCounts: UnsafeBufferPointer<Int>
+    let edgeStarts: UnsafeBufferPointer<Int32>
+    let edges: UnsafeBufferPointer<UInt32>
+
+    /// Word `w`'s first position in the text and its number of characters.
+    @inline(__always)
+    func word(_ w: Int) -> (first: Int, length: Int) {
+      let first = Int(wordStarts[w])
+      return (first, Int(wordStarts[w + 1]) - 1 - first)
+    }
+
+    /// The edges that start at text position `p`.
+    @inline(__always)
+    func edges(at p: Int) -> Range<Int> { Int(edgeStarts[p])..<Int(edgeStarts[p + 1]) }
+  }
+
+  /// Calls `body` with pointers to the lattices' arrays.
+  func withView<R>(_ body: (View) -> R) -> R {
+    wordStarts.withUnsafeBufferPointer { wordStarts in
+      wordCounts.withUnsafeBufferPointer { wordCounts in
+        edgeStarts.withUnsafeBufferPointer { edgeStarts in
+          edges.withUnsafeBufferPointer { edges in
+            body(View(wordStarts: wordStarts, wordCounts: wordCounts, edgeStarts: edgeStarts, edges: edges))
+          }
+        }
+      }
+    }
+  }
+
   /// The most characters a word in `words` has.
   func longestWord(in words: Range<Int>) -> Int {
     var longest = 0
@@ -202,48 +235,40 @@ struct UnigramPass {
     logWeights: UnsafeBufferPointer<Double>, expected: UnsafeMutableBufferPointer<Int64>
   ) {
     reserve(lattices.longestWord(in: words))
-    // Pointers taken once for all the words: per word, the closures and the class's array accesses were a
-    // noticeable share of the pass.
     var redo: [Int] = []
-    lattices.wordStarts.withUnsafeBufferPointer { wordStarts in
-      lattices.wordCounts.withUnsafeBufferPointer { wordCounts in
-        lattices.edgeStarts.withUnsafeBufferPointer { starts in
-          lattices.edges.withUnsafeBufferPointer { edges in
-            alpha.withUnsafeMutableBufferPointer { alpha in
-              beta.withUnsafeMutableBufferPointer { beta in
-                for w in words {
-                  let first = Int(wordStarts[w])
-                  let n = Int(wordStarts[w + 1]) - 1 - first
-                  for i in 1...n { alpha[i] = 0 }
-                  alpha[0] = 1
-                  for i in 0..<n {
-                    let a = alpha[i]
-                    for e in Int(starts[first + i])..<Int(starts[first + i + 1]) {
-                      let edge = edges[e]
-                      alpha[i + UnigramLattices.length(edge)] += a * weights[UnigramLattices.piece(edge)]
-                    }
-                  }
-                  let z = alpha[n]
-                  guard z > 1e-250 && z < 1e250 else {
-                    redo.append(w)
-                    continue
-                  }
-                  let factor = Double(wordCounts[w]) / z * expectedCountUnit
-                  beta[n] = 1
-                  for i in stride(from: n - 1, through: 0, by: -1) {
-                    var b = 0.0
-                    let a = alpha[i] * factor
-                    for e in Int(starts[first + i])..<Int(starts[first + i + 1]) {
-                      let edge = edges[e]
-                      let piece = UnigramLattices.piece(edge)
-                      let t = weights[piece] * beta[i + UnigramLattices.length(edge)]
-                      b += t
-                      expected[piece] &+= Int64(a * t + 0.5)
-                    }
-                    beta[i] = b
-                  }
-                }
+    lattices.withView { view in
+      alpha.withUnsafeMutableBufferPointer { alpha in
+        beta.withUnsafeMutableBufferPointer { beta in
+          let edges = view.edges
+          for w in words {
+            let (first, n) = view.word(w)
+            for i in 1...n { alpha[i] = 0 }
+            alpha[0] = 1
+            for i in 0..<n {
+              let a = alpha[i]
+              for e in view.edges(at: first + i) {
+                let edge = edges[e]
+                alpha[i + UnigramLattices.length(edge)] += a * weights[UnigramLattices.piece(edge)]
               }
+            }
+            let z = alpha[n]
+            guard z > 1e-250 && z < 1e250 else {
+              redo.append(w)
+              continue
+            }
+            let factor = Double(view.wordCounts[w]) / z * expectedCountUnit
+            beta[n] = 1
+            for i in stride(from: n - 1, through: 0, by: -1) {
+              var b = 0.0
+              let a = alpha[i] * factor
+              for e in view.edges(at: first + i) {
+                let edge = edges[e]
+                let piece = UnigramLattices.piece(edge)
+                let t = weights[piece] * beta[i + UnigramLattices.length(edge)]
+                b += t
+                expected[piece] &+= Int64(a * t + 0.5)
+              }
+              beta[i] = b
             }
           }
         }
@@ -299,28 +324,21 @@ struct UnigramPass {
     alive: UnsafeBufferPointer<Bool>, frequencies: UnsafeMutableBufferPointer<Int>
   ) {
     reserve(lattices.longestWord(in: words))
-    lattices.wordStarts.withUnsafeBufferPointer { wordStarts in
-      lattices.wordCounts.withUnsafeBufferPointer { wordCounts in
-        lattices.edgeStarts.withUnsafeBufferPointer { starts in
-          lattices.edges.withUnsafeBufferPointer { edges in
-            alpha.withUnsafeMutableBufferPointer { alpha in
-              back.withUnsafeMutableBufferPointer { back in
-                for w in words {
-                  let first = Int(wordStarts[w])
-                  let n = Int(wordStarts[w + 1]) - 1 - first
-                  Self.bestPath(
-                    from: first, length: n, excluding: -1, starts: starts, edges: edges, logWeights: logWeights,
-                    alpha: alpha, back: back)
-                  let count = wordCounts[w]
-                  var end = n
-                  while end > 0 {
-                    let edge = UInt32(bitPattern: back[end])
-                    let piece = UnigramLattices.piece(edge)
-                    if alive[piece] { frequencies[piece] += count }
-                    end -= UnigramLattices.length(edge)
-                  }
-                }
-              }
+    lattices.withView { view in
+      alpha.withUnsafeMutableBufferPointer { alpha in
+        back.withUnsafeMutableBufferPointer { back in
+          for w in words {
+            let (first, n) = view.word(w)
+            Self.bestPath(
+              from: first, length: n, excluding: -1, starts: view.edgeStarts, edges: view.edges,
+              logWeights: logWeights, alpha: alpha, back: back)
+            let count = view.wordCounts[w]
+            var end = n
+            while end > 0 {
+              let edge = UInt32(bitPattern: back[end])
+              let piece = UnigramLattices.piece(edge)
+              if alive[piece] { frequencies[piece] += count }
+              end -= UnigramLattices.length(edge)
             }
           }
         }

@@ -276,52 +276,50 @@ struct UnigramEM {
       let lossOut = losses.buffers[0]
       var alphaStorage = [Double](repeating: 0, count: UnigramLattices.maxPieceLength + 2)
       var backStorage = [Int32](repeating: -1, count: UnigramLattices.maxPieceLength + 2)
-      lattices.edgeStarts.withUnsafeBufferPointer { starts in
-        lattices.edges.withUnsafeBufferPointer { edges in
-          logWeights.withUnsafeBufferPointer { logWeights in
-            frequencies.withUnsafeBufferPointer { frequencies in
-              alphaStorage.withUnsafeMutableBufferPointer { alpha in
-                backStorage.withUnsafeMutableBufferPointer { back in
-                  for j in (byOccurrence.count * t / threads)..<(byOccurrence.count * (t + 1) / threads) {
-                    let k = byOccurrence[j]
-                    let p = Int(order[k])
-                    let frequency = Double(frequencies[p])
-                    // 0: drop, 1: keep (no alternative), 2: a candidate with a loss.
-                    if frequency == 0 {
-                      kindOut[k] = 0
-                      continue
-                    }
-                    if p < characterCount {
-                      kindOut[k] = 1
-                      continue
-                    }
-                    let n = Int(lengths[p])
-                    let alternative = UnigramPass.bestPath(
-                      from: Int(occurrences[p]), length: n, excluding: p, starts: starts, edges: edges,
-                      logWeights: logWeights, alpha: alpha, back: back)
-                    if alternative > scores[p] {
-                      // Its own best segmentation does not use it: it can go.
-                      kindOut[k] = 0
-                      continue
-                    }
-                    // Its uses would move to the pieces of that second-best segmentation.
-                    var pieces = 0
-                    var end = n
-                    while end > 0 {
-                      pieces += 1
-                      end -= UnigramLattices.length(UInt32(bitPattern: back[end]))
-                    }
-                    let logAlternativeSum = log(sum + frequency * Double(pieces - 1))
-                    var logAlternative = 0.0
-                    end = n
-                    while end > 0 {
-                      let edge = UInt32(bitPattern: back[end])
-                      logAlternative += log(Double(frequencies[UnigramLattices.piece(edge)]) + frequency) - logAlternativeSum
-                      end -= UnigramLattices.length(edge)
-                    }
-                    kindOut[k] = 2
-                    lossOut[k] = frequency / wordTotal * ((log(frequency) - logSum) - logAlternative)
+      lattices.withView { view in
+        logWeights.withUnsafeBufferPointer { logWeights in
+          frequencies.withUnsafeBufferPointer { frequencies in
+            alphaStorage.withUnsafeMutableBufferPointer { alpha in
+              backStorage.withUnsafeMutableBufferPointer { back in
+                for j in (byOccurrence.count * t / threads)..<(byOccurrence.count * (t + 1) / threads) {
+                  let k = byOccurrence[j]
+                  let p = Int(order[k])
+                  let frequency = Double(frequencies[p])
+                  // 0: drop, 1: keep (no alternative), 2: a candidate with a loss.
+                  if frequency == 0 {
+                    kindOut[k] = 0
+                    continue
                   }
+                  if p < characterCount {
+                    kindOut[k] = 1
+                    continue
+                  }
+                  let n = Int(lengths[p])
+                  let alternative = UnigramPass.bestPath(
+                    from: Int(occurrences[p]), length: n, excluding: p, starts: view.edgeStarts, edges: view.edges,
+                    logWeights: logWeights, alpha: alpha, back: back)
+                  if alternative > scores[p] {
+                    // Its own best segmentation does not use it: it can go.
+                    kindOut[k] = 0
+                    continue
+                  }
+                  // Its uses would move to the pieces of that second-best segmentation.
+                  var pieces = 0
+                  var end = n
+                  while end > 0 {
+                    pieces += 1
+                    end -= UnigramLattices.length(UInt32(bitPattern: back[end]))
+                  }
+                  let logAlternativeSum = log(sum + frequency * Double(pieces - 1))
+                  var logAlternative = 0.0
+                  end = n
+                  while end > 0 {
+                    let edge = UInt32(bitPattern: back[end])
+                    logAlternative += log(Double(frequencies[UnigramLattices.piece(edge)]) + frequency) - logAlternativeSum
+                    end -= UnigramLattices.length(edge)
+                  }
+                  kindOut[k] = 2
+                  lossOut[k] = frequency / wordTotal * ((log(frequency) - logSum) - logAlternative)
                 }
               }
             }
