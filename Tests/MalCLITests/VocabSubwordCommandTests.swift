@@ -123,6 +123,17 @@ struct VocabSubwordCommandTests {
     #expect(try Mal.run(["vocab", "--load", folder.path + "/u.json"], input: Self.tsv).rows == saved.rows)
   }
 
+  @Test("a .model given where a word-level vocabulary is read: says what it is, exit 65")
+  func modelAsWordLevel() throws {
+    let model = SharedData.repositoryRoot.path + "/Tests/MalVocabTests/Fixtures/spm-unigram-nsmc.model"
+    for arguments in [["vocab", "export", model, "--format", "txt"], ["vocab", "inspect", model]] {
+      let result = try Mal.run(arguments)
+      #expect(result == Mal.Result(
+        stdout: "", stderr: "\(model):1:1: error: a word-level vocabulary needs txt, counts, keras-json or hf-json; "
+          + "a sentencepiece model is a subword vocabulary\n", status: 65), "\(arguments)")
+    }
+  }
+
   @Test("sentencepiece's own .model applies to sentencepiece's ids")
   func sentencePieceFile() throws {
     let fixtures = SharedData.repositoryRoot.path + "/Tests/MalVocabTests/Fixtures"
