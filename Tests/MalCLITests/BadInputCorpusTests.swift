@@ -292,7 +292,7 @@ struct BadInputCorpusTests {
     BadInput("vocab apply --load json-array.json -o out.tsv good-ids.tsv", 65, "json-array.json:1:1: error: expected a HuggingFace tokenizer.json with a WordLevel model and a non-empty vocab"),
     BadInput("vocab apply --load hf-truncated.json -o out.tsv good-ids.tsv", 65, "hf-truncated.json:1:69: error: not valid JSON: unterminated string"),
     BadInput("vocab apply --load hf-bpe.json -o out.tsv good-ids.tsv", 65, "hf-bpe.json:1:1: error: model.merges[0] refers to 'c', which is not in model.vocab"),
-    BadInput("vocab apply --load hf-unigram.json -o out.tsv good-ids.tsv", 65, "hf-unigram.json:1:1: error: the tokenizer's model is Unigram; Mal reads BPE, WordPiece and WordLevel models"),
+    BadInput("vocab apply --load hf-unigram.json -o out.tsv good-ids.tsv", 65, "hf-unigram.json:1:1: error: model.unk_id is missing or not the id of a piece of model.vocab (Mal needs an unknown piece)"),
     BadInput("vocab apply --load hf-id-string.json -o out.tsv good-ids.tsv", 65, "hf-id-string.json:1:1: error: model.vocab: 'a' has the string \"2\" as its id; ids must be whole numbers 0…2"),
     BadInput("vocab apply --load hf-id-gap.json -o out.tsv good-ids.tsv", 65, "hf-id-gap.json:1:1: error: model.vocab: 'a' has id 7; ids must be 0…2"),
     // MARK: vocab count

@@ -153,7 +153,8 @@ struct NormalizationTests {
     let v = try Vocabulary(counts: TokenCounts(documents: ["\(Self.nfc) \(Self.nfd) \(Self.nfd)"]))
     #expect(v.count == 4)
     #expect(v.encode("\(Self.nfd) \(Self.nfc)") == [2, 3])
-    for format in VocabularyFormat.allCases {
+    // A sentencepiece .model holds subword vocabularies only.
+    for format in VocabularyFormat.allCases where format != .sentencePiece {
       let path = folder.path + "/v-" + format.rawValue
       try v.save(to: path, format: format)
       let back = try Vocabulary.read(path: path, format: format)
