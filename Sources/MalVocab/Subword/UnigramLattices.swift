@@ -11,7 +11,7 @@ import Darwin
 /// edge packs the piece (low 27 bits) and its length in characters (high 5 bits), so that a pass reads the length
 /// with the edge instead of from a table; the edge ends at *p* + the length. Every position has the edge of its own
 /// character (a piece id below `characterCount`), so every word has a path. Pieces are numbered characters first
-/// (id = character id), then seeds.
+/// (id = character id), then seeds; `compact(renumbering:)` numbers the surviving seeds densely again.
 ///
 /// `@unchecked Sendable`: EM threads only read the arrays (each writes its own output buffer); `compact` changes
 /// them between passes, never while a pass runs.
