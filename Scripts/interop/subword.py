@@ -10,8 +10,8 @@ sentencepiece (unigram .model files).
   subword.py check MAL CORPORA   trains BPE with MAL and with HF on the same tokenized NSMC and IMDB samples,
                                  compares vocabularies and merges, and checks that Tokenizer.from_file(mal's
                                  tokenizer.json) encodes every line of held-out text to mal's ids (BPE, WordPiece,
-                                 Unigram), that SentencePieceProcessor(mal's .model) does too (Unigram), and that mal
-                                 applies sentencepiece's own unigram .model with sentencepiece's ids
+                                 Unigram), that SentencePieceProcessor(mal's .model) does too (Unigram, BPE), and that
+                                 mal applies sentencepiece's own unigram and BPE .model files with its ids
   subword.py train KIND SIZE FILE  trains HF on FILE (one tokenized document per line) and prints seconds:
                                  the reference side of Scripts/bench/subword.sh
 
@@ -184,6 +184,49 @@ def same_ids(label, expected, mal_output, count):
     return 0
 
 
+def check_mal_model(mal, label, model, kind, size, text, lines, held, heldout):
+    """Trains KIND with mal into the .model MODEL; checks that SentencePieceProcessor gives mal's ids on the held-out
+    and the training lines. Returns the processor and the number of failures."""
+    import sentencepiece as spm
+    ids = run(mal, "vocab", "--save", model, "--subword", kind, "--max-size", str(size), text)
+    sp = spm.SentencePieceProcessor(model_file=model)
+    failures = same_ids("%s: SentencePieceProcessor(mal's .model)" % label,
+                        sp.encode(heldout), run(mal, "vocab", "--load", model, held), len(heldout))
+    failures += same_ids("%s: SentencePieceProcessor(mal's .model) on the training lines" % label,
+                         sp.encode(lines), ids, len(lines))
+    return sp, failures
+
+
+def check_bpe_model(mal, work, name, text, lines, held, heldout, size):
+    """BPE as a sentencepiece .model: Mal's (trained on ▁-marked words) through SentencePieceProcessor, Mal's
+    vocabulary against HF's BpeTrainer behind Metaspace, merging by piece score (sentencepiece) against merging by
+    pair rank (HF), and sentencepiece's own BPE .model through mal."""
+    import sentencepiece as spm
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+    failures = 0
+    model = os.path.join(work, "%s-bpe.model" % name)
+    sp, fails = check_mal_model(mal, "bpe %s" % name, model, "bpe", size, text, lines, held, heldout)
+    failures += fails
+    hf = Tokenizer(models.BPE(unk_token="[UNK]", fuse_unk=True))
+    hf.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.WhitespaceSplit(), pre_tokenizers.Metaspace(
+        replacement="\u2581", prepend_scheme="always", split=True)])
+    hf.train_from_iterator(lines, trainers.BpeTrainer(vocab_size=size, special_tokens=SPECIALS, show_progress=False))
+    with open(model[:-len(".model")] + ".vocab", encoding="utf-8") as f:
+        mine = {l.split("\t")[0]: i for i, l in enumerate(f)}
+    same = mine == hf.get_vocab()
+    print("  bpe %s .model: pieces and ids %s HF BpeTrainer's behind Metaspace" % (name, "equal" if same else "differ from"))
+    failures += 0 if same else 1
+    by_rank = [e.ids for e in hf.encode_batch(heldout)]
+    by_score = sp.encode(heldout)
+    print("  bpe %s: merging by piece score (sentencepiece) and by pair rank (HF) cut %d of %d held-out lines "
+          "differently" % (name, sum(1 for a, b in zip(by_rank, by_score) if a != b), len(heldout)))
+    theirs = spm_train(text, os.path.join(work, "%s-spm-bpe" % name), size, model_type="bpe")
+    sp = spm.SentencePieceProcessor(model_file=theirs)
+    failures += same_ids("bpe %s: mal --load sentencepiece's own BPE .model" % name,
+                         sp.encode(heldout), run(mal, "vocab", "--load", theirs, held), len(heldout))
+    return failures
+
+
 def check(mal, corpora):
     from tokenizers import Tokenizer
     import sentencepiece as spm
@@ -227,12 +270,7 @@ def check(mal, corpora):
                                      len(heldout))
             # sentencepiece applies Mal's .model, and Mal applies sentencepiece's own.
             model = os.path.join(work, "%s-unigram.model" % name)
-            ids = run(mal, "vocab", "--save", model, "--subword", "unigram", "--max-size", str(size), text)
-            sp = spm.SentencePieceProcessor(model_file=model)
-            failures += same_ids("unigram %s: SentencePieceProcessor(mal's .model)" % name,
-                                 sp.encode(heldout), run(mal, "vocab", "--load", model, held), len(heldout))
-            failures += same_ids("unigram %s: SentencePieceProcessor(mal's .model) on the training lines" % name,
-                                 sp.encode(lines), ids, len(lines))
+            failures += check_mal_model(mal, "unigram %s" % name, model, "unigram", size, text, lines, held, heldout)[1]
             theirs = spm_train(text, os.path.join(work, "%s-spm" % name), size)
             sp = spm.SentencePieceProcessor(model_file=theirs)
             failures += same_ids("unigram %s: mal --load sentencepiece's own .model" % name,
@@ -243,6 +281,7 @@ def check(mal, corpora):
                 mal_pieces = {l.split("\t")[0] for l in f}
             print("  unigram %s, %d pieces: %d shared with sentencepiece's own vocabulary" % (
                 name, size, len(spm_pieces & mal_pieces)))
+            failures += check_bpe_model(mal, work, name, text, lines, held, heldout, size)
     if failures:
         sys.exit("subword interop: %d failure(s)" % failures)
 

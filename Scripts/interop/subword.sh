@@ -4,9 +4,11 @@
 # Trains on the same `mal tokenize` output of NSMC and IMDB rows ($MAL_CORPORA, default ../shared/corpora),
 # compares BPE and WordPiece vocabularies (with ids) and merges with HF's, and checks that
 # tokenizers.Tokenizer.from_file(mal's tokenizer.json) and sentencepiece.SentencePieceProcessor(mal's .model)
-# encode every held-out line to mal's ids, and that mal applies sentencepiece's own unigram .model with its ids.
+# encode every held-out line to mal's ids (Unigram; BPE as .model too), and that mal applies sentencepiece's own
+# unigram and BPE .model files with their ids.
 # `fixtures` regenerates the subword files of Tests/MalVocabTests/Fixtures (hf: HF's files on the sample corpora
-# and NSMC/IMDB samples; spm: a unigram .model sentencepiece trains on NSMC rows; default both). Release build;
+# and NSMC/IMDB samples; spm: the unigram and BPE .model files sentencepiece trains on NSMC rows; default both).
+# Release build;
 # tokenizers and sentencepiece go into the git-ignored Scripts/.venv.
 set -euo pipefail
 source "$(dirname "$0")/../lib/reference.sh"

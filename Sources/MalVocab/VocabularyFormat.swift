@@ -26,10 +26,12 @@ public enum VocabularyFormat: String, Sendable, CaseIterable {
     }
   }
 
-  /// The format of the file's content: JSON by its keys, `counts` if the first line has a tab, else `txt`.
-  /// A file named `.json` is read as JSON whatever it starts with, so that its errors are JSON errors.
+  /// The format of the file's content: a sentencepiece model by its name or first bytes, JSON by its keys,
+  /// `counts` if the first line has a tab, else `txt`. A file named `.json` is read as JSON whatever it starts
+  /// with, so that its errors are JSON errors.
   /// - Throws: `FileError` if the file cannot be read.
   public static func detect(path: String) throws -> VocabularyFormat {
+    if SentencePieceFile.isModelFile(path: path) { return .sentencePiece }
     let reader = try LineReader(path: path, chunkSize: 1 << 16)
     var first: [UInt8] = []
     try reader.forEachLine { line, _ in

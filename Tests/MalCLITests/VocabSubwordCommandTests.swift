@@ -91,16 +91,25 @@ struct VocabSubwordCommandTests {
     #expect(folder.contents.isEmpty)
   }
 
-  @Test("a bad .model: FILE: the byte and what is wrong, exit 65, no output")
+  @Test("a bad .model: FILE: the byte and what is wrong, or the setting Mal does not reproduce; exit 65, no output")
   func badModel() throws {
     let folder = TemporaryFolder()
-    // A pieces field (1, length-delimited) that claims 20 bytes where 2 follow.
-    let path = folder.file("bad.model", [0x0A, 0x14, 0x0A, 0x01])
-    for arguments in [["vocab", "--load", path], ["vocab", "apply", "--load", path], ["vocab", "decode", "--load", path]] {
-      let result = try Mal.run(arguments, input: "1 2\n")
-      #expect(result == Mal.Result(
-        stdout: "", stderr: "\(path): error: not a valid sentencepiece model: at byte 1: field 1 says it is 20 bytes long, "
-          + "but only 2 bytes are left\n", status: 65), "\(arguments)")
+    let fixture = SharedData.repositoryRoot.path + "/Tests/MalVocabTests/Fixtures/spm-unigram-nsmc.model"
+    let valid = [UInt8](try Data(contentsOf: URL(fileURLWithPath: fixture)))
+    let cases: [(bytes: [UInt8], message: String)] = [
+      // A pieces field (1, length-delimited) that claims 20 bytes where 2 follow.
+      ([0x0A, 0x14, 0x0A, 0x01],
+       "not a valid sentencepiece model: at byte 1: field 1 says it is 20 bytes long, but only 2 bytes are left"),
+      // A second trainer_spec (field 2) setting model_type (field 3) to WORD (3).
+      (valid + [0x12, 0x02, 0x18, 0x03],
+       "the model has model_type WORD (Mal reads sentencepiece Unigram and BPE models), which Mal does not reproduce"),
+    ]
+    for c in cases {
+      let path = folder.file("bad.model", c.bytes)
+      for arguments in [["vocab", "--load", path], ["vocab", "apply", "--load", path], ["vocab", "decode", "--load", path]] {
+        let result = try Mal.run(arguments, input: "1 2\n")
+        #expect(result == Mal.Result(stdout: "", stderr: "\(path): error: \(c.message)\n", status: 65), "\(arguments)")
+      }
     }
   }
 
@@ -121,6 +130,17 @@ struct VocabSubwordCommandTests {
     let json = try Mal.run(["vocab", "build", "--subword", "unigram", "--max-size", "40", "--save", folder.path + "/u.json"], input: Self.tsv)
     #expect(json.status == 0)
     #expect(try Mal.run(["vocab", "--load", folder.path + "/u.json"], input: Self.tsv).rows == saved.rows)
+  }
+
+  @Test("a .model given where a word-level vocabulary is read: says what it is, exit 65")
+  func modelAsWordLevel() throws {
+    let model = SharedData.repositoryRoot.path + "/Tests/MalVocabTests/Fixtures/spm-unigram-nsmc.model"
+    for arguments in [["vocab", "export", model, "--format", "txt"], ["vocab", "inspect", model]] {
+      let result = try Mal.run(arguments)
+      #expect(result == Mal.Result(
+        stdout: "", stderr: "\(model):1:1: error: a word-level vocabulary needs txt, counts, keras-json or hf-json; "
+          + "a sentencepiece model is a subword vocabulary\n", status: 65), "\(arguments)")
+    }
   }
 
   @Test("sentencepiece's own .model applies to sentencepiece's ids")

@@ -7,10 +7,11 @@ import Darwin
 /// The lattices of all training words at once: for every character position of every word, the pieces that start
 /// there, found once from the suffix array instead of looked up in every EM pass.
 ///
-/// Position *p* of `text` has the edges `edgePieces[edgeStarts[p] ..< edgeStarts[p + 1]]`, shortest piece first;
-/// an edge ends at *p* + the piece's length. Every position has the edge of its own character (a piece id below
-/// `characterCount`), so every word has a path. Pieces are numbered characters first (id = character id), then
-/// seeds.
+/// Position *p* of `text` has the edges `edges[edgeStarts[p] ..< edgeStarts[p + 1]]`, shortest piece first. An
+/// edge packs the piece (low 27 bits) and its length in characters (high 5 bits), so that a pass reads the length
+/// with the edge instead of from a table; the edge ends at *p* + the length. Every position has the edge of its own
+/// character (a piece id below `characterCount`), so every word has a path. Pieces are numbered characters first
+/// (id = character id), then seeds; `compact(renumbering:)` numbers the surviving seeds densely again.
 ///
 /// `@unchecked Sendable`: EM threads only read the arrays (each writes its own output buffer); `compact` changes
 /// them between passes, never while a pass runs.
@@ -20,37 +21,41 @@ final class UnigramLattices: @unchecked Sendable {
   let wordCounts: [Int]
   let characterCount: Int
   /// The length of each piece, in characters.
-  let pieceLengths: [Int32]
+  private(set) var pieceLengths: [Int32]
   private(set) var edgeStarts: [Int32]
-  private(set) var edgePieces: [Int32]
+  private(set) var edges: [UInt32]
+  /// The first position of each seed in `text`, by seed (as given to `init`).
+  private(set) var firstOccurrences: [Int32] = []
+
+  /// The longest piece an edge can hold, and the most pieces.
+  static let maxPieceLength = 31
+  static let maxPieceCount = 1 << 27
+
+  @inline(__always) static func edge(_ piece: Int, length: Int) -> UInt32 { UInt32(piece) | UInt32(length) << 27 }
+  @inline(__always) static func piece(_ edge: UInt32) -> Int { Int(edge & 0x07FF_FFFF) }
+  @inline(__always) static func length(_ edge: UInt32) -> Int { Int(edge >> 27) }
 
   /// Builds the lattices from the sorted suffixes and the seed pieces (groups of `suffixes`, numbered from
   /// `characterCount` in the order given).
+  /// - Complexity: O(*n* + *s* log *s* + Σ group sizes) for *n* characters and *s* seeds.
   init(corpus: UnigramCorpus, suffixes: [Int32], seeds: [SeedCandidate]) {
     text = corpus.text
     wordStarts = corpus.wordStarts
     wordCounts = corpus.wordCounts
     characterCount = corpus.scalars.count
     pieceLengths = Array(repeating: 1, count: characterCount) + seeds.map(\.length)
-    // Groups are nested or apart: walking the suffix array with a stack of the groups around the current suffix
-    // gives each position its seeds, outer (shorter) first.
-    let nested = seeds.indices.sorted {
-      seeds[$0].lower != seeds[$1].lower ? seeds[$0].lower < seeds[$1].lower : seeds[$0].upper > seeds[$1].upper
-    }
-    var edgeCounts = [Int32](repeating: 0, count: text.count + 1)
-    func walk(_ visit: (_ position: Int, _ stack: ArraySlice<Int32>) -> Void) {
-      var stack: [Int32] = []
-      var next = 0
-      for k in 0..<suffixes.count {
-        while let top = stack.last, Int(seeds[Int(top)].upper) <= k { stack.removeLast() }
-        while next < nested.count && Int(seeds[nested[next]].lower) == k {
-          stack.append(Int32(nested[next]))
-          next += 1
+    // Each position starts with its character's edge; then come the seeds that occur there. A seed's group of
+    // the suffix array lists the positions where it occurs; taking the seeds shortest first appends each
+    // position's edges in order of length.
+    var edgeCounts = [Int32](repeating: 1, count: text.count + 1)
+    for p in 0..<text.count where text[p] < 0 { edgeCounts[p] = 0 }
+    suffixes.withUnsafeBufferPointer { suffixes in
+      edgeCounts.withUnsafeMutableBufferPointer { counts in
+        for seed in seeds {
+          for k in Int(seed.lower)..<Int(seed.upper) { counts[Int(suffixes[k])] += 1 }
         }
-        visit(Int(suffixes[k]), stack[...])
       }
     }
-    walk { position, stack in edgeCounts[position] = Int32(1 + stack.count) }
     var starts = [Int32](repeating: 0, count: text.count + 1)
     var total: Int32 = 0
     for p in 0..<text.count {
@@ -58,54 +63,128 @@ final class UnigramLattices: @unchecked Sendable {
       total += edgeCounts[p]
     }
     starts[text.count] = total
-    edgeCounts = []
-    var pieces = [Int32](repeating: 0, count: Int(total))
-    let firstSeed = Int32(characterCount)
-    let text = self.text
-    walk { position, stack in
-      var e = Int(starts[position])
-      pieces[e] = text[position]
-      for seed in stack {
-        e += 1
-        pieces[e] = firstSeed + seed
+    var edges = [UInt32](repeating: 0, count: Int(total))
+    // edgeCounts becomes where the next edge of each position goes.
+    for p in 0..<text.count where text[p] >= 0 {
+      edges[Int(starts[p])] = Self.edge(Int(text[p]), length: 1)
+      edgeCounts[p] = starts[p] + 1
+    }
+    var firstOccurrences = [Int32](repeating: 0, count: seeds.count)
+    let byLength = seeds.indices.sorted { seeds[$0].length != seeds[$1].length ? seeds[$0].length < seeds[$1].length : $0 < $1 }
+    let firstSeed = characterCount
+    suffixes.withUnsafeBufferPointer { suffixes in
+      edgeCounts.withUnsafeMutableBufferPointer { next in
+        edges.withUnsafeMutableBufferPointer { edges in
+          firstOccurrences.withUnsafeMutableBufferPointer { first in
+            for s in byLength {
+              let seed = seeds[s]
+              let edge = Self.edge(firstSeed + s, length: Int(seed.length))
+              var earliest = Int32.max
+              for k in Int(seed.lower)..<Int(seed.upper) {
+                let p = Int(suffixes[k])
+                edges[Int(next[p])] = edge
+                next[p] += 1
+                earliest = min(earliest, Int32(p))
+              }
+              first[s] = earliest
+            }
+          }
+        }
       }
     }
     edgeStarts = starts
-    edgePieces = pieces
+    self.edges = edges
+    self.firstOccurrences = firstOccurrences
   }
 
   var wordCount: Int { wordCounts.count }
-  var edgeCount: Int { edgePieces.count }
+  var edgeCount: Int { edges.count }
 
   /// Drops the edges of pieces that are no longer alive (characters keep theirs: a dead character is an unknown
   /// node, as in sentencepiece's lattice).
   func compact(alive: [Bool]) {
+    var identity = (0..<Int32(alive.count)).map { $0 }
+    for p in characterCount..<alive.count where !alive[p] { identity[p] = -1 }
+    compact(renumbering: identity, keepsNumbers: true)
+  }
+
+  /// Drops the edges of the seeds `newID` maps to -1 and gives the others their new ids.
+  func compact(renumbering newID: [Int32], keepsNumbers: Bool = false) {
     var e = 0
     var kept = 0
-    let characterCount = Int32(self.characterCount)
-    edgePieces.withUnsafeMutableBufferPointer { pieces in
+    edges.withUnsafeMutableBufferPointer { edges in
       edgeStarts.withUnsafeMutableBufferPointer { starts in
-        for p in 0..<(starts.count - 1) {
-          let end = Int(starts[p + 1])
-          starts[p] = Int32(kept)
-          while e < end {
-            let piece = pieces[e]
-            if piece < characterCount || alive[Int(piece)] {
-              pieces[kept] = piece
-              kept += 1
+        newID.withUnsafeBufferPointer { newID in
+          for p in 0..<(starts.count - 1) {
+            let end = Int(starts[p + 1])
+            starts[p] = Int32(kept)
+            while e < end {
+              let edge = edges[e]
+              let piece = newID[Self.piece(edge)]
+              if piece >= 0 {
+                edges[kept] = Self.edge(Int(piece), length: Self.length(edge))
+                kept += 1
+              }
+              e += 1
             }
-            e += 1
           }
+          starts[starts.count - 1] = Int32(kept)
         }
-        starts[starts.count - 1] = Int32(kept)
       }
     }
-    edgePieces.removeLast(edgePieces.count - kept)
+    edges.removeLast(edges.count - kept)
+    if !keepsNumbers {
+      var lengths = [Int32](repeating: 0, count: newID.lazy.filter { $0 >= 0 }.count)
+      for (p, id) in newID.enumerated() where id >= 0 { lengths[Int(id)] = pieceLengths[p] }
+      pieceLengths = lengths
+    }
+  }
+
+  /// The arrays a pass reads, as pointers taken once for the whole pass (per word, the closures and the class's
+  /// array accesses were a noticeable share of it).
+  struct View {
+    let wordStarts: UnsafeBufferPointer<Int32>
+    let wordCounts: UnsafeBufferPointer<Int>
+    let edgeStarts: UnsafeBufferPointer<Int32>
+    let edges: UnsafeBufferPointer<UInt32>
+
+    /// Word `w`'s first position in the text and its number of characters.
+    @inline(__always)
+    func word(_ w: Int) -> (first: Int, length: Int) {
+      let first = Int(wordStarts[w])
+      return (first, Int(wordStarts[w + 1]) - 1 - first)
+    }
+
+    /// The edges that start at text position `p`.
+    @inline(__always)
+    func edges(at p: Int) -> Range<Int> { Int(edgeStarts[p])..<Int(edgeStarts[p + 1]) }
+  }
+
+  /// Calls `body` with pointers to the lattices' arrays.
+  func withView<R>(_ body: (View) -> R) -> R {
+    wordStarts.withUnsafeBufferPointer { wordStarts in
+      wordCounts.withUnsafeBufferPointer { wordCounts in
+        edgeStarts.withUnsafeBufferPointer { edgeStarts in
+          edges.withUnsafeBufferPointer { edges in
+            body(View(wordStarts: wordStarts, wordCounts: wordCounts, edgeStarts: edgeStarts, edges: edges))
+          }
+        }
+      }
+    }
+  }
+
+  /// The most characters a word in `words` has.
+  func longestWord(in words: Range<Int>) -> Int {
+    var longest = 0
+    wordStarts.withUnsafeBufferPointer { starts in
+      for w in words { longest = max(longest, Int(starts[w + 1]) - 1 - Int(starts[w])) }
+    }
+    return longest
   }
 
   /// Splits the words into `parts` contiguous ranges with about the same number of edges.
   func wordRanges(parts: Int) -> [Range<Int>] {
-    let total = edgePieces.count
+    let total = edges.count
     var ranges: [Range<Int>] = []
     var start = 0
     for t in 1...parts {
@@ -133,8 +212,16 @@ struct UnigramPass {
   var beta: [Double] = []
   var back: [Int32] = []
 
+  private mutating func reserve(_ n: Int) {
+    if alpha.count < n + 1 {
+      alpha = Array(repeating: 0, count: 2 * (n + 1))
+      beta = alpha
+      back = Array(repeating: -1, count: 2 * (n + 1))
+    }
+  }
+
   /// The E step over `words`: adds each piece's expected count (× `expectedCountUnit`, times the word count) to
-  /// `expected`, and returns the log-likelihood of the words.
+  /// `expected`.
   ///
   /// Forward–backward runs on probabilities, each edge weighted `exp(score + scale × length)`: the factor
   /// e^(scale × characters) is the same on every path of a word, so the marginals do not change, and with `scale`
@@ -145,69 +232,56 @@ struct UnigramPass {
   ///   - logWeights: per piece, its score (a dead character: the unknown score; a dead seed: −∞).
   mutating func expectation(
     _ lattices: UnigramLattices, words: Range<Int>, weights: UnsafeBufferPointer<Double>,
-    logWeights: UnsafeBufferPointer<Double>, scale: Double, expected: UnsafeMutableBufferPointer<Int64>
-  ) -> Double {
-    var likelihood = 0.0
-    lattices.edgeStarts.withUnsafeBufferPointer { starts in
-      lattices.edgePieces.withUnsafeBufferPointer { pieces in
-        lattices.pieceLengths.withUnsafeBufferPointer { lengths in
+    logWeights: UnsafeBufferPointer<Double>, expected: UnsafeMutableBufferPointer<Int64>
+  ) {
+    reserve(lattices.longestWord(in: words))
+    var redo: [Int] = []
+    lattices.withView { view in
+      alpha.withUnsafeMutableBufferPointer { alpha in
+        beta.withUnsafeMutableBufferPointer { beta in
+          let edges = view.edges
           for w in words {
-            let first = Int(lattices.wordStarts[w])
-            let n = Int(lattices.wordStarts[w + 1]) - 1 - first
-            let count = Double(lattices.wordCounts[w])
-            if alpha.count < n + 1 {
-              alpha = Array(repeating: 0, count: 2 * (n + 1))
-              beta = alpha
-            }
-            let logZ = alpha.withUnsafeMutableBufferPointer { alpha in
-              beta.withUnsafeMutableBufferPointer { beta in
-                for i in 1...n { alpha[i] = 0 }
-                alpha[0] = 1
-                for i in 0..<n {
-                  let a = alpha[i]
-                  for e in Int(starts[first + i])..<Int(starts[first + i + 1]) {
-                    let piece = Int(pieces[e])
-                    alpha[i + Int(lengths[piece])] += a * weights[piece]
-                  }
-                }
-                let z = alpha[n]
-                guard z > 1e-250 && z < 1e250 else { return Double.nan }
-                let factor = count / z * expectedCountUnit
-                beta[n] = 1
-                for i in stride(from: n - 1, through: 0, by: -1) {
-                  var b = 0.0
-                  let a = alpha[i] * factor
-                  for e in Int(starts[first + i])..<Int(starts[first + i + 1]) {
-                    let piece = Int(pieces[e])
-                    let t = weights[piece] * beta[i + Int(lengths[piece])]
-                    b += t
-                    expected[piece] &+= Int64(a * t + 0.5)
-                  }
-                  beta[i] = b
-                }
-                return log(z) - scale * Double(n)
+            let (first, n) = view.word(w)
+            for i in 1...n { alpha[i] = 0 }
+            alpha[0] = 1
+            for i in 0..<n {
+              let a = alpha[i]
+              for e in view.edges(at: first + i) {
+                let edge = edges[e]
+                alpha[i + UnigramLattices.length(edge)] += a * weights[UnigramLattices.piece(edge)]
               }
             }
-            if logZ.isNaN {
-              likelihood += count * logSpaceExpectation(
-                lattices, word: w, logWeights: logWeights, starts: starts, pieces: pieces, lengths: lengths,
-                expected: expected)
-            } else {
-              likelihood += count * logZ
+            let z = alpha[n]
+            guard z > 1e-250 && z < 1e250 else {
+              redo.append(w)
+              continue
+            }
+            let factor = Double(view.wordCounts[w]) / z * expectedCountUnit
+            beta[n] = 1
+            for i in stride(from: n - 1, through: 0, by: -1) {
+              var b = 0.0
+              let a = alpha[i] * factor
+              for e in view.edges(at: first + i) {
+                let edge = edges[e]
+                let piece = UnigramLattices.piece(edge)
+                let t = weights[piece] * beta[i + UnigramLattices.length(edge)]
+                b += t
+                expected[piece] &+= Int64(a * t + 0.5)
+              }
+              beta[i] = b
             }
           }
         }
       }
     }
-    return likelihood
+    for w in redo { logSpaceExpectation(lattices, word: w, logWeights: logWeights, expected: expected) }
   }
 
-  /// Forward–backward of one word in log space; returns log Z.
+  /// Forward–backward of one word in log space.
   private mutating func logSpaceExpectation(
     _ lattices: UnigramLattices, word w: Int, logWeights: UnsafeBufferPointer<Double>,
-    starts: UnsafeBufferPointer<Int32>, pieces: UnsafeBufferPointer<Int32>, lengths: UnsafeBufferPointer<Int32>,
     expected: UnsafeMutableBufferPointer<Int64>
-  ) -> Double {
+  ) {
     let first = Int(lattices.wordStarts[w])
     let n = Int(lattices.wordStarts[w + 1]) - 1 - first
     let count = Double(lattices.wordCounts[w])
@@ -216,13 +290,14 @@ struct UnigramPass {
       if y == -.infinity { return x }
       return x > y ? x + log1p(exp(y - x)) : y + log1p(exp(x - y))
     }
+    let starts = lattices.edgeStarts
+    let edges = lattices.edges
     for i in 0...n { alpha[i] = -.infinity }
     alpha[0] = 0
     for i in 0..<n {
       for e in Int(starts[first + i])..<Int(starts[first + i + 1]) {
-        let piece = Int(pieces[e])
-        let end = i + Int(lengths[piece])
-        alpha[end] = logAdd(alpha[end], alpha[i] + logWeights[piece])
+        let end = i + UnigramLattices.length(edges[e])
+        alpha[end] = logAdd(alpha[end], alpha[i] + logWeights[UnigramLattices.piece(edges[e])])
       }
     }
     let logZ = alpha[n]
@@ -230,38 +305,40 @@ struct UnigramPass {
     for i in stride(from: n - 1, through: 0, by: -1) {
       var b = -Double.infinity
       for e in Int(starts[first + i])..<Int(starts[first + i + 1]) {
-        let piece = Int(pieces[e])
-        let t = logWeights[piece] + beta[i + Int(lengths[piece])]
+        let piece = UnigramLattices.piece(edges[e])
+        let t = logWeights[piece] + beta[i + UnigramLattices.length(edges[e])]
         b = logAdd(b, t)
         let marginal = exp(alpha[i] + t - logZ) * count * expectedCountUnit
         if marginal.isFinite { expected[piece] &+= Int64(marginal + 0.5) }
       }
       beta[i] = b
     }
-    return logZ
   }
 
   /// The Viterbi segmentation of every word in `words`: adds the word count to `frequencies` of each piece on the
-  /// best path (pieces below 0 score, dead characters, are not counted).
+  /// best path (dead characters, the unknown nodes, are not counted).
   ///
   /// Ties go to the first path found, scanning start positions left to right and pieces from short to long.
   mutating func viterbi(
     _ lattices: UnigramLattices, words: Range<Int>, logWeights: UnsafeBufferPointer<Double>,
     alive: UnsafeBufferPointer<Bool>, frequencies: UnsafeMutableBufferPointer<Int>
   ) {
-    lattices.edgeStarts.withUnsafeBufferPointer { starts in
-      lattices.edgePieces.withUnsafeBufferPointer { pieces in
-        lattices.pieceLengths.withUnsafeBufferPointer { lengths in
+    reserve(lattices.longestWord(in: words))
+    lattices.withView { view in
+      alpha.withUnsafeMutableBufferPointer { alpha in
+        back.withUnsafeMutableBufferPointer { back in
           for w in words {
-            let first = Int(lattices.wordStarts[w])
-            let n = Int(lattices.wordStarts[w + 1]) - 1 - first
-            bestPath(from: first, length: n, excluding: -1, starts: starts, pieces: pieces, lengths: lengths, logWeights: logWeights)
-            let count = lattices.wordCounts[w]
+            let (first, n) = view.word(w)
+            Self.bestPath(
+              from: first, length: n, excluding: -1, starts: view.edgeStarts, edges: view.edges,
+              logWeights: logWeights, alpha: alpha, back: back)
+            let count = view.wordCounts[w]
             var end = n
             while end > 0 {
-              let piece = Int(back[end])
+              let edge = UInt32(bitPattern: back[end])
+              let piece = UnigramLattices.piece(edge)
               if alive[piece] { frequencies[piece] += count }
-              end -= Int(lengths[piece])
+              end -= UnigramLattices.length(edge)
             }
           }
         }
@@ -270,40 +347,53 @@ struct UnigramPass {
   }
 
   /// The best path through positions `first ..< first + length`, using only edges that end inside, and leaving
-  /// out the edge of piece `excluded` that starts at `first`. `alpha` holds the scores, `back` the last piece of
-  /// the best path to each position (-1 when none reaches it).
+  /// out the edge of piece `excluded` that starts at `first`. `alpha` holds the scores, `back` the last edge of
+  /// the best path to each position (as `Int32` bits; -1 when none reaches it).
   /// - Returns: the score of the best path to the end (−∞ if none).
   @discardableResult
   mutating func bestPath(
     from first: Int, length n: Int, excluding excluded: Int, starts: UnsafeBufferPointer<Int32>,
-    pieces: UnsafeBufferPointer<Int32>, lengths: UnsafeBufferPointer<Int32>, logWeights: UnsafeBufferPointer<Double>
+    edges: UnsafeBufferPointer<UInt32>, logWeights: UnsafeBufferPointer<Double>
   ) -> Double {
-    if alpha.count < n + 1 {
-      alpha = Array(repeating: 0, count: 2 * (n + 1))
-      beta = alpha
+    reserve(n)
+    return alpha.withUnsafeMutableBufferPointer { alpha in
+      back.withUnsafeMutableBufferPointer { back in
+        Self.bestPath(
+          from: first, length: n, excluding: excluded, starts: starts, edges: edges, logWeights: logWeights,
+          alpha: alpha, back: back)
+      }
     }
-    if back.count < n + 1 { back = Array(repeating: -1, count: 2 * (n + 1)) }
+  }
+
+  /// `bestPath` into caller's buffers of at least `n + 1` elements.
+  @inline(__always)
+  static func bestPath(
+    from first: Int, length n: Int, excluding excluded: Int, starts: UnsafeBufferPointer<Int32>,
+    edges: UnsafeBufferPointer<UInt32>, logWeights: UnsafeBufferPointer<Double>,
+    alpha: UnsafeMutableBufferPointer<Double>, back: UnsafeMutableBufferPointer<Int32>
+  ) -> Double {
     for i in 0...n {
       alpha[i] = -.infinity
       back[i] = -1
     }
     alpha[0] = 0
-    for i in 0..<n where back[i] >= 0 || i == 0 {
+    // Branch-free: a dead seed (−∞) or an unreachable start (−∞) never beats the −∞ a position starts with, and
+    // select instructions replace the unpredictable "is it better" branch.
+    for i in 0..<n {
       let a = alpha[i]
       for e in Int(starts[first + i])..<Int(starts[first + i + 1]) {
-        let piece = Int(pieces[e])
-        let end = i + Int(lengths[piece])
+        let edge = edges[e]
+        let end = i + UnigramLattices.length(edge)
         if end > n { break }
-        let w = logWeights[piece]
-        if w == -.infinity || (i == 0 && piece == excluded) { continue }
-        let score = a + w
-        if back[end] < 0 || score > alpha[end] {
-          alpha[end] = score
-          back[end] = Int32(piece)
-        }
+        let piece = UnigramLattices.piece(edge)
+        let score = (i == 0 && piece == excluded) ? -Double.infinity : a + logWeights[piece]
+        let old = alpha[end]
+        let better = score > old
+        alpha[end] = better ? score : old
+        back[end] = better ? Int32(bitPattern: edge) : back[end]
       }
     }
-    return back[n] < 0 ? -.infinity : alpha[n]
+    return back[n] == -1 ? -.infinity : alpha[n]
   }
 }
 

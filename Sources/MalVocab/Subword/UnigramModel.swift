@@ -60,12 +60,17 @@ public struct UnigramModel: Sendable {
   /// as a `.model`, else `.huggingFace`.
   public var arithmetic = Arithmetic.huggingFace
 
-  /// Every prefix (at a character boundary) of every piece text can be cut into, so that the search stops as
-  /// soon as no piece can continue, as a trie would.
-  let prefixes: TokenTable
-  /// For each entry of `prefixes`: the piece id, or -1 when it is only a prefix (or an unused piece).
-  let prefixPieceIDs: [Int32]
-  let longestPieceByteCount: Int
+  /// Every piece, for `id(for:)`.
+  let table: TokenTable
+  /// The pieces text can be cut into (normal, user-defined; unused ones only as paths), as a trie of Unicode
+  /// scalars: (node, scalar) → child node, the root being node 0. One hash probe per character finds every piece
+  /// that starts at a position, as sentencepiece's and HF's tries do.
+  let trie: PairIndex
+  /// The piece each trie node spells, or -1.
+  let nodePieces: [Int32]
+  /// The root's child for each Basic Multilingual Plane scalar (-1: none), looked up directly: every start
+  /// position takes this step (256 KiB).
+  let rootChildren: [Int32]
   /// The score of the unknown piece with HF's arithmetic: the lowest score of all pieces minus 10.
   let unknownScore: Double
   /// The lowest score of a normal piece: sentencepiece's `min_score_`, from which its unknown score is made.
@@ -89,43 +94,43 @@ public struct UnigramModel: Sendable {
       token == unknownToken ? .unknown : specialTokens.contains(token) ? .control : .normal
     }
     guard let unknownID = kinds.firstIndex(of: .unknown) else { throw SubwordError(.missingUnknownToken(unknownToken)) }
-    var seen = TokenTable(minimumCapacity: tokens.count)
-    var table = TokenTable(minimumCapacity: tokens.count * 2)
-    var pieceIDs: [Int32] = []
-    var longest = 0
+    var table = TokenTable(minimumCapacity: tokens.count)
+    var trie = PairIndex(minimumCapacity: tokens.count * 3)
+    var nodePieces: [Int32] = [-1]
     var lowest = Double.infinity
     var lowestOfAll = Double.infinity
     var highest = Double(Float.leastNormalMagnitude)
     for (id, token) in tokens.enumerated() {
       var token = token
-      let bytes = Array(token.utf8)
-      if !token.withUTF8({ seen.insert($0).inserted }) { throw SubwordError(.repeatedToken(token)) }
+      if !token.withUTF8({ table.insert($0).inserted }) { throw SubwordError(.repeatedToken(token)) }
       lowestOfAll = min(lowestOfAll, scores[id])
       if kinds[id] == .normal {
         lowest = min(lowest, scores[id])
         highest = max(highest, scores[id])
       }
-      guard kinds[id] == .normal || kinds[id] == .userDefined || kinds[id] == .unused, !bytes.isEmpty else { continue }
-      longest = max(longest, bytes.count)
-      bytes.withUnsafeBufferPointer { all in
-        var end = 0
-        while end < all.count {
-          end += 1
-          while end < all.count && all[end] & 0xC0 == 0x80 { end += 1 }
-          let (entry, inserted) = table.insert(UnsafeBufferPointer(rebasing: all[..<end]))
-          if inserted { pieceIDs.append(-1) }
-          if end == all.count && kinds[id] != .unused { pieceIDs[entry] = Int32(id) }
-        }
+      guard kinds[id] == .normal || kinds[id] == .userDefined || kinds[id] == .unused, !token.isEmpty else { continue }
+      var node: Int32 = 0
+      for scalar in token.unicodeScalars {
+        let (child, inserted) = trie.value(
+          for: PairIndex.key(node, Int32(bitPattern: scalar.value)), inserting: Int32(nodePieces.count))
+        if inserted { nodePieces.append(-1) }
+        node = child
       }
+      if kinds[id] != .unused { nodePieces[Int(node)] = Int32(id) }
     }
     self.tokens = tokens
     self.scores = scores
     self.kinds = kinds
     self.specialTokens = zip(tokens, kinds).filter { $0.1 == .control || $0.1 == .unknown }.map(\.0)
     self.unknownID = unknownID
-    self.prefixes = table
-    self.prefixPieceIDs = pieceIDs
-    self.longestPieceByteCount = longest
+    self.table = table
+    self.trie = trie
+    self.nodePieces = nodePieces
+    var rootChildren = [Int32](repeating: -1, count: 0x10000)
+    for scalar in 0..<0x10000 {
+      rootChildren[scalar] = trie.value(for: PairIndex.key(0, Int32(scalar))) ?? -1
+    }
+    self.rootChildren = rootChildren
     self.unknownScore = (lowestOfAll.isFinite ? lowestOfAll : 0) - Self.unknownPenalty
     self.lowestNormalScore = lowest.isFinite ? lowest : Double(Float.greatestFiniteMagnitude)
     self.highestScore = highest
@@ -134,72 +139,68 @@ public struct UnigramModel: Sendable {
   /// The id of `token`, or `nil`.
   public func id(for token: String) -> Int? {
     var token = token
-    if let entry = token.withUTF8({ prefixes.index(of: $0) }), prefixPieceIDs[entry] >= 0 {
-      return Int(prefixPieceIDs[entry])
-    }
-    return tokens.firstIndex(of: token)
+    return token.withUTF8 { table.index(of: $0) }
   }
 
-  /// Scratch space for `appendIDs`, kept between words so that encoding does not allocate.
+  /// Scratch space for encoding, kept between words so that encoding does not allocate.
   struct Scratch {
     var bytes: [UInt8] = []
+    var edges: [Edge] = []
     var best: [Double] = []
     var bestFloat: [Float] = []
     var start: [Int32] = []
     var piece: [Int32] = []
     var path: [Int32] = []
+
+    /// Makes `start` and `piece` hold `count` elements, `start` all -1 (no path yet).
+    mutating func resetPaths(count: Int) {
+      if start.count < count {
+        start = Array(repeating: -1, count: 2 * count)
+        piece = start
+        best = Array(repeating: 0, count: 2 * count)
+        bestFloat = Array(repeating: 0, count: 2 * count)
+      }
+      start.withUnsafeMutableBufferPointer { start in
+        for i in 0..<count { start[i] = -1 }
+      }
+    }
   }
 
-  /// Appends the piece ids of one word (UTF-8 bytes, no space) to `ids`: the best segmentation of `▁` + the word.
+  /// Appends the piece ids of one word (UTF-8 bytes, no space) to `ids`: the best segmentation of `▁` + the word,
+  /// with HF's arithmetic (`Double` sums, the word on its own).
   ///
   /// Ties go to the segmentation found first, scanning start positions left to right and pieces from short to
   /// long — sentencepiece's and HF's optimized Viterbi. A word that already starts with `▁` gets no second one
   /// (HF's `Metaspace`).
   /// - Returns: how many unknown ids were appended (a run of unknown characters is one).
-  /// - Complexity: O(*n*·*m*) lookups for a word of *n* bytes and a longest piece of *m* characters.
+  /// - Complexity: O(*n*·*m*) trie steps for a word of *n* characters and a longest piece of *m* characters.
   @discardableResult
   func appendIDs(of word: UnsafeBufferPointer<UInt8>, to ids: inout [Int32], scratch: inout Scratch) -> Int {
-    scratch.bytes.removeAll(keepingCapacity: true)
-    if !word.starts(with: Self.wordMarkBytes) { scratch.bytes.append(contentsOf: Self.wordMarkBytes) }
-    scratch.bytes.append(contentsOf: word)
-    let n = scratch.bytes.count
-    scratch.best.removeAll(keepingCapacity: true)
-    scratch.best.append(contentsOf: repeatElement(0, count: n + 1))
-    scratch.start.removeAll(keepingCapacity: true)
-    scratch.start.append(contentsOf: repeatElement(-1, count: n + 1))
-    scratch.piece.removeAll(keepingCapacity: true)
-    scratch.piece.append(contentsOf: repeatElement(-1, count: n + 1))
+    // The edges live in the scratch between words; moved out while `appendEdges` uses the rest of it.
+    var edges: [Edge] = []
+    swap(&edges, &scratch.edges)
+    defer { swap(&edges, &scratch.edges) }
+    edges.removeAll(keepingCapacity: true)
+    let n = appendEdges(of: word, to: &edges, scratch: &scratch)
+    scratch.resetPaths(count: n + 1)
     let unknown = Int32(unknownID)
-    scratch.bytes.withUnsafeBufferPointer { bytes in
+    edges.withUnsafeBufferPointer { edges in
       scratch.best.withUnsafeMutableBufferPointer { best in
         scratch.start.withUnsafeMutableBufferPointer { start in
           scratch.piece.withUnsafeMutableBufferPointer { piece in
-            @inline(__always) func offer(_ end: Int, _ from: Int, _ id: Int32, _ score: Double) {
-              if start[end] < 0 || score > best[end] {
-                best[end] = score
-                start[end] = Int32(from)
-                piece[end] = id
+            best[0] = 0
+            for edge in edges {
+              let s = Int(edge.start)
+              let e = Int(edge.end)
+              let id = Int(edge.id)
+              let score = edge.id == unknown ? unknownScore
+                : kinds[id] == .userDefined ? Double(e - s) * highestScore - 0.1 : scores[id]
+              let candidate = score + best[s]
+              if start[e] < 0 || candidate > best[e] {
+                best[e] = candidate
+                start[e] = Int32(s)
+                piece[e] = edge.id
               }
-            }
-            var s = 0
-            while s < n {
-              let base = best[s]
-              let characterLength = min(utf8Length(lead: bytes[s]), n - s)
-              var hasSingle = false
-              var e = s + characterLength
-              while e - s <= longestPieceByteCount {
-                guard let entry = prefixes.index(of: UnsafeBufferPointer(rebasing: bytes[s..<e])) else { break }
-                let id = prefixPieceIDs[entry]
-                if id >= 0 {
-                  let score = kinds[Int(id)] == .userDefined ? Double(e - s) * highestScore - 0.1 : scores[Int(id)]
-                  offer(e, s, id, score + base)
-                  if e - s == characterLength { hasSingle = true }
-                }
-                if e >= n { break }
-                e += min(utf8Length(lead: bytes[e]), n - e)
-              }
-              if !hasSingle { offer(s + characterLength, s, unknown, unknownScore + base) }
-              s += characterLength
             }
           }
         }
@@ -249,23 +250,36 @@ public struct UnigramModel: Sendable {
     let n = scratch.bytes.count
     let unknown = Int32(unknownID)
     scratch.bytes.withUnsafeBufferPointer { bytes in
-      var s = 0
-      while s < n {
-        let characterLength = min(utf8Length(lead: bytes[s]), n - s)
-        var hasSingle = false
-        var e = s + characterLength
-        while e - s <= longestPieceByteCount {
-          guard let entry = prefixes.index(of: UnsafeBufferPointer(rebasing: bytes[s..<e])) else { break }
-          let id = prefixPieceIDs[entry]
-          if id >= 0 {
-            edges.append(Edge(start: Int32(s), end: Int32(e), id: id))
-            if e - s == characterLength { hasSingle = true }
+      nodePieces.withUnsafeBufferPointer { nodePieces in
+        rootChildren.withUnsafeBufferPointer { rootChildren in
+          var s = 0
+          while s < n {
+            let characterLength = min(utf8Length(lead: bytes[s]), n - s)
+            var hasSingle = false
+            var node: Int32 = 0
+            var e = s
+            while e < n {
+              let length = min(utf8Length(lead: bytes[e]), n - e)
+              var value = length == 1 ? UInt32(bytes[e]) : UInt32(bytes[e]) & (0x7F >> UInt32(length))
+              for k in 1..<max(length, 1) { value = value << 6 | UInt32(bytes[e + k] & 0x3F) }
+              if node == 0 && value < 0x10000 {
+                node = rootChildren[Int(value)]
+                if node < 0 { break }
+              } else {
+                guard let child = trie.value(for: PairIndex.key(node, Int32(bitPattern: value))) else { break }
+                node = child
+              }
+              e += length
+              let id = nodePieces[Int(node)]
+              if id >= 0 {
+                edges.append(Edge(start: Int32(s), end: Int32(e), id: id))
+                if e - s == characterLength { hasSingle = true }
+              }
+            }
+            if !hasSingle { edges.append(Edge(start: Int32(s), end: Int32(s + characterLength), id: unknown)) }
+            s += characterLength
           }
-          if e >= n { break }
-          e += min(utf8Length(lead: bytes[e]), n - e)
         }
-        if !hasSingle { edges.append(Edge(start: Int32(s), end: Int32(s + characterLength), id: unknown)) }
-        s += characterLength
       }
     }
     return n
@@ -278,12 +292,7 @@ public struct UnigramModel: Sendable {
     _ edges: UnsafeBufferPointer<Edge>, byteCount n: Int, lineScore: inout Float, to ids: inout [Int32],
     scratch: inout Scratch
   ) -> Int {
-    scratch.bestFloat.removeAll(keepingCapacity: true)
-    scratch.bestFloat.append(contentsOf: repeatElement(0, count: n + 1))
-    scratch.start.removeAll(keepingCapacity: true)
-    scratch.start.append(contentsOf: repeatElement(-1, count: n + 1))
-    scratch.piece.removeAll(keepingCapacity: true)
-    scratch.piece.append(contentsOf: repeatElement(-1, count: n + 1))
+    scratch.resetPaths(count: n + 1)
     scratch.bestFloat[0] = lineScore
     let unknown = Int32(unknownID)
     // `min_score() - kUnkPenalty`: floats.

@@ -43,7 +43,7 @@ public struct UnigramTrainer: Sendable, Hashable {
   public var shrinkingFactor: Double
   /// EM iterations between prunings (sentencepiece's `num_sub_iterations`, default 2).
   public var subIterations: Int
-  /// The longest piece, in characters (sentencepiece's `max_sentencepiece_length`, default 16).
+  /// The longest piece, in characters (sentencepiece's `max_sentencepiece_length`, default 16; at most 31).
   public var maxPieceLength: Int
   /// Pieces never mix Unicode scripts (sentencepiece's `split_by_unicode_script`, default true).
   public var splitsByScript: Bool
@@ -78,10 +78,12 @@ public struct UnigramTrainer: Sendable, Hashable {
     if vocabularySize < specialTokens.count + alphabet {
       throw SubwordError(.sizeBelowAlphabet(size: vocabularySize, reserved: specialTokens.count, alphabet: alphabet))
     }
-    var (suffixes, candidates) = corpus.seedCandidates(maxLength: maxPieceLength, splitsByScript: splitsByScript)
+    let maxLength = max(2, min(maxPieceLength, UnigramLattices.maxPieceLength))
+    var (suffixes, candidates) = corpus.seedCandidates(maxLength: maxLength, splitsByScript: splitsByScript)
     // sentencepiece's queue keeps the highest scores; ties here go to the smaller group start (string order).
     candidates.sort { $0.score != $1.score ? $0.score > $1.score : $0.lower < $1.lower }
-    if candidates.count > seedSize { candidates.removeLast(candidates.count - seedSize) }
+    let seeds = min(seedSize, UnigramLattices.maxPieceCount - alphabet)
+    if candidates.count > seeds { candidates.removeLast(candidates.count - seeds) }
     var em = UnigramEM(corpus: corpus, suffixes: suffixes, seeds: candidates, threads: max(1, threads))
     suffixes = []
     let desired = Int(Double(vocabularySize) * 1.1)
@@ -89,6 +91,7 @@ public struct UnigramTrainer: Sendable, Hashable {
       for _ in 0..<max(1, subIterations) {
         let expected = em.expectation()
         em.maximize(expected)
+        em.compactIfWorthIt()
       }
       if em.order.count <= desired { break }
       em.prune(keeping: max(desired, Int(shrinkingFactor * Double(em.order.count))))
@@ -105,8 +108,9 @@ public struct UnigramTrainer: Sendable, Hashable {
 struct UnigramEM {
   let corpus: UnigramCorpus
   let lattices: UnigramLattices
-  /// Where each seed occurs first in `corpus.text` (characters: -1).
-  let occurrences: [Int32]
+  /// Where each seed occurs first in `corpus.text` (characters: -1): in the earliest word that has it, so that
+  /// the pieces of frequent words lie close together.
+  private(set) var occurrences: [Int32]
   var scores: [Double]
   var alive: [Bool]
   /// The pieces in the model, in sentencepiece's order.
@@ -115,11 +119,20 @@ struct UnigramEM {
   /// Minus the log probability per character the last E step saw: scales the forward–backward sums.
   var scale: Double
   let totalCharacters: Double
+  // Buffers made once and reused by every pass: fresh ones of a million entries cost page faults each time
+  // (perf: the kernel's clear_page was 7% of training).
+  private let expectedParts: ThreadOutputs<Int64>
+  private let frequencyParts: ThreadOutputs<Int>
+  private var expected: [Int64] = []
+  private var logWeightBuffer: [Double] = []
+  private var weightBuffer: [Double] = []
+  /// Pieces alive when the lattices were last compacted.
+  private var piecesAtCompaction: Int
 
   init(corpus: UnigramCorpus, suffixes: [Int32], seeds: [SeedCandidate], threads: Int) {
     self.corpus = corpus
     lattices = UnigramLattices(corpus: corpus, suffixes: suffixes, seeds: seeds)
-    occurrences = Array(repeating: -1, count: corpus.scalars.count) + seeds.map { suffixes[Int($0.lower)] }
+    occurrences = Array(repeating: -1, count: corpus.scalars.count) + lattices.firstOccurrences
     // sentencepiece's ToLogProb over the seeds: characters by frequency, substrings by frequency × length.
     let raw = corpus.characterCounts.map(Double.init) + seeds.map { Double($0.score) }
     let logSum = log(raw.reduce(0, +))
@@ -137,40 +150,50 @@ struct UnigramEM {
     // Half the per-character log probability of spelling every word letter by letter: paths of longer pieces
     // are likelier, and the log-space fallback catches the words this misjudges.
     scale = -0.5 * characterLogProbability / max(characters, 1)
+    expectedParts = ThreadOutputs(threads: threads, count: raw.count)
+    piecesAtCompaction = raw.count
+    frequencyParts = ThreadOutputs(threads: threads, count: raw.count)
   }
 
-  /// The log weights of the lattice edges: a piece's score; a dropped character is sentencepiece's unknown node
-  /// (the lowest score minus 10); a dropped seed has no edge (−∞).
-  func logWeights() -> [Double] {
+  /// The log weights of the lattice edges into `logWeightBuffer`: a piece's score; a dropped character is
+  /// sentencepiece's unknown node (the lowest score minus 10); a dropped seed has no edge (−∞).
+  mutating func fillLogWeights() {
     var lowest = Double.infinity
     for p in order { lowest = min(lowest, scores[Int(p)]) }
     let unknown = lowest - UnigramModel.unknownPenalty
     let characterCount = corpus.scalars.count
-    return (0..<scores.count).map { p in alive[p] ? scores[p] : p < characterCount ? unknown : -.infinity }
+    logWeightBuffer.removeAll(keepingCapacity: true)
+    for p in 0..<scores.count {
+      logWeightBuffer.append(alive[p] ? scores[p] : p < characterCount ? unknown : -.infinity)
+    }
   }
 
   /// The E step: each piece's expected count, in units of `expectedCountUnit`.
   mutating func expectation() -> [Int64] {
-    let logWeights = self.logWeights()
+    fillLogWeights()
     let lengths = lattices.pieceLengths
     let scale = self.scale
-    let weights = (0..<logWeights.count).map { p in
-      logWeights[p] == -.infinity ? 0 : exp(logWeights[p] + scale * Double(lengths[p]))
+    weightBuffer.removeAll(keepingCapacity: true)
+    for (p, logWeight) in logWeightBuffer.enumerated() {
+      weightBuffer.append(logWeight == -.infinity ? 0 : exp(logWeight + scale * Double(lengths[p])))
     }
     let ranges = lattices.wordRanges(parts: threads)
-    let outputs = ThreadOutputs<Int64>(threads: threads, count: weights.count)
+    let outputs = expectedParts
+    outputs.clear(count: weightBuffer.count)
     let lattices = self.lattices
+    let weights = weightBuffer
+    let logWeights = logWeightBuffer
     DispatchQueue.concurrentPerform(iterations: threads) { t in
       var pass = UnigramPass()
       weights.withUnsafeBufferPointer { weights in
         logWeights.withUnsafeBufferPointer { logWeights in
-          _ = pass.expectation(
-            lattices, words: ranges[t], weights: weights, logWeights: logWeights, scale: scale,
-            expected: outputs.buffers[t])
+          pass.expectation(
+            lattices, words: ranges[t], weights: weights, logWeights: logWeights, expected: outputs.buffers[t])
         }
       }
     }
-    return outputs.sum()
+    outputs.sum(count: weightBuffer.count, into: &expected)
+    return expected
   }
 
   /// The M step: drops pieces expected fewer than 0.5 times and scores the rest ψ(count) − ψ(sum).
@@ -199,15 +222,26 @@ struct UnigramEM {
     if totalCharacters > 0 && logLikelihood < 0 { scale = -logLikelihood / totalCharacters }
   }
 
+  /// Drops dead pieces' edges when the M step has dropped a tenth of the pieces since the lattices were last
+  /// compacted: the first M step drops about half the seeds, whose edges would cost every later pass.
+  mutating func compactIfWorthIt() {
+    if order.count < piecesAtCompaction * 9 / 10 {
+      lattices.compact(alive: alive)
+      piecesAtCompaction = order.count
+    }
+  }
+
   /// sentencepiece's `PruneSentencePieces`: keeps `size` pieces (or more, when more have no alternative).
   mutating func prune(keeping size: Int) {
-    let logWeights = self.logWeights()
+    fillLogWeights()
+    let logWeights = logWeightBuffer
     let lattices = self.lattices
     let alive = self.alive
     let threads = self.threads
     // 1. Viterbi counts over the corpus.
     let ranges = lattices.wordRanges(parts: threads)
-    let counts = ThreadOutputs<Int>(threads: threads, count: scores.count)
+    let counts = frequencyParts
+    counts.clear(count: scores.count)
     DispatchQueue.concurrentPerform(iterations: threads) { t in
       var pass = UnigramPass()
       logWeights.withUnsafeBufferPointer { logWeights in
@@ -216,7 +250,9 @@ struct UnigramEM {
         }
       }
     }
-    let frequencies = counts.sum()
+    var summed: [Int] = []
+    counts.sum(count: scores.count, into: &summed)
+    let frequencies = summed
     var total = 0.0
     for p in order { total += Double(frequencies[Int(p)]) }
     let sum = total
@@ -226,51 +262,65 @@ struct UnigramEM {
     let order = self.order
     let occurrences = self.occurrences
     let scores = self.scores
+    let lengths = lattices.pieceLengths
     let characterCount = corpus.scalars.count
     let losses = ThreadOutputs<Double>(threads: 1, count: order.count)
     let kinds = ThreadOutputs<Int8>(threads: 1, count: order.count)
+    // Pieces in the order of where they occur: their lattices are then read front to back, not from all over
+    // the edge array (in the model's order, perf showed each piece waiting on loads, 2 µs a piece).
+    var keys = order.enumerated().map { k, p in UInt64(UInt32(bitPattern: occurrences[Int(p)])) << 32 | UInt64(k) }
+    keys.sort()
+    let byOccurrence = keys.map { Int($0 & 0xFFFF_FFFF) }
     DispatchQueue.concurrentPerform(iterations: threads) { t in
-      var pass = UnigramPass()
-      var alternatives: [Int32] = []
-      lattices.edgeStarts.withUnsafeBufferPointer { starts in
-        lattices.edgePieces.withUnsafeBufferPointer { pieces in
-          lattices.pieceLengths.withUnsafeBufferPointer { lengths in
-            logWeights.withUnsafeBufferPointer { logWeights in
-              for k in stride(from: t, to: order.count, by: threads) {
-                let p = Int(order[k])
-                let frequency = Double(frequencies[p])
-                // 0: drop, 1: keep (no alternative), 2: a candidate with a loss.
-                if frequency == 0 {
-                  kinds.buffers[0][k] = 0
-                  continue
+      let kindOut = kinds.buffers[0]
+      let lossOut = losses.buffers[0]
+      var alphaStorage = [Double](repeating: 0, count: UnigramLattices.maxPieceLength + 2)
+      var backStorage = [Int32](repeating: -1, count: UnigramLattices.maxPieceLength + 2)
+      lattices.withView { view in
+        logWeights.withUnsafeBufferPointer { logWeights in
+          frequencies.withUnsafeBufferPointer { frequencies in
+            alphaStorage.withUnsafeMutableBufferPointer { alpha in
+              backStorage.withUnsafeMutableBufferPointer { back in
+                for j in (byOccurrence.count * t / threads)..<(byOccurrence.count * (t + 1) / threads) {
+                  let k = byOccurrence[j]
+                  let p = Int(order[k])
+                  let frequency = Double(frequencies[p])
+                  // 0: drop, 1: keep (no alternative), 2: a candidate with a loss.
+                  if frequency == 0 {
+                    kindOut[k] = 0
+                    continue
+                  }
+                  if p < characterCount {
+                    kindOut[k] = 1
+                    continue
+                  }
+                  let n = Int(lengths[p])
+                  let alternative = UnigramPass.bestPath(
+                    from: Int(occurrences[p]), length: n, excluding: p, starts: view.edgeStarts, edges: view.edges,
+                    logWeights: logWeights, alpha: alpha, back: back)
+                  if alternative > scores[p] {
+                    // Its own best segmentation does not use it: it can go.
+                    kindOut[k] = 0
+                    continue
+                  }
+                  // Its uses would move to the pieces of that second-best segmentation.
+                  var pieces = 0
+                  var end = n
+                  while end > 0 {
+                    pieces += 1
+                    end -= UnigramLattices.length(UInt32(bitPattern: back[end]))
+                  }
+                  let logAlternativeSum = log(sum + frequency * Double(pieces - 1))
+                  var logAlternative = 0.0
+                  end = n
+                  while end > 0 {
+                    let edge = UInt32(bitPattern: back[end])
+                    logAlternative += log(Double(frequencies[UnigramLattices.piece(edge)]) + frequency) - logAlternativeSum
+                    end -= UnigramLattices.length(edge)
+                  }
+                  kindOut[k] = 2
+                  lossOut[k] = frequency / wordTotal * ((log(frequency) - logSum) - logAlternative)
                 }
-                if p < characterCount {
-                  kinds.buffers[0][k] = 1
-                  continue
-                }
-                let n = Int(lengths[p])
-                let alternative = pass.bestPath(
-                  from: Int(occurrences[p]), length: n, excluding: p, starts: starts, pieces: pieces, lengths: lengths,
-                  logWeights: logWeights)
-                if alternative > scores[p] {
-                  // Its own best segmentation does not use it: it can go.
-                  kinds.buffers[0][k] = 0
-                  continue
-                }
-                alternatives.removeAll(keepingCapacity: true)
-                var end = n
-                while end > 0 {
-                  let piece = pass.back[end]
-                  alternatives.append(piece)
-                  end -= Int(lengths[Int(piece)])
-                }
-                let logAlternativeSum = log(sum + frequency * Double(alternatives.count - 1))
-                var logAlternative = 0.0
-                for a in alternatives {
-                  logAlternative += log(Double(frequencies[Int(a)]) + frequency) - logAlternativeSum
-                }
-                kinds.buffers[0][k] = 2
-                losses.buffers[0][k] = frequency / wordTotal * ((log(frequency) - logSum) - logAlternative)
               }
             }
           }
@@ -295,7 +345,33 @@ struct UnigramEM {
     for p in kept { stillAlive[Int(p)] = true }
     self.alive = stillAlive
     self.order = kept
-    lattices.compact(alive: stillAlive)
+    renumber()
+    piecesAtCompaction = kept.count
+  }
+
+  /// Numbers the pieces still alive densely (characters keep their ids, seeds follow in their old order) and
+  /// drops the dead seeds' edges: the arrays indexed by piece shrink with the model, so the random reads of each
+  /// pass touch a few megabytes instead of the first round's.
+  mutating func renumber() {
+    let characterCount = corpus.scalars.count
+    var newID = [Int32](repeating: -1, count: scores.count)
+    var count = characterCount
+    for p in 0..<characterCount { newID[p] = Int32(p) }
+    for p in characterCount..<scores.count where alive[p] {
+      newID[p] = Int32(count)
+      count += 1
+    }
+    func remapped<T>(_ values: [T]) -> [T] {
+      var result = Array(values.prefix(characterCount))
+      result.reserveCapacity(count)
+      for p in characterCount..<values.count where alive[p] { result.append(values[p]) }
+      return result
+    }
+    scores = remapped(scores)
+    occurrences = remapped(occurrences)
+    alive = remapped(alive)
+    order = order.map { newID[Int($0)] }
+    lattices.compact(renumbering: newID)
   }
 
   /// sentencepiece's `FinalizeSentencePieces`: every character, then the best-scored pieces, `count` in all,
@@ -346,12 +422,20 @@ final class ThreadOutputs<Element: AdditiveArithmetic>: @unchecked Sendable {
     for buffer in buffers { buffer.deallocate() }
   }
 
-  /// The element-wise sum of the buffers, in thread order.
-  func sum() -> [Element] {
-    var total = Array(buffers[0])
-    for buffer in buffers.dropFirst() {
-      for i in 0..<total.count { total[i] += buffer[i] }
+  /// Sets the first `count` elements of every buffer to zero.
+  func clear(count: Int) {
+    for buffer in buffers { UnsafeMutableBufferPointer(rebasing: buffer[..<count]).update(repeating: .zero) }
+  }
+
+  /// The element-wise sum of the first `count` elements of the buffers, in thread order, into `total` (its
+  /// storage reused).
+  func sum(count: Int, into total: inout [Element]) {
+    total.removeAll(keepingCapacity: true)
+    total.append(contentsOf: buffers[0][..<count])
+    total.withUnsafeMutableBufferPointer { total in
+      for buffer in buffers.dropFirst() {
+        for i in 0..<total.count { total[i] += buffer[i] }
+      }
     }
-    return total
   }
 }
