@@ -262,14 +262,7 @@ struct VocabBuildCommand: ParsableCommand {
         let model = try subword.train(
           counts, specials: specials.specialTokens, build: build, threads: threading.count(for: stream.inputs),
           format: format)
-        if let path {
-          try model.save(to: path, format: format)
-        } else {
-          let writer = OutputWriter()
-          try model.write(format, to: writer.buffer)
-          if format == .hfJSON { writer.buffer.append(byte: 0x0A) }
-          try writer.flush()
-        }
+        try writeSubword(model, to: path, format: format)
         return
       }
       let vocabulary = try Vocabulary(counts: counts, options: build.options(specials.specialTokens))
@@ -505,15 +498,20 @@ struct VocabExportCommand: ParsableCommand {
     default:
       throw ValidationError("\(vocabularyPath) is a \(model.kind) subword vocabulary: it exports as hf-json (or, WordPiece, txt); \(format.rawValue) holds whole words")
     }
-    if let output {
-      try model.save(to: output, format: target)
-    } else {
-      let writer = OutputWriter()
-      try model.write(target, to: writer.buffer)
-      if target == .hfJSON { writer.buffer.append(byte: 0x0A) }
-      try writer.flush()
-    }
+    try writeSubword(model, to: output, format: target)
   }
+}
+
+/// Saves `model` at `path` (atomically) in `format`, or writes it to standard output when `path` is `nil`.
+func writeSubword(_ model: SubwordModel, to path: String?, format: SubwordFormat) throws {
+  if let path {
+    try model.save(to: path, format: format)
+    return
+  }
+  let writer = OutputWriter()
+  try model.write(format, to: writer.buffer)
+  if format == .hfJSON { writer.buffer.append(byte: 0x0A) }
+  try writer.flush()
 }
 
 struct VocabDecodeCommand: ParsableCommand {
