@@ -3,6 +3,9 @@ text out and text in → .npy, in the same run. Run through Scripts/bench.sh pad
 the id file). Usage: pad.py MAL IDS.tsv"""
 import os, resource, statistics, subprocess, sys, time
 
+sys.path.insert(0, os.path.dirname(__file__))
+from summary import record
+
 # This folder holds tokenize.py (another benchmark), which would shadow the standard library's tokenize module.
 sys.path = [p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))]
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -109,6 +112,8 @@ for mode, mal_fn in (("text → text", mal_text), ("text → .npy", mal_npy)):
     print(f"| {mode} | Python + keras.utils.pad_sequences | {py_wall:.3f} | {py_cpu:.3f} | {mb / py_wall:.1f} | "
           f"{mb / py_cpu:.1f} | {py_wall / mal_wall:.0f}× ({py_work / mal_wall:.0f}× after imports) | {py_work:.3f} |")
     sys.stdout.flush()
+    record("pad", f"{rows:,} NSMC id rows, {mode}", "mal pad", mal_wall, "Python + Keras pad_sequences", py_wall, "s",
+           higher_is_better=False, target_ratio=5, note=f"Keras after its imports: {py_work:.3f} s")
 
 # Steady state, without process start-up dominating: ten copies of the rows in one run.
 big = os.path.join(work, "ids-x10.tsv")
@@ -133,6 +138,8 @@ big_wall, big_cpu, _ = median(mal_big, RUNS)
 print(f"| 10 × the rows ({big_mb:.0f} MB) → /dev/null | `mal pad --maxlen {MAXLEN}` | {big_wall:.3f} | {big_cpu:.3f} | "
       f"{big_mb / big_wall:.0f} | {big_mb / big_cpu:.0f} | | |")
 os.remove(big)
+record("pad", f"10 × the rows ({big_mb:.0f} MB), text → text, CPU time", "mal pad", big_mb / big_cpu, "", None, "MB/s",
+       target_value=300)
 
 # Same values both ways: Mal's text and .npy against Keras's.
 import numpy as np

@@ -11,7 +11,8 @@
 # process so peak RSS is per configuration; Mal and Keras alternate so that load from other
 # processes on the machine hits both. Mal also runs with OPENBLAS_CORETYPE=SKYLAKEX when the
 # CPU has AVX-512 (OpenBLAS 0.3.21 does not recognise Zen 4/5 and falls back to AVX2
-# Haswell kernels). Prints a Markdown table (Scripts/bench/recurrent_table.py); raw JSON lines go to --out.
+# Haswell kernels). Prints a Markdown table (Scripts/bench/recurrent_table.py), with each model's GFLOP/s beside
+# sgemm's at 1024³ on as many threads; raw JSON lines go to --out.
 set -euo pipefail
 source "$(dirname "$0")/../lib/reference.sh"
 
@@ -44,6 +45,10 @@ avx512=no
 grep -q avx512f /proc/cpuinfo 2>/dev/null && avx512=yes
 
 common=(--steps "$steps" --runs "$runs")
+# sgemm's rate at the layers' shapes and at 1024³ (the machine's peak the table compares the layers against)
+for t in $threads; do
+  OPENBLAS_CORETYPE= "$bench" --gemm yes --threads "$t" >> "$out"
+done
 for round in $(seq 1 "$rounds"); do
   for t in $threads; do
     for arch in $archs; do

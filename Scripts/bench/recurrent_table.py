@@ -5,16 +5,24 @@ median samples/s with the range over rounds, the ratio of medians to Keras, GFLO
 median and the largest peak RSS.
 """
 import json
+import os
 import statistics
 import sys
 from collections import defaultdict
 
+sys.path.insert(0, os.path.dirname(__file__))
+from summary import record as summary_record
+
 rows = defaultdict(list)
+gemm = {}  # (shape, threads) -> GFLOP/s
 for line in open(sys.argv[1]):
     line = line.strip()
     if not line.startswith("{"):
         continue
     record = json.loads(line)
+    if "gemm" in record:
+        gemm[(record["gemm"], record["threads"])] = record["gflops"]
+        continue
     rows[(record["arch"], record["threads"], record["tool"])].append(record)
 
 
@@ -49,3 +57,19 @@ for arch in sorted({k[0] for k in rows}, key=order.index):
                   f"| {spread('predict_samples_per_s')} "
                   f"| {predict_ratio} | {med(records, 'train_gflops'):.1f} | {med(records, 'predict_gflops'):.1f} "
                   f"| {max(r['peak_rss_mb'] for r in records):.0f} |")
+            if tool == "mal" and keras:
+                peak = gemm.get(("square 1024", threads))
+                rss = max(r["peak_rss_mb"] for r in records), max(r["peak_rss_mb"] for r in keras)
+                for phase, key in (("training", "train"), ("inference", "predict")):
+                    note = f"{med(records, key + '_gflops'):.1f} GFLOP/s"
+                    if peak:
+                        note += f", {100 * med(records, key + '_gflops') / peak:.0f} % of sgemm's {peak:.0f} at 1024³"
+                    summary_record("recurrent", f"{names[arch]} {phase}, {threads} thread(s)", "MalRecurrent",
+                                   med(records, key + "_samples_per_s"), "Keras 3 / TF",
+                                   med(keras, key + "_samples_per_s"), "samples/s", target_ratio=3,
+                                   mal_rss_mib=rss[0], reference_rss_mib=rss[1], note=note)
+if gemm:
+    print()
+    print("sgemm GFLOP/s at the layers' shapes (OpenBLAS, as Mal links it):")
+    for (shape, threads), gflops in sorted(gemm.items(), key=lambda item: (item[0][1], item[0][0])):
+        print(f"- {shape}, {threads} thread(s): {gflops}")

@@ -5,9 +5,12 @@ BPE results are equal and measures the Unigram vocabularies' pieces per word on 
 Scripts/bench.sh subword (it builds Mal, tokenizes the corpora, makes the venv)."""
 import json, os, platform, statistics, subprocess, sys, time
 
+sys.path.insert(0, os.path.dirname(__file__))
+from summary import record
+
 mal, work = sys.argv[1], sys.argv[2]
 sizes = [int(s) for s in " ".join(sys.argv[3:]).split()]
-RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+RUNS = int(os.environ.get("SUBWORD_RUNS", os.environ.get("BENCH_RUNS", "3")))
 KINDS = os.environ.get("BENCH_KINDS", "bpe wordpiece unigram").split()
 UNIGRAM_THREADS = int(os.environ.get("UNIGRAM_THREADS", "1"))
 WARMUP = os.environ.get("BENCH_WARMUP", "1") != "0"
@@ -143,6 +146,29 @@ def unigram_rows(corpus, tok, mb, size):
     return rows
 
 
+last_mal = {}
+
+
+def summarize(corpus, kind, size, mb, task, tool, result, ref):
+    """Summary rows: training time against the reference trainer (targets ≥ 5× HF, ≥ 10× sentencepiece) and
+    applying speed (target ≥ 50 MB/s on one core) against the reference encoder."""
+    seconds, cpu, rss = result
+    if ref is None:
+        last_mal[task] = (tool, result)
+        return
+    mal_tool, (mal_seconds, _, mal_rss) = last_mal[task]
+    name = "%s %s %dk" % (corpus.upper(), {"bpe": "BPE", "wordpiece": "WordPiece", "unigram": "Unigram"}[kind],
+                          size // 1000)
+    reference = tool.split(" (")[0]
+    if task == "train":
+        record("subword", name + ", training", mal_tool, mal_seconds, reference, seconds, "s",
+               higher_is_better=False, target_ratio=10 if kind == "unigram" else 5, mal_rss_mib=mal_rss / 1024,
+               reference_rss_mib=rss / 1024)
+    else:
+        record("subword", name + ", encoding", mal_tool, mb / mal_seconds, reference, mb / seconds, "MB/s",
+               target_value=50, mal_rss_mib=mal_rss / 1024, reference_rss_mib=rss / 1024)
+
+
 for corpus in ["nsmc", "imdb"]:
     tok = os.path.join(work, corpus + ".tok")
     mb = os.path.getsize(tok) / 1e6
@@ -153,18 +179,19 @@ for corpus in ["nsmc", "imdb"]:
                     ratio = ("%.1f× | %.1f×" % (s / ref[0], c / ref[1])) if ref else " | "
                     print("| %s | %.1f | %s | %d | %s | %s | %.2f | %.2f | %.1f | %.0f | %s |" % (
                         corpus, mb, kind, size, task, tool, s, c, mb / s, rss / 1024, ratio), flush=True)
+                    summarize(corpus, kind, size, mb, task, tool, (s, c, rss), ref)
             continue
         for size in sizes:
             mine = os.path.join(work, "%s-%s-%d.json" % (corpus, kind, size))
             theirs = os.path.join(work, "%s-%s-%d-hf.json" % (corpus, kind, size))
             rows = []
             m = median([mal, "vocab", "build", "--format", "text", tok, "--subword", kind, "--max-size", str(size),
-                        "--save", mine])
+                        "--threads", "1", "--save", mine])
             h = median([py, "-c", HF_TRAIN, kind, str(size), tok, theirs])
             note = same_bpe(mine, theirs) if kind == "bpe" else "(WordPiece: HF's ## numbering varies by run)"
             rows.append(("train", "mal vocab build --subword %s" % kind, m, None))
             rows.append(("train", "HF %s (%s)" % ("BpeTrainer" if kind == "bpe" else "WordPieceTrainer", note), h, m))
-            a = median([mal, "vocab", "apply", "--format", "text", "--load", mine, tok])
+            a = median([mal, "vocab", "apply", "--format", "text", "--threads", "1", "--load", mine, tok])
             b = median([py, "-c", HF_APPLY, mine, tok])
             rows.append(("apply", "mal vocab apply --load", a, None))
             rows.append(("apply", "HF Tokenizer.from_file(mal's).encode_batch", b, a))
@@ -172,3 +199,4 @@ for corpus in ["nsmc", "imdb"]:
                 ratio = ("%.1f× | %.1f×" % (s / ref[0], c / ref[1])) if ref else " | "
                 print("| %s | %.1f | %s | %d | %s | %s | %.2f | %.2f | %.1f | %.0f | %s |" % (
                     corpus, mb, kind, size, task, tool, s, c, mb / s, rss / 1024, ratio), flush=True)
+                summarize(corpus, kind, size, mb, task, tool, (s, c, rss), ref)

@@ -8,7 +8,8 @@
 # apply the result to the same file. Checks that Mal's BPE vocabulary and merges equal HF's; for Unigram, gives
 # pieces per word of both vocabularies on the test reviews (NSMC ratings_test.txt, IMDB test.tsv). BENCH_KINDS
 # (default "bpe wordpiece unigram") picks the kinds; BENCH_RUNS (default 3) timed runs each, after a warm-up
-# (BENCH_WARMUP=0: none). tokenizers and sentencepiece go into the git-ignored venv Scripts/.venv.
+# (BENCH_WARMUP=0: none; SUBWORD_RUNS overrides BENCH_RUNS for this stage alone). tokenizers and sentencepiece go
+# into the git-ignored venv Scripts/.venv.
 set -euo pipefail
 source "$(dirname "$0")/../lib/reference.sh"
 release_mal

@@ -2,6 +2,9 @@
 on the same files in the same run. Run through Scripts/bench.sh tokenize (it builds Mal and makes the venv)."""
 import os, resource, statistics, subprocess, sys, time
 
+sys.path.insert(0, os.path.dirname(__file__))
+from summary import record
+
 mal, files = sys.argv[1], sys.argv[2:]
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 
@@ -24,7 +27,7 @@ def run_mal(path, *options):
 def mal_rss_kb(path, copies):
     """Peak RSS of mal tokenize reading `copies` concatenated copies of path from a pipe."""
     cat = subprocess.Popen(["cat"] + [path] * copies, stdout=subprocess.PIPE)
-    child = subprocess.Popen(["/usr/bin/time", "-f", "%M", mal, "tokenize"], stdin=cat.stdout,
+    child = subprocess.Popen(["/usr/bin/time", "-f", "%M", mal, "tokenize", "--threads", "1"], stdin=cat.stdout,
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     cat.stdout.close()
     _, err = child.communicate()
@@ -72,16 +75,18 @@ def hf_bert_batch(path):
 
 
 os.environ.setdefault("RAYON_NUM_THREADS", "1")
-print(f"median of {RUNS} runs after a warm-up (HF: of 3); one core; MB = 10^6 bytes\n")
+print(f"median of {RUNS} runs after a warm-up (HF: of 3); one core unless a row says threads; MB = 10^6 bytes\n")
 print("| file | MB | tool | seconds | MB/s | Mal's speed-up |")
 print("|---|---:|---|---:|---:|---:|")
 for path in files:
     mb = os.path.getsize(path) / 1e6
     name = "/".join(path.split("/")[-2:])
     rows = [
-        ("mal tokenize (word, NFC)", median_seconds(lambda: run_mal(path), RUNS)),
+        ("mal tokenize (word, NFC)", median_seconds(lambda: run_mal(path, "--threads", "1"), RUNS)),
+        ("mal tokenize --threads 2", median_seconds(lambda: run_mal(path, "--threads", "2"), RUNS)),
         ("mal tokenize --lower --split-particles --repeat 2",
-         median_seconds(lambda: run_mal(path, "--lower", "--split-particles", "--repeat", "2"), RUNS)),
+         median_seconds(lambda: run_mal(path, "--threads", "1", "--lower", "--split-particles", "--repeat", "2"),
+                        RUNS)),
         ("Python `' '.join(line.split())` written out", median_seconds(lambda: python_split(path), 3)),
         ("Python `line.split()` only", median_seconds(lambda: python_split_only(path), 3)),
         ("HF BertPreTokenizer + NFC, per line", median_seconds(lambda: hf_bert(path), 3)),
@@ -92,6 +97,16 @@ for path in files:
         ratio = "" if tool.startswith("mal") else f"{seconds / base:.1f}×"
         print(f"| {name} | {mb:.0f} | {tool} | {seconds:.3f} | {mb / seconds:.0f} | {ratio} |")
     sys.stdout.flush()
+    speed = {tool: mb / seconds for tool, seconds in rows}
+    one, two = speed["mal tokenize (word, NFC)"], speed["mal tokenize --threads 2"]
+    record("tokenize", f"{name}, word mode, 1 thread", "mal tokenize", one,
+           "Python split, written out", speed["Python `' '.join(line.split())` written out"], "MB/s",
+           target_value=250)
+    record("tokenize", f"{name}, word mode, 1 thread", "mal tokenize", one,
+           "HF encode_batch, 1 thread", speed["HF Tokenizer.encode_batch (NFC + BertPreTokenizer, 1 thread)"],
+           "MB/s")
+    record("tokenize", f"{name}, --threads 2 against 1", "mal tokenize --threads 2", two,
+           "mal tokenize --threads 1", one, "MB/s", target_ratio=1.8)
 
 path = files[0]
 print("\nPeak RSS of `mal tokenize` reading from a pipe (memory must not grow with input size):")

@@ -22,6 +22,9 @@ import re
 import subprocess
 import time
 
+sys.path.append(os.path.dirname(os.path.abspath(__file__)))  # for summary.py, after the standard library
+from summary import record
+
 from gensim.models import KeyedVectors, Word2Vec
 
 PARAMS = dict(vector_size=100, window=5, negative=5, sample=1e-3, min_count=5, sg=1, hs=0,
@@ -145,6 +148,9 @@ def main():
     for name, threads, gs, ms, gw, mw, g, m, mg in rows:
         scores = "; ".join(f"{k} {g[k]:.2f} / {m.get(k, float('nan')):.2f} ({mg[k]:.2f})" for k in g)
         print(f"| {name} | {threads} | {gs:,.0f} | {ms:,.0f} | {ms / gs:.2f}× | {gw:.1f} | {mw:.1f} | {scores} |")
+        score_note = "; ".join(f"{os.path.basename(k)} {g[k]:.2f} gensim / {m.get(k, float('nan')):.2f} Mal" for k in g)
+        record("word2vec", f"{name}, skip-gram, {threads} thread(s)", "mal word2vec train", ms, "gensim 4.4.0", gs,
+               "words/s", target_ratio=2, note=score_note)
 
 
 if __name__ == "__main__":
