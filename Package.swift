@@ -49,7 +49,7 @@ let package = Package(
     .testTarget(name: "MalWord2VecTests", dependencies: ["MalWord2Vec", "MalTestSupport"]),
     .testTarget(name: "MalCLITests", dependencies: ["MalCLI", "MalRecurrent", "MalStream", "MalTensor", "MalTestSupport"], exclude: ["Golden", "BadInput"]),
     // Recurrent core (issue 6): tensors over OpenBLAS, Keras-exact layers, benchmark.
-    .target(name: "MalTensor", dependencies: ["CBLAS"]),
+    .target(name: "MalTensor", dependencies: ["CBLAS", "CMalKernels"]),
     .target(name: "MalRecurrent", dependencies: ["MalTensor", "MalStream"]),
     // The model file as a library: a model trained by the CLI classifies raw text from Swift (issue 12).
     .target(

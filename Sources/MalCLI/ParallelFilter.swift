@@ -48,9 +48,8 @@ func filterRecords(
     provenance: provenance, threads: threads, makeTransform: makeTransform)
 }
 
-/// `filterRecords` on several threads: this thread reads and checks the records (as `RecordReader` does, so
-/// messages, warnings and the `#mal` line are the same) and copies them into batches of about 256 KiB; `threads`
-/// workers transform whole batches, each with its own transform from `makeTransform`; batches are written in input
+/// `filterRecords` on several threads: this thread reads the input into batches of about 256 KiB of whole lines
+/// (`produceBatches`); `threads` workers check, split and transform whole batches, each with its own transform from `makeTransform`; batches are written in input
 /// order. At most `2 × threads` batches are in flight, so memory stays bounded. The first error in input order
 /// stops the run after the batches before it are written, as one thread would.
 func filterRecordsInParallel(
@@ -77,9 +76,11 @@ func filterRecordsInParallel(
   if warnsAboutReplacements { warnAboutReplacements(reader, command: command) }
 }
 
-/// The producer side of a `WorkerPool`: reads `reader`'s records (on this thread, so messages and warnings are
-/// one thread's) into batches of one input each, numbered in input order, and submits them; `finished` gets each
-/// batch in input order once its job has run. At most `2 × workers` batches are in flight, so memory stays
+/// The producer side of a `WorkerPool`: reads `reader`'s input in batches of one input each, numbered in input
+/// order, and submits them; `finished` gets each batch in input order once its job has run. This thread reads each
+/// input's first lines (`#mal` line, header) itself and the rest as raw blocks of whole lines (`RecordBlock`) that
+/// the workers check and split, so reading costs this thread little more than a copy; messages and the count of
+/// repaired UTF-8 are the same as one thread's. At most `2 × workers` batches are in flight, so memory stays
 /// bounded. The first error in input order, the reader's or a batch's, is thrown after the batches before it
 /// were finished, as one thread would; no batch is still running when this returns or throws.
 func produceBatches(
@@ -94,10 +95,10 @@ func produceBatches(
   func finishOldest() throws {
     let oldest = inFlight.removeFirst()
     oldest.done.wait()
-    if let error = oldest.error {
-      for pending in inFlight { pending.done.wait() }
-      throw error
-    }
+    // (The batches still in flight are waited for once, where the error is caught below: a second wait on a
+    // batch's semaphore would never return.)
+    if let error = oldest.error { throw error }
+    if let block = oldest.block { reader.absorb(block) }
     try finished(oldest)
   }
   func submit() throws {
@@ -110,12 +111,21 @@ func produceBatches(
     if inFlight.count >= 2 * pool.workers { try finishOldest() }
   }
   do {
-    try reader.forEachRecord(header: header) { record in
-      if !batch.isEmpty && record.source != batch.source { try submit() }  // a batch holds one input's records
-      batch.append(record)
-      if batch.isFull { try submit() }
-      return true
-    }
+    try reader.forEachBlock(
+      header: header,
+      record: { record in
+        if !batch.isEmpty && record.source != batch.source { try submit() }  // a batch holds one input's records
+        batch.append(record)
+        if batch.isFull { try submit() }
+        return true
+      },
+      block: { block in
+        if !batch.isEmpty { try submit() }
+        batch = RecordBatch(block: block)
+        try submit()
+        return true
+      },
+      blockBytes: RecordBatch.targetBytes)
     if !batch.isEmpty { try submit() }
     while !inFlight.isEmpty { try finishOldest() }
   } catch {
@@ -191,8 +201,11 @@ final class RecordBatch: @unchecked Sendable {
 
   private var bytes: [UInt8] = []
   private var lines: [Line] = []
+  /// The batch's lines as the reader handed them over, unchecked, when it holds a block instead of `lines`.
+  private(set) var block: RecordBlock?
+  private var recordsSource = ""
   /// The input the records come from.
-  private(set) var source = ""
+  var source: String { block?.source ?? recordsSource }
   /// The batch's place in the input, 0, 1, 2 …: set by the reader.
   var sequence = 0
   let output = ByteBuffer(capacity: targetBytes + targetBytes / 2)
@@ -203,11 +216,16 @@ final class RecordBatch: @unchecked Sendable {
     bytes.reserveCapacity(Self.targetBytes + 4096)
   }
 
-  var isEmpty: Bool { lines.isEmpty }
+  /// A batch of the lines of `block`, which the worker checks and splits.
+  init(block: RecordBlock) {
+    self.block = block
+  }
+
+  var isEmpty: Bool { lines.isEmpty && block == nil }
   var isFull: Bool { bytes.count >= Self.targetBytes }
 
   func append(_ record: Record) {
-    if lines.isEmpty { source = record.source }
+    if lines.isEmpty { recordsSource = record.source }
     lines.append(Line(
       start: bytes.count, count: record.line.count, field: record.field, lineNumber: record.lineNumber,
       isBlank: record.isBlank))
@@ -217,6 +235,14 @@ final class RecordBatch: @unchecked Sendable {
   /// Calls `body` with each record that is not blank and its index among the batch's lines; stops at the first
   /// error, keeping it in `error`.
   func forEachRecord(_ body: (Record, Int) throws -> Void) {
+    if let block {
+      do {
+        try block.forEachRecord { record, index in if !record.isBlank { try body(record, index) } }
+      } catch {
+        self.error = error
+      }
+      return
+    }
     bytes.withUnsafeBufferPointer { all in
       for (index, line) in lines.enumerated() where !line.isBlank {
         let record = Record(
@@ -236,10 +262,25 @@ final class RecordBatch: @unchecked Sendable {
   func fail(_ error: any Error) { self.error = error }
 
   /// The line number of the batch's last record.
-  var lastLineNumber: Int { lines.last?.lineNumber ?? 0 }
+  var lastLineNumber: Int { block?.lastLineNumber ?? lines.last?.lineNumber ?? 0 }
 
   /// Appends every record's output line to `output`; stops at the first error, keeping it in `error`.
   func run(_ transform: RecordTransform) {
+    if let block {
+      do {
+        try block.forEachRecord { record, _ in
+          if !record.isBlank {
+            output.append(record.prefix)
+            try transform(record, output)
+            output.append(record.suffix)
+          }
+          output.append(byte: 0x0A)
+        }
+      } catch {
+        self.error = error
+      }
+      return
+    }
     bytes.withUnsafeBufferPointer { all in
       for line in lines {
         if line.isBlank {

@@ -123,7 +123,8 @@ func parseIds(_ record: Record, into ids: inout [Int], hint: String? = nil) thro
 
 /// The classes of a label column, each named by its first spelling in the input: integers in numeric order when
 /// every label is one, else in byte order. Labels that spell the same integer (`1`, `1.0`, `01`, `+1`) are one
-/// class, as they are to Keras once NumPy or pandas has read them as numbers.
+/// class, as they are to Keras once NumPy or pandas has read them as numbers; so are a fastText label and its
+/// name (`__label__pos`, `pos`).
 func classNames(of labels: [String]) -> [String] {
   var firstSpelling: [String: String] = [:]
   var names: [String] = []
@@ -131,15 +132,24 @@ func classNames(of labels: [String]) -> [String] {
     firstSpelling[classKey(label)] = label
     names.append(label)
   }
-  if names.allSatisfy({ integerValue(ofLabel: $0) != nil }) {
-    return names.sorted { integerValue(ofLabel: $0)! < integerValue(ofLabel: $1)! }
+  let integers = names.map { integerValue(ofLabel: withoutFastTextPrefix($0)) }
+  if integers.allSatisfy({ $0 != nil }) {
+    return zip(names, integers).sorted { $0.1! < $1.1! }.map(\.0)
   }
-  return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+  return names.sorted { withoutFastTextPrefix($0).utf8.lexicographicallyPrecedes(withoutFastTextPrefix($1).utf8) }
 }
 
-/// What makes two labels one class: the integer a label spells (`01` and `1.0` are `1`), else the label itself.
+/// What makes two labels one class: the integer a label spells (`01` and `1.0` are `1`), else the label itself,
+/// either without fastText's `__label__` prefix, so that a model trained on TSV labels `0`/`1` evaluates fastText
+/// lines `__label__0`/`__label__1` and the other way round.
 func classKey(_ label: String) -> String {
-  integerValue(ofLabel: label).map(String.init) ?? label
+  let name = withoutFastTextPrefix(label)
+  return integerValue(ofLabel: name).map(String.init) ?? name
+}
+
+/// `label` without a leading `__label__` (fastText's label prefix, as `--format fasttext` reads it).
+func withoutFastTextPrefix(_ label: String) -> String {
+  label.hasPrefix("__label__") ? String(label.dropFirst(9)) : label
 }
 
 /// The integer `label` spells in decimal: an optional sign, digits, and optionally a point followed only by zeros

@@ -456,12 +456,13 @@ struct VocabExportCommand: ParsableCommand {
       Examples:
         mal vocab export vocab-en.txt --format hf-json -o tokenizer.json
         mal vocab export vocab-en.txt --format keras-json | head -c 200
+        mal vocab export unigram.json --format spm -o unigram.model
       """)
 
   @Argument(help: "The vocabulary file.")
   var vocabularyPath: String
 
-  @Option(help: "The format to write: txt, counts, keras-json or hf-json.")
+  @Option(help: "The format to write: txt, counts, keras-json, hf-json or spm (a sentencepiece .model).")
   var format: VocabularyFormat
 
   @Option(name: [.short, .long], help: "Write to this file (atomically) instead of standard output.")
@@ -489,14 +490,16 @@ struct VocabExportCommand: ParsableCommand {
     }
   }
 
-  /// A subword vocabulary as `tokenizer.json` or, for WordPiece, a BERT `vocab.txt`.
+  /// A subword vocabulary as `tokenizer.json`, a sentencepiece `.model` (Unigram, BPE with word marks; with its
+  /// `.vocab` beside it when written to a file) or, for WordPiece, a BERT `vocab.txt`.
   private func export(_ model: SubwordModel) throws {
     let target: SubwordFormat
     switch format {
     case .hfJSON: target = .hfJSON
     case .txt: target = .txt
+    case .sentencePiece: target = .sentencePiece
     default:
-      throw ValidationError("\(vocabularyPath) is a \(model.kind) subword vocabulary: it exports as hf-json (or, WordPiece, txt); \(format.rawValue) holds whole words")
+      throw ValidationError("\(vocabularyPath) is a \(model.kind) subword vocabulary: it exports as hf-json, spm (Unigram, or BPE with ▁ word marks) or txt (WordPiece); \(format.rawValue) holds whole words")
     }
     try writeSubword(model, to: output, format: target)
   }

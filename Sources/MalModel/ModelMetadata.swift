@@ -26,6 +26,9 @@ public enum ModelMetadata {
   public static let subword = "mal.subword"
   /// The subword vocabulary's fingerprint (`SubwordModel.fingerprint`), checked on load.
   public static let subwordFingerprint = "mal.subword.fnv1a64"
+  /// `sentencepiece` when the subword vocabulary came from a sentencepiece `.model` and cuts text as sentencepiece
+  /// does (`SubwordModel.isSentencePieceForm`); absent, it cuts as HF tokenizers reads its `tokenizer.json`.
+  public static let subwordLibrary = "mal.subword.library"
   /// `PadSequences` as JSON: maxlen, padding, truncating, value.
   public static let pad = "mal.pad"
   /// JSON array of the epochs' results: epoch, loss, accuracy, val_loss, val_accuracy.

@@ -52,12 +52,14 @@ public struct Preprocessing: Sendable {
   /// The metadata entries that store this preprocessing (see `ModelMetadata`).
   public var metadata: [String: String] {
     if let subword {
-      return [
+      var entries = [
         ModelMetadata.tokenizer: CodableJSON.encode(tokenizer),
         ModelMetadata.subword: subword.tokenizerJSON,
         ModelMetadata.subwordFingerprint: subword.fingerprint,
         ModelMetadata.pad: CodableJSON.encode(pad),
       ]
+      if subword.isSentencePieceForm { entries[ModelMetadata.subwordLibrary] = "sentencepiece" }
+      return entries
     }
     return [
       ModelMetadata.tokenizer: CodableJSON.encode(tokenizer),
@@ -114,7 +116,14 @@ public struct Preprocessing: Sendable {
       if let hash = metadata[ModelMetadata.subwordFingerprint], hash != model.fingerprint {
         throw bad(ModelMetadata.subwordFingerprint, "the subword vocabulary's fingerprint is \(model.fingerprint), not \(hash)")
       }
-      subword = model
+      switch metadata[ModelMetadata.subwordLibrary] {
+      case nil:
+        subword = model
+      case "sentencepiece":
+        subword = model.matching(.sentencePiece)
+      case let other?:
+        throw bad(ModelMetadata.subwordLibrary, "'\(other)' is not a library Mal applies subword pieces as (sentencepiece)")
+      }
       splitsUnknown = false
     } else {
       let special = try parse(ModelMetadata.vocabularySpecial, metadata[ModelMetadata.vocabularySpecial] ?? "")

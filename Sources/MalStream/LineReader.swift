@@ -19,7 +19,7 @@ public final class LineReader {
   public let name: String
   private let fileDescriptor: Int32
   private let ownsDescriptor: Bool
-  private var buffer: UnsafeMutablePointer<UInt8>
+  fileprivate var buffer: UnsafeMutablePointer<UInt8>
   private var capacity: Int
   /// The most bytes one line may have; a longer one is an `InputError` (`lineTooLong`).
   public let maximumLineLength: Int
@@ -74,6 +74,28 @@ public final class LineReader {
   ///   a CR but no LF follows it within 64 KiB or before the end, `InputError` (`lineTooLong`) at the start of a
   ///   line longer than `maximumLineLength` bytes, or whatever `body` throws.
   public func forEachLine(_ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Bool) throws {
+    try readLines(body, blocks: { _, _, _ in false }, inBlocksAfterLines: false, blockBytes: 1)
+  }
+
+  /// Calls `lines` with each line, as `forEachLine(_:)` does, until it returns `false`. Then, if `blocks` is given,
+  /// the rest of the input comes in blocks of whole lines instead, raw: each line still ends in its LF (and a
+  /// CRLF's CR), the input's last line may lack its LF. A block holds about `blockBytes` (more when one line is
+  /// longer) and comes with the line number of its first line and its number of lines; reading stops when `blocks`
+  /// returns `false`. The checks are `forEachLine(_:)`'s: a line longer than `maximumLineLength` is an error in
+  /// blocks too. This is how `RecordReader.forEachBlock` hands runs of lines to other threads without looking at
+  /// each one.
+  public func forEachLine(
+    _ lines: (UnsafeBufferPointer<UInt8>, Int) throws -> Bool,
+    blocks: (UnsafeBufferPointer<UInt8>, Int, Int) throws -> Bool, blockBytes: Int = 1 << 18
+  ) throws {
+    try readLines(lines, blocks: blocks, inBlocksAfterLines: true, blockBytes: blockBytes)
+  }
+
+  /// Both `forEachLine`s: once `lines` returns `false`, reading stops, or with `inBlocksAfterLines` goes on in blocks.
+  private func readLines(
+    _ lines: (UnsafeBufferPointer<UInt8>, Int) throws -> Bool,
+    blocks: (UnsafeBufferPointer<UInt8>, Int, Int) throws -> Bool, inBlocksAfterLines: Bool, blockBytes: Int
+  ) throws {
     var start = 0  // first byte of the current line
     var end = 0  // end of valid bytes
     var scan = 0  // where the search for '\n' resumes
@@ -81,26 +103,43 @@ public final class LineReader {
     var lineNumber = 0
     var checkedBOM = false
     var checkedLineEndings = false
-
+    var inBlocks = false
+    let blockBytes = max(blockBytes, 1)
     while true {
-      // Find the next newline in [scan, end).
-      if scan < end, let found = memchr(buffer + scan, 0x0A, end - scan) {
+      if inBlocks {
+        // Every whole line in [start, end) goes on; the partial one at the end waits for more input.
+        if start < end, let found = lastNewline(buffer + start, end - start) {
+          let cut = start + found + 1
+          if try !deliver(start, cut, lineNumber: &lineNumber, blockBytes: blockBytes, blocks) { return }
+          start = cut
+        }
+        scan = end
+      } else if scan < end, let found = memchr(buffer + scan, 0x0A, end - scan) {
+        // Find the next newline in [scan, end).
         let newline = buffer.distance(to: found.assumingMemoryBound(to: UInt8.self))
         var lineEnd = newline
         if lineEnd > start, buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
         lineNumber += 1
-        if try !body(UnsafeBufferPointer(start: buffer + start, count: lineEnd - start), lineNumber) { return }
+        if try !lines(UnsafeBufferPointer(start: buffer + start, count: lineEnd - start), lineNumber) {
+          guard inBlocksAfterLines else { return }
+          inBlocks = true
+        }
         start = newline + 1
         scan = start
         continue
+      } else {
+        scan = end
       }
-      scan = end
       if atEOF {
         if start < end {
+          if inBlocks {
+            _ = try deliver(start, end, lineNumber: &lineNumber, blockBytes: blockBytes, blocks)
+            return
+          }
           var lineEnd = end
           if buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
           lineNumber += 1
-          _ = try body(UnsafeBufferPointer(start: buffer + start, count: lineEnd - start), lineNumber)
+          _ = try lines(UnsafeBufferPointer(start: buffer + start, count: lineEnd - start), lineNumber)
         }
         return
       }
@@ -158,6 +197,58 @@ public final class LineReader {
       }
     }
   }
+}
+
+/// (`LineReader` continues here.)
+extension LineReader {
+  /// Hands `buffer[from..<to]` (whole lines) to `blocks` in pieces of about `blockBytes`, counting their lines in
+  /// `lineNumber`. (A method, not a local function, so the line loop's variables stay in registers.)
+  /// - Returns: `false` when `blocks` asks to stop.
+  fileprivate func deliver(
+    _ from: Int, _ to: Int, lineNumber: inout Int, blockBytes: Int,
+    _ blocks: (UnsafeBufferPointer<UInt8>, Int, Int) throws -> Bool
+  ) throws -> Bool {
+    var from = from
+    while from < to {
+      var cut = to
+      if to - from > blockBytes {
+        // After the last LF within blockBytes, else after the first LF past them.
+        if let found = lastNewline(buffer + from, blockBytes) {
+          cut = from + found + 1
+        } else if let found = memchr(buffer + from + blockBytes, 0x0A, to - from - blockBytes) {
+          cut = buffer.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
+        }
+      }
+      let count = newlineCount(buffer + from, cut - from) + (buffer[cut - 1] == 0x0A ? 0 : 1)
+      let first = lineNumber + 1
+      lineNumber += count
+      if try !blocks(UnsafeBufferPointer(start: buffer + from, count: cut - from), first, count) { return false }
+      from = cut
+    }
+    return true
+  }
+}
+
+/// The offset of the last LF in `bytes[0..<count]`, searched from the end (lines are short next to a block).
+func lastNewline(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Int? {
+  var i = count - 1
+  while i >= 0 {
+    if bytes[i] == 0x0A { return i }
+    i -= 1
+  }
+  return nil
+}
+
+/// The number of LF bytes in `bytes[0..<count]`.
+func newlineCount(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Int {
+  var lines = 0
+  var at = bytes
+  let end = bytes + count
+  while at < end, let found = memchr(at, 0x0A, end - at) {
+    lines += 1
+    at = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) + 1
+  }
+  return lines
 }
 
 /// The C library's message for the current `errno`.

@@ -148,9 +148,9 @@ public final class RecordReader {
   /// The resolved columns, known once the first line has been read.
   public private(set) var layout: RecordLayout?
   /// How many ill-formed UTF-8 subparts were replaced by U+FFFD.
-  public private(set) var replacementCount = 0
+  public var replacementCount: Int { repairs.count }
   /// Where the first replacement happened.
-  public private(set) var firstReplacement: SourcePosition?
+  public var firstReplacement: SourcePosition? { repairs.first }
   /// How many records (not counting headers) were read.
   public private(set) var recordCount = 0
 
@@ -168,7 +168,7 @@ public final class RecordReader {
   var resolvedLabelColumn: (requested: String?, column: Int)?
   private var sawFirstLine = false
   private var headerBytes: [UInt8]?
-  private var repaired: [UInt8] = []
+  private var repairs = Repairs()
   /// A fastText line with the tab that ends its label: the same bytes at the same offsets, so columns stay right.
   private var fastTextLine: [UInt8] = []
 
@@ -185,41 +185,98 @@ public final class RecordReader {
     header: (UnsafeBufferPointer<UInt8>) throws -> Void,
     _ body: (Record) throws -> Bool
   ) throws {
+    try read(header: header, record: body, block: { _ in false }, inBlocks: false, blockBytes: 1)
+  }
+
+  /// Reads every input as `forEachRecord` does, but once an input's first line (and its `#mal` line) has been read
+  /// here, the rest of it comes to `block` as `RecordBlock`s: runs of whole lines of about `blockBytes`, copied but
+  /// not yet checked or split, so that other threads can do that (`RecordBlock.forEachRecord`). The records read
+  /// here (an input's first line when it is not a header) go to `record`. Call `absorb(_:)` with each block, in
+  /// input order, once it has been read, so that `replacementCount` and `firstReplacement` count its repairs.
+  /// Either closure returns `false` to stop.
+  public func forEachBlock(
+    header: (UnsafeBufferPointer<UInt8>) throws -> Void,
+    record body: (Record) throws -> Bool,
+    block: (RecordBlock) throws -> Bool, blockBytes: Int = 1 << 18
+  ) throws {
+    try read(header: header, record: body, block: block, inBlocks: true, blockBytes: blockBytes)
+  }
+
+  /// Both: every record to `record`, or with `inBlocks` each input's records after its first line to `block`.
+  private func read(
+    header: (UnsafeBufferPointer<UInt8>) throws -> Void,
+    record body: (Record) throws -> Bool,
+    block: (RecordBlock) throws -> Bool, inBlocks: Bool, blockBytes: Int
+  ) throws {
     for path in inputs {
       let reader = try LineReader(path: path)
       var stop = false
       var firstLineOfFile = true
       var provenanceAllowed = true
-      try reader.forEachLine { rawLine, lineNumber in
-        try self.withCheckedUTF8(rawLine, source: reader.name, lineNumber: lineNumber) { line in
-          if provenanceAllowed {
-            provenanceAllowed = false
-            if try self.handleProvenance(line, source: reader.name, lineNumber: lineNumber) {
-              return
+      try reader.forEachLine(
+        { rawLine, lineNumber in
+          try self.withCheckedUTF8(rawLine, source: reader.name, lineNumber: lineNumber) { line in
+            if provenanceAllowed {
+              provenanceAllowed = false
+              if try self.handleProvenance(line, source: reader.name, lineNumber: lineNumber) {
+                return
+              }
             }
-          }
-          if firstLineOfFile {
-            firstLineOfFile = false
-            if try self.handleFirstLine(line, source: reader.name, lineNumber: lineNumber, header: header) {
-              return
+            if firstLineOfFile {
+              firstLineOfFile = false
+              if try self.handleFirstLine(line, source: reader.name, lineNumber: lineNumber, header: header) {
+                return
+              }
             }
-          }
-          guard let layout = self.layout else { return }
-          self.recordCount += 1
-          if self.options.format == .fasttext {
-            try self.withFastTextColumns(line, source: reader.name, lineNumber: lineNumber) { columns in
-              let record = try self.split(columns, layout: layout, source: reader.name, lineNumber: lineNumber)
+            guard let layout = self.layout else { return }
+            self.recordCount += 1
+            if self.options.format == .fasttext {
+              try Self.withRecord(line, layout: layout, options: self.options, source: reader.name, lineNumber: lineNumber,
+                                  fastTextLine: &self.fastTextLine) { record in
+                if try !body(record) { stop = true }
+              }
+            } else {
+              // (No fastText scratch, so no exclusive access to it, on this per-line path.)
+              let record = try Self.split(line, layout: layout, source: reader.name, lineNumber: lineNumber)
               if try !body(record) { stop = true }
             }
-            return
           }
-          let record = try self.split(line, layout: layout, source: reader.name, lineNumber: lineNumber)
-          if try !body(record) { stop = true }
-        }
-        return !stop
-      }
+          // In blocks from here on, once the first line is behind (a #mal line alone leaves the header to come).
+          return !stop && (!inBlocks || firstLineOfFile || self.layout == nil)
+        },
+        blocks: { bytes, firstLine, lineCount in
+          guard inBlocks, !stop, let layout = self.layout else { return false }
+          self.recordCount += lineCount
+          let next = RecordBlock(
+            bytes: bytes, firstLineNumber: firstLine, lineCount: lineCount, source: reader.name, layout: layout,
+            options: self.options)
+          if try !block(next) { stop = true }
+          return !stop
+        },
+        blockBytes: blockBytes)
       if stop { return }
     }
+  }
+
+  /// Counts `block`'s repairs of ill-formed UTF-8 (once it has been read) in `replacementCount` and
+  /// `firstReplacement`; blocks must come in input order.
+  public func absorb(_ block: RecordBlock) {
+    repairs.count += block.repairs.count
+    if repairs.first == nil { repairs.first = block.repairs.first }
+  }
+
+  /// Calls `body` with the record of the checked `line`: for fastText input after turning its label into a column.
+  static func withRecord(
+    _ line: UnsafeBufferPointer<UInt8>, layout: RecordLayout, options: RecordOptions, source: String, lineNumber: Int,
+    fastTextLine: inout [UInt8], _ body: (Record) throws -> Void
+  ) throws {
+    if options.format == .fasttext {
+      try withFastTextColumns(line, source: source, lineNumber: lineNumber, scratch: &fastTextLine) { columns in
+        try body(try split(columns, layout: layout, source: source, lineNumber: lineNumber))
+      }
+      return
+    }
+    try body(try split(line, layout: layout, source: source, lineNumber: lineNumber))
   }
 
   /// Takes a `#mal` line at the start of an input as the stream's provenance: the first input's is kept, later
@@ -248,6 +305,24 @@ public final class RecordReader {
     _ line: UnsafeBufferPointer<UInt8>, source: String, lineNumber: Int,
     _ body: (UnsafeBufferPointer<UInt8>) throws -> Void
   ) throws {
+    // Well-formed lines, nearly all, go straight on: no exclusive access to `repairs` per line.
+    guard UTF8Validation.firstInvalidOffset(in: line) != nil else { return try body(line) }
+    try Self.withCheckedUTF8(line, options: options, source: source, lineNumber: lineNumber, repairs: &repairs, body)
+  }
+
+  /// Repairs of ill-formed UTF-8: how many, the first one's position, and the buffer a repaired line is made in.
+  struct Repairs {
+    var count = 0
+    var first: SourcePosition?
+    var scratch: [UInt8] = []
+  }
+
+  /// Checks `line` and calls `body` with it or, when it has ill-formed UTF-8 and `options` allow it, with its repaired
+  /// copy (counted in `repairs`).
+  static func withCheckedUTF8(
+    _ line: UnsafeBufferPointer<UInt8>, options: RecordOptions, source: String, lineNumber: Int,
+    repairs: inout Repairs, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void
+  ) throws {
     guard let bad = UTF8Validation.firstInvalidOffset(in: line) else {
       try body(line)
       return
@@ -257,22 +332,22 @@ public final class RecordReader {
     if options.invalidUTF8 == .fail {
       throw InputError(.invalidUTF8(bytes: Array(line[bad..<(bad + badLength)])), at: position)
     }
-    if firstReplacement == nil { firstReplacement = position }
-    repaired.removeAll(keepingCapacity: true)
-    replacementCount += UTF8Validation.appendRepairing(line, to: &repaired)
-    try repaired.withUnsafeBufferPointer { try body($0) }
+    if repairs.first == nil { repairs.first = position }
+    repairs.scratch.removeAll(keepingCapacity: true)
+    repairs.count += UTF8Validation.appendRepairing(line, to: &repairs.scratch)
+    try repairs.scratch.withUnsafeBufferPointer { try body($0) }
   }
 
   /// Calls `body` with fastText `line` as the two columns `label<TAB>text`: the space after the label word becomes
   /// the tab (or a tab is added after a label alone) and tabs in the text become spaces, so every byte keeps its
   /// offset and errors point at the user's columns.
   /// - Throws: `InputError` at the line's start when it does not start with `__label__`, or at a second label.
-  private func withFastTextColumns(
-    _ line: UnsafeBufferPointer<UInt8>, source: String, lineNumber: Int,
+  static func withFastTextColumns(
+    _ line: UnsafeBufferPointer<UInt8>, source: String, lineNumber: Int, scratch fastTextLine: inout [UInt8],
     _ body: (UnsafeBufferPointer<UInt8>) throws -> Void
   ) throws {
     if line.isEmpty { return try body(line) }
-    guard line.starts(with: Self.fastTextLabelPrefix) else {
+    guard line.starts(with: fastTextLabelPrefix) else {
       throw InputError(.missingFastTextLabel, file: source, lineNumber: lineNumber, line: line, byteOffset: 0)
     }
     let labelEnd = line.firstIndex(where: { $0 == 0x20 || $0 == 0x09 }) ?? line.count
@@ -284,7 +359,7 @@ public final class RecordReader {
       fastTextLine[labelEnd] = 0x09
       var textStart = labelEnd + 1
       while textStart < line.count, line[textStart] == 0x20 || line[textStart] == 0x09 { textStart += 1 }
-      if UnsafeBufferPointer(rebasing: line[textStart...]).starts(with: Self.fastTextLabelPrefix) {
+      if UnsafeBufferPointer(rebasing: line[textStart...]).starts(with: fastTextLabelPrefix) {
         throw InputError(.secondFastTextLabel, file: source, lineNumber: lineNumber, line: line, byteOffset: textStart)
       }
       for i in (labelEnd + 1)..<fastTextLine.count where fastTextLine[i] == 0x09 { fastTextLine[i] = 0x20 }
@@ -381,7 +456,7 @@ public final class RecordReader {
   }
 
   /// Finds the working column in `line`, checking the number of columns.
-  private func split(_ line: UnsafeBufferPointer<UInt8>, layout: RecordLayout, source: String, lineNumber: Int) throws -> Record {
+  static func split(_ line: UnsafeBufferPointer<UInt8>, layout: RecordLayout, source: String, lineNumber: Int) throws -> Record {
     guard let columnCount = layout.columnCount else {
       return Record(line: line, field: 0..<line.count, lineNumber: lineNumber, source: source, isBlank: false)
     }

@@ -1,4 +1,7 @@
-/// Element-wise activation kernels over contiguous Float32 buffers, vectorized 8 lanes at a time.
+import CMalKernels
+
+/// Element-wise activation kernels over contiguous Float32 buffers, vectorized 8 lanes at a time, or 16/8 at a time
+/// through the AVX-512/AVX2 kernels of CMalKernels where the CPU has them (with the same results, bit for bit).
 ///
 /// `exp` is evaluated by range reduction to `r ∈ [-ln2/2, ln2/2]` and a degree-7 Taylor
 /// polynomial (truncation error < 6e-9 relative), so `sigmoid` and `tanh` agree with the
@@ -7,6 +10,12 @@ public enum Activations {
   /// Replaces each element `x` of `values[0..<count]` by `1 / (1 + e^-x)`.
   /// - Complexity: O(count).
   public static func sigmoid(_ values: UnsafeMutablePointer<Float>, count: Int) {
+    if mal_sigmoid(values, count) != 0 { return }  // the same bits, 16 or 8 lanes at a time (CMalKernels)
+    portableSigmoid(values, count: count)
+  }
+
+  /// `sigmoid` without the AVX-512/AVX2 kernels: what runs on CPUs without them, bit for bit the same.
+  public static func portableSigmoid(_ values: UnsafeMutablePointer<Float>, count: Int) {
     var i = 0
     let one = SIMD8<Float>(repeating: 1)
     while i + 8 <= count {
@@ -21,6 +30,12 @@ public enum Activations {
   /// Replaces each element `x` of `values[0..<count]` by `tanh(x)`.
   /// - Complexity: O(count).
   public static func tanh(_ values: UnsafeMutablePointer<Float>, count: Int) {
+    if mal_tanh(values, count) != 0 { return }
+    portableTanh(values, count: count)
+  }
+
+  /// `tanh` without the AVX-512/AVX2 kernels: what runs on CPUs without them, bit for bit the same.
+  public static func portableTanh(_ values: UnsafeMutablePointer<Float>, count: Int) {
     var i = 0
     while i + 8 <= count {
       let raw = UnsafeMutableRawPointer(values + i)

@@ -40,6 +40,9 @@ struct FastTextInputTests {
     let accuracy = try #require(fields.first { $0.hasPrefix("accuracy ") }?.dropFirst("accuracy ".count))
     // At k = 1, fastText's precision and recall are the accuracy.
     #expect(lines[1] == "fastText test: N 240  P@1 \(accuracy)  R@1 \(accuracy)", "\(evaluation.stdout)")
+    // The same reviews as TSV, labelled 0 and 1, evaluate to the same numbers: `__label__1` and `1` are one class.
+    let tsv = try Mal.run(["evaluate", model, SharedData.repositoryRoot.path + "/Corpora/sample-ko.tsv"])
+    #expect(tsv.status == 0 && tsv.stdout.split(separator: "\n").first == lines.first, "\(tsv)")
 
     let two = try Mal.run(["evaluate", model, "--format", "fasttext", "-k", "2", "--json", input])
     let report = try JSONSerialization.jsonObject(with: Data(two.stdout.utf8)) as! [String: Any]

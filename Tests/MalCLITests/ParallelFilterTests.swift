@@ -108,4 +108,24 @@ struct ParallelFilterTests {
     #expect(!FileManager.default.fileExists(atPath: folder.path + "/out2.tsv"))
     #expect(try Mal.run(["tokenize", "--threads", "0", bad]).stderr.hasPrefix("Error: --threads must be at least 1, got 0\n"))
   }
+
+  @Test("an error in the first of many batches (a ragged row, or bad UTF-8 under --strict) stops 2 to 4 threads as it stops one")
+  func earlyError() throws {
+    let folder = TemporaryFolder()
+    let input = Self.input(in: folder)
+    let rows = try #require(FileManager.default.contents(atPath: input))
+    let header = Array("id\tdocument\tlabel\n".utf8)
+    let ragged = folder.file("ragged.tsv", header + Array("0\tfine\t1\n1\ttoo\tmany\tcolumns\n".utf8) + Array(rows.dropFirst(header.count)))
+    for (file, extra) in [(ragged, [String]()), (input, ["--strict"])] {
+      let one = try Mal.run(["tokenize", "--threads", "1"] + extra + [file])
+      #expect(one.status == 65, "\(one.stderr)")
+      for threads in 2...4 {
+        let many = try Mal.run(["tokenize", "--threads", "\(threads)", "-o", folder.path + "/out.tsv"] + extra + [file])
+        #expect(many.status == 65 && many.stderr == one.stderr, "\(threads) threads: \(many.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/out.tsv"))
+      }
+      let counted = try Mal.run(["vocab", "count", "--threads", "3", "--plain"] + extra + [file])
+      #expect(counted.status == 65, "\(counted.stderr)")
+    }
+  }
 }

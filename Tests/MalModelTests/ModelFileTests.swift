@@ -181,6 +181,33 @@ struct SubwordPreprocessingTests {
     #expect(pieces.last == 1)  // ㅋ is outside the alphabet: [UNK]
   }
 
+  @Test("a vocabulary from a sentencepiece .model keeps cutting as sentencepiece does once stored", arguments: ["unigram", "bpe"])
+  func sentencePieceForm(_ kind: String) throws {
+    let path = ModelFixtures.repository + "/Tests/MalVocabTests/Fixtures/spm-\(kind)-nsmc.model"
+    let subword = try SubwordModel.read(path: path)
+    #expect(subword.isSentencePieceForm)
+    let stored = try Preprocessing(tokenizer: TokenizerOptions(), subword: subword, pad: PadSequences(maxLength: 64))
+    #expect(stored.metadata["mal.subword.library"] == "sentencepiece")
+    let read = try #require(try Preprocessing(metadata: stored.metadata, file: "m.mal"))
+    let restored = try #require(read.subword)
+    #expect(restored.isSentencePieceForm && restored.fingerprint == subword.fingerprint)
+    var original = SubwordEncoder(model: subword), again = SubwordEncoder(model: restored)
+    for text in ["영화관 정말 재밌다 ㅋㅋㅋㅋㅋㅋ", "오오오오 오오 오오오오오오", "배우들 연기가 최고였어요!!", "ㅎㅎㅎㅎㅎㅎㅎㅎ 굿"] {
+      #expect(again.ids(for: text) == original.ids(for: text), "\(text)")
+    }
+    // Stored without the key, the same tokenizer.json cuts as HF does; an unknown library is refused.
+    var metadata = stored.metadata
+    metadata["mal.subword.library"] = nil
+    #expect(try Preprocessing(metadata: metadata, file: "m.mal")?.subword?.isSentencePieceForm == false)
+    metadata["mal.subword.library"] = "fairseq"
+    do {
+      _ = try Preprocessing(metadata: metadata, file: "m.mal")
+      Issue.record("an unknown library was accepted")
+    } catch {
+      #expect("\(error)".contains("its mal.subword.library metadata is not valid: 'fairseq'"), "\(error)")
+    }
+  }
+
   @Test("a damaged stored tokenizer.json or fingerprint is an error naming the key")
   func damaged() throws {
     let stored = try Preprocessing(tokenizer: TokenizerOptions(), subword: try Self.model(), pad: PadSequences(maxLength: 8))

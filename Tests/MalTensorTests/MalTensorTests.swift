@@ -50,6 +50,32 @@ struct MalTensorTests {
     }
   }
 
+  @Test("the AVX-512/AVX2 sigmoid and tanh give the portable code's bits, tails and edge values included")
+  func vectorActivations() {
+    var random = RandomSource(seed: 11)
+    var values: [Float] = [0, -0, 1e-8, -1e-8, 1e-40, -1e-40, 88, 88.3, 88.4, -87.3, -87.4, 100, -100, 1e30, -1e30,
+                           .infinity, -.infinity, .nan, .leastNonzeroMagnitude, .greatestFiniteMagnitude]
+    values += (0..<3000).map { _ in random.uniform(-20, 20) }
+    values += (0..<500).map { _ in random.uniform(-100, 100) }
+    for count in [0, 1, 7, 8, 9, 15, 16, 17, 31, values.count] {
+      var fast = Array(values.prefix(count)), portable = fast
+      fast.withUnsafeMutableBufferPointer { Activations.sigmoid($0.baseAddress!, count: $0.count) }
+      portable.withUnsafeMutableBufferPointer { Activations.portableSigmoid($0.baseAddress!, count: $0.count) }
+      var differ = zip(fast, portable).filter { $0.bitPattern != $1.bitPattern }
+      #expect(differ.isEmpty, "sigmoid, \(count) values: \(differ.count) differ, first \(differ.prefix(3))")
+      fast = Array(values.prefix(count))
+      portable = fast
+      fast.withUnsafeMutableBufferPointer { Activations.tanh($0.baseAddress!, count: $0.count) }
+      portable.withUnsafeMutableBufferPointer { Activations.portableTanh($0.baseAddress!, count: $0.count) }
+      differ = zip(fast, portable).filter { $0.bitPattern != $1.bitPattern }
+      #expect(differ.isEmpty, "tanh, \(count) values: \(differ.count) differ, first \(differ.prefix(3))")
+    }
+    // The kernel writes only its own values: a neighbour past the end keeps its value.
+    var guarded: [Float] = [1, 2, 3, 42]
+    guarded.withUnsafeMutableBufferPointer { Activations.sigmoid($0.baseAddress!, count: 3) }
+    #expect(guarded[3] == 42)
+  }
+
   @Test("the same seed gives the same stream; normals have mean 0 and variance 1")
   func random() {
     var a = RandomSource(seed: 42), b = RandomSource(seed: 42), c = RandomSource(seed: 43)

@@ -14,4 +14,14 @@ ptrdiff_t mal_utf8_scan(const uint8_t *bytes, size_t count);
 /// Whether `mal_utf8_scan` uses AVX2 on this CPU.
 int mal_utf8_vectorized(void);
 
+/// Replaces each `values[i]` by `1 / (1 + e^-values[i])` with AVX-512F or AVX2 and returns 1, bit for bit what
+/// MalTensor's `Activations.sigmoid` computes; returns 0 without touching `values` on CPUs without either.
+int mal_sigmoid(float *values, size_t count);
+
+/// Replaces each `values[i]` by `tanh(values[i])` as `mal_sigmoid` does (MalTensor's `Activations.tanh`).
+int mal_tanh(float *values, size_t count);
+
+/// The lanes `mal_sigmoid` and `mal_tanh` work on at a time: 16 (AVX-512F), 8 (AVX2) or 0 (they return 0).
+int mal_activations_vector_width(void);
+
 #endif

@@ -39,6 +39,9 @@ public struct BPEModel: Sendable {
   public let marksWordStarts: Bool
   /// A run of unknown characters becomes one unknown id (HF's `fuse_unk`; sentencepiece always does this).
   public let fusesUnknown: Bool
+  /// Whether the model was read from (or made for) a sentencepiece `.model`: its merges are ranked by the scores
+  /// of the pieces they make, as sentencepiece applies them (`SentencePieceFile.model(from:)`).
+  public internal(set) var isSentencePieceForm = false
   let table: TokenTable
   /// Merge pair → rank.
   let ranks: PairIndex

@@ -191,9 +191,11 @@ enum SentencePieceFile {
     }
     let specials = pieces.tokens.indices.filter { pieces.kinds[$0] == .control || pieces.kinds[$0] == .unknown }
       .map { pieces.tokens[$0] }
-    return .bpe(BPEModel(
+    var model = BPEModel(
       table: table, rankedMerges: rankedMerges, specialTokens: specials, unknownToken: pieces.tokens[unknownID],
-      continuingSubwordPrefix: nil, endOfWordSuffix: nil, marksWordStarts: true, fusesUnknown: true))
+      continuingSubwordPrefix: nil, endOfWordSuffix: nil, marksWordStarts: true, fusesUnknown: true)
+    model.isSentencePieceForm = true
+    return .bpe(model)
   }
 
   /// Whether the file at `path` is a sentencepiece model: named `.model`, or starting as one does (a `pieces`

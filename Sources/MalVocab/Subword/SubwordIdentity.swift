@@ -10,6 +10,17 @@ extension SubwordModel {
     }
   }
 
+  /// Whether the model applies its pieces as sentencepiece does (read from or saved as a `.model`: Unigram's ties
+  /// in sentencepiece's arithmetic, BPE's merges by piece score), which its `tokenizerJSON` does not say: a model
+  /// file records it beside that text (`matching(.sentencePiece)` restores it).
+  public var isSentencePieceForm: Bool {
+    switch self {
+    case .unigram(let m): return m.arithmetic == .sentencePiece
+    case .bpe(let m): return m.isSentencePieceForm
+    case .wordPiece: return false
+    }
+  }
+
   /// The model as HF `tokenizer.json` text (the `hf-json` format): what a model file stores so that it cuts raw
   /// text into the pieces it was trained on.
   /// - Complexity: O(size of the model).
