@@ -456,7 +456,7 @@ struct VocabExportCommand: ParsableCommand {
       Examples:
         mal vocab export vocab-en.txt --format hf-json -o tokenizer.json
         mal vocab export vocab-en.txt --format keras-json | head -c 200
-        mal vocab export unigram.json --format spm -o unigram.model
+        mal vocab export ko.model --format hf-json -o ko.json     # a sentencepiece model as tokenizer.json
       """)
 
   @Argument(help: "The vocabulary file.")
