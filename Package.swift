@@ -29,7 +29,7 @@ let package = Package(
     .target(name: "CMalKernels"),
     .target(name: "MalStream", dependencies: ["CMalKernels"]),
     .target(name: "MalTokenize", dependencies: ["CUTF8Proc", "MalStream"]),
-    .target(name: "MalVocab", dependencies: ["MalStream"]),
+    .target(name: "MalVocab", dependencies: ["MalStream", "CUTF8Proc"]),
     // EmbeddingMatrix is built from MalWord2Vec's WordVectors, the one owner of word2vec .vec/.bin files.
     .target(name: "MalSequence", dependencies: ["MalStream", "MalWord2Vec"]),
     .target(name: "MalWord2Vec", dependencies: ["MalStream"]),

@@ -282,6 +282,19 @@ def check(mal, corpora):
             print("  unigram %s, %d pieces: %d shared with sentencepiece's own vocabulary" % (
                 name, size, len(spm_pieces & mal_pieces)))
             failures += check_bpe_model(mal, work, name, text, lines, held, heldout, size)
+            # --jamo: pieces over NFD text; the tokenizer.json names the NFD normalizer, so HF decomposes the
+            # held-out lines itself, and NFD input gives the same ids as syllables.
+            import unicodedata
+            decomposed = [unicodedata.normalize("NFD", line) for line in heldout]
+            for kind in ["bpe", "wordpiece", "unigram"]:
+                saved = os.path.join(work, "%s-%s-jamo.json" % (name, kind))
+                run(mal, "vocab", "build", text, "--subword", kind, "--jamo", "--max-size", str(size), "--save", saved)
+                hf = Tokenizer.from_file(saved)
+                mine = run(mal, "vocab", "--load", saved, held)
+                failures += same_ids("%s %s --jamo: Tokenizer.from_file(mal's tokenizer.json)" % (kind, name),
+                                     [e.ids for e in hf.encode_batch(heldout)], mine, len(heldout))
+                failures += same_ids("%s %s --jamo: the same, on NFD input" % (kind, name),
+                                     [e.ids for e in hf.encode_batch(decomposed)], mine, len(heldout))
     if failures:
         sys.exit("subword interop: %d failure(s)" % failures)
 

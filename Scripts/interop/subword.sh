@@ -5,7 +5,8 @@
 # compares BPE and WordPiece vocabularies (with ids) and merges with HF's, and checks that
 # tokenizers.Tokenizer.from_file(mal's tokenizer.json) and sentencepiece.SentencePieceProcessor(mal's .model)
 # encode every held-out line to mal's ids (Unigram; BPE as .model too), and that mal applies sentencepiece's own
-# unigram and BPE .model files with their ids.
+# unigram and BPE .model files with their ids; with --jamo (pieces over NFD text), that HF gives mal's ids for the
+# held-out lines as they are and in NFD.
 # `fixtures` regenerates the subword files of Tests/MalVocabTests/Fixtures (hf: HF's files on the sample corpora
 # and NSMC/IMDB samples; spm: the unigram and BPE .model files sentencepiece trains on NSMC rows; default both).
 # Release build;

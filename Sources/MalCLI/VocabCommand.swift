@@ -89,7 +89,10 @@ struct VocabPipelineCommand: ParsableCommand {
       } else {
         _ = try saveFormat(vocabFormat, path: path)
       }
-    case (nil, .some): break
+    case (nil, .some):
+      if subword.jamo {
+        throw ValidationError("--jamo is how a vocabulary is learned: one learned with it decomposes text by itself; drop --jamo with --load")
+      }
     }
     try subword.validate(build: build, splitUnknown: unknown.splitUnknown, specials: specials.specialTokens)
     try refuseSharedOutputs([("--save", save), ("-o", stream.output)])

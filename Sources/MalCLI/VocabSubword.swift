@@ -15,8 +15,19 @@ struct SubwordOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Learn subword pieces instead of whole tokens: bpe or wordpiece, exactly as HF tokenizers' BpeTrainer/WordPieceTrainer (--max-size is its vocab_size, default 30000; --min-count its min_frequency; bpe saved as spm marks words with ▁ as sentencepiece's BPE does), or unigram, sentencepiece's unigram language model (--max-size is its vocab_size, default 8000); each token becomes the ids of its pieces. With --load, reads a WordPiece vocab.txt (a tokenizer.json or sentencepiece .model is recognized without it).", valueName: "kind"))
   var subword: SubwordKind?
 
+  @Flag(help: "With --subword: learn pieces over jamo. Each token is decomposed first (Unicode NFD: a Hangul syllable becomes its jamo, 영 → ᄋ ᅧ ᆼ), and the saved tokenizer.json names the NFD normalizer, so it (and HF tokenizers) decomposes raw text the same way and NFD input gives the same ids; vocab decode recomposes syllables. Saved as hf-json only.")
+  var jamo = false
+
   /// The format to save a subword vocabulary in: hf-json, (WordPiece) txt or (Unigram) spm, else from the name.
   func saveFormat(_ explicit: VocabularyFormat?, path: String) throws -> SubwordFormat {
+    let format = try namedFormat(explicit, path: path)
+    if jamo && format != .hfJSON {
+      throw ValidationError("--jamo pieces are of decomposed text, which only a tokenizer.json can say (its NFD normalizer): save as .json or --vocab-format hf-json")
+    }
+    return format
+  }
+
+  private func namedFormat(_ explicit: VocabularyFormat?, path: String) throws -> SubwordFormat {
     switch explicit ?? VocabularyFormat(pathExtensionOf: path) ?? (path.hasSuffix(".json") ? .hfJSON : nil) {
     case .hfJSON?: return .hfJSON
     case .txt?:
@@ -42,6 +53,15 @@ struct SubwordOptions: ParsableArguments {
   func train(
     _ counts: TokenCounts, specials: SpecialTokens, build: BuildOptions, threads: Int, format: SubwordFormat
   ) throws -> SubwordModel {
+    guard jamo else { return try train(kind: subword, counts, specials: specials, build: build, threads: threads, format: format) }
+    return try train(kind: subword, counts.decomposed(), specials: specials, build: build, threads: threads, format: format)
+      .decomposing(true)
+  }
+
+  private func train(
+    kind subword: SubwordKind?, _ counts: TokenCounts, specials: SpecialTokens, build: BuildOptions, threads: Int,
+    format: SubwordFormat
+  ) throws -> SubwordModel {
     let size = build.maxSize ?? (subword == .unigram ? 8000 : 30000)
     switch subword {
     case .wordpiece?:
@@ -66,6 +86,7 @@ struct SubwordOptions: ParsableArguments {
   }
 
   func validate(build: BuildOptions, splitUnknown: Bool, specials: SpecialTokens) throws {
+    if jamo && subword == nil { throw ValidationError("--jamo learns subword pieces over jamo: add --subword KIND") }
     guard subword != nil else { return }
     if subword == .unigram {
       if build.minCount != 1 { throw ValidationError("--min-count applies to bpe and wordpiece; unigram trains on every word") }

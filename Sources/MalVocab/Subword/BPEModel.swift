@@ -42,6 +42,9 @@ public struct BPEModel: Sendable {
   /// Whether the model was read from (or made for) a sentencepiece `.model`: its merges are ranked by the scores
   /// of the pieces they make, as sentencepiece applies them (`SentencePieceFile.model(from:)`).
   public internal(set) var isSentencePieceForm = false
+  /// Whether words are decomposed (Unicode NFD) before they are cut, as HF's `NFD` normalizer does: pieces of
+  /// jamo for Korean (`--jamo`).
+  public internal(set) var decomposesText = false
   let table: TokenTable
   /// Merge pair → rank.
   let ranks: PairIndex

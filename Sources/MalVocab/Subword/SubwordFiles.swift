@@ -30,6 +30,10 @@ extension SubwordModel {
       throw VocabularyError(.formatNeeds(format: "vocab.txt", what: "a WordPiece model; BPE needs its merges (use --vocab-format hf-json)"))
     case (.txt, .unigram):
       throw VocabularyError(.formatNeeds(format: "vocab.txt", what: "a WordPiece model; Unigram needs its scores (use --vocab-format hf-json or spm)"))
+    case (.txt, _) where decomposesText, (.sentencePiece, _) where decomposesText:
+      throw VocabularyError(.formatNeeds(
+        format: format == .txt ? "vocab.txt" : "a sentencepiece model",
+        what: "text as it comes; this vocabulary's pieces are of decomposed text (--jamo), which only a tokenizer.json can say (use --vocab-format hf-json)"))
     case (.sentencePiece, _):
       let bytes = SentencePieceFile.bytes(of: try SentencePieceFile.pieces(of: self))
       bytes.withUnsafeBufferPointer { out.append($0) }
@@ -148,7 +152,7 @@ extension SubwordModel {
       appendJSONString(token, to: out, asciiOnly: false)
       out.append(",\"single_word\":false,\"lstrip\":false,\"rstrip\":false,\"normalized\":false,\"special\":true}")
     }
-    out.append("],\"normalizer\":null,\"pre_tokenizer\":")
+    out.append(decomposesText ? "],\"normalizer\":{\"type\":\"NFD\"},\"pre_tokenizer\":" : "],\"normalizer\":null,\"pre_tokenizer\":")
     out.append(preTokenizer)
     out.append(",\"post_processor\":null,\"decoder\":")
   }
@@ -261,6 +265,21 @@ extension SubwordModel {
 
   /// A model from a parsed `tokenizer.json`.
   static func parse(_ root: JSONValue) throws(SubwordError) -> SubwordModel {
+    try parseModel(root).decomposing(namesNFD(root["normalizer"]))
+  }
+
+  /// Whether a `tokenizer.json` normalizer is `NFD` (alone, or the only step of a `Sequence`), which Mal applies
+  /// (`decomposesText`). Other normalizers are not applied: Mal's input comes normalized from `mal tokenize`.
+  static func namesNFD(_ normalizer: JSONValue?) -> Bool {
+    guard let normalizer, !normalizer.isNull else { return false }
+    if normalizer["type"]?.string == "NFD" { return true }
+    if normalizer["type"]?.string == "Sequence", let steps = normalizer["normalizers"]?.array, steps.count == 1 {
+      return namesNFD(steps[0])
+    }
+    return false
+  }
+
+  private static func parseModel(_ root: JSONValue) throws(SubwordError) -> SubwordModel {
     guard let model = root["model"], model.members != nil else {
       throw SubwordError(.missingField(key: "model", expected: "an object"))
     }

@@ -102,7 +102,8 @@ public enum SubwordModel: Sendable {
       if !(skippingPadding && id == paddingID) { pieces.append(id) }
       return true
     }
-    out.append(Self.decode(pieces.map { tokens[$0] }, model: self))
+    let text = Self.decode(pieces.map { tokens[$0] }, model: self)
+    out.append(decomposesText ? Decomposition.nfc(text) : text)  // jamo back into syllables
   }
 
   /// The text of `pieces` as HF's decoder for this model makes it.
@@ -182,6 +183,10 @@ public struct SubwordEncoder {
   private var cacheEdgeEnds: [Int32] = []
   private var cacheByteCounts: [Int32] = []
   private var edges: [UnigramModel.Edge] = []
+  /// Whether words are decomposed (NFD) before they are cut, and the buffers that does it in.
+  private let decomposes: Bool
+  private var decomposed: [UInt8] = []
+  private var decompositionScalars: [Int32] = []
 
   /// - Parameter cacheLimit: the most distinct words whose pieces are kept (the first ones seen, which in text
   ///   are mostly the frequent ones; the others are cut again each time).
@@ -191,6 +196,7 @@ public struct SubwordEncoder {
     if case .bpe(let m) = model { bpe = m } else { bpe = nil }
     if case .wordPiece(let m) = model { wordPiece = m } else { wordPiece = nil }
     if case .unigram(let m) = model { unigram = m } else { unigram = nil }
+    decomposes = model.decomposesText
   }
 
   /// Appends the piece ids of the words of `field` to `out`, separated by single spaces.
@@ -229,14 +235,7 @@ public struct SubwordEncoder {
         return true
       }
       ids.removeAll(keepingCapacity: true)
-      let missing: Int
-      if let bpe {
-        missing = bpe.appendIDs(of: word, to: &ids, scratch: &scratch)
-      } else if let unigram {
-        missing = unigram.appendIDs(of: word, to: &ids, scratch: &unigramScratch)
-      } else {
-        missing = wordPiece!.appendIDs(of: word, to: &ids)
-      }
+      let missing = decomposes ? cutDecomposed(word) : cut(word)
       unknown += missing
       for id in ids { body(id) }
       if cache.count < cacheLimit {
@@ -248,6 +247,22 @@ public struct SubwordEncoder {
       return true
     }
     return unknown
+  }
+
+  /// Appends the ids of `word`'s pieces to `ids`; returns how many are unknown.
+  private mutating func cut(_ word: UnsafeBufferPointer<UInt8>) -> Int {
+    if let bpe { return bpe.appendIDs(of: word, to: &ids, scratch: &scratch) }
+    if let unigram { return unigram.appendIDs(of: word, to: &ids, scratch: &unigramScratch) }
+    return wordPiece!.appendIDs(of: word, to: &ids)
+  }
+
+  /// `cut` of `word`'s NFD (its Hangul syllables as jamo), for a model that decomposes text.
+  private mutating func cutDecomposed(_ word: UnsafeBufferPointer<UInt8>) -> Int {
+    var bytes = decomposed
+    bytes.removeAll(keepingCapacity: true)
+    Decomposition.appendNFD(word, to: &bytes, scalars: &decompositionScalars)
+    defer { decomposed = bytes }
+    return bytes.withUnsafeBufferPointer { cut($0) }
   }
 
   /// `forEachID` with sentencepiece's arithmetic: the words of the field in turn, each continuing from the line's

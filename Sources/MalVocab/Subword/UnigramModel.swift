@@ -59,6 +59,9 @@ public struct UnigramModel: Sendable {
   /// The arithmetic of the library that reads the model's file: `.sentencePiece` for a model read from or saved
   /// as a `.model`, else `.huggingFace`.
   public var arithmetic = Arithmetic.huggingFace
+  /// Whether words are decomposed (Unicode NFD) before they are cut, as HF's `NFD` normalizer does: pieces of
+  /// jamo for Korean (`--jamo`).
+  public internal(set) var decomposesText = false
 
   /// Every piece, for `id(for:)`.
   let table: TokenTable

@@ -9,6 +9,10 @@ import MalStream
 ///
 ///     model.pieces(of: "unaffable")   // ["un", "##aff", "##able"]
 public struct WordPieceModel: Sendable {
+  /// Whether words are decomposed (Unicode NFD) before they are cut, as HF's `NFD` normalizer does: pieces of
+  /// jamo for Korean (`--jamo`).
+  public internal(set) var decomposesText = false
+
   /// Every piece, indexed by id.
   public let tokens: [String]
   /// The reserved tokens (first ids when trained by Mal).
