@@ -75,8 +75,10 @@ struct VocabPipelineCommand: ParsableCommand {
   @OptionGroup var threading: ThreadOptions
   @OptionGroup var subword: SubwordOptions
   @OptionGroup var pieces: PiecesOption
+  @OptionGroup var sampling: SamplingOptions
 
   func validate() throws {
+    if sampling.sample != nil && load == nil { throw ValidationError("--sample cuts words with a saved Unigram vocabulary: give --load FILE") }
     if pieces.pieces && save != nil && subword.subword == nil {
       throw ValidationError("--pieces writes the pieces of a subword vocabulary: add --subword KIND")
     }
@@ -103,18 +105,13 @@ struct VocabPipelineCommand: ParsableCommand {
     try reportingErrors(command: "vocab") {
       if let load {
         if let model = try subwordModel(path: load, kind: subword.subword) {
-          // An applier caches words it has split: one for each thread.
-          let writesPieces = pieces.pieces
-          try runRecordFilter(
-            stream, provenance: pieces.provenance(provenance, model: model, file: load),
-            threads: threading.count(for: stream.inputs)
-          ) {
-            let applier = SubwordApplier(model, pieces: writesPieces)
-            return { record, out in applier.encode(record, into: out) }
-          }
+          try applySubword(
+            model, file: load, stream: stream, provenance: provenance, pieces: pieces, sampling: sampling,
+            threads: threading.count(for: stream.inputs))
           return
         }
         try pieces.refuseWordLevel(load)
+        try sampling.check(nil, file: load)
         let vocabulary = try Vocabulary.read(
           path: load, format: vocabFormat, specialTokens: specials.specialTokens, numWords: build.numWords)
         let provenance = provenance.vocabulary(
@@ -294,8 +291,10 @@ struct VocabApplyCommand: ParsableCommand {
       Unknown tokens (and, with --num-words N, tokens with ids >= N) become the OOV id, or are dropped with \
       --no-unk (Keras without oov_token). Same as 'mal vocab --load FILE'.
 
-      Example:
+      Examples:
         mal tokenize Corpora/sample-ko.tsv | mal vocab apply --load vocab.txt | head -3
+        mal tokenize Corpora/sample-ko.tsv | mal vocab apply --load ko.model \\
+          --sample 0.1 --seed 2 | head -3
       """)
 
   @OptionGroup var stream: StreamOptions
@@ -305,6 +304,7 @@ struct VocabApplyCommand: ParsableCommand {
   @OptionGroup var unknown: UnknownTokenOptions
   @OptionGroup var threading: ThreadOptions
   @OptionGroup var pieces: PiecesOption
+  @OptionGroup var sampling: SamplingOptions
 
   func validate() throws {
     if vocabulary.load == nil { throw ValidationError("apply needs --load FILE") }
@@ -313,17 +313,13 @@ struct VocabApplyCommand: ParsableCommand {
   func run() throws {
     try reportingErrors(command: "vocab") {
       if let model = try subwordModel(path: self.vocabulary.load!, kind: nil) {
-        let writesPieces = pieces.pieces
-        try runRecordFilter(
-          stream, provenance: pieces.provenance(provenance, model: model, file: self.vocabulary.load),
-          threads: threading.count(for: stream.inputs)
-        ) {
-          let applier = SubwordApplier(model, pieces: writesPieces)
-          return { record, out in applier.encode(record, into: out) }
-        }
+        try applySubword(
+          model, file: self.vocabulary.load!, stream: stream, provenance: provenance, pieces: pieces,
+          sampling: sampling, threads: threading.count(for: stream.inputs))
         return
       }
       try pieces.refuseWordLevel(self.vocabulary.load!)
+      try sampling.check(nil, file: self.vocabulary.load!)
       let vocabulary = try self.vocabulary.vocabulary(path: self.vocabulary.load!)
       let provenance = provenance.vocabulary(
         vocabulary, file: self.vocabulary.load, format: self.vocabulary.vocabFormat, splitsUnknown: unknown.splitUnknown)

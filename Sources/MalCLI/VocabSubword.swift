@@ -128,26 +128,83 @@ struct PiecesOption: ParsableArguments {
   }
 }
 
+/// `--sample ALPHA` and `--seed N`: subword regularization with a Unigram vocabulary.
+struct SamplingOptions: ParsableArguments {
+  @Option(help: ArgumentHelp("With a Unigram vocabulary: cut each word into a segmentation drawn at random, each with probability proportional to its likelihood to the power alpha (sentencepiece's subword regularization over all segmentations; 0.1 is usual, larger comes closer to the best cut). Run once per epoch with another --seed to train on rows cut differently each time.", valueName: "alpha"))
+  var sample: Double?
+
+  @Option(help: ArgumentHelp("The seed of --sample: the same seed gives the same pieces, for any --threads (default 1).", valueName: "n"))
+  var seed: UInt64?
+
+  func validate() throws {
+    if let sample, !(sample > 0 && sample.isFinite) {
+      throw ValidationError("--sample takes an alpha above 0, got \(sample)")
+    }
+    if seed != nil && sample == nil { throw ValidationError("--seed is the seed of --sample: add --sample ALPHA") }
+  }
+
+  /// Refuses `--sample` with a vocabulary that is not Unigram.
+  func check(_ model: SubwordModel?, file: String) throws {
+    guard sample != nil else { return }
+    guard case .unigram? = model else {
+      throw ValidationError("--sample draws among the segmentations of a Unigram vocabulary; \(file) is \(model.map { "a \($0.kind)" } ?? "a word-level") vocabulary")
+    }
+  }
+}
+
+/// `vocab --load` and `vocab apply` with a subword vocabulary: piece ids (or pieces) for every row, on every thread.
+func applySubword(
+  _ model: SubwordModel, file: String, stream: StreamOptions, provenance: ProvenanceOptions, pieces: PiecesOption,
+  sampling: SamplingOptions, threads: Int
+) throws {
+  try sampling.check(model, file: file)
+  let writesPieces = pieces.pieces
+  let sample = sampling.sample.map { (alpha: $0, seed: sampling.seed ?? 1) }
+  try runRecordFilter(stream, provenance: pieces.provenance(provenance, model: model, file: file), threads: threads) {
+    // An applier caches words it has split: one for each thread.
+    let applier = SubwordApplier(model, pieces: writesPieces, sample: sample)
+    return { record, out in applier.encode(record, into: out) }
+  }
+}
+
 /// Applies a subword model row by row, remembering the pieces of words it has seen: writes piece ids, or with
-/// `pieces` the pieces themselves.
+/// `pieces` the pieces themselves; with `sample`, each row's words are cut at random (`--sample`), the generator
+/// seeded by the row's line number so that threads do not change the result.
 final class SubwordApplier {
   var encoder: SubwordEncoder
   /// Each piece's bytes, by id, when the applier writes pieces.
   let pieceBytes: [[UInt8]]?
+  let sample: (alpha: Double, seed: UInt64)?
   private var ids: [Int32] = []
 
-  init(_ model: SubwordModel, pieces: Bool = false) {
+  init(_ model: SubwordModel, pieces: Bool = false, sample: (alpha: Double, seed: UInt64)? = nil) {
     encoder = SubwordEncoder(model: model)
     pieceBytes = pieces ? model.tokens.map { Array($0.utf8) } : nil
+    self.sample = sample
   }
 
   func encode(_ record: Record, into out: ByteBuffer) {
+    if let sample {
+      var random = SegmentationRandom(seed: sample.seed, row: record.lineNumber)
+      guard let pieceBytes else {
+        encoder.encodeSampling(record.value, alpha: sample.alpha, random: &random, into: out)
+        return
+      }
+      ids.removeAll(keepingCapacity: true)
+      encoder.appendSampledIDs(of: record.value, alpha: sample.alpha, random: &random, to: &ids)
+      writePieces(pieceBytes, into: out)
+      return
+    }
     guard let pieceBytes else {
       encoder.encode(record.value, into: out)
       return
     }
     ids.removeAll(keepingCapacity: true)
     encoder.appendIDs(of: record.value, to: &ids)
+    writePieces(pieceBytes, into: out)
+  }
+
+  private func writePieces(_ pieceBytes: [[UInt8]], into out: ByteBuffer) {
     for (i, id) in ids.enumerated() {
       if i > 0 { out.append(byte: 0x20) }
       pieceBytes[Int(id)].withUnsafeBufferPointer { out.append($0) }

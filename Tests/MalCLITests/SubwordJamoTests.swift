@@ -55,3 +55,52 @@ struct SubwordJamoTests {
     #expect(!folder.contents.contains("u.model") && !folder.contents.contains("v.txt"))
   }
 }
+
+/// `vocab --load U --sample ALPHA --seed N`: sentencepiece's subword regularization with a Unigram vocabulary.
+@Suite("vocab --sample")
+struct SubwordSamplingTests {
+  @Test("sampled cuts are pieces of the same words, vary with the seed, repeat with it for any thread count, approach the best cut as alpha grows")
+  func sampling() throws {
+    let folder = TemporaryFolder()
+    let model = folder.path + "/u.json"
+    let tokens = try Mal.run(["tokenize", "--plain", "--threads", "1", SubwordJamoTests.sample])
+    #expect(try Mal.run(["vocab", "--save", model, "--subword", "unigram", "--max-size", "400", "--plain"], input: tokens.stdout).status == 0)
+    let best = try Mal.run(["vocab", "--load", model, "--plain", "--pieces", "--threads", "1"], input: tokens.stdout)
+    func sampled(_ alpha: String, seed: String, threads: String = "1") throws -> String {
+      let result = try Mal.run(["vocab", "apply", "--load", model, "--plain", "--pieces", "--sample", alpha, "--seed", seed, "--threads", threads], input: tokens.stdout)
+      #expect(result.status == 0, "\(result.stderr)")
+      return result.stdout
+    }
+    let one = try sampled("0.1", seed: "1"), again = try sampled("0.1", seed: "1", threads: "3"), other = try sampled("0.1", seed: "2")
+    #expect(one == again, "the same seed, 1 and 3 threads")
+    #expect(one != other && one != best.stdout, "another seed, or the best cut, differ")
+    // Every sampled row spells the same words: pieces glued at ▁ give the tokens back.
+    // (By scalars: `▁` followed by an emoji modifier is one Character.)
+    func words(_ rows: String) -> [[Unicode.Scalar]] {
+      rows.split(separator: "\n").map { row in row.unicodeScalars.filter { $0 != " " }.map { $0 == "▁" ? " " : $0 } }
+    }
+    #expect(words(one) == words(best.stdout))
+    // A large alpha puts nearly all the weight on the best cut.
+    let sharp = try sampled("50", seed: "3")
+    let sameRows = zip(sharp.split(separator: "\n"), best.stdout.split(separator: "\n")).filter { $0 == $1 }.count
+    #expect(Double(sameRows) >= 0.95 * Double(best.stdout.split(separator: "\n").count), "\(sameRows) rows as the best cut")
+    // More pieces per word at a small alpha than at the best cut.
+    #expect(one.split(separator: " ").count > best.stdout.split(separator: " ").count)
+  }
+
+  @Test("--sample needs a Unigram vocabulary, an alpha above 0, and --load")
+  func refusals() throws {
+    let folder = TemporaryFolder()
+    let tokens = "id\tdocument\n1\t영화 좋다\n"
+    let bpe = folder.path + "/b.json"
+    #expect(try Mal.run(["vocab", "--save", bpe, "--subword", "bpe", "--max-size", "40"], input: tokens).status == 0)
+    let notUnigram = try Mal.run(["vocab", "apply", "--load", bpe, "--sample", "0.1"], input: tokens)
+    #expect(notUnigram.status == 64 && notUnigram.stderr.contains("--sample draws among the segmentations of a Unigram vocabulary; \(bpe) is a bpe vocabulary"), "\(notUnigram)")
+    let zero = try Mal.run(["vocab", "apply", "--load", bpe, "--sample", "0"], input: tokens)
+    #expect(zero.status == 64 && zero.stderr.contains("--sample takes an alpha above 0, got 0.0"), "\(zero)")
+    let seedAlone = try Mal.run(["vocab", "apply", "--load", bpe, "--seed", "3"], input: tokens)
+    #expect(seedAlone.status == 64 && seedAlone.stderr.contains("--seed is the seed of --sample"), "\(seedAlone)")
+    let save = try Mal.run(["vocab", "--save", folder.path + "/v.txt", "--sample", "0.1"], input: tokens)
+    #expect(save.status == 64 && save.stderr.contains("give --load FILE"), "\(save)")
+  }
+}

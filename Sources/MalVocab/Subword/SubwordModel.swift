@@ -249,6 +249,33 @@ public struct SubwordEncoder {
     return unknown
   }
 
+  /// Calls `body` with each id of a segmentation drawn at random for each word of `field` (Unigram only; see
+  /// `encodeSampling`); returns the number of unknown ids. Sampled cuts are not remembered.
+  mutating func forEachSampledID(
+    inWordsOf field: UnsafeBufferPointer<UInt8>, alpha: Double, random: inout SegmentationRandom,
+    _ body: (Int32) -> Void
+  ) -> Int {
+    guard let unigram else { preconditionFailure("sampling needs a Unigram model") }
+    var unknown = 0
+    field.forEachSpaceSeparated { word, _ in
+      ids.removeAll(keepingCapacity: true)
+      if decomposes {
+        var bytes = decomposed
+        bytes.removeAll(keepingCapacity: true)
+        Decomposition.appendNFD(word, to: &bytes, scalars: &decompositionScalars)
+        unknown += bytes.withUnsafeBufferPointer {
+          unigram.appendSampledIDs(of: $0, alpha: alpha, random: &random, to: &ids, scratch: &unigramScratch)
+        }
+        decomposed = bytes
+      } else {
+        unknown += unigram.appendSampledIDs(of: word, alpha: alpha, random: &random, to: &ids, scratch: &unigramScratch)
+      }
+      for id in ids { body(id) }
+      return true
+    }
+    return unknown
+  }
+
   /// Appends the ids of `word`'s pieces to `ids`; returns how many are unknown.
   private mutating func cut(_ word: UnsafeBufferPointer<UInt8>) -> Int {
     if let bpe { return bpe.appendIDs(of: word, to: &ids, scratch: &scratch) }
