@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # NSMC with subword pieces instead of words: nsmc-best.sh's recipe (pretrained vectors, BiLSTM(64), early stopping)
-# on the pieces of a BPE or WordPiece vocabulary learned from all the reviews, timed, test accuracy on the 50,000
+# on the pieces of a BPE, WordPiece or Unigram vocabulary learned from all the reviews, timed, test accuracy on the 50,000
 # test reviews as raw text.
 #
 #   examples/nsmc-subword.sh                        BPE, 32,000 pieces
 #   KIND=wordpiece SIZE=16000 MAXLEN=64 examples/nsmc-subword.sh
 #   TOKENIZE="--mode jamo" MAXLEN=96 examples/nsmc-subword.sh     BPE over jamo (pieces across syllables)
+#   KIND=unigram JAMO=1 MAXLEN=96 examples/nsmc-subword.sh          Unigram over jamo (vocab --jamo: NFD pieces)
 #
 # 1. pieces: vocab build --subword KIND --max-size SIZE on the tokenized unlabeled and training reviews;
 # 2. piece vectors: word2vec (skip-gram, 128 dimensions, 5 epochs) on vocab --pieces of the same text;
@@ -21,7 +22,8 @@ kind="${KIND:-bpe}"
 size="${SIZE:-32000}"
 maxlen="${MAXLEN:-64}"
 threads="${THREADS:-2}"
-out="${OUT:-examples/out/nsmc-$kind-$size${TOKENIZE:+-$(echo "$TOKENIZE" | tr -dc 'a-z0-9')}}"
+jamo="${JAMO:-0}"
+out="${OUT:-examples/out/nsmc-$kind-$size${TOKENIZE:+-$(echo "$TOKENIZE" | tr -dc 'a-z0-9')}$([ "$jamo" = 1 ] && echo -jamo)}"
 [ -f "$corpora/nsmc/ratings_train.txt" ] || { echo "nsmc-subword: no $corpora/nsmc (set MAL_CORPORA or run Corpora/fetch.sh)" >&2; exit 1; }
 swift build -c release --product mal 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
 mal="$(swift build -c release --show-bin-path)/mal"
@@ -32,7 +34,9 @@ start=$(now)
 # 1.–2. Pieces and their vectors, from every review but the test ones.
 cat "$corpora/nsmc/reviews_unlabeled.txt" <(tail -n +2 "$corpora/nsmc/ratings_train.txt" | cut -f2) \
   | "$mal" tokenize "${tok[@]}" > "$out/tokens.txt"
-"$mal" vocab build --subword "$kind" --max-size "$size" --save "$out/pieces.json" < "$out/tokens.txt"
+jamo_flag=()
+[ "$jamo" = 1 ] && jamo_flag=(--jamo)
+"$mal" vocab build --subword "$kind" "${jamo_flag[@]}" --max-size "$size" --save "$out/pieces.json" < "$out/tokens.txt"
 pieces=$(now)
 "$mal" vocab --load "$out/pieces.json" --pieces < "$out/tokens.txt" \
   | "$mal" word2vec train -o "$out/pieces.vec" --dim 128 --epochs 5 --min-count 3 --threads "$threads"
@@ -47,6 +51,6 @@ vectors=$(now)
 trained=$(now)
 # 4. Raw test reviews in.
 "$mal" evaluate "$out/nsmc.safetensors" "$corpora/nsmc/ratings_test.txt" | tee "$out/evaluation.txt"
-printf 'nsmc-subword %s %s maxlen %s, tokenize %s: pieces %.0f s + vectors %.0f s + training %.0f s = %.0f s; load %s\n' \
-  "$kind" "$size" "$maxlen" "${tok[*]}" "$(echo "$pieces - $start" | bc)" "$(echo "$vectors - $pieces" | bc)" \
+printf 'nsmc-subword %s%s %s maxlen %s, tokenize %s: pieces %.0f s + vectors %.0f s + training %.0f s = %.0f s; load %s\n' \
+  "$kind" "$([ "$jamo" = 1 ] && echo ' --jamo')" "$size" "$maxlen" "${tok[*]}" "$(echo "$pieces - $start" | bc)" "$(echo "$vectors - $pieces" | bc)" \
   "$(echo "$trained - $vectors" | bc)" "$(echo "$trained - $start" | bc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
