@@ -23,7 +23,7 @@ size="${SIZE:-32000}"
 maxlen="${MAXLEN:-64}"
 threads="${THREADS:-2}"
 jamo="${JAMO:-0}"
-out="${OUT:-examples/out/nsmc-$kind-$size${TOKENIZE:+-$(echo "$TOKENIZE" | tr -dc 'a-z0-9')}$([ "$jamo" = 1 ] && echo -jamo)}"
+out="${OUT:-examples/out/nsmc-$kind-$size${TOKENIZE:+-$(echo "$TOKENIZE" | tr -dc 'a-z0-9')}$([ "$jamo" = 1 ] && echo -jamo || true)}"
 [ -f "$corpora/nsmc/ratings_train.txt" ] || { echo "nsmc-subword: no $corpora/nsmc (set MAL_CORPORA or run Corpora/fetch.sh)" >&2; exit 1; }
 swift build -c release --product mal 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
 mal="$(swift build -c release --show-bin-path)/mal"
