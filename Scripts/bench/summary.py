@@ -6,7 +6,19 @@ the stage scripts still run on their own.
 """
 import json
 import os
+import subprocess
 import time
+
+_commit = None
+
+
+def _current_commit():
+    """The commit the measured build comes from (the stages run at the repository's root)."""
+    global _commit
+    if _commit is None:
+        result = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+        _commit = result.stdout.strip() or "unknown"
+    return _commit
 
 
 def record(stage, task, mal, value, reference, reference_value, unit, *, higher_is_better=True,
@@ -29,7 +41,7 @@ def record(stage, task, mal, value, reference, reference_value, unit, *, higher_
         "reference_value": reference_value, "unit": unit, "higher_is_better": higher_is_better, "ratio": ratio,
         "target_ratio": target_ratio, "target_value": target_value, "mal_rss_mib": mal_rss_mib,
         "reference_rss_mib": reference_rss_mib, "note": note, "load": os.getloadavg()[0],
-        "time": time.strftime("%H:%M:%S"),
+        "time": time.strftime("%H:%M:%S"), "commit": _current_commit(),
     }
     with open(path, "a", encoding="utf-8") as f:
         f.write(json.dumps(row, ensure_ascii=False) + "\n")

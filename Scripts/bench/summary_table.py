@@ -86,7 +86,11 @@ def main(path):
     print(f"- machine: {model}, {os.cpu_count()} cores; vector units: {vectors}")
     print(f"- OPENBLAS_CORETYPE: {os.environ.get('OPENBLAS_CORETYPE') or 'unset'}; "
           f"OpenBLAS kernels: {openblas_kernels()}")
-    print(f"- commit {commit or 'unknown'}{' (with uncommitted changes)' if dirty else ''}; release builds")
+    measured = sorted({r["commit"] for r in rows if r.get("commit")})
+    if measured:
+        print(f"- measured at commit {', '.join(measured)}; release builds")
+    else:
+        print(f"- commit {commit or 'unknown'}{' (with uncommitted changes)' if dirty else ''}; release builds")
     if loads:
         print(f"- load average (1 min) when the rows were taken: {min(loads):.1f}–{max(loads):.1f}; "
               f"rows from {rows[0]['time']} to {rows[-1]['time']}")
