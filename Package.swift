@@ -32,7 +32,7 @@ let package = Package(
     .target(name: "MalVocab", dependencies: ["MalStream", "CUTF8Proc"]),
     // EmbeddingMatrix is built from MalWord2Vec's WordVectors, the one owner of word2vec .vec/.bin files.
     .target(name: "MalSequence", dependencies: ["MalStream", "MalWord2Vec"]),
-    .target(name: "MalWord2Vec", dependencies: ["MalStream"]),
+    .target(name: "MalWord2Vec", dependencies: ["MalStream", "CMalKernels"]),
     .target(
       name: "MalCLI",
       dependencies: [
@@ -46,7 +46,7 @@ let package = Package(
     .testTarget(name: "MalTokenizeTests", dependencies: ["MalTokenize", "MalTestSupport"]),
     .testTarget(name: "MalVocabTests", dependencies: ["MalVocab", "MalTokenize", "MalTestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "MalSequenceTests", dependencies: ["MalSequence", "MalStream", "MalWord2Vec", "MalTestSupport"]),
-    .testTarget(name: "MalWord2VecTests", dependencies: ["MalWord2Vec", "MalTestSupport"]),
+    .testTarget(name: "MalWord2VecTests", dependencies: ["MalWord2Vec", "CMalKernels", "MalTestSupport"]),
     .testTarget(name: "MalCLITests", dependencies: ["MalCLI", "MalRecurrent", "MalStream", "MalTensor", "MalTestSupport"], exclude: ["Golden", "BadInput"]),
     // Recurrent core (issue 6): tensors over OpenBLAS, Keras-exact layers, benchmark.
     .target(name: "MalTensor", dependencies: ["CBLAS", "CMalKernels"]),

@@ -1,3 +1,4 @@
+import CMalKernels
 import Dispatch
 import MalStream
 import Synchronization
@@ -320,9 +321,7 @@ final class Trainer: @unchecked Sendable {
       case .skipGram:
         for c in low...high where c != position {
           let context = input + Int(words[c]) * stride
-          VectorMath.clear(error, blocks: blocks)
-          negativeSampling(hidden: context, target: center, alpha: alpha, random: &random, error: error)
-          VectorMath.addScaled(1, error, to: context, blocks: blocks)
+          negativeSampling(hidden: context, target: center, alpha: alpha, random: &random, error: error, applyTo: context)
         }
       case .cbow:
         let count = high - low
@@ -333,8 +332,7 @@ final class Trainer: @unchecked Sendable {
         }
         let inverse = 1 / Float(count)
         for d in 0..<stride { hidden[d] *= inverse }
-        VectorMath.clear(error, blocks: blocks)
-        negativeSampling(hidden: hidden, target: center, alpha: alpha, random: &random, error: error)
+        negativeSampling(hidden: hidden, target: center, alpha: alpha, random: &random, error: error, applyTo: nil)
         for c in low...high where c != position {
           VectorMath.addScaled(1, error, to: input + Int(words[c]) * stride, blocks: blocks)
         }
@@ -352,25 +350,53 @@ final class Trainer: @unchecked Sendable {
   }
 
   /// Scores `target` (label 1) and `negative` sampled words (label 0) against `hidden`, updates their output
-  /// rows, and accumulates the gradient for `hidden` into `error`.
+  /// rows, and sets `error` to the gradient for `hidden`; adds it to `applyTo` if given (skip-gram: the context
+  /// word's row, which is `hidden`). The samples are drawn first, then one call of the AVX-512/AVX2 kernel
+  /// (`mal_sgns_update`) does the arithmetic; CPUs without either run the same steps here.
   @inline(__always)
   private func negativeSampling(
     hidden: UnsafeMutablePointer<Float>, target: Int, alpha: Float, random: inout FastRandom,
-    error: UnsafeMutablePointer<Float>
+    error: UnsafeMutablePointer<Float>, applyTo: UnsafeMutablePointer<Float>?
   ) {
-    let scale = Float(Self.sigmoidSize) / (2 * Self.sigmoidRange)
-    for d in 0...options.negative {
-      let word: Int
-      let label: Float
-      if d == 0 {
-        word = target
-        label = 1
-      } else {
-        word = negativeSample(random.next())
-        if word == target { continue }
-        label = 0
+    let capacity = options.negative + 1
+    withUnsafeTemporaryAllocation(of: Int32.self, capacity: capacity) { words in
+      withUnsafeTemporaryAllocation(of: Float.self, capacity: capacity) { labels in
+        var count = 0
+        for d in 0...options.negative {
+          if d == 0 {
+            words[count] = Int32(target)
+            labels[count] = 1
+          } else {
+            let word = negativeSample(random.next())
+            if word == target { continue }
+            words[count] = Int32(word)
+            labels[count] = 0
+          }
+          count += 1
+        }
+        if mal_sgns_update(
+          hidden, error, output, stride, words.baseAddress, labels.baseAddress, Int32(count), alpha, sigmoid,
+          Int32(Self.sigmoidSize), Self.sigmoidRange, applyTo) != 0
+        {
+          return
+        }
+        portableUpdate(hidden: hidden, words: words, labels: labels, count: count, alpha: alpha, error: error)
+        if let applyTo { VectorMath.addScaled(1, error, to: applyTo, blocks: blocks) }
       }
-      let row = output + word * stride
+    }
+  }
+
+  /// `mal_sgns_update`'s arithmetic in `SIMD8` loops, for CPUs without AVX2.
+  @inline(__always)
+  private func portableUpdate(
+    hidden: UnsafeMutablePointer<Float>, words: UnsafeMutableBufferPointer<Int32>,
+    labels: UnsafeMutableBufferPointer<Float>, count: Int, alpha: Float, error: UnsafeMutablePointer<Float>
+  ) {
+    VectorMath.clear(error, blocks: blocks)
+    let scale = Float(Self.sigmoidSize) / (2 * Self.sigmoidRange)
+    for k in 0..<count {
+      let label = labels[k]
+      let row = output + Int(words[k]) * stride
       let f = VectorMath.dot(hidden, row, blocks: blocks)
       let g: Float
       if f > -Self.sigmoidRange && f < Self.sigmoidRange {
