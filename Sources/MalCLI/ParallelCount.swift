@@ -37,7 +37,8 @@ func countTokensInParallel(_ reader: RecordReader, threads: Int, budget: MemoryB
     for (entry, key) in worker.firstSeen.enumerated() { order.append((key, w, entry)) }
   }
   order.sort { $0.key != $1.key ? $0.key < $1.key : ($0.worker != $1.worker ? $0.worker < $1.worker : $0.entry < $1.entry) }
-  var merged = TokenCounts()
+  // Room for every worker's tokens (at most their sum), so the merged table never grows and rehashes.
+  var merged = TokenCounts(minimumCapacity: order.count)
   for item in order { merged.add(entry: item.entry, of: workers[item.worker].counts) }
   return merged
 }

@@ -19,6 +19,9 @@ public struct TokenCounts: Sendable {
 
   public init() {}
 
+  /// Counts with room for `minimumCapacity` distinct tokens before the table grows (a merge that knows its size).
+  public init(minimumCapacity: Int) { table = TokenTable(minimumCapacity: minimumCapacity) }
+
   /// The number of distinct tokens.
   public var distinctCount: Int { table.count }
   /// The total number of occurrences.
