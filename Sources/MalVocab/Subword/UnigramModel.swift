@@ -216,16 +216,23 @@ public struct UnigramModel: Sendable {
   /// pieces becomes one (HF's `fuse_unk`, sentencepiece's merged unknowns).
   /// - Returns: how many unknown ids were appended.
   private func appendPath(byteCount n: Int, to ids: inout [Int32], scratch: inout Scratch) -> Int {
-    let unknown = Int32(unknownID)
     scratch.path.removeAll(keepingCapacity: true)
     var end = n
     while end > 0 {
       scratch.path.append(scratch.piece[end])
       end = Int(scratch.start[end])
     }
+    return appendReversed(scratch.path, to: &ids)
+  }
+
+  /// Appends the ids of `path`, which runs from the word's end back to its start, in reading order; a run of
+  /// unknown pieces becomes one (HF's `fuse_unk`, sentencepiece's merged unknowns).
+  /// - Returns: how many unknown ids were appended.
+  func appendReversed(_ path: [Int32], to ids: inout [Int32]) -> Int {
+    let unknown = Int32(unknownID)
     var unknownCount = 0
     var previousWasUnknown = false
-    for id in scratch.path.reversed() {
+    for id in path.reversed() {
       if id == unknown {
         if previousWasUnknown { continue }
         unknownCount += 1

@@ -81,18 +81,7 @@ extension UnigramModel {
       scratch.path.append(edge.id)
       end = Int(edge.start)
     }
-    let unknown = Int32(unknownID)
-    var unknownCount = 0
-    var previousWasUnknown = false
-    for id in scratch.path.reversed() {
-      if id == unknown {
-        if previousWasUnknown { continue }
-        unknownCount += 1
-      }
-      previousWasUnknown = id == unknown
-      ids.append(id)
-    }
-    return unknownCount
+    return appendReversed(scratch.path, to: &ids)
   }
 }
 
