@@ -7,6 +7,8 @@
 #   KIND=wordpiece SIZE=16000 MAXLEN=64 examples/nsmc-subword.sh
 #   TOKENIZE="--mode jamo" MAXLEN=96 examples/nsmc-subword.sh     BPE over jamo (pieces across syllables)
 #   KIND=unigram JAMO=1 MAXLEN=96 examples/nsmc-subword.sh          Unigram over jamo (vocab --jamo: NFD pieces)
+#   KIND=unigram SAMPLE=0.1 COPIES=1 examples/nsmc-subword.sh      + subword regularization: COPIES more cuts of the
+#                                                                   training rows drawn with vocab --sample SAMPLE
 #
 # 1. pieces: vocab build --subword KIND --max-size SIZE on the tokenized unlabeled and training reviews;
 # 2. piece vectors: word2vec (skip-gram, 128 dimensions, 5 epochs) on vocab --pieces of the same text;
@@ -23,7 +25,7 @@ size="${SIZE:-32000}"
 maxlen="${MAXLEN:-64}"
 threads="${THREADS:-2}"
 jamo="${JAMO:-0}"
-out="${OUT:-examples/out/nsmc-$kind-$size${TOKENIZE:+-$(echo "$TOKENIZE" | tr -dc 'a-z0-9')}$([ "$jamo" = 1 ] && echo -jamo || true)}"
+out="${OUT:-examples/out/nsmc-$kind-$size${TOKENIZE:+-$(echo "$TOKENIZE" | tr -dc 'a-z0-9')}$([ "$jamo" = 1 ] && echo -jamo || true)${SAMPLE:+-sample$SAMPLE}}"
 [ -f "$corpora/nsmc/ratings_train.txt" ] || { echo "nsmc-subword: no $corpora/nsmc (set MAL_CORPORA or run Corpora/fetch.sh)" >&2; exit 1; }
 swift build -c release --product mal 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
 mal="$(swift build -c release --show-bin-path)/mal"
@@ -42,12 +44,29 @@ pieces=$(now)
   | "$mal" word2vec train -o "$out/pieces.vec" --dim 128 --epochs 5 --min-count 3 --threads "$threads"
 vectors=$(now)
 # 3. The literal pipeline; the rows' #mal line names the pieces file, which train stores in the model.
-"$mal" tokenize "${tok[@]}" < "$corpora/nsmc/ratings_train.txt" \
-  | "$mal" vocab --load "$out/pieces.json" \
-  | "$mal" pad --maxlen "$maxlen" \
-  | "$mal" train -o "$out/nsmc.safetensors" \
-      --embedding "$out/pieces.vec" --mask-zero --epochs 3 --validation-split 0.1 --early-stopping 1 \
-      --threads "$threads"
+if [ -z "${SAMPLE:-}" ]; then
+  "$mal" tokenize "${tok[@]}" < "$corpora/nsmc/ratings_train.txt" \
+    | "$mal" vocab --load "$out/pieces.json" \
+    | "$mal" pad --maxlen "$maxlen" \
+    | "$mal" train -o "$out/nsmc.safetensors" \
+        --embedding "$out/pieces.vec" --mask-zero --epochs 3 --validation-split 0.1 --early-stopping 1 \
+        --threads "$threads"
+else
+  # Subword regularization (Unigram): the first 135,000 training reviews cut the best way plus COPIES more times at
+  # random (vocab --sample SAMPLE --seed k); the last 15,000, cut the best way, are the validation rows.
+  "$mal" tokenize "${tok[@]}" < "$corpora/nsmc/ratings_train.txt" > "$out/train.tok"
+  sed -n '1,135002p' "$out/train.tok" > "$out/fit.tok"  # the #mal line, the header, 135,000 rows
+  { sed -n '1,2p' "$out/train.tok"; tail -n 15000 "$out/train.tok"; } > "$out/held.tok"
+  {
+    "$mal" vocab --load "$out/pieces.json" < "$out/fit.tok"
+    for k in $(seq "${COPIES:-1}"); do
+      "$mal" vocab --load "$out/pieces.json" --sample "$SAMPLE" --seed "$k" < "$out/fit.tok" | tail -n +3
+    done
+  } | "$mal" pad --maxlen "$maxlen" > "$out/fit.pad"
+  "$mal" vocab --load "$out/pieces.json" < "$out/held.tok" | "$mal" pad --maxlen "$maxlen" > "$out/held.pad"
+  "$mal" train -o "$out/nsmc.safetensors" --embedding "$out/pieces.vec" --mask-zero --epochs 3 \
+    --validation "$out/held.pad" --early-stopping 1 --threads "$threads" < "$out/fit.pad"
+fi
 trained=$(now)
 # 4. Raw test reviews in.
 "$mal" evaluate "$out/nsmc.safetensors" "$corpora/nsmc/ratings_test.txt" | tee "$out/evaluation.txt"
