@@ -37,15 +37,6 @@ enum Decomposition {
     }
   }
 
-  /// The NFD of `text`.
-  static func nfd(_ text: String) -> String {
-    var text = text
-    var out: [UInt8] = []
-    var scalars: [Int32] = []
-    text.withUTF8 { appendNFD($0, to: &out, scalars: &scalars) }
-    return String(decoding: out, as: UTF8.self)
-  }
-
   /// The NFC of `text`: jamo recomposed into syllables (how `vocab decode` shows pieces of a `--jamo` vocabulary).
   static func nfc(_ text: String) -> String {
     var text = text

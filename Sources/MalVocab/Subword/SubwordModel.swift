@@ -235,7 +235,7 @@ public struct SubwordEncoder {
         return true
       }
       ids.removeAll(keepingCapacity: true)
-      let missing = decomposes ? cutDecomposed(word) : cut(word)
+      let missing = cutting(word) { encoder, word in encoder.cut(word) }
       unknown += missing
       for id in ids { body(id) }
       if cache.count < cacheLimit {
@@ -259,16 +259,9 @@ public struct SubwordEncoder {
     var unknown = 0
     field.forEachSpaceSeparated { word, _ in
       ids.removeAll(keepingCapacity: true)
-      if decomposes {
-        var bytes = decomposed
-        bytes.removeAll(keepingCapacity: true)
-        Decomposition.appendNFD(word, to: &bytes, scalars: &decompositionScalars)
-        unknown += bytes.withUnsafeBufferPointer {
-          unigram.appendSampledIDs(of: $0, alpha: alpha, random: &random, to: &ids, scratch: &unigramScratch)
-        }
-        decomposed = bytes
-      } else {
-        unknown += unigram.appendSampledIDs(of: word, alpha: alpha, random: &random, to: &ids, scratch: &unigramScratch)
+      unknown += cutting(word) { encoder, word in
+        unigram.appendSampledIDs(
+          of: word, alpha: alpha, random: &random, to: &encoder.ids, scratch: &encoder.unigramScratch)
       }
       for id in ids { body(id) }
       return true
@@ -283,13 +276,17 @@ public struct SubwordEncoder {
     return wordPiece!.appendIDs(of: word, to: &ids)
   }
 
-  /// `cut` of `word`'s NFD (its Hangul syllables as jamo), for a model that decomposes text.
-  private mutating func cutDecomposed(_ word: UnsafeBufferPointer<UInt8>) -> Int {
+  /// Calls `cutter` with `word` as the model cuts it: the word itself, or its NFD (Hangul syllables as jamo) when
+  /// the model decomposes text.
+  private mutating func cutting(
+    _ word: UnsafeBufferPointer<UInt8>, _ cutter: (inout SubwordEncoder, UnsafeBufferPointer<UInt8>) -> Int
+  ) -> Int {
+    guard decomposes else { return cutter(&self, word) }
     var bytes = decomposed
     bytes.removeAll(keepingCapacity: true)
     Decomposition.appendNFD(word, to: &bytes, scalars: &decompositionScalars)
     defer { decomposed = bytes }
-    return bytes.withUnsafeBufferPointer { cut($0) }
+    return bytes.withUnsafeBufferPointer { cutter(&self, $0) }
   }
 
   /// `forEachID` with sentencepiece's arithmetic: the words of the field in turn, each continuing from the line's
