@@ -49,8 +49,8 @@ func filterRecords(
 }
 
 /// `filterRecords` on several threads: this thread reads the input into batches of about 256 KiB of whole lines
-/// (`produceBatches`); `threads` workers check, split and transform whole batches, each with its own transform from `makeTransform`; batches are written in input
-/// order. At most `2 × threads` batches are in flight, so memory stays bounded. The first error in input order
+/// (`produceBatches`); `threads` workers check, split and transform whole batches, each with its own transform from
+/// `makeTransform`; batches are written in input order. At most `2 × threads` batches are in flight, so memory stays bounded. The first error in input order
 /// stops the run after the batches before it are written, as one thread would.
 func filterRecordsInParallel(
   _ reader: RecordReader, output: String?, command: String, warnsAboutReplacements: Bool = true,

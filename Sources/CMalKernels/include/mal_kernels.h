@@ -26,10 +26,10 @@ int mal_activations_vector_width(void);
 
 /// word2vec's negative-sampling step for one hidden vector (skip-gram: a context word's input row; CBOW: the mean of
 /// the window's): sets `error` to 0; for each of the `count` targets, the output row `output + words[k]·stride` and
-/// its label (1 for the word to predict, 0 for a negative sample), f = hidden·row, g = (label − σ(f))·alpha with σ
-/// read from `sigmoid` (`table_size` entries over (−range, range); 1 above, 0 below), error += g·row, row += g·hidden;
-/// then, if `apply_to` is not NULL, apply_to += error. Rows are `stride` floats, a multiple of 8. With AVX-512F or
-/// AVX2 + FMA it returns 1; elsewhere 0 without touching anything (the caller's own loop runs).
+/// its label (1 for the word to predict, 0 for a negative sample), f = hidden·row, g = (label − σ(f))·alpha with
+/// σ read from `sigmoid` (`table_size` entries over (−range, range); 1 above, 0 below), error += g·row,
+/// row += g·hidden; then, if `apply_to` is not NULL, apply_to += error. Rows are `stride` floats, a multiple of 8.
+/// With AVX-512F or AVX2 + FMA it returns 1; elsewhere 0 without touching anything (the caller's own loop runs).
 int mal_sgns_update(const float *hidden, float *error, float *output, size_t stride, const int32_t *words,
                     const float *labels, int count, float alpha, const float *sigmoid, int table_size, float range,
                     float *apply_to);
