@@ -47,7 +47,7 @@ let package = Package(
     .testTarget(name: "MalVocabTests", dependencies: ["MalVocab", "MalTokenize", "MalTestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "MalSequenceTests", dependencies: ["MalSequence", "MalStream", "MalWord2Vec", "MalTestSupport"]),
     .testTarget(name: "MalWord2VecTests", dependencies: ["MalWord2Vec", "CMalKernels", "MalTestSupport"]),
-    .testTarget(name: "MalCLITests", dependencies: ["MalCLI", "MalRecurrent", "MalStream", "MalTensor", "MalTestSupport"], exclude: ["Golden", "BadInput"]),
+    .testTarget(name: "MalCLITests", dependencies: ["MalCLI", "MalModel", "MalRecurrent", "MalStream", "MalTensor", "MalTestSupport"], exclude: ["Golden", "BadInput"]),
     // Recurrent core (issue 6): tensors over OpenBLAS, Keras-exact layers, benchmark.
     .target(name: "MalTensor", dependencies: ["CBLAS", "CMalKernels"]),
     .target(name: "MalRecurrent", dependencies: ["MalTensor", "MalStream"]),

@@ -21,7 +21,7 @@ public struct MalCommand: ParsableCommand {
       """,
     subcommands: [
       TokenizeCommand.self, DetokenizeCommand.self, VocabCommand.self, PadCommand.self, EncodeCommand.self,
-      Word2VecCommand.self, TrainCommand.self, PredictCommand.self, EvaluateCommand.self, SummaryCommand.self,
+      Word2VecCommand.self, TrainCommand.self, PredictCommand.self, EvaluateCommand.self, SummaryCommand.self, EnsembleCommand.self,
     ])
 
   /// Subcommands that `mal` also answers to when invoked under their own name (`tokenize` → `mal tokenize`).

@@ -8,7 +8,7 @@ import MalVocab
 struct SummaryCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "summary",
-    abstract: "Print a model file's layers and parameter counts as Keras's model.summary() does.",
+    abstract: "Print a model file's layers and parameter counts as Keras's model.summary() does (each member's, for an ensemble).",
     discussion: """
       Example (after the examples of mal train --help):
         mal summary m.safetensors
@@ -21,12 +21,22 @@ struct SummaryCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors(command: "summary") {
-      let trained = try TrainedModel(path: model)
-      var text = trained.file.model.summary(timeSteps: trained.maxlen).joined(separator: "\n")
-      text += " Labels: \(trained.labels.joined(separator: ", "))\n"
-      if trained.encoding != .ids { text += " Input: ids as \(trained.encoding.name) features\n" }
-      if let preprocessing = trained.preprocessing { text += " Preprocessing: \(pipelineDescription(preprocessing))\n" }
-      if let training = trained.file.metadata["mal.training"] { text += " Training: \(training)\n" }
+      let classifier = try Classifier(path: model)
+      var text = ""
+      if classifier.isEnsemble {
+        text += "Ensemble of \(classifier.members.count) models: predict and evaluate average their probabilities.\n\n"
+      }
+      for (index, trained) in classifier.members.enumerated() {
+        if classifier.isEnsemble {
+          if index > 0 { text += "\n" }
+          text += "Member \(index + 1) of \(classifier.members.count), from \(classifier.sources[index]), weight \(fixed(Double(classifier.weights[index]), 4)):\n"
+        }
+        text += trained.file.model.summary(timeSteps: trained.maxlen).joined(separator: "\n")
+        text += " Labels: \(trained.labels.joined(separator: ", "))\n"
+        if trained.encoding != .ids { text += " Input: ids as \(trained.encoding.name) features\n" }
+        if let preprocessing = trained.preprocessing { text += " Preprocessing: \(pipelineDescription(preprocessing))\n" }
+        if let training = trained.file.metadata["mal.training"] { text += " Training: \(training)\n" }
+      }
       try writeStandardOutput(text)
     }
   }
@@ -40,30 +50,35 @@ struct ModelInputOptions: ParsableArguments {
   @Option(help: ArgumentHelp("With --ids: the vocabulary the ids come from; it must be the one the model was trained with.", valueName: "file"))
   var vocab: String?
 
-  /// The encoder for raw text, or `nil` when the rows are ids; checks `--vocab` against the model's vocabulary.
-  func encoder(for trained: TrainedModel, model: String) throws -> TextEncoder? {
-    if let vocab {
-      guard let stored = trained.preprocessing else {
-        throw FileError(path: model, operation: "stores no vocabulary to compare --vocab \(vocab) with (train it with mal train --vocab)")
+  /// The encoder for raw text, or `nil` when the rows are ids; checks `--vocab` against every member's vocabulary.
+  func encoder(for classifier: Classifier, model: String) throws -> RowEncoder? {
+    for (trained, source) in zip(classifier.members, classifier.sources) where vocab != nil {
+      try check(vocab!, against: trained, model: classifier.isEnsemble ? "\(model) (its member from \(source))" : model)
+    }
+    guard !ids, classifier.takesRawText else { return nil }
+    return classifier.makeEncoder()
+  }
+
+  /// Checks that the vocabulary file `vocab` is the one `trained` (named `model`) was trained with.
+  private func check(_ vocab: String, against trained: TrainedModel, model: String) throws {
+    guard let stored = trained.preprocessing else {
+      throw FileError(path: model, operation: "stores no vocabulary to compare --vocab \(vocab) with (train it with mal train --vocab)")
+    }
+    // A model of pieces reads --vocab as a subword vocabulary (a WordPiece vocab.txt included).
+    if let subword = stored.subword != nil ? try SubwordModel.read(path: vocab) : try subwordModel(path: vocab, kind: nil) {
+      if subword.fingerprint != stored.subword?.fingerprint {
+        throw PipelineMismatch(
+          file: vocab,
+          message: "is a different vocabulary (\(subword.kind), \(subword.tokens.count) pieces, fnv1a64 \(subword.fingerprint)) from the one \(model) was trained with (\(stored.vocabularyDescription))")
       }
-      // A model of pieces reads --vocab as a subword vocabulary (a WordPiece vocab.txt included).
-      if let subword = stored.subword != nil ? try SubwordModel.read(path: vocab) : try subwordModel(path: vocab, kind: nil) {
-        if subword.fingerprint != stored.subword?.fingerprint {
-          throw PipelineMismatch(
-            file: vocab,
-            message: "is a different vocabulary (\(subword.kind), \(subword.tokens.count) pieces, fnv1a64 \(subword.fingerprint)) from the one \(model) was trained with (\(stored.vocabularyDescription))")
-        }
-      } else {
-        let given = try readVocabularyFile(vocab)
-        if stored.subword != nil || given.fingerprint != stored.vocabulary.fingerprint {
-          throw PipelineMismatch(
-            file: vocab,
-            message: "is a different vocabulary (\(given.count) tokens, fnv1a64 \(given.fingerprint)) from the one \(model) was trained with (\(stored.vocabularyDescription))")
-        }
+    } else {
+      let given = try readVocabularyFile(vocab)
+      if stored.subword != nil || given.fingerprint != stored.vocabulary.fingerprint {
+        throw PipelineMismatch(
+          file: vocab,
+          message: "is a different vocabulary (\(given.count) tokens, fnv1a64 \(given.fingerprint)) from the one \(model) was trained with (\(stored.vocabularyDescription))")
       }
     }
-    guard !ids, let preprocessing = trained.preprocessing else { return nil }
-    return preprocessing.makeEncoder()
   }
 
   func validate() throws {
@@ -71,41 +86,45 @@ struct ModelInputOptions: ParsableArguments {
   }
 
   /// The encoder for rows made as `recipe` says: `encoder` for raw text, `nil` when a vocab step made them (ids,
-  /// even without `--ids`), after checking that vocabulary is the model's.
-  /// - Throws: `FileContentError` naming `file` when the rows' ids come from another vocabulary than the model's.
+  /// even without `--ids`), after checking that vocabulary is every member's.
+  /// - Throws: `FileContentError` naming `file` when the rows' ids come from another vocabulary than a member's.
   static func encoder(
-    _ encoder: TextEncoder?, for recipe: StreamRecipe, file: String, trained: TrainedModel, model: String
-  ) throws -> TextEncoder? {
-    if let source = recipe.subword {
-      if let stored = trained.preprocessing, stored.subword.map(source.matches) != true {
+    _ encoder: RowEncoder?, for recipe: StreamRecipe, file: String, classifier: Classifier, model: String
+  ) throws -> RowEncoder? {
+    guard recipe.subword != nil || recipe.vocabulary != nil else { return encoder }
+    for (trained, source) in zip(classifier.members, classifier.sources) {
+      guard let stored = trained.preprocessing else { continue }
+      let name = classifier.isEnsemble ? "\(model)'s member from \(source)" : model
+      if let source = recipe.subword, stored.subword.map(source.matches) != true {
         throw FileContentError(
           file: file,
-          message: "holds ids of the subword vocabulary \(source.description) (its #mal line), not of the vocabulary \(model) was trained with (\(stored.vocabularyDescription))")
+          message: "holds ids of the subword vocabulary \(source.description) (its #mal line), not of the vocabulary \(name) was trained with (\(stored.vocabularyDescription))")
+      } else if recipe.subword == nil, let source = recipe.vocabulary, stored.subword != nil || !source.matches(stored.vocabulary) {
+        throw FileContentError(
+          file: file,
+          message: "holds ids of \(source.description) (its #mal line), not of the vocabulary \(name) was trained with (\(stored.vocabularyDescription))")
       }
-      return nil
-    }
-    guard let source = recipe.vocabulary else { return encoder }
-    if let stored = trained.preprocessing, stored.subword != nil || !source.matches(stored.vocabulary) {
-      throw FileContentError(
-        file: file,
-        message: "holds ids of \(source.description) (its #mal line), not of the vocabulary \(model) was trained with (\(stored.vocabularyDescription))")
     }
     return nil
   }
 }
 
 /// What to tell a user who gives text to a model that reads only ids.
-func idHint(_ trained: TrainedModel) -> String? {
-  guard trained.preprocessing == nil else { return nil }
-  return "this model reads padded ids (mal tokenize | mal vocab --load V | mal pad --maxlen \(trained.maxlen ?? 0)): its training rows named no saved vocabulary (no #mal line from mal vocab --save) and train had no --vocab, so it stores no tokenizer for raw text"
+func idHint(_ classifier: Classifier) -> String? {
+  guard !classifier.takesRawText else { return nil }
+  return "this model reads padded ids (mal tokenize | mal vocab --load V | mal pad --maxlen \(classifier.idRowSteps ?? 0)): its training rows named no saved vocabulary (no #mal line from mal vocab --save) and train had no --vocab, so it stores no tokenizer for raw text"
 }
 
-/// The model's input tensor for `rows` rows of ids, after checking a one-hot model's ids fit its depth.
-func modelInput(_ trained: TrainedModel, ids: [Float], rows: Int, timeSteps: Int) throws -> Tensor {
-  if let (offset, id) = trained.encoding.firstInvalid(in: ids), case .oneHot(let depth) = trained.encoding {
-    throw ModelError(.invalidConfiguration("row \(offset / timeSteps + 1) of the batch has id \(Int(id)), beyond the model's \(depth) one-hot columns"))
+/// The ids per row of id rows for `classifier`: its members' common length, else the first row's (`found`).
+/// - Throws: `FileContentError` when an ensemble's members read rows of different lengths.
+func idRowSteps(_ classifier: Classifier, found: Int, file: String, model: String) throws -> Int {
+  if let steps = classifier.idRowSteps { return steps }
+  if classifier.members.count > 1 {
+    throw FileContentError(
+      file: file,
+      message: "holds rows of ids, but the members of \(model) read rows of different lengths (\(classifier.idRowStepsDescription)): give it raw text")
   }
-  return trained.encoding.tensor(ids: ids, rows: rows, timeSteps: timeSteps)
+  return found
 }
 
 struct PredictCommand: ParsableCommand {
@@ -153,13 +172,14 @@ struct PredictCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors(command: "predict") {
-      let trained = try TrainedModel(path: model)
-      let net = trained.file.model
-      if top != nil && net.hasBinaryHead {
+      let classifier = try Classifier(path: model)
+      let binary = classifier.hasBinaryHead
+      let labels = classifier.labels
+      if top != nil && binary {
         throw ValidationError("--top needs a model of more than two classes; \(model) has two")
       }
-      let top = min(self.top ?? 0, trained.labels.count)
-      var encoder = try input.encoder(for: trained, model: model)
+      let top = min(self.top ?? 0, labels.count)
+      var encoder = try input.encoder(for: classifier, model: model)
       var chosen = false
       let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
       try withOutput(stream.output) { writer in
@@ -168,12 +188,12 @@ struct PredictCommand: ParsableCommand {
         var blank: [Bool] = []
         var ids: [Int] = []
         var batch: [Float] = []
-        var timeSteps = encoder?.preprocessing.maxlen ?? trained.maxlen ?? 0
+        // Raw text: each member's ids side by side; id rows: one row all members read.
+        var layout = encoder?.layout ?? .shared(steps: classifier.idRowSteps ?? 0)
         // 256 rows a batch, fewer when long rows would not fit the memory budget.
-        let configuration = net.configuration
-        var batchLimit: (steps: Int, rows: Int) = (-1, 256)
-        func rowsPerBatch(_ steps: Int) -> Int {
-          if batchLimit.steps != steps { batchLimit = (steps, configuration.batchRows(steps: steps)) }
+        var batchLimit: (layout: RowLayout, rows: Int) = (.shared(steps: -1), 256)
+        func rowsPerBatch() -> Int {
+          if batchLimit.layout != layout { batchLimit = (layout, classifier.batchRows(layout)) }
           return batchLimit.rows
         }
         func flushBatch() throws {
@@ -181,23 +201,23 @@ struct PredictCommand: ParsableCommand {
           var classes: [Int] = []
           var probabilities = Tensor(shape: [0], scalars: [])
           if rows > 0 {
-            probabilities = try net.predict(try modelInput(trained, ids: batch, rows: rows, timeSteps: timeSteps))
-            classes = Sequential.predictedClasses(probabilities, binary: net.hasBinaryHead)
+            probabilities = try classifier.predict(batch, rows: rows, layout: layout)
+            classes = Sequential.predictedClasses(probabilities, binary: binary)
           }
           let width = probabilities.shape.last ?? 1
           var k = 0
           for i in 0..<blank.count {
             if !blank[i] {
               lines[i].withUnsafeBufferPointer { out.append($0) }
-              let p = net.hasBinaryHead ? probabilities.scalars[k] : probabilities.scalars[k * width + classes[k]]
-              out.append("\t\(fixed(Double(p), digits))\t\(trained.labels[classes[k]])")
+              let p = binary ? probabilities.scalars[k] : probabilities.scalars[k * width + classes[k]]
+              out.append("\t\(fixed(Double(p), digits))\t\(labels[classes[k]])")
               if top > 0 {
                 let row = Array(probabilities.scalars[(k * width)..<((k + 1) * width)])
                 let best = row.indices.sorted { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }.prefix(top)
-                out.append("\t" + best.map { "\(trained.labels[$0]):\(fixed(Double(row[$0]), digits))" }.joined(separator: " "))
+                out.append("\t" + best.map { "\(labels[$0]):\(fixed(Double(row[$0]), digits))" }.joined(separator: " "))
               }
               if all {
-                if net.hasBinaryHead {
+                if binary {
                   let p = Double(probabilities.scalars[k])
                   out.append("\t\(fixed(1 - p, digits))\t\(fixed(p, digits))")
                 } else {
@@ -222,7 +242,7 @@ struct PredictCommand: ParsableCommand {
           let names = String(decoding: header, as: UTF8.self).split(separator: "\t", omittingEmptySubsequences: false)
           var added = ["probability", names.contains("label") ? "predicted" : "label"]
           if top > 0 { added.append("top") }
-          if all { added += trained.labels.map { "p_\($0)" } }
+          if all { added += labels.map { "p_\($0)" } }
           out.append("\t" + added.joined(separator: "\t") + "\n")
         }) { record in
           if record.isBlank {
@@ -233,21 +253,23 @@ struct PredictCommand: ParsableCommand {
               // The rows' #mal line may say they hold ids already.
               let recipe = try StreamRecipe(
                 provenance: reader.provenance, column: reader.workingColumnName, file: record.source)
-              encoder = try ModelInputOptions.encoder(encoder, for: recipe, file: record.source, trained: trained, model: model)
-              if encoder == nil && timeSteps == 0 { timeSteps = trained.maxlen ?? 0 }
+              encoder = try ModelInputOptions.encoder(encoder, for: recipe, file: record.source, classifier: classifier, model: model)
+              if encoder == nil, case .perMember = layout { layout = .shared(steps: classifier.idRowSteps ?? 0) }
               chosen = true
             }
             if let encoder {
               encoder.encode(record.value, appendingTo: &batch)
             } else {
-              try parseIds(record, into: &ids, hint: idHint(trained))
-              if timeSteps == 0 { timeSteps = ids.count }
-              guard ids.count == timeSteps else {
+              try parseIds(record, into: &ids, hint: idHint(classifier))
+              if layout.width == 0 {
+                layout = .shared(steps: try idRowSteps(classifier, found: ids.count, file: record.source, model: model))
+              }
+              guard ids.count == layout.width else {
                 throw record.error(
-                  .rowLengthNotModel(expected: timeSteps, found: ids.count),
+                  .rowLengthNotModel(expected: layout.width, found: ids.count),
                   atFieldByte: 0)
               }
-              if let limit = trained.idLimit, let id = ids.first(where: { $0 >= limit }) {
+              if let limit = classifier.idLimit, let id = ids.first(where: { $0 >= limit }) {
                 throw record.error(.idBeyondModel(id: id, inputSize: limit), atFieldByte: 0)
               }
               for id in ids { batch.append(Float(id)) }
@@ -255,7 +277,7 @@ struct PredictCommand: ParsableCommand {
             lines.append(Array(record.line))
             blank.append(false)
           }
-          if blank.count >= rowsPerBatch(timeSteps) { try flushBatch() }
+          if blank.count >= rowsPerBatch() { try flushBatch() }
           return true
         }
         try flushBatch()
@@ -318,7 +340,8 @@ struct EvaluateCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors(command: "evaluate") {
-      let trained = try TrainedModel(path: model)
+      let classifier = try Classifier(path: model)
+      let names = classifier.labels
       if merge {
         var total = EvaluationSummary(count: 0, lossSum: 0, confusion: [], scoreCounts: nil)
         var first = true
@@ -326,7 +349,7 @@ struct EvaluateCommand: ParsableCommand {
           let reader = try LineReader(path: path)
           try reader.forEachLine { line, lineNumber in
             if line.isEmpty { return true }
-            let part = try EvaluationSummaryLine.parse(line, labels: trained.labels, model: model, file: reader.name, lineNumber: lineNumber)
+            let part = try EvaluationSummaryLine.parse(line, labels: names, model: model, file: reader.name, lineNumber: lineNumber)
             if first { total = part; first = false } else { try total.merge(part) }
             return true
           }
@@ -336,53 +359,61 @@ struct EvaluateCommand: ParsableCommand {
         let atK = PrecisionAtK(atOneOf: report)
         try writeStandardOutput(
           json
-            ? jsonText(report, atK: atK, names: trained.labels, loss: total.meanLoss)
-            : text(report, atK: atK, names: trained.labels, loss: total.meanLoss))
+            ? jsonText(report, atK: atK, names: names, loss: total.meanLoss)
+            : text(report, atK: atK, names: names, loss: total.meanLoss))
         return
       }
-      let encoder = try input.encoder(for: trained, model: model)
+      var encoder = try input.encoder(for: classifier, model: model)
       let rows = try readLabelledRows(
-        stream, labelColumn: labelColumn, needsLabels: true, idHint: idHint(trained)
-      ) { recipe, file in try ModelInputOptions.encoder(encoder, for: recipe, file: file, trained: trained, model: model) }
+        stream, labelColumn: labelColumn, needsLabels: true, idHint: idHint(classifier)
+      ) { recipe, file in
+        encoder = try ModelInputOptions.encoder(encoder, for: recipe, file: file, classifier: classifier, model: model)
+        return encoder
+      }
       let file = stream.inputs.first ?? "<stdin>"
       if summary && rows.count == 0 {  // an empty partition adds nothing
-        let empty = EvaluationSummary(labels: [], predicted: [], classCount: trained.labels.count, losses: [], scores: trained.labels.count == 2 ? [] : nil)
-        try writeStandardOutput(EvaluationSummaryLine.text(empty, labels: trained.labels) + "\n")
+        let empty = EvaluationSummary(labels: [], predicted: [], classCount: names.count, losses: [], scores: names.count == 2 ? [] : nil)
+        try writeStandardOutput(EvaluationSummaryLine.text(empty, labels: names) + "\n")
         return
       }
       guard rows.count > 0 else { throw FileContentError(file: file, message: "no rows to evaluate") }
-      if let maxlen = trained.maxlen, rows.timeSteps != maxlen {
-        throw InputError(.rowsLengthNotModel(found: rows.timeSteps, trained: maxlen), at: SourcePosition(file: file, line: 2, column: 1))
+      let layout: RowLayout
+      if let encoder {
+        layout = encoder.layout
+      } else {
+        layout = .shared(steps: try idRowSteps(classifier, found: rows.timeSteps, file: file, model: model))
+        if rows.timeSteps != layout.width {
+          throw InputError(.rowsLengthNotModel(found: rows.timeSteps, trained: layout.width), at: SourcePosition(file: file, line: 2, column: 1))
+        }
       }
-      if let limit = trained.idLimit, rows.largestId >= limit {
+      if encoder == nil, let limit = classifier.idLimit, rows.largestId >= limit {
         throw InputError(.idBeyondModel(id: rows.largestId, inputSize: limit), at: SourcePosition(file: file, line: rows.largestIdLine, column: 1))
       }
-      let examples = try labelledExamples(rows, classes: trained.labels, encoding: trained.encoding, file: file) { label in
-        .labelNotInModel(label: label, labels: trained.labels)
+      let labels = try classIndices(rows, classes: names, file: file) { label in
+        .labelNotInModel(label: label, labels: names)
       }
-      let labels = examples.labels
-      let net = trained.file.model
-      let probabilities = try net.predictions(examples, batchSize: net.configuration.batchRows(steps: rows.timeSteps))
-      let loss = try net.classificationLoss.perSample(
-        targets: Tensor(shape: net.hasBinaryHead ? [labels.count, 1] : [labels.count], scalars: labels.map(Float.init)),
+      let binary = classifier.hasBinaryHead
+      let probabilities = try classifier.predictions(rows.ids, rows: rows.count, layout: layout)
+      let loss = try classifier.classificationLoss.perSample(
+        targets: Tensor(shape: binary ? [labels.count, 1] : [labels.count], scalars: labels.map(Float.init)),
         predictions: probabilities)
       let meanLoss = loss.scalars.reduce(0.0) { $0 + Double($1) } / Double(labels.count)
-      let predicted = Sequential.predictedClasses(probabilities, binary: net.hasBinaryHead)
+      let predicted = Sequential.predictedClasses(probabilities, binary: binary)
       if summary {
         let part = EvaluationSummary(
-          labels: labels, predicted: predicted, classCount: trained.labels.count, losses: loss.scalars,
-          scores: net.hasBinaryHead ? probabilities.scalars : nil)
-        try writeStandardOutput(EvaluationSummaryLine.text(part, labels: trained.labels) + "\n")
+          labels: labels, predicted: predicted, classCount: names.count, losses: loss.scalars,
+          scores: binary ? probabilities.scalars : nil)
+        try writeStandardOutput(EvaluationSummaryLine.text(part, labels: names) + "\n")
         return
       }
       let report = ClassificationReport(
-        labels: labels, predicted: predicted, classCount: trained.labels.count,
-        scores: net.hasBinaryHead ? probabilities.scalars : nil)
-      let atK = PrecisionAtK(labels: labels, probabilities: probabilities.scalars, classCount: trained.labels.count, k: k)
+        labels: labels, predicted: predicted, classCount: names.count,
+        scores: binary ? probabilities.scalars : nil)
+      let atK = PrecisionAtK(labels: labels, probabilities: probabilities.scalars, classCount: names.count, k: k)
       try writeStandardOutput(
         json
-          ? jsonText(report, atK: atK, names: trained.labels, loss: meanLoss)
-          : text(report, atK: atK, names: trained.labels, loss: meanLoss))
+          ? jsonText(report, atK: atK, names: names, loss: meanLoss)
+          : text(report, atK: atK, names: names, loss: meanLoss))
     }
   }
 

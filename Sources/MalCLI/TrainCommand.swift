@@ -36,7 +36,8 @@ struct TrainCommand: ParsableCommand {
       saves the model (and the checkpoint).
 
       Examples:
-        mal tokenize --split-particles Corpora/sample-ko.tsv | mal vocab --save v.txt | mal pad --maxlen 12 \\
+        mal tokenize --split-particles Corpora/sample-ko.tsv \\
+          | mal vocab --save v.txt | mal pad --maxlen 12 \\
           | mal train -o m.safetensors --epochs 3
         mal train -o m.safetensors --arch gru --units 32 Corpora/sample-ko-ids.tsv
         mal train -o m.safetensors --model "Embedding(195,16) LSTM(8)" \\

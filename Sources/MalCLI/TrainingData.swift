@@ -27,13 +27,13 @@ struct LabelledRows {
 /// and source name (at the first row) turns it into ids; with `labelColumn`, the label of each row is kept as text.
 func readLabelledRows(
   _ stream: InputOptions, labelColumn: String?, needsLabels: Bool, idHint: String? = nil,
-  encoder chooseEncoder: ((StreamRecipe, String) throws -> TextEncoder?)? = nil
+  encoder chooseEncoder: ((StreamRecipe, String) throws -> RowEncoder?)? = nil
 ) throws -> LabelledRows {
   var rows = LabelledRows()
   let reader = RecordReader(inputs: stream.inputs, options: stream.recordOptions)
   var firstRowLine = 0
   var ids: [Int] = []
-  var encoder: TextEncoder? = nil
+  var encoder: RowEncoder? = nil
   var chosen = false
   let budget = MemoryBudget.standard
   try reader.forEachRecord(header: { _ in }) { record in
@@ -169,6 +169,15 @@ func integerValue(ofLabel label: String) -> Int? {
 func labelledExamples(
   _ rows: LabelledRows, classes: [String], encoding: InputEncoding, file: String, unknown: (String) -> InputError.Reason
 ) throws -> Examples {
+  Examples(
+    inputs: rows.ids, labels: try classIndices(rows, classes: classes, file: file, unknown: unknown),
+    timeSteps: rows.timeSteps, encoding: encoding)
+}
+
+/// Each row's label as its index in `classes`; `unknown` words the error for another label.
+func classIndices(
+  _ rows: LabelledRows, classes: [String], file: String, unknown: (String) -> InputError.Reason
+) throws -> [Int] {
   // Keyed by classKey: a model trained on labels written `1` reads rows labelled `1.0`.
   let classIndex = Dictionary(classes.enumerated().map { (classKey($1), $0) }, uniquingKeysWith: { first, _ in first })
   var labels: [Int] = []
@@ -178,5 +187,5 @@ func labelledExamples(
     }
     labels.append(c)
   }
-  return Examples(inputs: rows.ids, labels: labels, timeSteps: rows.timeSteps, encoding: encoding)
+  return labels
 }

@@ -7,7 +7,8 @@ import MalRecurrent
 import MalTensor
 import Synchronization
 
-/// A text classifier trained by `mal train`, for Swift programs: raw strings in, labels and probabilities out.
+/// A text classifier trained by `mal train` (or an ensemble of them, `mal ensemble`), for Swift programs: raw strings
+/// in, labels and probabilities out.
 ///
 ///     import MalModel
 ///     let model = try Model(contentsOf: URL(filePath: "nsmc.mal"))
@@ -27,8 +28,8 @@ public final class Model: Sendable {
   private let state: Mutex<State>
 
   private struct State {
-    var trained: TrainedModel
-    var encoder: TextEncoder?
+    var classifier: Classifier
+    var encoder: RowEncoder?
     var batch: [Float] = []
   }
 
@@ -38,14 +39,14 @@ public final class Model: Sendable {
     try self.init(path: url.path)
   }
 
-  /// Loads the model file at `path`.
+  /// Loads the model file (or ensemble file) at `path`.
   public init(path: String) throws {
-    let trained = try TrainedModel(path: path)
-    labels = trained.labels
-    takesRawText = trained.preprocessing != nil
+    let classifier = try Classifier(path: path)
+    labels = classifier.labels
+    takesRawText = classifier.takesRawText
     file = path
-    trained.network.configureThreads(1)
-    state = Mutex(State(trained: trained, encoder: trained.preprocessing?.makeEncoder()))
+    for member in classifier.members { member.network.configureThreads(1) }
+    state = Mutex(State(classifier: classifier, encoder: classifier.makeEncoder()))
   }
 
   /// Classifies raw texts.
@@ -56,11 +57,11 @@ public final class Model: Sendable {
         throw ModelFileError(file: file, message: "this model reads padded ids, not text: it stores no tokenizer and vocabulary; use predict(ids:)")
       }
       var predictions: [Prediction] = []
-      let batch = state.trained.file.model.configuration.batchRows(steps: encoder.preprocessing.maxlen)
+      let batch = state.classifier.batchRows(encoder.layout)
       for start in stride(from: 0, to: texts.count, by: batch) {
         state.batch.removeAll(keepingCapacity: true)
         for text in texts[start..<min(start + batch, texts.count)] { encoder.encode(text, appendingTo: &state.batch) }
-        predictions += try Self.run(state.trained, state.batch, timeSteps: encoder.preprocessing.maxlen)
+        predictions += try Self.run(state.classifier, state.batch, layout: encoder.layout)
       }
       return predictions
     }
@@ -70,10 +71,13 @@ public final class Model: Sendable {
   /// - Throws: `ModelError` if a row has another length or an id the model's input cannot take.
   public func predict(ids rows: [[Int32]]) throws -> [Prediction] {
     try state.withLock { state in
-      let timeSteps = state.trained.maxlen ?? rows.first?.count ?? 0
-      let limit = state.trained.idLimit
+      guard let timeSteps = state.classifier.idRowSteps ?? (state.classifier.members.count == 1 ? rows.first?.count ?? 0 : nil) else {
+        throw ModelFileError(file: file, message: "the ensemble's members read rows of different lengths (\(state.classifier.idRowStepsDescription)): use predict(_:) on raw text")
+      }
+      let limit = state.classifier.idLimit
       var predictions: [Prediction] = []
-      let batch = state.trained.file.model.configuration.batchRows(steps: timeSteps)
+      let layout = RowLayout.shared(steps: timeSteps)
+      let batch = state.classifier.batchRows(layout)
       for start in stride(from: 0, to: rows.count, by: batch) {
         state.batch.removeAll(keepingCapacity: true)
         for (offset, row) in rows[start..<min(start + batch, rows.count)].enumerated() {
@@ -85,28 +89,28 @@ public final class Model: Sendable {
           }
           for id in row { state.batch.append(Float(id)) }
         }
-        predictions += try Self.run(state.trained, state.batch, timeSteps: timeSteps)
+        predictions += try Self.run(state.classifier, state.batch, layout: layout)
       }
       return predictions
     }
   }
 
-  private static func run(_ trained: TrainedModel, _ ids: [Float], timeSteps: Int) throws -> [Prediction] {
-    guard timeSteps > 0, !ids.isEmpty else { return [] }
-    let rows = ids.count / timeSteps
-    let net = trained.network
-    let probabilities = try net.predict(trained.encoding.tensor(ids: ids, rows: rows, timeSteps: timeSteps))
+  private static func run(_ classifier: Classifier, _ ids: [Float], layout: RowLayout) throws -> [Prediction] {
+    guard layout.width > 0, !ids.isEmpty else { return [] }
+    let rows = ids.count / layout.width
+    let binary = classifier.hasBinaryHead
+    let probabilities = try classifier.predict(ids, rows: rows, layout: layout)
     let width = probabilities.shape.last ?? 1
-    let classes = Sequential.predictedClasses(probabilities, binary: net.hasBinaryHead)
+    let classes = Sequential.predictedClasses(probabilities, binary: binary)
     return (0..<rows).map { row in
       let scores: [Float]
-      if net.hasBinaryHead {
+      if binary {
         let p = probabilities.scalars[row]
         scores = [1 - p, p]
       } else {
         scores = Array(probabilities.scalars[(row * width)..<((row + 1) * width)])
       }
-      return Prediction(label: trained.labels[classes[row]], classIndex: classes[row], probabilities: scores)
+      return Prediction(label: classifier.labels[classes[row]], classIndex: classes[row], probabilities: scores)
     }
   }
 }

@@ -55,11 +55,22 @@ public struct TrainedModel {
   /// - Throws: `FileError` if it cannot be read, `SafeTensorsError` if it is not safetensors, `ModelFileError` if
   ///   it is not a Mal model, comes from a newer Mal, or a stored entry cannot be read.
   public init(path: String) throws {
-    let file = try ModelFile.read(from: path)
-    if let format = file.format, !ModelMetadata.readableFormats.contains(format) {
+    try self.init(contents: SafeTensors.read(from: path), file: path)
+  }
+
+  /// Reads a model from a safetensors file's contents; `path` names it in errors.
+  /// - Throws: as `init(path:)`; `ModelFileError` for an ensemble file (`Ensemble` reads those).
+  public init(contents: SafeTensors, file path: String) throws {
+    let format = contents.metadata[ModelFile.formatKey]
+    if format == Ensemble.formatValue {
+      throw ModelFileError(
+        file: path, message: "it is an ensemble of models (mal ensemble wrote it), not one model; give one of the model files it was made of")
+    }
+    if let format, !ModelMetadata.readableFormats.contains(format) {
       throw ModelFileError(
         file: path, message: "it is a \(format) file; this mal reads \(ModelMetadata.readableFormats.sorted().joined(separator: " and ")): upgrade mal")
     }
+    let file = try ModelFile(contents, file: path)
     self.file = file
     func json(_ key: String) throws -> JSONValue? {
       guard let text = file.metadata[key] else { return nil }

@@ -138,13 +138,14 @@ struct TokenizeCommandTests {
     let folder = TemporaryFolder()
     try FileManager.default.createSymbolicLink(atPath: folder.path + "/mal", withDestinationPath: Mal.executable)
     var ran = 0
-    // Examples that train write m.safetensors (and v.txt) in the repository folder, where they run; it is removed after.
+    // Examples that train or join models write m.safetensors, m2.safetensors, e.safetensors (and v.txt) in the
+    // repository folder, where they run; they are removed after.
     defer {
-      for file in ["m.safetensors", "v.txt"] {
+      for file in ["m.safetensors", "m2.safetensors", "e.safetensors", "v.txt"] {
         try? FileManager.default.removeItem(atPath: SharedData.repositoryRoot.appendingPathComponent(file).path)
       }
     }
-    for command in [[], ["tokenize"], ["detokenize"], ["train"], ["predict"], ["evaluate"], ["summary"]] {
+    for command in [[], ["tokenize"], ["detokenize"], ["train"], ["predict"], ["evaluate"], ["summary"], ["ensemble"]] {
       let help = try Mal.run(command + ["--help"]).stdout
       // An example may go on over lines that end in a backslash, as in a shell.
       let examples = help.replacingOccurrences(of: "\\\n", with: "").split(separator: "\n")
@@ -159,8 +160,8 @@ struct TokenizeCommandTests {
         let result = try Mal.run(
           ["-o", "pipefail", "-c", example], executable: "/bin/bash",
           environment: ["PATH": folder.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")])
-        if example.contains("mal train") {
-          // Training reports on standard error and writes only its model file.
+        if example.contains("mal train") || example.hasPrefix("mal ensemble") {
+          // Training reports on standard error and writes only its model file; ensemble writes only its file.
           #expect(result.status == 0 && result.stdout.isEmpty, "\(example): \(result)")
         } else {
           #expect(result.status == 0 && !result.stdout.isEmpty && result.stderr.isEmpty, "\(example): \(result)")

@@ -149,9 +149,9 @@ struct PretrainedEmbeddingTests {
     #expect(folder.contents.isEmpty)
   }
 
-  @Test("--help of train, predict, evaluate and summary matches the golden files")
+  @Test("--help of train, predict, evaluate, summary and ensemble matches the golden files")
   func help() throws {
-    for command in ["train", "predict", "evaluate", "summary"] {
+    for command in ["train", "predict", "evaluate", "summary", "ensemble"] {
       let golden = SharedData.repositoryRoot.appendingPathComponent("Tests/MalCLITests/Golden/\(command)-help.txt").path
       let result = try Mal.run([command, "--help"])
       #expect(result.status == 0)
