@@ -1,44 +1,109 @@
 #!/usr/bin/env bash
-# NSMC (Korean movie reviews): Mal's best pipeline, end to end, timed — raw text in, a model that takes raw text
-# out, test accuracy on the 50,000 test reviews.
+# NSMC (Korean movie reviews): Mal's best pipeline, end to end, timed — raw text in, one model file that takes raw
+# text out, test accuracy on the 50,000 test reviews.
 #
-#   examples/nsmc-best.sh            (about 6–10 minutes on 2 cores; see docs/experiments.md)
+#   examples/nsmc-best.sh                                   (about 13 minutes on 2 quiet cores; docs/experiments.md)
+#   MEMBERS="bpe:16000 bpe:32000:modejamo unigram:32000:jamo" examples/nsmc-best.sh     subword pieces only
+#   MEMBERS=words examples/nsmc-best.sh                     one model: the word-level recipe alone (about 3 minutes)
 #
-# 1. word vectors: mal word2vec (skip-gram, 128 dimensions, 5 epochs) on the unlabeled reviews plus the training
-#    reviews (ratings_test's reviews are not in reviews_unlabeled.txt), tokenized as the classifier's input;
-# 2. tokenize --split-particles --repeat 2 | vocab --max-size 40000 --split-unknown | pad --maxlen 48;
-# 3. train: Embedding(40000,128, from the vectors, mask_zero) → Bidirectional(LSTM(64)) → Dense(1, sigmoid),
-#    Adam 0.001, batch 64, up to 3 epochs with early stopping on the last 10% of the training rows;
-# 4. mal evaluate on ratings_test.txt as raw text.
-# Corpora: $MAL_CORPORA (default ../shared/corpora); working files in $OUT (default examples/out/nsmc-best).
+# An ensemble of BiLSTMs that read the reviews in different units, each with vectors pretrained by mal word2vec on
+# the unlabeled and training reviews (ratings_test's reviews are not in reviews_unlabeled.txt):
+#   words          tokenize --split-particles --repeat 2 | vocab --max-size 40000 --split-unknown | pad --maxlen 48,
+#                  128-d word vectors;
+#   KIND:SIZE[:jamo|:modejamo|:sample]   examples/nsmc-subword.sh's pieces: a BPE, WordPiece or Unigram vocabulary of
+#                  SIZE pieces (jamo: vocab --jamo, NFD pieces; modejamo: tokenize --mode jamo, pieces across
+#                  syllables; sample: Unigram + one more cut of the training rows drawn with vocab --sample 0.1),
+#                  128-d piece vectors;
+# each Embedding(·,128, from the vectors, mask_zero) → Bidirectional(LSTM(64)) → Dense(1, sigmoid), Adam 0.001,
+# batch 64, EPOCHS (2) epochs (a sampled member half as many: it sees each review twice an epoch), early stopping
+# on the last 15,000 training reviews held out for validation. Then mal ensemble joins
+# them (equal weights) into $OUT/nsmc.safetensors, and mal evaluate scores it on the held-out reviews and on
+# ratings_test.txt as raw text.
+#
+# JOBS members train at once (default 1), each on THREADS/JOBS threads (THREADS default 2). Two one-thread runs at
+# once did only ~1.1× the work of one two-thread run here (word2vec: none), and the last member ran alone on one
+# thread, so one at a time is the default.
+# Corpora: $MAL_CORPORA (default ../shared/corpora); working files in $OUT (default examples/out/nsmc-best), one
+# folder per member.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpora="${MAL_CORPORA:-../shared/corpora}"
 out="${OUT:-examples/out/nsmc-best}"
 threads="${THREADS:-2}"
+jobs="${JOBS:-1}"
+epochs="${EPOCHS:-2}"
+members="${MEMBERS:-words unigram:32000:sample unigram:16000:sample bpe:16000 wordpiece:32000}"
 [ -f "$corpora/nsmc/ratings_train.txt" ] || { echo "nsmc-best: no $corpora/nsmc (set MAL_CORPORA or run Corpora/fetch.sh)" >&2; exit 1; }
-swift build -c release 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
+swift build -c release --product mal 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
 mal="$(swift build -c release --show-bin-path)/mal"
+read -r -a names <<< "$members"
+[ "${#names[@]}" -lt "$jobs" ] && jobs=${#names[@]}
+member_threads=$(( threads / jobs > 0 ? threads / jobs : 1 ))
 mkdir -p "$out"
-tok=(--split-particles --repeat 2)
 now() { date +%s.%N; }
 start=$(now)
-# 1. Word vectors.
-cat "$corpora/nsmc/reviews_unlabeled.txt" <(tail -n +2 "$corpora/nsmc/ratings_train.txt" | cut -f2) \
-  | "$mal" tokenize "${tok[@]}" \
-  | "$mal" word2vec train -o "$out/ko.vec" --dim 128 --epochs 5 --min-count 3 --threads "$threads"
-vectors=$(now)
-# 2.–3. The literal pipeline; the rows' #mal line tells train the tokenizer, the vocabulary and the padding, which it
-# stores in the model (no flag repeated).
-"$mal" tokenize "${tok[@]}" < "$corpora/nsmc/ratings_train.txt" \
-  | "$mal" vocab --save "$out/vocab.txt" --max-size 40000 --split-unknown \
-  | "$mal" pad --maxlen 48 \
-  | "$mal" train -o "$out/nsmc.safetensors" \
-      --embedding "$out/ko.vec" --mask-zero --epochs 3 --validation-split 0.1 --early-stopping 1 \
-      --threads "$threads" --plot "$out/curves.svg"
+
+# The word-level member: word vectors, then the literal pipeline (the rows' #mal line tells train the tokenizer,
+# the vocabulary and the padding, which it stores in the model).
+words() {
+  local dir="$1" tok=(--split-particles --repeat 2)
+  cat "$corpora/nsmc/reviews_unlabeled.txt" <(tail -n +2 "$corpora/nsmc/ratings_train.txt" | cut -f2) \
+    | "$mal" tokenize "${tok[@]}" \
+    | "$mal" word2vec train -o "$dir/ko.vec" --dim 128 --epochs 5 --min-count 3 --threads "$member_threads"
+  "$mal" tokenize "${tok[@]}" < "$corpora/nsmc/ratings_train.txt" \
+    | "$mal" vocab --save "$dir/vocab.txt" --max-size 40000 --split-unknown \
+    | "$mal" pad --maxlen 48 \
+    | "$mal" train -o "$dir/nsmc.safetensors" \
+        --embedding "$dir/ko.vec" --mask-zero --epochs "$epochs" --validation-split 0.1 --early-stopping 1 \
+        --threads "$member_threads" --plot "$dir/curves.svg"
+}
+
+# A member of subword pieces, by examples/nsmc-subword.sh.
+pieces() {
+  local dir="$1" spec="$2" kind size variant env=()
+  IFS=: read -r kind size variant <<< "$spec"
+  case "$variant" in
+    "") env=(MAXLEN=64) ;;
+    jamo) env=(JAMO=1 MAXLEN=96) ;;
+    modejamo) env=(TOKENIZE="--mode jamo" MAXLEN=96) ;;
+    # Each epoch of a sampled member passes over every review twice (best cut and a sampled one): half the epochs.
+    sample) env=(SAMPLE=0.1 COPIES=1 MAXLEN=64 EPOCHS=$(( (epochs + 1) / 2 ))) ;;
+    *) echo "nsmc-best: member '$spec': the variant must be jamo, modejamo or sample" >&2; return 64 ;;
+  esac
+  env EPOCHS="$epochs" "${env[@]}" KIND="$kind" SIZE="$size" OUT="$dir" THREADS="$member_threads" MAL="$mal" \
+    EVALUATE=0 MAL_CORPORA="$corpora" examples/nsmc-subword.sh
+}
+
+member() {
+  local spec="$1" dir="$out/${1//:/-}" began
+  mkdir -p "$dir"
+  began=$(now)
+  if [ "$spec" = words ]; then words "$dir"; else pieces "$dir" "$spec"; fi > "$dir/log.txt" 2>&1
+  printf 'nsmc-best: member %s trained in %.0f s\n' "$spec" "$(echo "$(now) - $began" | bc)" >&2
+}
+
+# Members, JOBS at a time; any member that fails stops the run.
+running=0
+models=()
+for spec in "${names[@]}"; do
+  if [ "$running" -ge "$jobs" ]; then wait -n || { echo "nsmc-best: a member failed (see $out/*/log.txt)" >&2; exit 1; }; running=$((running - 1)); fi
+  member "$spec" &
+  running=$((running + 1))
+  models+=("$out/${spec//:/-}/nsmc.safetensors")
+done
+while [ "$running" -gt 0 ]; do
+  wait -n || { echo "nsmc-best: a member failed (see $out/*/log.txt)" >&2; exit 1; }
+  running=$((running - 1))
+done
 trained=$(now)
-# 4. Raw test reviews in.
+if [ "${#models[@]}" -gt 1 ]; then
+  "$mal" ensemble "${models[@]}" -o "$out/nsmc.safetensors"
+else
+  cp "${models[0]}" "$out/nsmc.safetensors"
+fi
+# The held-out training reviews (every member's validation rows), then the test reviews, as raw text.
+{ head -1 "$corpora/nsmc/ratings_train.txt"; tail -n 15000 "$corpora/nsmc/ratings_train.txt"; } > "$out/held.txt"
+"$mal" evaluate "$out/nsmc.safetensors" "$out/held.txt" | head -1 | sed 's/^/held-out training reviews: /'
 "$mal" evaluate "$out/nsmc.safetensors" "$corpora/nsmc/ratings_test.txt" | tee "$out/evaluation.txt"
-printf 'nsmc-best: word vectors %.0f s + training %.0f s = %.0f s; load %s\n' \
-  "$(echo "$vectors - $start" | bc)" "$(echo "$trained - $vectors" | bc)" "$(echo "$trained - $start" | bc)" \
-  "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf 'nsmc-best: %s: %d members, %d at a time on %d thread(s) each, trained in %.0f s; load %s\n' \
+  "$members" "${#models[@]}" "$jobs" "$member_threads" "$(echo "$trained - $start" | bc)" "$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -17,6 +17,8 @@
 #    on the last 10% of the training rows; the model stores the subword vocabulary;
 # 4. mal evaluate on ratings_test.txt as raw text.
 # Corpora: $MAL_CORPORA (default ../shared/corpora); working files in $OUT (default examples/out/nsmc-KIND-SIZE).
+# EPOCHS (default 3) and VECTOR_EPOCHS (5) shorten training; MAL=path uses that binary (no build) and EVALUATE=0
+# skips step 4 (what nsmc-best.sh does for its ensemble's members).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpora="${MAL_CORPORA:-../shared/corpora}"
@@ -27,8 +29,12 @@ threads="${THREADS:-2}"
 jamo="${JAMO:-0}"
 out="${OUT:-examples/out/nsmc-$kind-$size${TOKENIZE:+-$(echo "$TOKENIZE" | tr -dc 'a-z0-9')}$([ "$jamo" = 1 ] && echo -jamo || true)${SAMPLE:+-sample$SAMPLE}}"
 [ -f "$corpora/nsmc/ratings_train.txt" ] || { echo "nsmc-subword: no $corpora/nsmc (set MAL_CORPORA or run Corpora/fetch.sh)" >&2; exit 1; }
-swift build -c release --product mal 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
-mal="$(swift build -c release --show-bin-path)/mal"
+if [ -z "${MAL:-}" ]; then
+  swift build -c release --product mal 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
+  mal="$(swift build -c release --show-bin-path)/mal"
+else
+  mal="$MAL"  # nsmc-best.sh gives its binary
+fi
 mkdir -p "$out"
 read -r -a tok <<< "${TOKENIZE:---split-particles --repeat 2}"
 now() { date +%s.%N; }
@@ -41,7 +47,7 @@ jamo_flag=()
 "$mal" vocab build --subword "$kind" "${jamo_flag[@]}" --max-size "$size" --save "$out/pieces.json" < "$out/tokens.txt"
 pieces=$(now)
 "$mal" vocab --load "$out/pieces.json" --pieces < "$out/tokens.txt" \
-  | "$mal" word2vec train -o "$out/pieces.vec" --dim 128 --epochs 5 --min-count 3 --threads "$threads"
+  | "$mal" word2vec train -o "$out/pieces.vec" --dim 128 --epochs "${VECTOR_EPOCHS:-5}" --min-count 3 --threads "$threads"
 vectors=$(now)
 # 3. The literal pipeline; the rows' #mal line names the pieces file, which train stores in the model.
 if [ -z "${SAMPLE:-}" ]; then
@@ -49,7 +55,7 @@ if [ -z "${SAMPLE:-}" ]; then
     | "$mal" vocab --load "$out/pieces.json" \
     | "$mal" pad --maxlen "$maxlen" \
     | "$mal" train -o "$out/nsmc.safetensors" \
-        --embedding "$out/pieces.vec" --mask-zero --epochs 3 --validation-split 0.1 --early-stopping 1 \
+        --embedding "$out/pieces.vec" --mask-zero --epochs "${EPOCHS:-3}" --validation-split 0.1 --early-stopping 1 \
         --threads "$threads"
 else
   # Subword regularization (Unigram): the first 135,000 training reviews cut the best way plus COPIES more times at
@@ -64,12 +70,14 @@ else
     done
   } | "$mal" pad --maxlen "$maxlen" > "$out/fit.pad"
   "$mal" vocab --load "$out/pieces.json" < "$out/held.tok" | "$mal" pad --maxlen "$maxlen" > "$out/held.pad"
-  "$mal" train -o "$out/nsmc.safetensors" --embedding "$out/pieces.vec" --mask-zero --epochs 3 \
+  "$mal" train -o "$out/nsmc.safetensors" --embedding "$out/pieces.vec" --mask-zero --epochs "${EPOCHS:-3}" \
     --validation "$out/held.pad" --early-stopping 1 --threads "$threads" < "$out/fit.pad"
 fi
 trained=$(now)
-# 4. Raw test reviews in.
-"$mal" evaluate "$out/nsmc.safetensors" "$corpora/nsmc/ratings_test.txt" | tee "$out/evaluation.txt"
+# 4. Raw test reviews in (EVALUATE=0 skips it: nsmc-best.sh scores the ensemble instead).
+if [ "${EVALUATE:-1}" = 1 ]; then
+  "$mal" evaluate "$out/nsmc.safetensors" "$corpora/nsmc/ratings_test.txt" | tee "$out/evaluation.txt"
+fi
 printf 'nsmc-subword %s%s %s maxlen %s, tokenize %s: pieces %.0f s + vectors %.0f s + training %.0f s = %.0f s; load %s\n' \
   "$kind" "$([ "$jamo" = 1 ] && echo ' --jamo')" "$size" "$maxlen" "${tok[*]}" "$(echo "$pieces - $start" | bc)" "$(echo "$vectors - $pieces" | bc)" \
   "$(echo "$trained - $vectors" | bc)" "$(echo "$trained - $start" | bc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
