@@ -2,8 +2,8 @@
 # NSMC (Korean movie reviews): Mal's best pipeline, end to end, timed — raw text in, one model file that takes raw
 # text out, test accuracy on the 50,000 test reviews.
 #
-#   examples/nsmc-best.sh                                   (about 13 minutes on 2 quiet cores; docs/experiments.md)
-#   MEMBERS="bpe:16000 bpe:32000:modejamo unigram:32000:jamo" examples/nsmc-best.sh     subword pieces only
+#   examples/nsmc-best.sh                                   (707 s on 2 quiet cores: 0.8879; docs/experiments.md)
+#   MEMBERS="bpe:16000 bpe:32000:modejamo unigram:32000:sample" examples/nsmc-best.sh   subword pieces only (458 s)
 #   MEMBERS=words examples/nsmc-best.sh                     one model: the word-level recipe alone (about 3 minutes)
 #
 # An ensemble of BiLSTMs that read the reviews in different units, each with vectors pretrained by mal word2vec on
@@ -13,7 +13,7 @@
 #   KIND:SIZE[:jamo|:modejamo|:sample]   examples/nsmc-subword.sh's pieces: a BPE, WordPiece or Unigram vocabulary of
 #                  SIZE pieces (jamo: vocab --jamo, NFD pieces; modejamo: tokenize --mode jamo, pieces across
 #                  syllables; sample: Unigram + one more cut of the training rows drawn with vocab --sample 0.1),
-#                  128-d piece vectors;
+#                  128-d piece vectors, VECTOR_EPOCHS (2) epochs;
 # each Embedding(·,128, from the vectors, mask_zero) → Bidirectional(LSTM(64)) → Dense(1, sigmoid), Adam 0.001,
 # batch 64, EPOCHS (2) epochs (a sampled member half as many: it sees each review twice an epoch), early stopping
 # on the last 15,000 training reviews held out for validation. Then mal ensemble joins
@@ -23,6 +23,7 @@
 # JOBS members train at once (default 1), each on THREADS/JOBS threads (THREADS default 2). Two one-thread runs at
 # once did only ~1.1× the work of one two-thread run here (word2vec: none), and the last member ran alone on one
 # thread, so one at a time is the default.
+# SEED (default 1) seeds every member's word2vec, training and sampled cuts.
 # Corpora: $MAL_CORPORA (default ../shared/corpora); working files in $OUT (default examples/out/nsmc-best), one
 # folder per member.
 set -euo pipefail
@@ -32,7 +33,9 @@ out="${OUT:-examples/out/nsmc-best}"
 threads="${THREADS:-2}"
 jobs="${JOBS:-1}"
 epochs="${EPOCHS:-2}"
-members="${MEMBERS:-words unigram:32000:sample unigram:16000:sample bpe:16000 wordpiece:32000}"
+vector_epochs="${VECTOR_EPOCHS:-2}"
+seed="${SEED:-1}"
+members="${MEMBERS:-words unigram:32000:sample bpe:32000:modejamo bpe:16000 wordpiece:32000}"
 [ -f "$corpora/nsmc/ratings_train.txt" ] || { echo "nsmc-best: no $corpora/nsmc (set MAL_CORPORA or run Corpora/fetch.sh)" >&2; exit 1; }
 swift build -c release --product mal 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
 mal="$(swift build -c release --show-bin-path)/mal"
@@ -49,13 +52,14 @@ words() {
   local dir="$1" tok=(--split-particles --repeat 2)
   cat "$corpora/nsmc/reviews_unlabeled.txt" <(tail -n +2 "$corpora/nsmc/ratings_train.txt" | cut -f2) \
     | "$mal" tokenize "${tok[@]}" \
-    | "$mal" word2vec train -o "$dir/ko.vec" --dim 128 --epochs 5 --min-count 3 --threads "$member_threads"
+    | "$mal" word2vec train -o "$dir/ko.vec" --dim 128 --epochs 5 --min-count 3 --threads "$member_threads" \
+        --seed "$seed"
   "$mal" tokenize "${tok[@]}" < "$corpora/nsmc/ratings_train.txt" \
     | "$mal" vocab --save "$dir/vocab.txt" --max-size 40000 --split-unknown \
     | "$mal" pad --maxlen 48 \
     | "$mal" train -o "$dir/nsmc.safetensors" \
         --embedding "$dir/ko.vec" --mask-zero --epochs "$epochs" --validation-split 0.1 --early-stopping 1 \
-        --threads "$member_threads" --plot "$dir/curves.svg"
+        --threads "$member_threads" --seed "$seed" --plot "$dir/curves.svg"
 }
 
 # A member of subword pieces, by examples/nsmc-subword.sh.
@@ -71,6 +75,7 @@ pieces() {
     *) echo "nsmc-best: member '$spec': the variant must be jamo, modejamo or sample" >&2; return 64 ;;
   esac
   env EPOCHS="$epochs" "${env[@]}" KIND="$kind" SIZE="$size" OUT="$dir" THREADS="$member_threads" MAL="$mal" \
+    VECTOR_EPOCHS="$vector_epochs" SEED="$seed" \
     EVALUATE=0 MAL_CORPORA="$corpora" examples/nsmc-subword.sh
 }
 

@@ -17,8 +17,8 @@
 #    on the last 10% of the training rows; the model stores the subword vocabulary;
 # 4. mal evaluate on ratings_test.txt as raw text.
 # Corpora: $MAL_CORPORA (default ../shared/corpora); working files in $OUT (default examples/out/nsmc-KIND-SIZE).
-# EPOCHS (default 3) and VECTOR_EPOCHS (5) shorten training; MAL=path uses that binary (no build) and EVALUATE=0
-# skips step 4 (what nsmc-best.sh does for its ensemble's members).
+# EPOCHS (default 3) and VECTOR_EPOCHS (5) shorten training; SEED (1) seeds word2vec, train and the sampled cuts;
+# MAL=path uses that binary (no build) and EVALUATE=0 skips step 4 (what nsmc-best.sh does for its members).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpora="${MAL_CORPORA:-../shared/corpora}"
@@ -47,7 +47,8 @@ jamo_flag=()
 "$mal" vocab build --subword "$kind" "${jamo_flag[@]}" --max-size "$size" --save "$out/pieces.json" < "$out/tokens.txt"
 pieces=$(now)
 "$mal" vocab --load "$out/pieces.json" --pieces < "$out/tokens.txt" \
-  | "$mal" word2vec train -o "$out/pieces.vec" --dim 128 --epochs "${VECTOR_EPOCHS:-5}" --min-count 3 --threads "$threads"
+  | "$mal" word2vec train -o "$out/pieces.vec" --dim 128 --epochs "${VECTOR_EPOCHS:-5}" --min-count 3 --threads "$threads" \
+      --seed "${SEED:-1}"
 vectors=$(now)
 # 3. The literal pipeline; the rows' #mal line names the pieces file, which train stores in the model.
 if [ -z "${SAMPLE:-}" ]; then
@@ -56,7 +57,7 @@ if [ -z "${SAMPLE:-}" ]; then
     | "$mal" pad --maxlen "$maxlen" \
     | "$mal" train -o "$out/nsmc.safetensors" \
         --embedding "$out/pieces.vec" --mask-zero --epochs "${EPOCHS:-3}" --validation-split 0.1 --early-stopping 1 \
-        --threads "$threads"
+        --threads "$threads" --seed "${SEED:-1}"
 else
   # Subword regularization (Unigram): the first 135,000 training reviews cut the best way plus COPIES more times at
   # random (vocab --sample SAMPLE --seed k); the last 15,000, cut the best way, are the validation rows.
@@ -66,12 +67,13 @@ else
   {
     "$mal" vocab --load "$out/pieces.json" < "$out/fit.tok"
     for k in $(seq "${COPIES:-1}"); do
-      "$mal" vocab --load "$out/pieces.json" --sample "$SAMPLE" --seed "$k" < "$out/fit.tok" | tail -n +3
+      "$mal" vocab --load "$out/pieces.json" --sample "$SAMPLE" --seed "$(( (${SEED:-1} - 1) * 1000 + k ))" < "$out/fit.tok" \
+        | tail -n +3
     done
   } | "$mal" pad --maxlen "$maxlen" > "$out/fit.pad"
   "$mal" vocab --load "$out/pieces.json" < "$out/held.tok" | "$mal" pad --maxlen "$maxlen" > "$out/held.pad"
   "$mal" train -o "$out/nsmc.safetensors" --embedding "$out/pieces.vec" --mask-zero --epochs "${EPOCHS:-3}" \
-    --validation "$out/held.pad" --early-stopping 1 --threads "$threads" < "$out/fit.pad"
+    --validation "$out/held.pad" --early-stopping 1 --threads "$threads" --seed "${SEED:-1}" < "$out/fit.pad"
 fi
 trained=$(now)
 # 4. Raw test reviews in (EVALUATE=0 skips it: nsmc-best.sh scores the ensemble instead).

@@ -245,6 +245,41 @@ seed_bilstm() {
   esac
 }
 
+# examples/nsmc-best.sh's ensemble as a candidate: its members hold out the last 10% of the training rows (the dev
+# split) and it scores the ensemble on them, so MODE=dev reads that score and MODE=test runs mal evaluate on test.
+ensemble_nsmc() {
+  local c=nsmc label="$1" seed s l0 l1 start train_s eval_s chosen="BEST_nsmc"
+  if [[ "$MODE" == dev && -n "${ONLY:-}" && "$label" != *"$ONLY"* ]]; then return; fi
+  [[ "$MODE" == dev || "$label" == "${!chosen}" ]] || return 0
+  for seed in $SEEDS; do
+    s="$Q/$c/ensemble-seed$seed"
+    say "$c best ($MODE), seed $seed: $label"
+    l0="$(load)"
+    OUT="$s" SEED="$seed" THREADS="$THREADS" MAL_CORPORA="$CORPORA" examples/nsmc-best.sh > "$s.log" 2>&1 \
+      || { cat "$s.log" >&2; return 1; }
+    l1="$(load)"
+    # the members' training (word vectors included), as the script reports it
+    train_s=$(sed -n 's/.* trained in \([0-9]*\) s;.*/\1/p' "$s.log")
+    local dev
+    dev=$(sed -n 's/^held-out training reviews: rows [0-9,]*  loss [0-9.]*  accuracy \([0-9.]*\).*/\1/p' "$s.log")
+    if [[ "$MODE" == dev ]]; then
+      record corpus="$c" column=best mode=dev seed="$seed" label="$label" train_seconds="$train_s" accuracy="$dev" \
+        load_start="$l0" load_end="$l1"
+    else
+      start=$(now)
+      "$MAL" evaluate --json "$s/nsmc.safetensors" "$CORPORA/${TEST[$c]}" > "$s.eval.json"
+      eval_s=$(elapsed "$start")
+      record corpus="$c" column=best mode=test seed="$seed" label="$label" train_seconds="$train_s" \
+        vectors_seconds=0 eval_seconds="$eval_s" \
+        accuracy="$("$PY_SYS" -c 'import json,sys; print(json.load(open(sys.argv[1]))["accuracy"])' "$s.eval.json")" \
+        macro_f1="$("$PY_SYS" -c 'import json,sys; print(json.load(open(sys.argv[1])).get("macro_f1"))' "$s.eval.json")" \
+        rows_per_second="$("$PY_SYS" -c 'import json,sys; print(json.load(open(sys.argv[1]))["rows"] / float(sys.argv[2]))' "$s.eval.json" "$eval_s")" \
+        load_start="$l0" load_end="$l1" dev_accuracy="$dev"
+    fi
+    tail -1 "$RESULTS" >&2
+  done
+}
+
 # Mal's best per corpus: every candidate on the dev split (MODE=dev), the chosen one (BEST_<corpus>, the label of the
 # candidate with the best dev accuracy) on the test rows (MODE=test).
 # candidate CORPUS LABEL ROWS [VECTORS] -- TRAIN OPTIONS
@@ -257,9 +292,10 @@ candidate() {
   fi
 }
 
-BEST_nsmc="${BEST_nsmc:-nsmc-best: w2v 128 + BiLSTM(64), split-unknown 40k, maxlen 48, early stopping}"
+BEST_nsmc="${BEST_nsmc:-nsmc-best.sh: an ensemble of 5 BiLSTMs (words, Unigram 32k sampled, BPE 32k over jamo, BPE 16k, WordPiece 32k)}"
 best_nsmc() {
   local c=nsmc tok="--split-particles --repeat 2"
+  ensemble_nsmc "nsmc-best.sh: an ensemble of 5 BiLSTMs (words, Unigram 32k sampled, BPE 32k over jamo, BPE 16k, WordPiece 32k)"
   vectors ko128 "$c" "$tok" 128 "$CORPORA/nsmc/reviews_unlabeled.txt"
   prepare w40k "$c" "$tok" "--max-size 40000 --split-unknown" "--maxlen 48"
   candidate "$c" "nsmc-best: w2v 128 + BiLSTM(64), split-unknown 40k, maxlen 48, early stopping" w40k ko128 -- \

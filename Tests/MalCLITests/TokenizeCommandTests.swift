@@ -262,7 +262,7 @@ struct ReadmeTests {
   @Test("every console example prints what the page says", arguments: pages)
   func consoleExamples(_ page: String) throws {
     let folder = TemporaryFolder()
-    for name in ["mal", "tokenize", "detokenize", "vocab", "pad", "encode", "train", "predict", "evaluate", "summary", "word2vec"] {
+    for name in ["mal", "tokenize", "detokenize", "vocab", "pad", "encode", "train", "predict", "evaluate", "summary", "ensemble", "word2vec"] {
       try FileManager.default.createSymbolicLink(atPath: folder.path + "/" + name, withDestinationPath: Mal.executable)
     }
     // Examples run in a scratch folder that sees the samples as Corpora/ and the shared corpora as
