@@ -52,8 +52,10 @@ struct ModelInputOptions: ParsableArguments {
 
   /// The encoder for raw text, or `nil` when the rows are ids; checks `--vocab` against every member's vocabulary.
   func encoder(for classifier: Classifier, model: String) throws -> RowEncoder? {
-    for (trained, source) in zip(classifier.members, classifier.sources) where vocab != nil {
-      try check(vocab!, against: trained, model: classifier.isEnsemble ? "\(model) (its member from \(source))" : model)
+    if let vocab {
+      for (trained, origin) in zip(classifier.members, classifier.sources) {
+        try check(vocab, against: trained, model: classifier.isEnsemble ? "\(model) (its member from \(origin))" : model)
+      }
     }
     guard !ids, classifier.takesRawText else { return nil }
     return classifier.makeEncoder()
@@ -92,9 +94,9 @@ struct ModelInputOptions: ParsableArguments {
     _ encoder: RowEncoder?, for recipe: StreamRecipe, file: String, classifier: Classifier, model: String
   ) throws -> RowEncoder? {
     guard recipe.subword != nil || recipe.vocabulary != nil else { return encoder }
-    for (trained, source) in zip(classifier.members, classifier.sources) {
+    for (trained, origin) in zip(classifier.members, classifier.sources) {
       guard let stored = trained.preprocessing else { continue }
-      let name = classifier.isEnsemble ? "\(model)'s member from \(source)" : model
+      let name = classifier.isEnsemble ? "\(model)'s member from \(origin)" : model
       if let source = recipe.subword, stored.subword.map(source.matches) != true {
         throw FileContentError(
           file: file,
