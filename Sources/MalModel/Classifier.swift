@@ -34,12 +34,12 @@ public struct Classifier {
   public var idLimit: Int? { members.compactMap(\.idLimit).min() }
   /// The ids per row when rows of ids are given: the members' common length (`nil` if unknown or if they differ).
   public var idRowSteps: Int? {
-    let steps = Set(members.map { $0.preprocessing?.maxlen ?? $0.maxlen })
+    let steps = Set(members.map(\.idsPerRow))
     return steps.count == 1 ? steps.first! : nil
   }
   /// Each member's ids per row, for messages (`?` where a model does not say).
   public var idRowStepsDescription: String {
-    members.map { ($0.preprocessing?.maxlen ?? $0.maxlen).map(String.init) ?? "?" }.joined(separator: ", ")
+    members.map { $0.idsPerRow.map(String.init) ?? "?" }.joined(separator: ", ")
   }
 
   /// One model.

@@ -29,6 +29,8 @@ public struct TrainedModel {
   public var provenance: Provenance?
 
   public var network: Sequential { file.model }
+  /// The ids per row the model reads: its padding's maxlen when it takes raw text, else the stored `maxlen`.
+  public var idsPerRow: Int? { preprocessing?.maxlen ?? maxlen }
   /// Optimizer steps taken (for resuming).
   public var iterations: Int { training?["iterations"]?.int ?? 0 }
   public var epochsDone: Int { history.last?.epoch ?? training?["epochs"]?.int ?? 0 }
