@@ -22,6 +22,7 @@ struct TokenizeCommand: ParsableCommand {
         mal tokenize < ../shared/corpora/nsmc/ratings_test.txt | head -3
         echo "영화가 정말 재밌네요ㅋㅋㅋㅋ!!" | mal tokenize --split-particles --repeat 2
         echo "I don't like it, 3.5/10 😡" | mal tokenize --lower
+        echo "Not good at all" | mal tokenize --lower --ngrams 2
         echo "It's a dog's life!" | mal tokenize --keras
         echo "영화" | mal tokenize --mode jamo | mal detokenize --jamo compatibility
       """)

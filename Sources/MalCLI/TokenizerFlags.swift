@@ -36,12 +36,15 @@ struct TokenizerFlags: ParsableArguments {
   @Option(help: ArgumentHelp("In keras mode, the characters replaced by spaces (Keras's filters; default: its own, !\"#$%&()*+,-./:;<=>?@[\\]^_`{|}~ with tab and newline).", valueName: "chars"))
   var filters: String?
 
+  @Option(name: .customLong("ngrams"), help: ArgumentHelp("Also emit each line's word n-grams up to N after its tokens, joined by _ (fastText's -wordNgrams as tokens): not good → not good not_good for N=2. 1 (the default) is off.", valueName: "n"))
+  var wordNGrams: Int?
+
   var effectiveMode: TokenizerOptions.Mode { keras ? .keras : mode ?? .word }
 
   /// Whether no tokenizer flag was given.
   var isEmpty: Bool {
     mode == nil && !keras && normalization == nil && !lower && !splitParticles && repeatLimit == nil && marker == nil
-      && jamo == nil && filters == nil
+      && jamo == nil && filters == nil && wordNGrams == nil
   }
 
   func validate() throws {
@@ -50,6 +53,9 @@ struct TokenizerFlags: ParsableArguments {
     }
     if filters != nil && effectiveMode != .keras { throw ValidationError("--filters applies to --mode keras only") }
     if let n = repeatLimit, n < 1 { throw ValidationError("--repeat must be at least 1, got \(n)") }
+    if let n = wordNGrams, !(1...TokenizerOptions.maximumWordNGrams).contains(n) {
+      throw ValidationError("--ngrams must be 1 to \(TokenizerOptions.maximumWordNGrams), got \(n)")
+    }
     if let marker {
       if effectiveMode != .char { throw ValidationError("--marker applies to --mode char only") }
       if marker.isEmpty || marker.contains(where: { $0.isWhitespace }) {
@@ -74,6 +80,7 @@ struct TokenizerFlags: ParsableArguments {
     options.wordStartMarker = marker
     options.jamoForm = jamo ?? options.jamoForm
     options.kerasFilters = filters ?? TokenizerOptions.kerasDefaultFilters
+    options.wordNGrams = wordNGrams ?? options.wordNGrams
     return options
   }
 
@@ -90,6 +97,7 @@ struct TokenizerFlags: ParsableArguments {
     if options.mode == .keras && options.kerasFilters != TokenizerOptions.kerasDefaultFilters {
       arguments += ["--filters", options.kerasFilters]
     }
+    if options.wordNGrams > 1 { arguments += ["--ngrams", String(options.wordNGrams)] }
     return arguments
   }
 

@@ -23,6 +23,7 @@ public final class Tokenizer {
   private let jamoSyllableEnd: UInt32
   private let kerasFilter: KerasFilter
   private let table: ScalarTable
+  private var nGrams: WordNGrams?
 
   public init(options: TokenizerOptions = TokenizerOptions()) {
     self.options = options
@@ -32,13 +33,21 @@ public final class Tokenizer {
     jamoSyllableEnd = options.jamoSyllableEnd.unicodeScalars.first!.value
     kerasFilter = KerasFilter(options.kerasFilters)
     table = ScalarTable(compatibility: compatibility, caseFolding: options.lowercase, normalizing: normalizing)
+    nGrams = options.wordNGrams > 1 ? WordNGrams(upTo: options.wordNGrams) : nil
   }
 
   /// Appends the tokens of `text` to `output`, separated by single spaces.
   /// - Precondition: `text` is well-formed UTF-8 (`RecordReader` guarantees it; check other bytes with
   ///   `UTF8Validation.firstInvalidOffset(in:)` first).
-  /// - Complexity: O(n) in the bytes of `text`.
+  /// - Complexity: O(n) in the bytes of `text` (times `wordNGrams`).
   public func tokenize(_ text: UnsafeBufferPointer<UInt8>, into output: ByteBuffer) {
+    guard nGrams != nil else { return tokenizeText(text, into: output) }
+    let start = output.count
+    tokenizeText(text, into: output)
+    nGrams!.append(to: output, tokensFrom: start)
+  }
+
+  private func tokenizeText(_ text: UnsafeBufferPointer<UInt8>, into output: ByteBuffer) {
     switch options.mode {
     case .keras:
       KerasTokenizer.legacyTokenize(text, filter: kerasFilter, into: output)

@@ -58,6 +58,11 @@ public struct TokenizerOptions: Sendable, Hashable {
   public var jamoSyllableEnd: Character = "ᴥ"
   /// Characters that `keras` mode replaces by spaces.
   public var kerasFilters: String = TokenizerOptions.kerasDefaultFilters
+  /// Also emit the line's word n-grams up to this length after its tokens, joined by `_` (`not_good`); 1 is off.
+  /// See `WordNGrams`.
+  public var wordNGrams = 1
+  /// The most `wordNGrams` may be.
+  public static let maximumWordNGrams = 8
 
   public init() {}
 }
@@ -69,7 +74,8 @@ extension TokenizerOptions.JamoForm: Codable {}
 /// Tokenizer options as stored in a stream's `#mal` line and in a model file's `mal.tokenizer`, named as
 /// `mal tokenize`'s flags are. Every field that changes tokens in the mode is written, defaults included, so a
 /// stored tokenizer never depends on what the defaults are today; `marker`, `jamo`, `jamo_syllable_end` and
-/// `filters` only in the modes they act in (char with a marker, jamo, keras).
+/// `filters` only in the modes they act in (char with a marker, jamo, keras); `ngrams` only when above 1, so
+/// records made before it existed read the same.
 ///
 ///     {"lower":false,"mode":"word","normalize":"nfc","repeat":2,"split_particles":true}
 ///
@@ -78,7 +84,7 @@ extension TokenizerOptions: Codable {
   private enum CodingKeys: String, CodingKey {
     case mode, normalization = "normalize", lowercase = "lower", splitsParticles = "split_particles"
     case repeatLimit = "repeat", wordStartMarker = "marker", jamoForm = "jamo", jamoSyllableEnd = "jamo_syllable_end"
-    case kerasFilters = "filters"
+    case kerasFilters = "filters", wordNGrams = "ngrams"
   }
 
   public init(from decoder: any Decoder) throws {
@@ -101,6 +107,11 @@ extension TokenizerOptions: Codable {
       jamoSyllableEnd = character
     }
     kerasFilters = try c.decodeIfPresent(String.self, forKey: .kerasFilters) ?? kerasFilters
+    wordNGrams = try c.decodeIfPresent(Int.self, forKey: .wordNGrams) ?? wordNGrams
+    guard (1...Self.maximumWordNGrams).contains(wordNGrams) else {
+      throw DecodingError.dataCorruptedError(
+        forKey: .wordNGrams, in: c, debugDescription: "ngrams must be 1 to \(Self.maximumWordNGrams), found \(wordNGrams)")
+    }
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -117,5 +128,7 @@ extension TokenizerOptions: Codable {
       try c.encode(String(jamoSyllableEnd), forKey: .jamoSyllableEnd)
     }
     if mode == .keras { try c.encode(kerasFilters, forKey: .kerasFilters) }
+    // Only when on: streams and models made before n-grams existed keep their records.
+    if wordNGrams > 1 { try c.encode(wordNGrams, forKey: .wordNGrams) }
   }
 }

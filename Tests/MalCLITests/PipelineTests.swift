@@ -56,6 +56,26 @@ struct PipelineTests {
     }
   }
 
+  @Test("--ngrams: the model remembers the n-grams; raw text gets them as the rows did")
+  func wordNGrams() throws {
+    let folder = TemporaryFolder()
+    let trained = try pipeline(
+      "tokenize --ngrams 2 < '\(Self.sample)' | vocab --save v.txt | pad --maxlen 24 | tee ids.tsv"
+        + " | train -o m.mal --model 'Embedding(1000,8,mask_zero) GlobalAveragePooling1D' --epochs 2 --threads 1",
+      in: folder.path)
+    #expect(trained.status == 0 && !trained.stderr.contains("note:"), "\(trained)")
+    let vocabulary = try String(contentsOfFile: folder.path + "/v.txt", encoding: .utf8)
+    #expect(vocabulary.split(separator: "\n").contains { $0.contains("_") }, "the vocabulary holds bigrams")
+    let summary = try Mal.run(["summary", folder.path + "/m.mal"])
+    #expect(summary.stdout.contains(" Preprocessing: tokenize --ngrams 2 | vocab ("), "\(summary)")
+    let fromText = try pipeline("evaluate m.mal '\(Self.sample)'", in: folder.path)
+    let fromIds = try pipeline("evaluate m.mal --ids ids.tsv", in: folder.path)
+    #expect(fromText.status == 0 && fromText.stdout == fromIds.stdout && fromText.stdout.hasPrefix("rows 240  loss "), "\(fromText)")
+    // Flags that disagree with the rows are refused with both named.
+    let other = try pipeline("train -o n.mal --ngrams 3 --epochs 1 ids.tsv", in: folder.path)
+    #expect(other.status != 0 && other.stderr.contains("(tokenize --ngrams 3) contradict how the rows were tokenized (tokenize --ngrams 2"), "\(other)")
+  }
+
   struct MismatchCase: Sendable, CustomTestStringConvertible {
     var testDescription: String
     var setUp: String

@@ -26,6 +26,10 @@ struct TokenizeCommandTests {
       message: "Error: --repeat must be at least 1, got 0\nUsage: mal tokenize [<options>] [<inputs> ...]\n  See 'mal tokenize --help' for more information.\n",
       status: 64),
     ErrorCase(
+      id: "ngrams out of range", arguments: ["tokenize", "--ngrams", "0"], input: "",
+      message: "Error: --ngrams must be 1 to 8, got 0\nUsage: mal tokenize [<options>] [<inputs> ...]\n  See 'mal tokenize --help' for more information.\n",
+      status: 64),
+    ErrorCase(
       id: "marker outside char mode", arguments: ["tokenize", "--marker", "▁"], input: "",
       message: "Error: --marker applies to --mode char only\nUsage: mal tokenize [<options>] [<inputs> ...]\n  See 'mal tokenize --help' for more information.\n",
       status: 64),
@@ -229,7 +233,7 @@ struct InterruptTests {
 @Suite("README and docs examples")
 struct ReadmeTests {
   /// The pages whose console blocks are run.
-  static let pages = ["README.md", "docs/train.md", "docs/pad.md", "docs/vocab.md"]
+  static let pages = ["README.md", "docs/train.md", "docs/pad.md", "docs/vocab.md", "docs/tokenizer.md"]
 
   /// The `$ command` lines of a page's console blocks, each with the output printed after it.
   static func examples(_ page: String) throws -> [(command: String, output: String)] {

@@ -1,3 +1,4 @@
+import Foundation
 import MalTokenize
 import Testing
 
@@ -182,5 +183,60 @@ struct CombiningMarkRunTests {
     #expect(tokens.count == 1)
     #expect(tokens[0].unicodeScalars.count == 1 + 200_000 + 200_000 / 30 - 1)
     #expect(Detokenizer(wordStartMarker: "▁").detokenize("▁" + text + " ▁b") == text + " b")
+  }
+}
+
+@Suite("Tokenizer: word n-grams (--ngrams)")
+struct WordNGramTests {
+  static let cases: [TokenCase] = [
+    TokenCase("bigrams after the tokens", "not good at all", ["not", "good", "at", "all", "not_good", "good_at", "at_all"]) { $0.wordNGrams = 2 },
+    TokenCase(
+      "trigrams after the bigrams", "a b c d",
+      ["a", "b", "c", "d", "a_b", "b_c", "c_d", "a_b_c", "b_c_d"]) { $0.wordNGrams = 3 },
+    TokenCase("more n than tokens: as many as there are", "a b", ["a", "b", "a_b"]) { $0.wordNGrams = 5 },
+    TokenCase("one token: no n-grams", "영화", ["영화"]) { $0.wordNGrams = 2 },
+    TokenCase("no tokens: nothing", "   ", []) { $0.wordNGrams = 2 },
+    TokenCase(
+      "of the tokens the options make: lowercase, particles, collapsed repeats", "Not 영화가 ㅋㅋㅋㅋ",
+      ["not", "영화", "가", "ㅋㅋ", "not_영화", "영화_가", "가_ㅋㅋ"]) {
+        $0.wordNGrams = 2; $0.lowercase = true; $0.splitsParticles = true; $0.repeatLimit = 2
+      },
+    TokenCase("jamo mode: of the spelled words", "영 화", ["ㅇㅕㅇᴥ", "ㅎㅘᴥ", "ㅇㅕㅇᴥ_ㅎㅘᴥ"]) { $0.mode = .jamo; $0.wordNGrams = 2 },
+    TokenCase("char mode: character bigrams", "영화", ["영", "화", "영_화"]) { $0.mode = .char; $0.wordNGrams = 2 },
+    TokenCase("keras mode", "It's GOOD!", ["it's", "good", "it's_good"]) { $0.mode = .keras; $0.wordNGrams = 2 },
+  ]
+
+  @Test("tokens", arguments: cases)
+  func tokens(_ c: TokenCase) {
+    #expect(Tokenizer(options: c.options).tokens(of: c.input) == c.expected)
+  }
+
+  @Test("a long line: every n-gram, in order, from one reused tokenizer")
+  func longLine() {
+    var options = TokenizerOptions()
+    options.wordNGrams = 2
+    let tokenizer = Tokenizer(options: options)
+    // Letters only (word mode would cut "w12" into "w" and "12"), every word different.
+    let words = (0..<5000).map { n in String((0..<3).map { Character(Unicode.Scalar(UInt8(97 + n / [1, 26, 676][$0] % 26))) }) }
+    let expected = words + zip(words, words.dropFirst()).map { "\($0)_\($1)" }
+    #expect(tokenizer.tokens(of: "short line") == ["short", "line", "short_line"])
+    let tokens = tokenizer.tokens(of: words.joined(separator: " "))
+    #expect(tokens.count == 9999 && tokens.elementsEqual(expected))
+    #expect(tokenizer.tokens(of: "x y") == ["x", "y", "x_y"])
+  }
+
+  @Test("stored as ngrams only when on; read back; out of range refused")
+  func coding() throws {
+    var options = TokenizerOptions()
+    let plain = String(decoding: try JSONEncoder().encode(options), as: UTF8.self)
+    #expect(!plain.contains("ngrams"))
+    options.wordNGrams = 3
+    let stored = try JSONEncoder().encode(options)
+    #expect(String(decoding: stored, as: UTF8.self).contains(#""ngrams":3"#))
+    #expect(try JSONDecoder().decode(TokenizerOptions.self, from: stored) == options)
+    #expect(try JSONDecoder().decode(TokenizerOptions.self, from: Data(#"{"mode":"word"}"#.utf8)).wordNGrams == 1)
+    #expect(throws: DecodingError.self) {
+      try JSONDecoder().decode(TokenizerOptions.self, from: Data(#"{"mode":"word","ngrams":9}"#.utf8))
+    }
   }
 }
