@@ -35,6 +35,7 @@ jobs="${JOBS:-1}"
 epochs="${EPOCHS:-2}"
 vector_epochs="${VECTOR_EPOCHS:-2}"
 seed="${SEED:-1}"
+NGRAM_LR="${NGRAM_LR:-0.005}"
 members="${MEMBERS:-words unigram:32000:sample bpe:32000:modejamo bpe:16000 wordpiece:32000}"
 [ -f "$corpora/nsmc/ratings_train.txt" ] || { echo "nsmc-best: no $corpora/nsmc (set MAL_CORPORA or run Corpora/fetch.sh)" >&2; exit 1; }
 swift build -c release --product mal 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
@@ -62,6 +63,19 @@ words() {
         --threads "$member_threads" --seed "$seed" --plot "$dir/curves.svg"
 }
 
+# A bag of embeddings over words and their n-grams up to N (tokenize --ngrams N: fastText's model, on Mal's
+# tokens): no vectors, one or two epochs.
+ngrams() {
+  local dir="$1" n="$2" tok=(--split-particles --repeat 2)
+  "$mal" tokenize "${tok[@]}" --ngrams "$n" < "$corpora/nsmc/ratings_train.txt" \
+    | "$mal" vocab --save "$dir/vocab.txt" --min-count 2 \
+    | "$mal" pad --maxlen $(( 50 * n )) --truncating post > "$dir/rows.tsv"
+  "$mal" train -o "$dir/nsmc.safetensors" < "$dir/rows.tsv" \
+    --model "Embedding($(wc -l < "$dir/vocab.txt"),64,mask_zero) GlobalAveragePooling1D" --lr "$NGRAM_LR" \
+    --epochs 3 --validation-split 0.1 --early-stopping 1 --threads "$member_threads" --seed "$seed"
+  rm -f "$dir/rows.tsv"
+}
+
 # A member of subword pieces, by examples/nsmc-subword.sh.
 pieces() {
   local dir="$1" spec="$2" kind size variant env=()
@@ -83,7 +97,11 @@ member() {
   local spec="$1" dir="$out/${1//:/-}" began
   mkdir -p "$dir"
   began=$(now)
-  if [ "$spec" = words ]; then words "$dir"; else pieces "$dir" "$spec"; fi > "$dir/log.txt" 2>&1
+  case "$spec" in
+    words) words "$dir" ;;
+    ngrams:*) ngrams "$dir" "${spec#ngrams:}" ;;
+    *) pieces "$dir" "$spec" ;;
+  esac > "$dir/log.txt" 2>&1
   printf 'nsmc-best: member %s trained in %.0f s\n' "$spec" "$(echo "$(now) - $began" | bc)" >&2
 }
 

@@ -280,6 +280,55 @@ ensemble_nsmc() {
   done
 }
 
+# ensemble CORPUS LABEL MEMBER...: each MEMBER "ROWS :: TRAIN OPTIONS" (quoted as on a command line) is trained with
+# the last 10% of the training rows held out (the dev split; early stopping reads it), mal ensemble joins them with
+# equal weights, and mal evaluate scores the ensemble on the held-out rows (its dev accuracy) and, MODE=test, on the
+# raw test file. Train time is the members' together.
+ensemble() {
+  local c="$1" label="$2" chosen="BEST_$1" seed s l0 l1 start train_s eval_s dev member rows options i
+  shift 2
+  if [[ "$MODE" == dev && -n "${ONLY:-}" && "$label" != *"$ONLY"* ]]; then return; fi
+  [[ "$MODE" == dev || "$label" == "${!chosen}" ]] || return 0
+  local held="$Q/$c/held.tsv" n
+  n=$(( $(tail -n +2 "$CORPORA/${TRAIN[$c]}" | wc -l) ))
+  { head -1 "$CORPORA/${TRAIN[$c]}"; tail -n "$(( n - n * 9 / 10 ))" "$CORPORA/${TRAIN[$c]}"; } > "$held"
+  for seed in $SEEDS; do
+    s="$Q/$c/$(echo "best-$label-$MODE-seed$seed" | tr -c 'A-Za-z0-9\n-' '_')"
+    say "$c best ($MODE), seed $seed: $label"
+    l0="$(load)"
+    start=$(now)
+    local models=()
+    i=0
+    for member in "$@"; do
+      i=$((i + 1))
+      rows="${member%% :: *}"
+      eval "options=(${member#* :: })"
+      "$MAL" train -o "$s.member$i.safetensors" --threads "$THREADS" --seed "$seed" "${options[@]}" \
+        --validation-split 0.1 "$Q/$c/$rows.tsv" 2> "$s.member$i.log" || { cat "$s.member$i.log" >&2; return 1; }
+      models+=("$s.member$i.safetensors")
+    done
+    "$MAL" ensemble "${models[@]}" -o "$s.safetensors"
+    train_s=$(elapsed "$start")
+    l1="$(load)"
+    dev=$("$MAL" evaluate --json "$s.safetensors" "$held" | "$PY_SYS" -c 'import json,sys; print(json.load(sys.stdin)["accuracy"])')
+    if [[ "$MODE" == dev ]]; then
+      record corpus="$c" column=best mode=dev seed="$seed" label="$label" train_seconds="$train_s" accuracy="$dev" \
+        load_start="$l0" load_end="$l1"
+    else
+      start=$(now)
+      "$MAL" evaluate --json "$s.safetensors" "$CORPORA/${TEST[$c]}" > "$s.eval.json"
+      eval_s=$(elapsed "$start")
+      record corpus="$c" column=best mode=test seed="$seed" label="$label" train_seconds="$train_s" \
+        vectors_seconds=0 eval_seconds="$eval_s" \
+        accuracy="$("$PY_SYS" -c 'import json,sys; print(json.load(open(sys.argv[1]))["accuracy"])' "$s.eval.json")" \
+        macro_f1="$("$PY_SYS" -c 'import json,sys; print(json.load(open(sys.argv[1])).get("macro_f1"))' "$s.eval.json")" \
+        rows_per_second="$("$PY_SYS" -c 'import json,sys; print(json.load(open(sys.argv[1]))["rows"] / float(sys.argv[2]))' "$s.eval.json" "$eval_s")" \
+        load_start="$l0" load_end="$l1" dev_accuracy="$dev"
+    fi
+    tail -1 "$RESULTS" >&2
+  done
+}
+
 # Mal's best per corpus: every candidate on the dev split (MODE=dev), the chosen one (BEST_<corpus>, the label of the
 # candidate with the best dev accuracy) on the test rows (MODE=test).
 # candidate CORPUS LABEL ROWS [VECTORS] -- TRAIN OPTIONS
@@ -310,6 +359,17 @@ best_imdb() {
   prepare w30k "$c" "$tok" "--max-size 30000 --split-unknown" "--maxlen 400"
   candidate "$c" "NBOW: Embedding(30000,64,mask_zero) GlobalAveragePooling1D, maxlen 400" w30k -- \
     --model "Embedding(30000,64,mask_zero) GlobalAveragePooling1D" --epochs 10 --lr 0.005 --early-stopping 1
+  # word n-grams (tokenize --ngrams): fastText's bigrams and trigrams as tokens, a bag of embeddings over them
+  prepare g3 "$c" "$tok --ngrams 3" "--max-size 1500000" "--maxlen 1500 --truncating post"
+  candidate "$c" "NBOW over 1-3-grams: Embedding(1.5M,64,mask_zero) GlobalAveragePooling1D, maxlen 1500" g3 -- \
+    --model "Embedding($(wc -l < "$Q/$c/g3.vocab.txt"),64,mask_zero) GlobalAveragePooling1D" --epochs 10 --lr 0.005 --early-stopping 1
+  prepare g2 "$c" "$tok --ngrams 2" "--max-size 1000000" "--maxlen 1000 --truncating post"
+  candidate "$c" "NBOW over 1-2-grams: Embedding(1M,64,mask_zero) GlobalAveragePooling1D, maxlen 1000" g2 -- \
+    --model "Embedding($(wc -l < "$Q/$c/g2.vocab.txt"),64,mask_zero) GlobalAveragePooling1D" --epochs 10 --lr 0.005 --early-stopping 1
+  ensemble "$c" "ensemble: NBOW over 1-3-grams + NBOW over 1-2-grams + NBOW over words" \
+    "g3 :: --model 'Embedding($(wc -l < "$Q/$c/g3.vocab.txt"),64,mask_zero) GlobalAveragePooling1D' --epochs 10 --lr 0.005 --early-stopping 1" \
+    "g2 :: --model 'Embedding($(wc -l < "$Q/$c/g2.vocab.txt"),64,mask_zero) GlobalAveragePooling1D' --epochs 10 --lr 0.005 --early-stopping 1" \
+    "w30k :: --model 'Embedding(30000,64,mask_zero) GlobalAveragePooling1D' --epochs 10 --lr 0.005 --early-stopping 1"
   prepare w30k200 "$c" "$tok" "--max-size 30000 --split-unknown" "--maxlen 200"
   candidate "$c" "BiGRU(32): Embedding(30000,64,mask_zero) Bidirectional(GRU(32)), maxlen 200, 2 epochs" w30k200 -- \
     --model "Embedding(30000,64,mask_zero) Bidirectional(GRU(32))" --epochs 2
@@ -327,7 +387,7 @@ best_reuters() {
     --model "Embedding(30000,64) Conv1D(128,3,relu) GlobalMaxPooling1D Dropout(0.5)" --epochs 6 --batch-size 32
 }
 
-BEST_sarcasm="${BEST_sarcasm:-BiLSTM(32) Dense(24) on --lower tokens, early stopping}"
+BEST_sarcasm="${BEST_sarcasm:-ensemble: BiLSTM(32) Dense(24) + NBOW over 1-3-grams}"
 best_sarcasm() {
   local c=sarcasm tok="--lower"
   prepare w40 "$c" "$tok" "--max-size 20000" "--maxlen 40 --padding post --truncating post"
@@ -345,6 +405,16 @@ best_sarcasm() {
   candidate "$c" "BiLSTM(32) + GlobalMaxPooling1D, label smoothing 0.1, cosine, early stopping" w40 -- \
     --model "Embedding(20000,64,mask_zero) Bidirectional(LSTM(32,return_sequences)) GlobalMaxPooling1D Dropout(0.5)" \
     --epochs 5 --early-stopping 1 --label-smoothing 0.1 --lr-schedule cosine --batch-size 32
+  # word n-grams (tokenize --ngrams): a bag of embeddings over words, bigrams and trigrams, alone and beside the BiLSTM
+  prepare s3 "$c" "$tok --ngrams 3" "" "--maxlen 120 --truncating post"
+  prepare s2 "$c" "$tok --ngrams 2" "" "--maxlen 80 --truncating post"
+  local nbow3="--model 'Embedding($(wc -l < "$Q/$c/s3.vocab.txt"),64,mask_zero) GlobalAveragePooling1D' --epochs 10 --lr 0.005 --early-stopping 1"
+  local nbow2="--model 'Embedding($(wc -l < "$Q/$c/s2.vocab.txt"),64,mask_zero) GlobalAveragePooling1D' --epochs 10 --lr 0.005 --early-stopping 1"
+  local bilstm="--vocab-size 20000 --arch bilstm --units 32 --embedding-dim 64 --dense 24 --mask-zero --epochs 5 --early-stopping 1 --batch-size 32"
+  candidate "$c" "NBOW over 1-3-grams: Embedding(all,64,mask_zero) GlobalAveragePooling1D, early stopping" s3 -- \
+    --model "Embedding($(wc -l < "$Q/$c/s3.vocab.txt"),64,mask_zero) GlobalAveragePooling1D" --epochs 10 --lr 0.005 --early-stopping 1
+  ensemble "$c" "ensemble: BiLSTM(32) Dense(24) + NBOW over 1-3-grams" "w40 :: $bilstm" "s3 :: $nbow3"
+  ensemble "$c" "ensemble: BiLSTM(32) Dense(24) + NBOW over 1-3-grams + NBOW over 1-2-grams" "w40 :: $bilstm" "s3 :: $nbow3" "s2 :: $nbow2"
 }
 
 # ---------------------------------------------------------------------------------------------------------------
