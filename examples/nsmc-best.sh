@@ -15,8 +15,13 @@
 #                  syllables; sample: Unigram + one more cut of the training rows drawn with vocab --sample 0.1),
 #                  128-d piece vectors, VECTOR_EPOCHS (2) epochs;
 # each Embedding(·,128, from the vectors, mask_zero) → Bidirectional(LSTM(64)) → Dense(1, sigmoid), Adam 0.001,
-# batch 64, EPOCHS (2) epochs (a sampled member half as many: it sees each review twice an epoch), early stopping
-# on the last 15,000 training reviews held out for validation. Then mal ensemble joins
+# batch 64, EPOCHS (2) epochs (a sampled member half as many: it sees each review twice an epoch);
+#   chars:N        a bag of embeddings over character n-grams up to N (tokenize --mode char --marker ▁ --repeat 2
+#                  --ngrams N | vocab --min-count 3 | pad --maxlen 100N --truncating post):
+#                  Embedding(·,64,mask_zero) → GlobalAveragePooling1D → Dense(1, sigmoid), fastText's model on
+#                  characters, Adam 0.005, batch 128, 2 epochs;
+#   ngrams:N       the same over words and word n-grams (tokenize --split-particles --repeat 2 --ngrams N, maxlen 50N);
+# every member with early stopping on the last 15,000 training reviews held out for validation. Then mal ensemble joins
 # them (equal weights) into $OUT/nsmc.safetensors, and mal evaluate scores it on the held-out reviews and on
 # ratings_test.txt as raw text.
 #
@@ -35,8 +40,7 @@ jobs="${JOBS:-1}"
 epochs="${EPOCHS:-2}"
 vector_epochs="${VECTOR_EPOCHS:-2}"
 seed="${SEED:-1}"
-NGRAM_LR="${NGRAM_LR:-0.005}"
-members="${MEMBERS:-words unigram:32000:sample bpe:32000:modejamo bpe:16000 wordpiece:32000}"
+members="${MEMBERS:-words unigram:32000:sample bpe:32000:modejamo bpe:16000 wordpiece:32000 chars:3}"
 [ -f "$corpora/nsmc/ratings_train.txt" ] || { echo "nsmc-best: no $corpora/nsmc (set MAL_CORPORA or run Corpora/fetch.sh)" >&2; exit 1; }
 swift build -c release --product mal 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
 mal="$(swift build -c release --show-bin-path)/mal"
@@ -63,16 +67,16 @@ words() {
         --threads "$member_threads" --seed "$seed" --plot "$dir/curves.svg"
 }
 
-# A bag of embeddings over words and their n-grams up to N (tokenize --ngrams N: fastText's model, on Mal's
-# tokens): no vectors, one or two epochs.
+# A bag of embeddings over n-grams up to N (tokenize --ngrams N; fastText's model): of words (ngrams:N) or of
+# characters with a mark at each word's start (chars:N). No vectors; 2 epochs, early stopping keeps the better.
 ngrams() {
-  local dir="$1" n="$2" tok=(--split-particles --repeat 2)
+  local dir="$1" n="$2" maxlen="$3" tok=("${@:4}")
   "$mal" tokenize "${tok[@]}" --ngrams "$n" < "$corpora/nsmc/ratings_train.txt" \
-    | "$mal" vocab --save "$dir/vocab.txt" --min-count 2 \
-    | "$mal" pad --maxlen $(( 50 * n )) --truncating post > "$dir/rows.tsv"
+    | "$mal" vocab --save "$dir/vocab.txt" --min-count 3 \
+    | "$mal" pad --maxlen "$maxlen" --truncating post > "$dir/rows.tsv"
   "$mal" train -o "$dir/nsmc.safetensors" < "$dir/rows.tsv" \
-    --model "Embedding($(wc -l < "$dir/vocab.txt"),64,mask_zero) GlobalAveragePooling1D" --lr "$NGRAM_LR" \
-    --epochs 3 --validation-split 0.1 --early-stopping 1 --threads "$member_threads" --seed "$seed"
+    --model "Embedding($(wc -l < "$dir/vocab.txt"),64,mask_zero) GlobalAveragePooling1D" --lr 0.005 \
+    --batch-size 128 --epochs 2 --validation-split 0.1 --early-stopping 1 --threads "$member_threads" --seed "$seed"
   rm -f "$dir/rows.tsv"
 }
 
@@ -99,7 +103,9 @@ member() {
   began=$(now)
   case "$spec" in
     words) words "$dir" ;;
-    ngrams:*) ngrams "$dir" "${spec#ngrams:}" ;;
+    # maxlen: 50 tokens (99% of the reviews) or 100 characters, times N
+    ngrams:*) ngrams "$dir" "${spec#ngrams:}" $(( 50 * ${spec#ngrams:} )) --split-particles --repeat 2 ;;
+    chars:*) ngrams "$dir" "${spec#chars:}" $(( 100 * ${spec#chars:} )) --mode char --marker ▁ --repeat 2 ;;
     *) pieces "$dir" "$spec" ;;
   esac > "$dir/log.txt" 2>&1
   printf 'nsmc-best: member %s trained in %.0f s\n' "$spec" "$(echo "$(now) - $began" | bc)" >&2

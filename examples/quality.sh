@@ -353,7 +353,7 @@ best_nsmc() {
     --mask-zero --epochs 3 --lr-schedule cosine --early-stopping 1
 }
 
-BEST_imdb="${BEST_imdb:-NBOW: Embedding(30000,64,mask_zero) GlobalAveragePooling1D, maxlen 400}"
+BEST_imdb="${BEST_imdb:-ensemble: NBOW over 1-3-grams + NBOW over 1-2-grams + NBOW over words}"
 best_imdb() {
   local c=imdb tok="--lower"
   prepare w30k "$c" "$tok" "--max-size 30000 --split-unknown" "--maxlen 400"
@@ -385,6 +385,13 @@ best_reuters() {
     --model "Embedding(30000,128,mask_zero) GlobalAveragePooling1D" --epochs 15 --lr 0.005 --batch-size 32 --balance-classes
   candidate "$c" "Kim CNN: Embedding(30000,64) Conv1D(128,3,relu) GlobalMaxPooling1D, maxlen 200" w200 -- \
     --model "Embedding(30000,64) Conv1D(128,3,relu) GlobalMaxPooling1D Dropout(0.5)" --epochs 6 --batch-size 32
+  # word n-grams (tokenize --ngrams 2): a bag of embeddings over words and bigrams, alone and beside the words' one
+  prepare r2 "$c" "$tok --ngrams 2" "--min-count 2" "--maxlen 400 --truncating post"
+  local nbow="--model 'Embedding(30000,128,mask_zero) GlobalAveragePooling1D' --epochs 15 --lr 0.005 --batch-size 32"
+  local nbow2="--model 'Embedding($(wc -l < "$Q/$c/r2.vocab.txt"),128,mask_zero) GlobalAveragePooling1D' --epochs 15 --lr 0.005 --batch-size 32"
+  candidate "$c" "NBOW over 1-2-grams (min count 2), maxlen 400" r2 -- \
+    --model "Embedding($(wc -l < "$Q/$c/r2.vocab.txt"),128,mask_zero) GlobalAveragePooling1D" --epochs 15 --lr 0.005 --batch-size 32
+  ensemble "$c" "ensemble: NBOW over words + NBOW over 1-2-grams" "w200 :: $nbow" "r2 :: $nbow2"
 }
 
 BEST_sarcasm="${BEST_sarcasm:-ensemble: BiLSTM(32) Dense(24) + NBOW over 1-3-grams}"
