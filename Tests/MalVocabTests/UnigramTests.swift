@@ -32,6 +32,18 @@ struct UnigramTests {
     #expect(try subword.decoded([0, 5, 6], skippingPadding: true) == "영화가")
   }
 
+  @Test("a remembered word keeps its whole count of unknown ids, beyond 255", arguments: [
+    UnigramModel.Arithmetic.huggingFace, .sentencePiece,
+  ])
+  func unknownCountOfRememberedWord(_ arithmetic: UnigramModel.Arithmetic) throws {
+    var encoder = SubwordEncoder(model: .unigram(try Self.handMade(arithmetic: arithmetic)))
+    var word = String(repeating: "가x", count: 300)
+    var ids: [Int32] = []
+    let first = word.withUTF8 { encoder.appendIDs(of: $0, to: &ids) }
+    let again = word.withUTF8 { encoder.appendIDs(of: $0, to: &ids) }
+    #expect(first == 300 && again == 300)
+  }
+
   @Test("exact ties fall as each library breaks them: HF per word in doubles, sentencepiece per line in floats")
   func arithmetics() throws {
     // Pieces and scores of a 16k NSMC model (oo + oooo and oooo + oo tie exactly). The expected ids are what

@@ -172,7 +172,7 @@ public struct SubwordEncoder {
   private var cache = TokenTable(minimumCapacity: 1 << 14)
   private var cacheEnds: [Int32] = []
   private var cacheIDs: [Int32] = []
-  private var cacheUnknown: [UInt8] = []
+  private var cacheUnknown: [Int32] = []
   private let cacheLimit: Int
   private var ids: [Int32] = []
   private var scratch: [UInt8] = []
@@ -242,7 +242,7 @@ public struct SubwordEncoder {
         _ = cache.insert(word)
         cacheIDs.append(contentsOf: ids)
         cacheEnds.append(Int32(cacheIDs.count))
-        cacheUnknown.append(UInt8(min(missing, 255)))
+        cacheUnknown.append(Int32(missing))
       }
       return true
     }
