@@ -70,6 +70,35 @@ struct UnigramTests {
     }
   }
 
+  @Test("sentencepiece's arithmetic: remembered words get the ids and unknown counts of a Viterbi over the line")
+  func rememberedWordsFollowTheLine() throws {
+    // The tie-prone pieces of `arithmetics`, a user-defined piece (ll) and a character no piece has (x).
+    let tokens = ["[PAD]", "[UNK]", "▁", "o", "oo", "oooo", "▁so", "▁s", "s", "▁c", "c", "l", "ll"]
+    let scores = [
+      0, 0, -4.751519203186035, -8.818961143493652, -10.824846267700195, -11.676239013671875, -10.453072547912598,
+      -9.52631950378418, -8.764409065246582, -9.709540367126465, -9.840452194213867, -9.973628997802734, 0,
+    ]
+    var kinds = [UnigramModel.PieceKind](repeating: .normal, count: tokens.count)
+    (kinds[0], kinds[1], kinds[12]) = (.control, .unknown, .userDefined)
+    var model = try UnigramModel(tokens: tokens, scores: scores, kinds: kinds)
+    model.arithmetic = .sentencePiece
+    let letters = Array("soooooooclx")
+    var remembering = SubwordEncoder(model: .unigram(model))
+    var cutting = SubwordEncoder(model: .unigram(model), cacheLimit: 0)
+    for seed in 0..<300 {
+      var random = SegmentationRandom(seed: 7, row: seed)
+      var line = (0..<(1 + Int(random.next() % 60))).map { _ in
+        String((0..<(1 + Int(random.next() % 24))).map { _ in letters[Int(random.next() % UInt64(letters.count))] })
+      }.joined(separator: " ")
+      var (remembered, cut): ([Int32], [Int32]) = ([], [])
+      let (rememberedUnknown, cutUnknown) = line.withUTF8 {
+        (remembering.appendIDs(of: $0, to: &remembered), cutting.appendIDs(of: $0, to: &cut))
+      }
+      #expect(remembered == cut, "seed \(seed): \(line)")
+      #expect(rememberedUnknown == cutUnknown, "seed \(seed): \(line)")
+    }
+  }
+
   /// The seeds of ▁ab ×2: characters a, b, ▁ (each 2), then ▁ab (freq 2 × 3) and ab (freq 2 × 2); ▁a is always
   /// followed by b, so it is no candidate.
   static func tinyEM() throws -> UnigramEM {

@@ -178,11 +178,12 @@ public struct SubwordEncoder {
   private var scratch: [UInt8] = []
   private var unigramScratch = UnigramModel.Scratch()
   /// With sentencepiece's arithmetic a word's pieces depend on the line before it: the cache holds each word's
-  /// lattice instead (its edges, where they end in `cacheEdges`, and its byte count).
-  private var cacheEdges: [UnigramModel.Edge] = []
-  private var cacheEdgeEnds: [Int32] = []
-  private var cacheByteCounts: [Int32] = []
+  /// line-independent path instead (`UnigramModel.appendLineIndependentPath`), its pieces in `cachePathPieces`.
+  private var cachePaths: [RememberedPath] = []
+  private var cachePathPieces: [UnigramModel.ScoredPiece] = []
   private var edges: [UnigramModel.Edge] = []
+  /// The cache entry of each word of a line, or -1.
+  private var lineEntries: [Int32] = []
   /// Whether words are decomposed (NFD) before they are cut, and the buffers that does it in.
   private let decomposes: Bool
   private var decomposed: [UInt8] = []
@@ -289,41 +290,68 @@ public struct SubwordEncoder {
     return bytes.withUnsafeBufferPointer { cutter(&self, $0) }
   }
 
+  /// A remembered word's line-independent path: where its pieces end in `cachePathPieces` (they start where the
+  /// previous entry's end), and the bound on the line's |score| below which it holds, rounded down to a float.
+  private struct RememberedPath {
+    var end: Int32
+    var lineScoreLimit: Float
+  }
+
   /// `forEachID` with sentencepiece's arithmetic: the words of the field in turn, each continuing from the line's
-  /// best score so far.
+  /// best score so far. A remembered word whose path holds at that score adds its pieces' scores; the others are
+  /// cut again.
   private mutating func forEachIDOfLine(
     _ field: UnsafeBufferPointer<UInt8>, _ model: UnigramModel, _ body: (Int32) -> Void
   ) -> Int {
+    // The words are looked up in one pass first, which overlaps the memory latency of one lookup with the next.
+    var entries: [Int32] = []
+    swap(&entries, &lineEntries)
+    defer { swap(&entries, &lineEntries) }
+    entries.removeAll(keepingCapacity: true)
+    cache.withLookup { $0.forEachIndex(in: field) { entries.append(Int32($0 ?? -1)) } }
+    let rememberedBefore = cachePaths.count
+    let unknownID = Int32(model.unknownID)
     var unknown = 0
     var lineScore: Float = 0
+    var k = 0
     field.forEachSpaceSeparated { word, _ in
+      var entry = entries[k] >= 0 ? Int(entries[k]) : nil
+      k += 1
+      // A word missing before the line was read may have been remembered earlier in it.
+      if entry == nil && cachePaths.count > rememberedBefore { entry = cache.index(of: word) }
+      if entry == nil && cachePaths.count < cacheLimit { entry = remember(word, model) }
+      if let entry, abs(lineScore) < cachePaths[entry].lineScoreLimit {
+        for p in (entry == 0 ? 0 : Int(cachePaths[entry - 1].end))..<Int(cachePaths[entry].end) {
+          let piece = cachePathPieces[p]
+          lineScore = piece.score + lineScore
+          if piece.id >= 0 { body(piece.id) }
+          if piece.id == unknownID { unknown += 1 }
+        }
+        return true
+      }
       ids.removeAll(keepingCapacity: true)
-      if let entry = cache.index(of: word) {
-        let start = entry == 0 ? 0 : Int(cacheEdgeEnds[entry - 1])
-        let end = Int(cacheEdgeEnds[entry])
-        let n = Int(cacheByteCounts[entry])
-        unknown += cacheEdges.withUnsafeBufferPointer {
-          model.appendBestPath(
-            UnsafeBufferPointer(rebasing: $0[start..<end]), byteCount: n, lineScore: &lineScore, to: &ids,
-            scratch: &unigramScratch)
-        }
-      } else {
-        edges.removeAll(keepingCapacity: true)
-        let n = model.appendEdges(of: word, to: &edges, scratch: &unigramScratch)
-        unknown += edges.withUnsafeBufferPointer {
-          model.appendBestPath($0, byteCount: n, lineScore: &lineScore, to: &ids, scratch: &unigramScratch)
-        }
-        if cache.count < cacheLimit {
-          _ = cache.insert(word)
-          cacheEdges.append(contentsOf: edges)
-          cacheEdgeEnds.append(Int32(cacheEdges.count))
-          cacheByteCounts.append(Int32(n))
-        }
+      edges.removeAll(keepingCapacity: true)
+      let n = model.appendEdges(of: word, to: &edges, scratch: &unigramScratch)
+      unknown += edges.withUnsafeBufferPointer {
+        model.appendBestPath($0, byteCount: n, lineScore: &lineScore, to: &ids, scratch: &unigramScratch)
       }
       for id in ids { body(id) }
       return true
     }
     return unknown
+  }
+
+  /// Adds `word` to the cache with its line-independent path; returns its entry.
+  private mutating func remember(_ word: UnsafeBufferPointer<UInt8>, _ model: UnigramModel) -> Int {
+    edges.removeAll(keepingCapacity: true)
+    let n = model.appendEdges(of: word, to: &edges, scratch: &unigramScratch)
+    let limit = edges.withUnsafeBufferPointer {
+      model.appendLineIndependentPath($0, byteCount: n, to: &cachePathPieces, scratch: &unigramScratch)
+    }
+    let rounded = Float(limit)
+    let lineScoreLimit = Double(rounded) > limit ? rounded.nextDown : rounded
+    cachePaths.append(RememberedPath(end: Int32(cachePathPieces.count), lineScoreLimit: lineScoreLimit))
+    return cache.insert(word).index
   }
 
   /// The piece ids of the space-separated words of `text`.

@@ -150,6 +150,7 @@ public struct UnigramModel: Sendable {
     var bytes: [UInt8] = []
     var edges: [Edge] = []
     var best: [Double] = []
+    var runnerUp: [Double] = []
     var bestFloat: [Float] = []
     var start: [Int32] = []
     var piece: [Int32] = []
@@ -161,6 +162,7 @@ public struct UnigramModel: Sendable {
         start = Array(repeating: -1, count: 2 * count)
         piece = start
         best = Array(repeating: 0, count: 2 * count)
+        runnerUp = best
         bestFloat = Array(repeating: 0, count: 2 * count)
       }
       start.withUnsafeMutableBufferPointer { start in
@@ -304,10 +306,6 @@ public struct UnigramModel: Sendable {
   ) -> Int {
     scratch.resetPaths(count: n + 1)
     scratch.bestFloat[0] = lineScore
-    let unknown = Int32(unknownID)
-    // `min_score() - kUnkPenalty`: floats.
-    let unknownScore = Float(lowestNormalScore) - Float(Self.unknownPenalty)
-    let highestScore = Float(self.highestScore)
     scratch.bestFloat.withUnsafeMutableBufferPointer { best in
       scratch.start.withUnsafeMutableBufferPointer { start in
         scratch.piece.withUnsafeMutableBufferPointer { piece in
@@ -316,9 +314,7 @@ public struct UnigramModel: Sendable {
             let e = Int(edge.end)
             // `score + best_path_score_till_here` in floats, as the released library computes it (measured:
             // with the score widened to a double, 9 of NSMC's 50,000 test lines break ties differently from it).
-            let score = edge.id == unknown ? unknownScore
-              : kinds[Int(edge.id)] == .userDefined ? Float(e - s) * highestScore - 0.1 : Float(scores[Int(edge.id)])
-            let candidate = score + best[s]
+            let candidate = floatScore(of: edge) + best[s]
             if start[e] < 0 || candidate > best[e] {
               best[e] = candidate
               start[e] = Int32(s)
@@ -330,6 +326,86 @@ public struct UnigramModel: Sendable {
     }
     lineScore = scratch.bestFloat[n]
     return appendPath(byteCount: n, to: &ids, scratch: &scratch)
+  }
+
+  /// The score of `edge`'s piece with sentencepiece's arithmetic, a float: `min_score() - kUnkPenalty` for the
+  /// unknown piece, `length × max_score() - 0.1` for a user-defined one (length in bytes).
+  @inline(__always)
+  func floatScore(of edge: Edge) -> Float {
+    if edge.id == Int32(unknownID) { return Float(lowestNormalScore) - Float(Self.unknownPenalty) }
+    if kinds[Int(edge.id)] == .userDefined { return Float(edge.end - edge.start) * Float(highestScore) - 0.1 }
+    return Float(scores[Int(edge.id)])
+  }
+
+  /// One piece of a path with sentencepiece's arithmetic: its id, or -1 for an unknown piece fused into the unknown
+  /// piece before it, and its score (`floatScore(of:)`).
+  struct ScoredPiece {
+    var id: Int32
+    var score: Float
+  }
+
+  /// Appends the pieces of the best path through a word's lattice with sentencepiece's arithmetic that holds
+  /// wherever the word is in a line, first piece first, a run of unknown pieces as one unknown id.
+  ///
+  /// `appendBestPath` from any `lineScore` with `abs(lineScore) < lineScoreLimit` finds this path and leaves as
+  /// `lineScore` the path's scores added to it one by one (`lineScore = score + lineScore`). The path is the best
+  /// in exact sums from 0 (doubles). In the line, each candidate at a node is a float sum of `lineScore` and at
+  /// most *n* scores, each addition off by at most half an ulp of *M* = |lineScore| + Σ|score| (over the
+  /// lattice), so two candidates move by at most *n* ulps against each other. The limit keeps the smallest gap
+  /// between the winner and another candidate at a node of the path above 4 × (*n* + 2) ulps of *M*; an exact tie
+  /// gives a limit below 0.
+  /// - Returns: the limit.
+  /// - Complexity: O(edges).
+  func appendLineIndependentPath(
+    _ edges: UnsafeBufferPointer<Edge>, byteCount n: Int, to pieces: inout [ScoredPiece], scratch: inout Scratch
+  ) -> Double {
+    scratch.resetPaths(count: n + 1)
+    // Σ|score| over the lattice: no sum along a path goes further from 0.
+    var scoreBound = 0.0
+    scratch.best.withUnsafeMutableBufferPointer { best in
+      scratch.runnerUp.withUnsafeMutableBufferPointer { runnerUp in
+        scratch.start.withUnsafeMutableBufferPointer { start in
+          scratch.piece.withUnsafeMutableBufferPointer { piece in
+            best[0] = 0
+            for edge in edges {
+              let s = Int(edge.start)
+              let e = Int(edge.end)
+              let score = Double(floatScore(of: edge))
+              scoreBound += abs(score)
+              let candidate = score + best[s]
+              if start[e] < 0 || candidate > best[e] {
+                runnerUp[e] = start[e] < 0 ? -.infinity : best[e]
+                best[e] = candidate
+                start[e] = Int32(s)
+                piece[e] = edge.id
+              } else {
+                runnerUp[e] = max(runnerUp[e], candidate)
+              }
+            }
+          }
+        }
+      }
+    }
+    let first = pieces.count
+    var margin = Double.infinity
+    var end = n
+    while end > 0 {
+      let start = scratch.start[end]
+      let id = scratch.piece[end]
+      margin = min(margin, scratch.best[end] - scratch.runnerUp[end])
+      pieces.append(ScoredPiece(id: id, score: floatScore(of: Edge(start: start, end: Int32(end), id: id))))
+      end = Int(start)
+    }
+    pieces[first...].reverse()
+    let unknown = Int32(unknownID)
+    var previousWasUnknown = false
+    for k in first..<pieces.count {
+      let isUnknown = pieces[k].id == unknown
+      if isUnknown && previousWasUnknown { pieces[k].id = -1 }
+      previousWasUnknown = isUnknown
+    }
+    // An ulp of a float x ≥ 0 is at most x·2⁻²³ + 2⁻¹⁴⁹ (2⁻¹⁴⁹ for subnormals).
+    return (margin / Double(4 * (n + 2)) - 0x1p-149) * 0x1p23 - scoreBound
   }
 
   /// The pieces of one word, as strings (for examples and tests).
