@@ -99,6 +99,18 @@ struct UnigramTests {
     }
   }
 
+  @Test("the trie's key filter: yes for every key inserted, no for most others")
+  func keyFilter() {
+    var random = SegmentationRandom(seed: 3, row: 0)
+    let keys = (0..<50_000).map { _ in PairIndex.key(Int32(random.next() % 100_000), Int32(random.next() % 0x11_0000)) }
+    var filter = KeyFilter(capacity: keys.count)
+    for key in keys { filter.insert(key) }
+    #expect(keys.allSatisfy { filter.mayContain($0) })
+    let others = (0..<50_000).map { _ in PairIndex.key(Int32(100_000 + random.next() % 100_000), Int32(random.next() % 0x11_0000)) }
+    let wrong = others.filter { filter.mayContain($0) }.count
+    #expect(wrong > 0 && wrong < others.count / 8, "\(wrong) of \(others.count) keys never inserted pass")
+  }
+
   /// The seeds of ▁ab ×2: characters a, b, ▁ (each 2), then ▁ab (freq 2 × 3) and ab (freq 2 × 2); ▁a is always
   /// followed by b, so it is no candidate.
   static func tinyEM() throws -> UnigramEM {
