@@ -85,30 +85,84 @@ struct UnigramTests {
     let letters = Array("soooooooclx")
     var remembering = SubwordEncoder(model: .unigram(model))
     var cutting = SubwordEncoder(model: .unigram(model), cacheLimit: 0)
+    // One that fills up early: later words are cut, remembered ones still answer.
+    var full = SubwordEncoder(model: .unigram(model), cacheLimit: 20)
     for seed in 0..<300 {
       var random = SegmentationRandom(seed: 7, row: seed)
       var line = (0..<(1 + Int(random.next() % 60))).map { _ in
         String((0..<(1 + Int(random.next() % 24))).map { _ in letters[Int(random.next() % UInt64(letters.count))] })
       }.joined(separator: " ")
-      var (remembered, cut): ([Int32], [Int32]) = ([], [])
-      let (rememberedUnknown, cutUnknown) = line.withUTF8 {
-        (remembering.appendIDs(of: $0, to: &remembered), cutting.appendIDs(of: $0, to: &cut))
+      var (remembered, cut, partly): ([Int32], [Int32], [Int32]) = ([], [], [])
+      let (rememberedUnknown, cutUnknown, partlyUnknown) = line.withUTF8 {
+        (remembering.appendIDs(of: $0, to: &remembered), cutting.appendIDs(of: $0, to: &cut),
+         full.appendIDs(of: $0, to: &partly))
       }
       #expect(remembered == cut, "seed \(seed): \(line)")
-      #expect(rememberedUnknown == cutUnknown, "seed \(seed): \(line)")
+      #expect(partly == cut, "seed \(seed): \(line)")
+      #expect(rememberedUnknown == cutUnknown && partlyUnknown == cutUnknown, "seed \(seed): \(line)")
     }
   }
 
-  @Test("the trie's key filter: yes for every key inserted, no for most others")
-  func keyFilter() {
+  @Test("the byte trie finds every string inserted, with its id, and no other")
+  func byteTrie() {
     var random = SegmentationRandom(seed: 3, row: 0)
-    let keys = (0..<50_000).map { _ in PairIndex.key(Int32(random.next() % 100_000), Int32(random.next() % 0x11_0000)) }
-    var filter = KeyFilter(capacity: keys.count)
-    for key in keys { filter.insert(key) }
-    #expect(keys.allSatisfy { filter.mayContain($0) })
-    let others = (0..<50_000).map { _ in PairIndex.key(Int32(100_000 + random.next() % 100_000), Int32(random.next() % 0x11_0000)) }
-    let wrong = others.filter { filter.mayContain($0) }.count
-    #expect(wrong > 0 && wrong < others.count / 8, "\(wrong) of \(others.count) keys never inserted pass")
+    // Short strings over a few bytes share many prefixes; some are Hangul and other multi-byte characters.
+    let alphabet: [[UInt8]] = [[0x61], [0x62], [0x00], [0xFF], Array("영".utf8), Array("화".utf8), Array("▁".utf8)]
+    func randomString() -> [UInt8] {
+      (0..<(1 + Int(random.next() % 6))).flatMap { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
+    }
+    var ids: [[UInt8]: Int32] = [:]
+    while ids.count < 3000 {
+      let bytes = randomString()
+      if ids[bytes] == nil { ids[bytes] = Int32(ids.count) }
+    }
+    let trie = ByteTrie(ids.map { ($0.key, $0.value) })
+    func find(_ bytes: [UInt8]) -> Int32? {
+      var node = 0
+      for byte in bytes {
+        let child = Int(trie.units[node].base) + Int(byte)
+        if trie.units[child].check != Int32(node) { return nil }
+        node = child
+      }
+      let id = trie.units[node].piece
+      return id >= 0 ? id : nil
+    }
+    for (bytes, id) in ids { #expect(find(bytes) == id, "\(bytes)") }
+    for _ in 0..<3000 {
+      let bytes = randomString() + randomString()
+      #expect(find(bytes) == ids[bytes], "\(bytes)")
+    }
+  }
+
+  @Test("remembered paths: words that share their first 8 bytes, or differ only in length, stay apart as the table grows")
+  func rememberedPaths() {
+    var table = RememberedPaths()
+    let words = (0..<5000).map { i in Array("prefix12".utf8) + Array(String(i).utf8) }
+      + (1...8).map { Array(repeating: UInt8(ascii: "a"), count: $0) } + [Array("가나다".utf8)]
+    for (i, word) in words.enumerated() {
+      word.withUnsafeBufferPointer { word in
+        let hash = RememberedPaths.hash(word)
+        #expect(table.withLookup { $0.slot(of: word, hash: hash) } == nil)
+        let first = table.withPieces { pieces in
+          let first = pieces.count
+          for k in 0..<(1 + i % 3) { pieces.append(UnigramModel.ScoredPiece(id: Int32(i * 10 + k), score: Float(-k))) }
+          return first
+        }
+        _ = table.insert(word, hash: hash, piecesFrom: first, lineScoreLimit: Float(i))
+      }
+    }
+    #expect(table.count == words.count)
+    for (i, word) in words.enumerated() {
+      word.withUnsafeBufferPointer { word in
+        table.withLookup { lookup in
+          let slot = lookup.slot(of: word, hash: RememberedPaths.hash(word))
+          #expect(slot?.lineScoreLimit == Float(i), "word \(i)")
+          var ids: [Int32] = []
+          if let slot { lookup.forEachPiece(of: slot) { id, _ in ids.append(id) } }
+          #expect(ids == (0..<(1 + i % 3)).map { Int32(i * 10 + $0) }, "word \(i)")
+        }
+      }
+    }
   }
 
   /// The seeds of ▁ab ×2: characters a, b, ▁ (each 2), then ▁ab (freq 2 × 3) and ab (freq 2 × 2); ▁a is always

@@ -177,13 +177,10 @@ public struct SubwordEncoder {
   private var ids: [Int32] = []
   private var scratch: [UInt8] = []
   private var unigramScratch = UnigramModel.Scratch()
-  /// With sentencepiece's arithmetic a word's pieces depend on the line before it: the cache holds each word's
-  /// line-independent path instead (`UnigramModel.appendLineIndependentPath`), its pieces in `cachePathPieces`.
-  private var cachePaths: [RememberedPath] = []
-  private var cachePathPieces: [UnigramModel.ScoredPiece] = []
+  /// With sentencepiece's arithmetic a word's pieces depend on the line before it: the encoder remembers each
+  /// word's line-independent path instead (`UnigramModel.appendLineIndependentPath`).
+  private var remembered = RememberedPaths()
   private var edges: [UnigramModel.Edge] = []
-  /// The cache entry of each word of a line, or -1.
-  private var lineEntries: [Int32] = []
   /// Whether words are decomposed (NFD) before they are cut, and the buffers that does it in.
   private let decomposes: Bool
   private var decomposed: [UInt8] = []
@@ -290,68 +287,85 @@ public struct SubwordEncoder {
     return bytes.withUnsafeBufferPointer { cutter(&self, $0) }
   }
 
-  /// A remembered word's line-independent path: where its pieces end in `cachePathPieces` (they start where the
-  /// previous entry's end), and the bound on the line's |score| below which it holds, rounded down to a float.
-  private struct RememberedPath {
-    var end: Int32
-    var lineScoreLimit: Float
-  }
-
   /// `forEachID` with sentencepiece's arithmetic: the words of the field in turn, each continuing from the line's
   /// best score so far. A remembered word whose path holds at that score adds its pieces' scores; the others are
   /// cut again.
   private mutating func forEachIDOfLine(
     _ field: UnsafeBufferPointer<UInt8>, _ model: UnigramModel, _ body: (Int32) -> Void
   ) -> Int {
-    // The words are looked up in one pass first, which overlaps the memory latency of one lookup with the next.
-    var entries: [Int32] = []
-    swap(&entries, &lineEntries)
-    defer { swap(&entries, &lineEntries) }
-    entries.removeAll(keepingCapacity: true)
-    cache.withLookup { $0.forEachIndex(in: field) { entries.append(Int32($0 ?? -1)) } }
-    let rememberedBefore = cachePaths.count
+    guard let base = field.baseAddress else { return 0 }
+    let n = field.count
     let unknownID = Int32(model.unknownID)
     var unknown = 0
     var lineScore: Float = 0
-    var k = 0
-    field.forEachSpaceSeparated { word, _ in
-      var entry = entries[k] >= 0 ? Int(entries[k]) : nil
-      k += 1
-      // A word missing before the line was read may have been remembered earlier in it.
-      if entry == nil && cachePaths.count > rememberedBefore { entry = cache.index(of: word) }
-      if entry == nil && cachePaths.count < cacheLimit { entry = remember(word, model) }
-      if let entry, abs(lineScore) < cachePaths[entry].lineScoreLimit {
-        for p in (entry == 0 ? 0 : Int(cachePaths[entry - 1].end))..<Int(cachePaths[entry].end) {
-          let piece = cachePathPieces[p]
-          lineScore = piece.score + lineScore
-          if piece.id >= 0 { body(piece.id) }
-          if piece.id == unknownID { unknown += 1 }
+    var i = 0
+    while i < n {
+      // The words the table answers, over raw pointers, up to one that must be remembered or cut.
+      var pending: (start: Int, hash: UInt64)?
+      remembered.withLookup { lookup in
+        while i < n {
+          while i < n, base[i] == 0x20 { i += 1 }
+          let start = i
+          while i < n, base[i] != 0x20 { i += 1 }
+          if i == start { return }
+          let word = UnsafeBufferPointer(start: base + start, count: i - start)
+          let hash = RememberedPaths.hash(word)
+          if let slot = lookup.slot(of: word, hash: hash), abs(lineScore) < slot.lineScoreLimit {
+            lookup.forEachPiece(of: slot) { id, score in
+              lineScore = score + lineScore
+              if id >= 0 { body(id) }
+              if id == unknownID { unknown += 1 }
+            }
+          } else {
+            pending = (start, hash)
+            return
+          }
         }
-        return true
+      }
+      guard let (start, hash) = pending else { break }
+      let word = UnsafeBufferPointer(start: base + start, count: i - start)
+      var slot = remembered.withLookup { $0.slot(of: word, hash: hash) }
+      if slot == nil && remembered.count < cacheLimit && word.count <= RememberedPaths.longest {
+        slot = remember(word, hash: hash, model)
+      }
+      if let slot, abs(lineScore) < slot.lineScoreLimit {
+        remembered.withLookup { lookup in
+          lookup.forEachPiece(of: slot) { id, score in
+            lineScore = score + lineScore
+            if id >= 0 { body(id) }
+            if id == unknownID { unknown += 1 }
+          }
+        }
+        continue
       }
       ids.removeAll(keepingCapacity: true)
       edges.removeAll(keepingCapacity: true)
-      let n = model.appendEdges(of: word, to: &edges, scratch: &unigramScratch)
+      let count = model.appendEdges(of: word, to: &edges, scratch: &unigramScratch)
       unknown += edges.withUnsafeBufferPointer {
-        model.appendBestPath($0, byteCount: n, lineScore: &lineScore, to: &ids, scratch: &unigramScratch)
+        model.appendBestPath($0, byteCount: count, lineScore: &lineScore, to: &ids, scratch: &unigramScratch)
       }
       for id in ids { body(id) }
-      return true
     }
     return unknown
   }
 
-  /// Adds `word` to the cache with its line-independent path; returns its entry.
-  private mutating func remember(_ word: UnsafeBufferPointer<UInt8>, _ model: UnigramModel) -> Int {
+  /// Remembers `word` with its line-independent path; returns its slot, or `nil` if the path has too many pieces.
+  private mutating func remember(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64, _ model: UnigramModel)
+    -> RememberedPaths.Slot?
+  {
     edges.removeAll(keepingCapacity: true)
     let n = model.appendEdges(of: word, to: &edges, scratch: &unigramScratch)
-    let limit = edges.withUnsafeBufferPointer {
-      model.appendLineIndependentPath($0, byteCount: n, to: &cachePathPieces, scratch: &unigramScratch)
+    let first = remembered.pieces.count
+    let limit = edges.withUnsafeBufferPointer { edges in
+      remembered.withPieces { model.appendLineIndependentPath(edges, byteCount: n, to: &$0, scratch: &unigramScratch) }
+    }
+    if remembered.pieces.count - first > RememberedPaths.longest {
+      remembered.withPieces { $0.removeSubrange(first...) }
+      return nil
     }
     let rounded = Float(limit)
     let lineScoreLimit = Double(rounded) > limit ? rounded.nextDown : rounded
-    cachePaths.append(RememberedPath(end: Int32(cachePathPieces.count), lineScoreLimit: lineScoreLimit))
-    return cache.insert(word).index
+    return remembered.insert(word, hash: hash, piecesFrom: first, lineScoreLimit: lineScoreLimit)
   }
 
   /// The piece ids of the space-separated words of `text`.

@@ -65,18 +65,9 @@ public struct UnigramModel: Sendable {
 
   /// Every piece, for `id(for:)`.
   let table: TokenTable
-  /// The pieces text can be cut into (normal, user-defined; unused ones only as paths), as a trie of Unicode
-  /// scalars: (node, scalar) → child node, the root being node 0. One hash probe per character finds every piece
-  /// that starts at a position, as sentencepiece's and HF's tries do.
-  let trie: PairIndex
-  /// The keys of `trie`, for the steps that leave it (about half of all steps on NSMC): most of them stop here, in a
-  /// table small enough to stay in cache, without a probe of `trie`.
-  let trieKeys: KeyFilter
-  /// The piece each trie node spells, or -1.
-  let nodePieces: [Int32]
-  /// The root's child for each Basic Multilingual Plane scalar (-1: none), looked up directly: every start
-  /// position takes this step (256 KiB).
-  let rootChildren: [Int32]
+  /// The pieces text can be cut into (normal and user-defined), as a trie of their UTF-8 bytes: one walk from a
+  /// position finds every piece that starts there, as sentencepiece's and HF's tries do.
+  let trie: ByteTrie
   /// The score of the unknown piece with HF's arithmetic: the lowest score of all pieces minus 10.
   let unknownScore: Double
   /// The lowest score of a normal piece: sentencepiece's `min_score_`, from which its unknown score is made.
@@ -101,8 +92,7 @@ public struct UnigramModel: Sendable {
     }
     guard let unknownID = kinds.firstIndex(of: .unknown) else { throw SubwordError(.missingUnknownToken(unknownToken)) }
     var table = TokenTable(minimumCapacity: tokens.count)
-    var trie = PairIndex(minimumCapacity: tokens.count * 3)
-    var nodePieces: [Int32] = [-1]
+    var trieKeys: [(bytes: [UInt8], id: Int32)] = []
     var lowest = Double.infinity
     var lowestOfAll = Double.infinity
     var highest = Double(Float.leastNormalMagnitude)
@@ -114,15 +104,8 @@ public struct UnigramModel: Sendable {
         lowest = min(lowest, scores[id])
         highest = max(highest, scores[id])
       }
-      guard kinds[id] == .normal || kinds[id] == .userDefined || kinds[id] == .unused, !token.isEmpty else { continue }
-      var node: Int32 = 0
-      for scalar in token.unicodeScalars {
-        let (child, inserted) = trie.value(
-          for: PairIndex.key(node, Int32(bitPattern: scalar.value)), inserting: Int32(nodePieces.count))
-        if inserted { nodePieces.append(-1) }
-        node = child
-      }
-      if kinds[id] != .unused { nodePieces[Int(node)] = Int32(id) }
+      guard kinds[id] == .normal || kinds[id] == .userDefined, !token.isEmpty else { continue }
+      trieKeys.append((Array(token.utf8), Int32(id)))
     }
     self.tokens = tokens
     self.scores = scores
@@ -130,16 +113,7 @@ public struct UnigramModel: Sendable {
     self.specialTokens = zip(tokens, kinds).filter { $0.1 == .control || $0.1 == .unknown }.map(\.0)
     self.unknownID = unknownID
     self.table = table
-    self.trie = trie
-    var trieKeys = KeyFilter(capacity: nodePieces.count)
-    trie.forEachKey { trieKeys.insert($0) }
-    self.trieKeys = trieKeys
-    self.nodePieces = nodePieces
-    var rootChildren = [Int32](repeating: -1, count: 0x10000)
-    for scalar in 0..<0x10000 {
-      rootChildren[scalar] = trie.value(for: PairIndex.key(0, Int32(scalar))) ?? -1
-    }
-    self.rootChildren = rootChildren
+    self.trie = ByteTrie(trieKeys)
     self.unknownScore = (lowestOfAll.isFinite ? lowestOfAll : 0) - Self.unknownPenalty
     self.lowestNormalScore = lowest.isFinite ? lowest : Double(Float.greatestFiniteMagnitude)
     self.highestScore = highest
@@ -268,36 +242,27 @@ public struct UnigramModel: Sendable {
     let n = scratch.bytes.count
     let unknown = Int32(unknownID)
     scratch.bytes.withUnsafeBufferPointer { bytes in
-      nodePieces.withUnsafeBufferPointer { nodePieces in
-        rootChildren.withUnsafeBufferPointer { rootChildren in
-          var s = 0
-          while s < n {
-            let characterLength = min(utf8Length(lead: bytes[s]), n - s)
-            var hasSingle = false
-            var node: Int32 = 0
-            var e = s
-            while e < n {
-              let length = min(utf8Length(lead: bytes[e]), n - e)
-              var value = length == 1 ? UInt32(bytes[e]) : UInt32(bytes[e]) & (0x7F >> UInt32(length))
-              for k in 1..<max(length, 1) { value = value << 6 | UInt32(bytes[e + k] & 0x3F) }
-              if node == 0 && value < 0x10000 {
-                node = rootChildren[Int(value)]
-                if node < 0 { break }
-              } else {
-                let key = PairIndex.key(node, Int32(bitPattern: value))
-                guard trieKeys.mayContain(key), let child = trie.value(for: key) else { break }
-                node = child
-              }
-              e += length
-              let id = nodePieces[Int(node)]
-              if id >= 0 {
-                edges.append(Edge(start: Int32(s), end: Int32(e), id: id))
-                if e - s == characterLength { hasSingle = true }
-              }
+      trie.units.withUnsafeBufferPointer { units in
+        var s = 0
+        while s < n {
+          let characterLength = min(utf8Length(lead: bytes[s]), n - s)
+          var hasSingle = false
+          var node = 0
+          var e = s
+          while e < n {
+            // Every base + 255 is a unit (`ByteTrie.units`).
+            let child = Int(units[node].base) &+ Int(bytes[e])
+            if units[child].check != Int32(truncatingIfNeeded: node) { break }
+            node = child
+            e += 1
+            let id = units[node].piece
+            if id >= 0 {
+              edges.append(Edge(start: Int32(s), end: Int32(e), id: id))
+              if e - s == characterLength { hasSingle = true }
             }
-            if !hasSingle { edges.append(Edge(start: Int32(s), end: Int32(s + characterLength), id: unknown)) }
-            s += characterLength
           }
+          if !hasSingle { edges.append(Edge(start: Int32(s), end: Int32(s + characterLength), id: unknown)) }
+          s += characterLength
         }
       }
     }
@@ -429,39 +394,4 @@ public struct UnigramModel: Sendable {
 @inline(__always)
 func utf8Length(lead: UInt8) -> Int {
   lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
-}
-
-/// A set of 64-bit keys that may answer yes for a key never inserted (a Bloom filter with one hash, 8 to 16 bits a
-/// key: wrongly for about 1 key in 8 to 16), but never no for one inserted.
-struct KeyFilter: Sendable {
-  private var words: [UInt64]
-  /// 64 minus the number of bits that pick a bit.
-  private let shift: UInt64
-
-  /// An empty filter for about `capacity` keys.
-  init(capacity: Int) {
-    var bitCount = 64
-    while bitCount < 8 * capacity { bitCount <<= 1 }
-    words = Array(repeating: 0, count: bitCount / 64)
-    shift = UInt64(64 - bitCount.trailingZeroBitCount)
-  }
-
-  @inline(__always)
-  private func bit(_ key: UInt64) -> Int {
-    // Fibonacci hashing, as `PairIndex` does, with another multiplier so that keys in one slot spread here.
-    Int(truncatingIfNeeded: (key &* 0xBF58_476D_1CE4_E5B9) >> shift)
-  }
-
-  /// Adds `key`.
-  mutating func insert(_ key: UInt64) {
-    let b = bit(key)
-    words[b >> 6] |= 1 << UInt64(b & 63)
-  }
-
-  /// Whether `key` may have been inserted: `false` means it was not.
-  @inline(__always)
-  func mayContain(_ key: UInt64) -> Bool {
-    let b = bit(key)
-    return words[b >> 6] & (1 << UInt64(b & 63)) != 0
-  }
 }
