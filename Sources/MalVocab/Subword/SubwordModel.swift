@@ -175,6 +175,8 @@ public struct SubwordEncoder {
   private var cacheUnknown: [Int32] = []
   private let cacheLimit: Int
   private var ids: [Int32] = []
+  /// Each id as `encode` writes it (`decimals(count:)`).
+  private let idDecimals: [UInt64]
   private var scratch: [UInt8] = []
   private var unigramScratch = UnigramModel.Scratch()
   /// With sentencepiece's arithmetic a word's pieces depend on the line before it: the encoder remembers each
@@ -195,6 +197,7 @@ public struct SubwordEncoder {
     if case .wordPiece(let m) = model { wordPiece = m } else { wordPiece = nil }
     if case .unigram(let m) = model { unigram = m } else { unigram = nil }
     decomposes = model.decomposesText
+    idDecimals = Self.decimals(count: model.tokens.count)
   }
 
   /// Appends the piece ids of the words of `field` to `out`, separated by single spaces.
@@ -204,10 +207,38 @@ public struct SubwordEncoder {
   @discardableResult
   public mutating func encode(_ field: UnsafeBufferPointer<UInt8>, into out: ByteBuffer) -> Int {
     var first = true
+    let decimals = idDecimals
     return forEachID(inWordsOf: field) { id in
-      if !first { out.append(byte: 0x20) }
-      first = false
-      appendDecimal(Int(id), to: out)
+      guard Int(id) < decimals.count else {
+        if !first { out.append(byte: 0x20) }
+        first = false
+        appendDecimal(Int(id), to: out)
+        return
+      }
+      // One store of 8 bytes; the count says how many of them are the id's.
+      var packed = decimals[Int(id)]
+      var count = Int(packed >> 56)
+      packed &= 0x00FF_FFFF_FFFF_FFFF
+      if first {
+        packed >>= 8
+        count -= 1
+        first = false
+      }
+      out.appendWithUnsafeCapacity(upTo: 8) { p in
+        UnsafeMutableRawPointer(p).storeBytes(of: packed.littleEndian, as: UInt64.self)
+        return count
+      }
+    }
+  }
+
+  /// A space and the decimal digits of each id below 10⁶, packed little-endian into the low 7 bytes, with their
+  /// count in the top byte: `encode` writes an id with one store (perf: formatting ids was 8 % of Unigram encoding).
+  private static func decimals(count: Int) -> [UInt64] {
+    (0..<min(count, 1_000_000)).map { id in
+      let bytes = [0x20] + Array(String(id).utf8)
+      var packed = UInt64(bytes.count) << 56
+      for (k, byte) in bytes.enumerated() { packed |= UInt64(byte) << UInt64(8 * k) }
+      return packed
     }
   }
 
