@@ -32,6 +32,18 @@ struct UnigramTests {
     #expect(try subword.decoded([0, 5, 6], skippingPadding: true) == "영화가")
   }
 
+  @Test("a remembered word keeps its whole count of unknown ids, beyond 255", arguments: [
+    UnigramModel.Arithmetic.huggingFace, .sentencePiece,
+  ])
+  func unknownCountOfRememberedWord(_ arithmetic: UnigramModel.Arithmetic) throws {
+    var encoder = SubwordEncoder(model: .unigram(try Self.handMade(arithmetic: arithmetic)))
+    var word = String(repeating: "가x", count: 300)
+    var ids: [Int32] = []
+    let first = word.withUTF8 { encoder.appendIDs(of: $0, to: &ids) }
+    let again = word.withUTF8 { encoder.appendIDs(of: $0, to: &ids) }
+    #expect(first == 300 && again == 300)
+  }
+
   @Test("exact ties fall as each library breaks them: HF per word in doubles, sentencepiece per line in floats")
   func arithmetics() throws {
     // Pieces and scores of a 16k NSMC model (oo + oooo and oooo + oo tie exactly). The expected ids are what
@@ -55,6 +67,101 @@ struct UnigramTests {
     for c in cases {
       #expect(SubwordModel.unigram(hf).ids(for: c.line) == c.hf, "\(c.line)")
       #expect(SubwordModel.unigram(spm).ids(for: c.line) == c.spm, "\(c.line)")
+    }
+  }
+
+  @Test("sentencepiece's arithmetic: remembered words get the ids and unknown counts of a Viterbi over the line")
+  func rememberedWordsFollowTheLine() throws {
+    // The tie-prone pieces of `arithmetics`, a user-defined piece (ll) and a character no piece has (x).
+    let tokens = ["[PAD]", "[UNK]", "▁", "o", "oo", "oooo", "▁so", "▁s", "s", "▁c", "c", "l", "ll"]
+    let scores = [
+      0, 0, -4.751519203186035, -8.818961143493652, -10.824846267700195, -11.676239013671875, -10.453072547912598,
+      -9.52631950378418, -8.764409065246582, -9.709540367126465, -9.840452194213867, -9.973628997802734, 0,
+    ]
+    var kinds = [UnigramModel.PieceKind](repeating: .normal, count: tokens.count)
+    (kinds[0], kinds[1], kinds[12]) = (.control, .unknown, .userDefined)
+    var model = try UnigramModel(tokens: tokens, scores: scores, kinds: kinds)
+    model.arithmetic = .sentencePiece
+    let letters = Array("soooooooclx")
+    var remembering = SubwordEncoder(model: .unigram(model))
+    var cutting = SubwordEncoder(model: .unigram(model), cacheLimit: 0)
+    // One that fills up early: later words are cut, remembered ones still answer.
+    var full = SubwordEncoder(model: .unigram(model), cacheLimit: 20)
+    for seed in 0..<300 {
+      var random = SegmentationRandom(seed: 7, row: seed)
+      var line = (0..<(1 + Int(random.next() % 60))).map { _ in
+        String((0..<(1 + Int(random.next() % 24))).map { _ in letters[Int(random.next() % UInt64(letters.count))] })
+      }.joined(separator: " ")
+      var (remembered, cut, partly): ([Int32], [Int32], [Int32]) = ([], [], [])
+      let (rememberedUnknown, cutUnknown, partlyUnknown) = line.withUTF8 {
+        (remembering.appendIDs(of: $0, to: &remembered), cutting.appendIDs(of: $0, to: &cut),
+         full.appendIDs(of: $0, to: &partly))
+      }
+      #expect(remembered == cut, "seed \(seed): \(line)")
+      #expect(partly == cut, "seed \(seed): \(line)")
+      #expect(rememberedUnknown == cutUnknown && partlyUnknown == cutUnknown, "seed \(seed): \(line)")
+    }
+  }
+
+  @Test("the byte trie finds every string inserted, with its id, and no other")
+  func byteTrie() {
+    var random = SegmentationRandom(seed: 3, row: 0)
+    // Short strings over a few bytes share many prefixes; some are Hangul and other multi-byte characters.
+    let alphabet: [[UInt8]] = [[0x61], [0x62], [0x00], [0xFF], Array("영".utf8), Array("화".utf8), Array("▁".utf8)]
+    func randomString() -> [UInt8] {
+      (0..<(1 + Int(random.next() % 6))).flatMap { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
+    }
+    var ids: [[UInt8]: Int32] = [:]
+    while ids.count < 3000 {
+      let bytes = randomString()
+      if ids[bytes] == nil { ids[bytes] = Int32(ids.count) }
+    }
+    let trie = ByteTrie(ids.map { ($0.key, $0.value) })
+    func find(_ bytes: [UInt8]) -> Int32? {
+      var node = 0
+      for byte in bytes {
+        let child = Int(trie.units[node].base) + Int(byte)
+        if trie.units[child].check != Int32(node) { return nil }
+        node = child
+      }
+      let id = trie.units[node].piece
+      return id >= 0 ? id : nil
+    }
+    for (bytes, id) in ids { #expect(find(bytes) == id, "\(bytes)") }
+    for _ in 0..<3000 {
+      let bytes = randomString() + randomString()
+      #expect(find(bytes) == ids[bytes], "\(bytes)")
+    }
+  }
+
+  @Test("remembered paths: words that share their first 8 bytes, or differ only in length, stay apart as the table grows")
+  func rememberedPaths() {
+    var table = RememberedPaths()
+    let words = (0..<5000).map { i in Array("prefix12".utf8) + Array(String(i).utf8) }
+      + (1...8).map { Array(repeating: UInt8(ascii: "a"), count: $0) } + [Array("가나다".utf8)]
+    for (i, word) in words.enumerated() {
+      word.withUnsafeBufferPointer { word in
+        let hash = RememberedPaths.hash(word)
+        #expect(table.withLookup { $0.slot(of: word, hash: hash) } == nil)
+        let first = table.withPieces { pieces in
+          let first = pieces.count
+          for k in 0..<(1 + i % 3) { pieces.append(UnigramModel.ScoredPiece(id: Int32(i * 10 + k), score: Float(-k))) }
+          return first
+        }
+        _ = table.insert(word, hash: hash, piecesFrom: first, lineScoreLimit: Float(i))
+      }
+    }
+    #expect(table.count == words.count)
+    for (i, word) in words.enumerated() {
+      word.withUnsafeBufferPointer { word in
+        table.withLookup { lookup in
+          let slot = lookup.slot(of: word, hash: RememberedPaths.hash(word))
+          #expect(slot?.lineScoreLimit == Float(i), "word \(i)")
+          var ids: [Int32] = []
+          if let slot { lookup.forEachPiece(of: slot) { id, _ in ids.append(id) } }
+          #expect(ids == (0..<(1 + i % 3)).map { Int32(i * 10 + $0) }, "word \(i)")
+        }
+      }
     }
   }
 

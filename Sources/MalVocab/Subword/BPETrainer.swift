@@ -114,8 +114,7 @@ public struct BPETrainer: Sendable, Hashable {
       _ = Array(token.utf8).withUnsafeBufferPointer { table.insert($0) }
       tokenChars.append(token.unicodeScalars.count)
     }
-    let wordCount = counts.distinctCount
-    if wordCount == 0 { throw SubwordError(.emptyCorpus) }
+    if counts.distinctCount == 0 { throw SubwordError(.emptyCorpus) }
     let source = counts.table
     let wordCounts = counts.counts
 
@@ -150,8 +149,14 @@ public struct BPETrainer: Sendable, Hashable {
     // outside the alphabet are left out; words of fewer than two pieces have no pair and are not kept.
     let prefix = continuingSubwordPrefix.map { Array($0.utf8) }
     let suffix = endOfWordSuffix.map { Array($0.utf8) }
-    var wordArray: [Int32] = []
+    // Every word's header and ids go into one buffer of the most they can take (3 + one id per byte), so that the
+    // array neither grows nor is copied for the merges; pages never written are never touched.
+    let capacity = 3 * source.count + source.arena.count
+    let wordBuffer = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(capacity, 1))
+    defer { wordBuffer.deallocate() }
+    var positionCount = 0
     var wordOffsets: [Int32] = []
+    wordOffsets.reserveCapacity(source.count)
     var marked: [UInt8] = []
     for piece in markedPieceOrder {
       var piece = piece
@@ -160,11 +165,12 @@ public struct BPETrainer: Sendable, Hashable {
     source.arena.withUnsafeBufferPointer { arena in
       for (i, entry) in source.entries.enumerated() {
         let word = UnsafeBufferPointer(rebasing: arena[Int(entry.start)..<(Int(entry.start) + Int(entry.length))])
-        let header = wordArray.count
+        let header = positionCount
         let count = wordCounts[i]
-        wordArray.append(0)
-        wordArray.append(Int32(truncatingIfNeeded: count))
-        wordArray.append(Int32(truncatingIfNeeded: count >> 32))
+        wordBuffer[header] = 0
+        wordBuffer[header + 1] = Int32(truncatingIfNeeded: count)
+        wordBuffer[header + 2] = Int32(truncatingIfNeeded: count >> 32)
+        positionCount += 3
         let n = word.count
         forEachScalar(word) { value, offset, length in
           var id = scalarID[Int(value)]
@@ -180,13 +186,14 @@ public struct BPETrainer: Sendable, Hashable {
             if inserted { tokenChars.append(1) }
             id = Int32(markedID)
           }
-          wordArray.append(id)
+          wordBuffer[positionCount] = id
+          positionCount += 1
         }
-        let length = wordArray.count - header - 3
+        let length = positionCount - header - 3
         if length < 2 {
-          wordArray.removeSubrange(header...)
+          positionCount = header
         } else {
-          wordArray[header] = Int32(length)
+          wordBuffer[header] = Int32(length)
           wordOffsets.append(Int32(header))
         }
       }
@@ -202,7 +209,9 @@ public struct BPETrainer: Sendable, Hashable {
     }
 
     // 4. Pair counts, and for each pair the words it occurs in (a list in `pool`).
-    var pairs = PairIndex(minimumCapacity: wordArray.count / 4)
+    // Sized for the pairs NSMC's words start with (171k in 5.5M positions); it grows for more. A table sized for
+    // every position (64 MiB) cost more in page faults than the growth does.
+    var pairs = PairIndex(minimumCapacity: positionCount / 32)
     var pairKey: [UInt64] = []
     // Count, last word seen and number of words per pair side by side: one cache miss per position, not three.
     struct PairTally {
@@ -212,8 +221,9 @@ public struct BPETrainer: Sendable, Hashable {
     }
     var tallies: [PairTally] = []
     // The pair number at each position, so that the second pass (filling the lists) hashes nothing.
-    var pairAt = [Int32](repeating: -1, count: wordArray.count)
-    wordArray.withUnsafeMutableBufferPointer { words in
+    var pairAt = [Int32](repeating: -1, count: positionCount)
+    do {
+      let words = wordBuffer
       for header32 in wordOffsets {
         let header = Int(header32)
         let count = countOfWord(words, header)
@@ -248,8 +258,11 @@ public struct BPETrainer: Sendable, Hashable {
       total += listLength[p]
     }
     var pool = [Int32](repeating: 0, count: total)
+    // Room for the lists the merges add, so that the pool is not copied as it grows (unwritten room is not touched).
+    pool.reserveCapacity(2 * total)
     var fill = listStart
-    wordArray.withUnsafeMutableBufferPointer { words in
+    do {
+      let words = wordBuffer
       for header32 in wordOffsets {
         let start = Int(header32) + 3
         for k in start..<(start + Int(words[Int(header32)]) - 1) {
@@ -275,10 +288,7 @@ public struct BPETrainer: Sendable, Hashable {
 
     // 5. Merges, over a buffer of the words made here and freed on return: with no closure around the loop, its
     // local state needs no dynamic exclusivity checks (they were 6% of the time in perf).
-    let words = UnsafeMutableBufferPointer<Int32>.allocate(capacity: wordArray.count)
-    defer { words.deallocate() }
-    _ = words.initialize(from: wordArray)
-    wordArray = []
+    let words = wordBuffer
     var state = PairState(pairs: pairs, pairKey: pairKey, pairCount: pairCount)
     pairs = PairIndex()
     pairKey = []

@@ -172,16 +172,16 @@ public struct SubwordEncoder {
   private var cache = TokenTable(minimumCapacity: 1 << 14)
   private var cacheEnds: [Int32] = []
   private var cacheIDs: [Int32] = []
-  private var cacheUnknown: [UInt8] = []
+  private var cacheUnknown: [Int32] = []
   private let cacheLimit: Int
   private var ids: [Int32] = []
+  /// Each id as `encode` writes it (`decimals(count:)`).
+  private let idDecimals: [UInt64]
   private var scratch: [UInt8] = []
   private var unigramScratch = UnigramModel.Scratch()
-  /// With sentencepiece's arithmetic a word's pieces depend on the line before it: the cache holds each word's
-  /// lattice instead (its edges, where they end in `cacheEdges`, and its byte count).
-  private var cacheEdges: [UnigramModel.Edge] = []
-  private var cacheEdgeEnds: [Int32] = []
-  private var cacheByteCounts: [Int32] = []
+  /// With sentencepiece's arithmetic a word's pieces depend on the line before it: the encoder remembers each
+  /// word's line-independent path instead (`UnigramModel.appendLineIndependentPath`).
+  private var remembered = RememberedPaths()
   private var edges: [UnigramModel.Edge] = []
   /// Whether words are decomposed (NFD) before they are cut, and the buffers that does it in.
   private let decomposes: Bool
@@ -197,6 +197,7 @@ public struct SubwordEncoder {
     if case .wordPiece(let m) = model { wordPiece = m } else { wordPiece = nil }
     if case .unigram(let m) = model { unigram = m } else { unigram = nil }
     decomposes = model.decomposesText
+    idDecimals = Self.decimals(count: model.tokens.count)
   }
 
   /// Appends the piece ids of the words of `field` to `out`, separated by single spaces.
@@ -206,10 +207,38 @@ public struct SubwordEncoder {
   @discardableResult
   public mutating func encode(_ field: UnsafeBufferPointer<UInt8>, into out: ByteBuffer) -> Int {
     var first = true
+    let decimals = idDecimals
     return forEachID(inWordsOf: field) { id in
-      if !first { out.append(byte: 0x20) }
-      first = false
-      appendDecimal(Int(id), to: out)
+      guard Int(id) < decimals.count else {
+        if !first { out.append(byte: 0x20) }
+        first = false
+        appendDecimal(Int(id), to: out)
+        return
+      }
+      // One store of 8 bytes; the count says how many of them are the id's.
+      var packed = decimals[Int(id)]
+      var count = Int(packed >> 56)
+      packed &= 0x00FF_FFFF_FFFF_FFFF
+      if first {
+        packed >>= 8
+        count -= 1
+        first = false
+      }
+      out.appendWithUnsafeCapacity(upTo: 8) { p in
+        UnsafeMutableRawPointer(p).storeBytes(of: packed.littleEndian, as: UInt64.self)
+        return count
+      }
+    }
+  }
+
+  /// A space and the decimal digits of each id below 10⁶, packed little-endian into the low 7 bytes, with their
+  /// count in the top byte: `encode` writes an id with one store (perf: formatting ids was 8 % of Unigram encoding).
+  private static func decimals(count: Int) -> [UInt64] {
+    (0..<min(count, 1_000_000)).map { id in
+      let bytes = [0x20] + Array(String(id).utf8)
+      var packed = UInt64(bytes.count) << 56
+      for (k, byte) in bytes.enumerated() { packed |= UInt64(byte) << UInt64(8 * k) }
+      return packed
     }
   }
 
@@ -242,7 +271,7 @@ public struct SubwordEncoder {
         _ = cache.insert(word)
         cacheIDs.append(contentsOf: ids)
         cacheEnds.append(Int32(cacheIDs.count))
-        cacheUnknown.append(UInt8(min(missing, 255)))
+        cacheUnknown.append(Int32(missing))
       }
       return true
     }
@@ -290,40 +319,84 @@ public struct SubwordEncoder {
   }
 
   /// `forEachID` with sentencepiece's arithmetic: the words of the field in turn, each continuing from the line's
-  /// best score so far.
+  /// best score so far. A remembered word whose path holds at that score adds its pieces' scores; the others are
+  /// cut again.
   private mutating func forEachIDOfLine(
     _ field: UnsafeBufferPointer<UInt8>, _ model: UnigramModel, _ body: (Int32) -> Void
   ) -> Int {
+    guard let base = field.baseAddress else { return 0 }
+    let n = field.count
+    let unknownID = Int32(model.unknownID)
     var unknown = 0
     var lineScore: Float = 0
-    field.forEachSpaceSeparated { word, _ in
-      ids.removeAll(keepingCapacity: true)
-      if let entry = cache.index(of: word) {
-        let start = entry == 0 ? 0 : Int(cacheEdgeEnds[entry - 1])
-        let end = Int(cacheEdgeEnds[entry])
-        let n = Int(cacheByteCounts[entry])
-        unknown += cacheEdges.withUnsafeBufferPointer {
-          model.appendBestPath(
-            UnsafeBufferPointer(rebasing: $0[start..<end]), byteCount: n, lineScore: &lineScore, to: &ids,
-            scratch: &unigramScratch)
-        }
-      } else {
-        edges.removeAll(keepingCapacity: true)
-        let n = model.appendEdges(of: word, to: &edges, scratch: &unigramScratch)
-        unknown += edges.withUnsafeBufferPointer {
-          model.appendBestPath($0, byteCount: n, lineScore: &lineScore, to: &ids, scratch: &unigramScratch)
-        }
-        if cache.count < cacheLimit {
-          _ = cache.insert(word)
-          cacheEdges.append(contentsOf: edges)
-          cacheEdgeEnds.append(Int32(cacheEdges.count))
-          cacheByteCounts.append(Int32(n))
+    var i = 0
+    while i < n {
+      // The words the table answers, over raw pointers, up to one that must be remembered or cut.
+      var pending: (start: Int, hash: UInt64)?
+      remembered.withLookup { lookup in
+        while i < n {
+          while i < n, base[i] == 0x20 { i += 1 }
+          let start = i
+          while i < n, base[i] != 0x20 { i += 1 }
+          if i == start { return }
+          let word = UnsafeBufferPointer(start: base + start, count: i - start)
+          let hash = RememberedPaths.hash(word)
+          if let slot = lookup.slot(of: word, hash: hash), abs(lineScore) < slot.lineScoreLimit {
+            lookup.forEachPiece(of: slot) { id, score in
+              lineScore = score + lineScore
+              if id >= 0 { body(id) }
+              if id == unknownID { unknown += 1 }
+            }
+          } else {
+            pending = (start, hash)
+            return
+          }
         }
       }
+      guard let (start, hash) = pending else { break }
+      let word = UnsafeBufferPointer(start: base + start, count: i - start)
+      var slot = remembered.withLookup { $0.slot(of: word, hash: hash) }
+      if slot == nil && remembered.count < cacheLimit && word.count <= RememberedPaths.longest {
+        slot = remember(word, hash: hash, model)
+      }
+      if let slot, abs(lineScore) < slot.lineScoreLimit {
+        remembered.withLookup { lookup in
+          lookup.forEachPiece(of: slot) { id, score in
+            lineScore = score + lineScore
+            if id >= 0 { body(id) }
+            if id == unknownID { unknown += 1 }
+          }
+        }
+        continue
+      }
+      ids.removeAll(keepingCapacity: true)
+      edges.removeAll(keepingCapacity: true)
+      let count = model.appendEdges(of: word, to: &edges, scratch: &unigramScratch)
+      unknown += edges.withUnsafeBufferPointer {
+        model.appendBestPath($0, byteCount: count, lineScore: &lineScore, to: &ids, scratch: &unigramScratch)
+      }
       for id in ids { body(id) }
-      return true
     }
     return unknown
+  }
+
+  /// Remembers `word` with its line-independent path; returns its slot, or `nil` if the path has too many pieces.
+  private mutating func remember(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64, _ model: UnigramModel)
+    -> RememberedPaths.Slot?
+  {
+    edges.removeAll(keepingCapacity: true)
+    let n = model.appendEdges(of: word, to: &edges, scratch: &unigramScratch)
+    let first = remembered.pieces.count
+    let limit = edges.withUnsafeBufferPointer { edges in
+      remembered.withPieces { model.appendLineIndependentPath(edges, byteCount: n, to: &$0, scratch: &unigramScratch) }
+    }
+    if remembered.pieces.count - first > RememberedPaths.longest {
+      remembered.withPieces { $0.removeSubrange(first...) }
+      return nil
+    }
+    let rounded = Float(limit)
+    let lineScoreLimit = Double(rounded) > limit ? rounded.nextDown : rounded
+    return remembered.insert(word, hash: hash, piecesFrom: first, lineScoreLimit: lineScoreLimit)
   }
 
   /// The piece ids of the space-separated words of `text`.

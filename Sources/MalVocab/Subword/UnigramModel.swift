@@ -65,15 +65,9 @@ public struct UnigramModel: Sendable {
 
   /// Every piece, for `id(for:)`.
   let table: TokenTable
-  /// The pieces text can be cut into (normal, user-defined; unused ones only as paths), as a trie of Unicode
-  /// scalars: (node, scalar) → child node, the root being node 0. One hash probe per character finds every piece
-  /// that starts at a position, as sentencepiece's and HF's tries do.
-  let trie: PairIndex
-  /// The piece each trie node spells, or -1.
-  let nodePieces: [Int32]
-  /// The root's child for each Basic Multilingual Plane scalar (-1: none), looked up directly: every start
-  /// position takes this step (256 KiB).
-  let rootChildren: [Int32]
+  /// The pieces text can be cut into (normal and user-defined), as a trie of their UTF-8 bytes: one walk from a
+  /// position finds every piece that starts there, as sentencepiece's and HF's tries do.
+  let trie: ByteTrie
   /// The score of the unknown piece with HF's arithmetic: the lowest score of all pieces minus 10.
   let unknownScore: Double
   /// The lowest score of a normal piece: sentencepiece's `min_score_`, from which its unknown score is made.
@@ -98,8 +92,7 @@ public struct UnigramModel: Sendable {
     }
     guard let unknownID = kinds.firstIndex(of: .unknown) else { throw SubwordError(.missingUnknownToken(unknownToken)) }
     var table = TokenTable(minimumCapacity: tokens.count)
-    var trie = PairIndex(minimumCapacity: tokens.count * 3)
-    var nodePieces: [Int32] = [-1]
+    var trieKeys: [(bytes: [UInt8], id: Int32)] = []
     var lowest = Double.infinity
     var lowestOfAll = Double.infinity
     var highest = Double(Float.leastNormalMagnitude)
@@ -111,15 +104,8 @@ public struct UnigramModel: Sendable {
         lowest = min(lowest, scores[id])
         highest = max(highest, scores[id])
       }
-      guard kinds[id] == .normal || kinds[id] == .userDefined || kinds[id] == .unused, !token.isEmpty else { continue }
-      var node: Int32 = 0
-      for scalar in token.unicodeScalars {
-        let (child, inserted) = trie.value(
-          for: PairIndex.key(node, Int32(bitPattern: scalar.value)), inserting: Int32(nodePieces.count))
-        if inserted { nodePieces.append(-1) }
-        node = child
-      }
-      if kinds[id] != .unused { nodePieces[Int(node)] = Int32(id) }
+      guard kinds[id] == .normal || kinds[id] == .userDefined, !token.isEmpty else { continue }
+      trieKeys.append((Array(token.utf8), Int32(id)))
     }
     self.tokens = tokens
     self.scores = scores
@@ -127,13 +113,7 @@ public struct UnigramModel: Sendable {
     self.specialTokens = zip(tokens, kinds).filter { $0.1 == .control || $0.1 == .unknown }.map(\.0)
     self.unknownID = unknownID
     self.table = table
-    self.trie = trie
-    self.nodePieces = nodePieces
-    var rootChildren = [Int32](repeating: -1, count: 0x10000)
-    for scalar in 0..<0x10000 {
-      rootChildren[scalar] = trie.value(for: PairIndex.key(0, Int32(scalar))) ?? -1
-    }
-    self.rootChildren = rootChildren
+    self.trie = ByteTrie(trieKeys)
     self.unknownScore = (lowestOfAll.isFinite ? lowestOfAll : 0) - Self.unknownPenalty
     self.lowestNormalScore = lowest.isFinite ? lowest : Double(Float.greatestFiniteMagnitude)
     self.highestScore = highest
@@ -150,6 +130,7 @@ public struct UnigramModel: Sendable {
     var bytes: [UInt8] = []
     var edges: [Edge] = []
     var best: [Double] = []
+    var runnerUp: [Double] = []
     var bestFloat: [Float] = []
     var start: [Int32] = []
     var piece: [Int32] = []
@@ -161,6 +142,7 @@ public struct UnigramModel: Sendable {
         start = Array(repeating: -1, count: 2 * count)
         piece = start
         best = Array(repeating: 0, count: 2 * count)
+        runnerUp = best
         bestFloat = Array(repeating: 0, count: 2 * count)
       }
       start.withUnsafeMutableBufferPointer { start in
@@ -260,35 +242,27 @@ public struct UnigramModel: Sendable {
     let n = scratch.bytes.count
     let unknown = Int32(unknownID)
     scratch.bytes.withUnsafeBufferPointer { bytes in
-      nodePieces.withUnsafeBufferPointer { nodePieces in
-        rootChildren.withUnsafeBufferPointer { rootChildren in
-          var s = 0
-          while s < n {
-            let characterLength = min(utf8Length(lead: bytes[s]), n - s)
-            var hasSingle = false
-            var node: Int32 = 0
-            var e = s
-            while e < n {
-              let length = min(utf8Length(lead: bytes[e]), n - e)
-              var value = length == 1 ? UInt32(bytes[e]) : UInt32(bytes[e]) & (0x7F >> UInt32(length))
-              for k in 1..<max(length, 1) { value = value << 6 | UInt32(bytes[e + k] & 0x3F) }
-              if node == 0 && value < 0x10000 {
-                node = rootChildren[Int(value)]
-                if node < 0 { break }
-              } else {
-                guard let child = trie.value(for: PairIndex.key(node, Int32(bitPattern: value))) else { break }
-                node = child
-              }
-              e += length
-              let id = nodePieces[Int(node)]
-              if id >= 0 {
-                edges.append(Edge(start: Int32(s), end: Int32(e), id: id))
-                if e - s == characterLength { hasSingle = true }
-              }
+      trie.units.withUnsafeBufferPointer { units in
+        var s = 0
+        while s < n {
+          let characterLength = min(utf8Length(lead: bytes[s]), n - s)
+          var hasSingle = false
+          var node = 0
+          var e = s
+          while e < n {
+            // Every base + 255 is a unit (`ByteTrie.units`).
+            let child = Int(units[node].base) &+ Int(bytes[e])
+            if units[child].check != Int32(truncatingIfNeeded: node) { break }
+            node = child
+            e += 1
+            let id = units[node].piece
+            if id >= 0 {
+              edges.append(Edge(start: Int32(s), end: Int32(e), id: id))
+              if e - s == characterLength { hasSingle = true }
             }
-            if !hasSingle { edges.append(Edge(start: Int32(s), end: Int32(s + characterLength), id: unknown)) }
-            s += characterLength
           }
+          if !hasSingle { edges.append(Edge(start: Int32(s), end: Int32(s + characterLength), id: unknown)) }
+          s += characterLength
         }
       }
     }
@@ -304,10 +278,6 @@ public struct UnigramModel: Sendable {
   ) -> Int {
     scratch.resetPaths(count: n + 1)
     scratch.bestFloat[0] = lineScore
-    let unknown = Int32(unknownID)
-    // `min_score() - kUnkPenalty`: floats.
-    let unknownScore = Float(lowestNormalScore) - Float(Self.unknownPenalty)
-    let highestScore = Float(self.highestScore)
     scratch.bestFloat.withUnsafeMutableBufferPointer { best in
       scratch.start.withUnsafeMutableBufferPointer { start in
         scratch.piece.withUnsafeMutableBufferPointer { piece in
@@ -316,9 +286,7 @@ public struct UnigramModel: Sendable {
             let e = Int(edge.end)
             // `score + best_path_score_till_here` in floats, as the released library computes it (measured:
             // with the score widened to a double, 9 of NSMC's 50,000 test lines break ties differently from it).
-            let score = edge.id == unknown ? unknownScore
-              : kinds[Int(edge.id)] == .userDefined ? Float(e - s) * highestScore - 0.1 : Float(scores[Int(edge.id)])
-            let candidate = score + best[s]
+            let candidate = floatScore(of: edge) + best[s]
             if start[e] < 0 || candidate > best[e] {
               best[e] = candidate
               start[e] = Int32(s)
@@ -330,6 +298,86 @@ public struct UnigramModel: Sendable {
     }
     lineScore = scratch.bestFloat[n]
     return appendPath(byteCount: n, to: &ids, scratch: &scratch)
+  }
+
+  /// The score of `edge`'s piece with sentencepiece's arithmetic, a float: `min_score() - kUnkPenalty` for the
+  /// unknown piece, `length × max_score() - 0.1` for a user-defined one (length in bytes).
+  @inline(__always)
+  func floatScore(of edge: Edge) -> Float {
+    if edge.id == Int32(unknownID) { return Float(lowestNormalScore) - Float(Self.unknownPenalty) }
+    if kinds[Int(edge.id)] == .userDefined { return Float(edge.end - edge.start) * Float(highestScore) - 0.1 }
+    return Float(scores[Int(edge.id)])
+  }
+
+  /// One piece of a path with sentencepiece's arithmetic: its id, or -1 for an unknown piece fused into the unknown
+  /// piece before it, and its score (`floatScore(of:)`).
+  struct ScoredPiece {
+    var id: Int32
+    var score: Float
+  }
+
+  /// Appends the pieces of the best path through a word's lattice with sentencepiece's arithmetic that holds
+  /// wherever the word is in a line, first piece first, a run of unknown pieces as one unknown id.
+  ///
+  /// `appendBestPath` from any `lineScore` with `abs(lineScore) < lineScoreLimit` finds this path and leaves as
+  /// `lineScore` the path's scores added to it one by one (`lineScore = score + lineScore`). The path is the best
+  /// in exact sums from 0 (doubles). In the line, each candidate at a node is a float sum of `lineScore` and at
+  /// most *n* scores, each addition off by at most half an ulp of *M* = |lineScore| + Σ|score| (over the
+  /// lattice), so two candidates move by at most *n* ulps against each other. The limit keeps the smallest gap
+  /// between the winner and another candidate at a node of the path above 4 × (*n* + 2) ulps of *M*; an exact tie
+  /// gives a limit below 0.
+  /// - Returns: the limit.
+  /// - Complexity: O(edges).
+  func appendLineIndependentPath(
+    _ edges: UnsafeBufferPointer<Edge>, byteCount n: Int, to pieces: inout [ScoredPiece], scratch: inout Scratch
+  ) -> Double {
+    scratch.resetPaths(count: n + 1)
+    // Σ|score| over the lattice: no sum along a path goes further from 0.
+    var scoreBound = 0.0
+    scratch.best.withUnsafeMutableBufferPointer { best in
+      scratch.runnerUp.withUnsafeMutableBufferPointer { runnerUp in
+        scratch.start.withUnsafeMutableBufferPointer { start in
+          scratch.piece.withUnsafeMutableBufferPointer { piece in
+            best[0] = 0
+            for edge in edges {
+              let s = Int(edge.start)
+              let e = Int(edge.end)
+              let score = Double(floatScore(of: edge))
+              scoreBound += abs(score)
+              let candidate = score + best[s]
+              if start[e] < 0 || candidate > best[e] {
+                runnerUp[e] = start[e] < 0 ? -.infinity : best[e]
+                best[e] = candidate
+                start[e] = Int32(s)
+                piece[e] = edge.id
+              } else {
+                runnerUp[e] = max(runnerUp[e], candidate)
+              }
+            }
+          }
+        }
+      }
+    }
+    let first = pieces.count
+    var margin = Double.infinity
+    var end = n
+    while end > 0 {
+      let start = scratch.start[end]
+      let id = scratch.piece[end]
+      margin = min(margin, scratch.best[end] - scratch.runnerUp[end])
+      pieces.append(ScoredPiece(id: id, score: floatScore(of: Edge(start: start, end: Int32(end), id: id))))
+      end = Int(start)
+    }
+    pieces[first...].reverse()
+    let unknown = Int32(unknownID)
+    var previousWasUnknown = false
+    for k in first..<pieces.count {
+      let isUnknown = pieces[k].id == unknown
+      if isUnknown && previousWasUnknown { pieces[k].id = -1 }
+      previousWasUnknown = isUnknown
+    }
+    // An ulp of a float x ≥ 0 is at most x·2⁻²³ + 2⁻¹⁴⁹ (2⁻¹⁴⁹ for subnormals).
+    return (margin / Double(4 * (n + 2)) - 0x1p-149) * 0x1p23 - scoreBound
   }
 
   /// The pieces of one word, as strings (for examples and tests).
