@@ -40,7 +40,7 @@ jobs="${JOBS:-1}"
 epochs="${EPOCHS:-2}"
 vector_epochs="${VECTOR_EPOCHS:-2}"
 seed="${SEED:-1}"
-members="${MEMBERS:-words unigram:32000:sample bpe:32000:modejamo bpe:16000 wordpiece:32000 chars:3}"
+members="${MEMBERS:-words unigram:32000:sample bpe:32000:modejamo chars:3}"
 [ -f "$corpora/nsmc/ratings_train.txt" ] || { echo "nsmc-best: no $corpora/nsmc (set MAL_CORPORA or run Corpora/fetch.sh)" >&2; exit 1; }
 swift build -c release --product mal 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\]' >&2
 mal="$(swift build -c release --show-bin-path)/mal"

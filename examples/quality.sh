@@ -341,10 +341,10 @@ candidate() {
   fi
 }
 
-BEST_nsmc="${BEST_nsmc:-nsmc-best.sh: an ensemble of 5 BiLSTMs (words, Unigram 32k sampled, BPE 32k over jamo, BPE 16k, WordPiece 32k)}"
+BEST_nsmc="${BEST_nsmc:-nsmc-best.sh: an ensemble of 5 BiLSTMs (words, Unigram 32k sampled, BPE 32k over jamo, BPE 16k, WordPiece 32k) and a bag of character 1-3-grams}"
 best_nsmc() {
   local c=nsmc tok="--split-particles --repeat 2"
-  ensemble_nsmc "nsmc-best.sh: an ensemble of 5 BiLSTMs (words, Unigram 32k sampled, BPE 32k over jamo, BPE 16k, WordPiece 32k)"
+  ensemble_nsmc "nsmc-best.sh: an ensemble of 5 BiLSTMs (words, Unigram 32k sampled, BPE 32k over jamo, BPE 16k, WordPiece 32k) and a bag of character 1-3-grams"
   vectors ko128 "$c" "$tok" 128 "$CORPORA/nsmc/reviews_unlabeled.txt"
   prepare w40k "$c" "$tok" "--max-size 40000 --split-unknown" "--maxlen 48"
   candidate "$c" "nsmc-best: w2v 128 + BiLSTM(64), split-unknown 40k, maxlen 48, early stopping" w40k ko128 -- \

@@ -329,7 +329,7 @@ struct UnigramPass {
         back.withUnsafeMutableBufferPointer { back in
           for w in words {
             let (first, n) = view.word(w)
-            Self.bestPath(
+            _ = Self.bestPath(
               from: first, length: n, excluding: -1, starts: view.edgeStarts, edges: view.edges,
               logWeights: logWeights, alpha: alpha, back: back)
             let count = view.wordCounts[w]
