@@ -2,12 +2,13 @@
 # NSMC (Korean movie reviews): Mal's best pipeline, end to end, timed — raw text in, one model file that takes raw
 # text out, test accuracy on the 50,000 test reviews.
 #
-#   examples/nsmc-best.sh                                   (707 s on 2 quiet cores: 0.8879; docs/experiments.md)
+#   examples/nsmc-best.sh                                   (548-665 s on 2 quiet cores: 0.8896-0.8904; docs/experiments.md)
 #   MEMBERS="bpe:16000 bpe:32000:modejamo unigram:32000:sample" examples/nsmc-best.sh   subword pieces only (458 s)
 #   MEMBERS=words examples/nsmc-best.sh                     one model: the word-level recipe alone (about 3 minutes)
 #
-# An ensemble of BiLSTMs that read the reviews in different units, each with vectors pretrained by mal word2vec on
-# the unlabeled and training reviews (ratings_test's reviews are not in reviews_unlabeled.txt):
+# An ensemble of models that read the reviews in different units: BiLSTMs, each with vectors pretrained by mal
+# word2vec on the unlabeled and training reviews (ratings_test's reviews are not in reviews_unlabeled.txt), and bags
+# of embeddings over n-grams:
 #   words          tokenize --split-particles --repeat 2 | vocab --max-size 40000 --split-unknown | pad --maxlen 48,
 #                  128-d word vectors;
 #   KIND:SIZE[:jamo|:modejamo|:sample]   examples/nsmc-subword.sh's pieces: a BPE, WordPiece or Unigram vocabulary of
