@@ -245,6 +245,27 @@ seed_bilstm() {
   esac
 }
 
+# record_ensemble CORPUS LABEL SEED STEM MODEL TRAIN_SECONDS DEV_ACCURACY LOAD_START LOAD_END: an ensemble's result,
+# its dev accuracy (MODE=dev) or its accuracy on the raw test file (MODE=test, scored here with mal evaluate)
+record_ensemble() {
+  local c="$1" label="$2" seed="$3" s="$4" model="$5" train_s="$6" dev="$7" l0="$8" l1="$9" start eval_s
+  if [[ "$MODE" == dev ]]; then
+    record corpus="$c" column=best mode=dev seed="$seed" label="$label" train_seconds="$train_s" accuracy="$dev" \
+      load_start="$l0" load_end="$l1"
+  else
+    start=$(now)
+    "$MAL" evaluate --json "$model" "$CORPORA/${TEST[$c]}" > "$s.eval.json"
+    eval_s=$(elapsed "$start")
+    record corpus="$c" column=best mode=test seed="$seed" label="$label" train_seconds="$train_s" \
+      vectors_seconds=0 eval_seconds="$eval_s" \
+      accuracy="$("$PY_SYS" -c 'import json,sys; print(json.load(open(sys.argv[1]))["accuracy"])' "$s.eval.json")" \
+      macro_f1="$("$PY_SYS" -c 'import json,sys; print(json.load(open(sys.argv[1])).get("macro_f1"))' "$s.eval.json")" \
+      rows_per_second="$("$PY_SYS" -c 'import json,sys; print(json.load(open(sys.argv[1]))["rows"] / float(sys.argv[2]))' "$s.eval.json" "$eval_s")" \
+      load_start="$l0" load_end="$l1" dev_accuracy="$dev"
+  fi
+  tail -1 "$RESULTS" >&2
+}
+
 # examples/nsmc-best.sh's ensemble as a candidate: its members hold out the last 10% of the training rows (the dev
 # split) and it scores the ensemble on them, so MODE=dev reads that score and MODE=test runs mal evaluate on test.
 ensemble_nsmc() {
@@ -262,21 +283,7 @@ ensemble_nsmc() {
     train_s=$(sed -n 's/.* trained in \([0-9]*\) s;.*/\1/p' "$s.log")
     local dev
     dev=$(sed -n 's/^held-out training reviews: rows [0-9,]*  loss [0-9.]*  accuracy \([0-9.]*\).*/\1/p' "$s.log")
-    if [[ "$MODE" == dev ]]; then
-      record corpus="$c" column=best mode=dev seed="$seed" label="$label" train_seconds="$train_s" accuracy="$dev" \
-        load_start="$l0" load_end="$l1"
-    else
-      start=$(now)
-      "$MAL" evaluate --json "$s/nsmc.safetensors" "$CORPORA/${TEST[$c]}" > "$s.eval.json"
-      eval_s=$(elapsed "$start")
-      record corpus="$c" column=best mode=test seed="$seed" label="$label" train_seconds="$train_s" \
-        vectors_seconds=0 eval_seconds="$eval_s" \
-        accuracy="$("$PY_SYS" -c 'import json,sys; print(json.load(open(sys.argv[1]))["accuracy"])' "$s.eval.json")" \
-        macro_f1="$("$PY_SYS" -c 'import json,sys; print(json.load(open(sys.argv[1])).get("macro_f1"))' "$s.eval.json")" \
-        rows_per_second="$("$PY_SYS" -c 'import json,sys; print(json.load(open(sys.argv[1]))["rows"] / float(sys.argv[2]))' "$s.eval.json" "$eval_s")" \
-        load_start="$l0" load_end="$l1" dev_accuracy="$dev"
-    fi
-    tail -1 "$RESULTS" >&2
+    record_ensemble "$c" "$label" "$seed" "$s" "$s/nsmc.safetensors" "$train_s" "$dev" "$l0" "$l1"
   done
 }
 
@@ -311,21 +318,7 @@ ensemble() {
     train_s=$(elapsed "$start")
     l1="$(load)"
     dev=$("$MAL" evaluate --json "$s.safetensors" "$held" | "$PY_SYS" -c 'import json,sys; print(json.load(sys.stdin)["accuracy"])')
-    if [[ "$MODE" == dev ]]; then
-      record corpus="$c" column=best mode=dev seed="$seed" label="$label" train_seconds="$train_s" accuracy="$dev" \
-        load_start="$l0" load_end="$l1"
-    else
-      start=$(now)
-      "$MAL" evaluate --json "$s.safetensors" "$CORPORA/${TEST[$c]}" > "$s.eval.json"
-      eval_s=$(elapsed "$start")
-      record corpus="$c" column=best mode=test seed="$seed" label="$label" train_seconds="$train_s" \
-        vectors_seconds=0 eval_seconds="$eval_s" \
-        accuracy="$("$PY_SYS" -c 'import json,sys; print(json.load(open(sys.argv[1]))["accuracy"])' "$s.eval.json")" \
-        macro_f1="$("$PY_SYS" -c 'import json,sys; print(json.load(open(sys.argv[1])).get("macro_f1"))' "$s.eval.json")" \
-        rows_per_second="$("$PY_SYS" -c 'import json,sys; print(json.load(open(sys.argv[1]))["rows"] / float(sys.argv[2]))' "$s.eval.json" "$eval_s")" \
-        load_start="$l0" load_end="$l1" dev_accuracy="$dev"
-    fi
-    tail -1 "$RESULTS" >&2
+    record_ensemble "$c" "$label" "$seed" "$s" "$s.safetensors" "$train_s" "$dev" "$l0" "$l1"
   done
 }
 
