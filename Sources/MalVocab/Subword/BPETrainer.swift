@@ -152,8 +152,8 @@ public struct BPETrainer: Sendable, Hashable {
     // Every word's header and ids go into one buffer of the most they can take (3 + one id per byte), so that the
     // array neither grows nor is copied for the merges; pages never written are never touched.
     let capacity = 3 * source.count + source.arena.count
-    let wordBuffer = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(capacity, 1))
-    defer { wordBuffer.deallocate() }
+    let words = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(capacity, 1))
+    defer { words.deallocate() }
     var positionCount = 0
     var wordOffsets: [Int32] = []
     wordOffsets.reserveCapacity(source.count)
@@ -167,9 +167,9 @@ public struct BPETrainer: Sendable, Hashable {
         let word = UnsafeBufferPointer(rebasing: arena[Int(entry.start)..<(Int(entry.start) + Int(entry.length))])
         let header = positionCount
         let count = wordCounts[i]
-        wordBuffer[header] = 0
-        wordBuffer[header + 1] = Int32(truncatingIfNeeded: count)
-        wordBuffer[header + 2] = Int32(truncatingIfNeeded: count >> 32)
+        words[header] = 0
+        words[header + 1] = Int32(truncatingIfNeeded: count)
+        words[header + 2] = Int32(truncatingIfNeeded: count >> 32)
         positionCount += 3
         let n = word.count
         forEachScalar(word) { value, offset, length in
@@ -186,14 +186,14 @@ public struct BPETrainer: Sendable, Hashable {
             if inserted { tokenChars.append(1) }
             id = Int32(markedID)
           }
-          wordBuffer[positionCount] = id
+          words[positionCount] = id
           positionCount += 1
         }
         let length = positionCount - header - 3
         if length < 2 {
           positionCount = header
         } else {
-          wordBuffer[header] = Int32(length)
+          words[header] = Int32(length)
           wordOffsets.append(Int32(header))
         }
       }
@@ -222,27 +222,24 @@ public struct BPETrainer: Sendable, Hashable {
     var tallies: [PairTally] = []
     // The pair number at each position, so that the second pass (filling the lists) hashes nothing.
     var pairAt = [Int32](repeating: -1, count: positionCount)
-    do {
-      let words = wordBuffer
-      for header32 in wordOffsets {
-        let header = Int(header32)
-        let count = countOfWord(words, header)
-        let start = header + 3
-        for k in start..<(start + Int(words[header]) - 1) {
-          let key = PairIndex.key(words[k], words[k + 1])
-          let (p, inserted) = pairs.value(for: key, inserting: Int32(pairKey.count))
-          pairAt[k] = p
-          if inserted {
-            pairKey.append(key)
-            tallies.append(PairTally(count: 0, lastWord: -1, words: 0))
-          }
-          tallies.withUnsafeMutableBufferPointer { t in
-            let pi = Int(p)
-            t[pi].count += count
-            if t[pi].lastWord != header32 {
-              t[pi].lastWord = header32
-              t[pi].words += 1
-            }
+    for header32 in wordOffsets {
+      let header = Int(header32)
+      let count = countOfWord(words, header)
+      let start = header + 3
+      for k in start..<(start + Int(words[header]) - 1) {
+        let key = PairIndex.key(words[k], words[k + 1])
+        let (p, inserted) = pairs.value(for: key, inserting: Int32(pairKey.count))
+        pairAt[k] = p
+        if inserted {
+          pairKey.append(key)
+          tallies.append(PairTally(count: 0, lastWord: -1, words: 0))
+        }
+        tallies.withUnsafeMutableBufferPointer { t in
+          let pi = Int(p)
+          t[pi].count += count
+          if t[pi].lastWord != header32 {
+            t[pi].lastWord = header32
+            t[pi].words += 1
           }
         }
       }
@@ -261,17 +258,14 @@ public struct BPETrainer: Sendable, Hashable {
     // Room for the lists the merges add, so that the pool is not copied as it grows (unwritten room is not touched).
     pool.reserveCapacity(2 * total)
     var fill = listStart
-    do {
-      let words = wordBuffer
-      for header32 in wordOffsets {
-        let start = Int(header32) + 3
-        for k in start..<(start + Int(words[Int(header32)]) - 1) {
-          let pi = Int(pairAt[k])
-          if lastWord[pi] != header32 {
-            lastWord[pi] = header32
-            pool[fill[pi]] = header32
-            fill[pi] += 1
-          }
+    for header32 in wordOffsets {
+      let start = Int(header32) + 3
+      for k in start..<(start + Int(words[Int(header32)]) - 1) {
+        let pi = Int(pairAt[k])
+        if lastWord[pi] != header32 {
+          lastWord[pi] = header32
+          pool[fill[pi]] = header32
+          fill[pi] += 1
         }
       }
     }
@@ -288,7 +282,6 @@ public struct BPETrainer: Sendable, Hashable {
 
     // 5. Merges, over a buffer of the words made here and freed on return: with no closure around the loop, its
     // local state needs no dynamic exclusivity checks (they were 6% of the time in perf).
-    let words = wordBuffer
     var state = PairState(pairs: pairs, pairKey: pairKey, pairCount: pairCount)
     pairs = PairIndex()
     pairKey = []

@@ -65,11 +65,6 @@ struct PairIndex: Sendable {
     return found
   }
 
-  /// Calls `body` with every key stored.
-  func forEachKey(_ body: (UInt64) -> Void) {
-    for slot in slots where slot.value >= 0 { body(slot.key) }
-  }
-
   private mutating func grow() {
     let old = slots
     slots = Array(repeating: Slot(key: 0, value: -1), count: old.count * 2)
