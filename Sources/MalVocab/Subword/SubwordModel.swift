@@ -329,10 +329,19 @@ public struct SubwordEncoder {
     let unknownID = Int32(model.unknownID)
     var unknown = 0
     var lineScore: Float = 0
+    // A remembered path's pieces: their scores added to the line's in order, their ids written.
+    func replay(_ slot: RememberedPaths.Slot, _ lookup: RememberedPaths.Lookup) {
+      lookup.forEachPiece(of: slot) { id, score in
+        lineScore = score + lineScore
+        if id >= 0 { body(id) }
+        if id == unknownID { unknown += 1 }
+      }
+    }
     var i = 0
     while i < n {
-      // The words the table answers, over raw pointers, up to one that must be remembered or cut.
-      var pending: (start: Int, hash: UInt64)?
+      // The words the table answers, over raw pointers, up to one that must be remembered or cut (with the slot
+      // the table has for it, if any: its path does not hold at this line score).
+      var pending: (start: Int, hash: UInt64, slot: RememberedPaths.Slot?)?
       remembered.withLookup { lookup in
         while i < n {
           while i < n, base[i] == 0x20 { i += 1 }
@@ -341,32 +350,21 @@ public struct SubwordEncoder {
           if i == start { return }
           let word = UnsafeBufferPointer(start: base + start, count: i - start)
           let hash = RememberedPaths.hash(word)
-          if let slot = lookup.slot(of: word, hash: hash), abs(lineScore) < slot.lineScoreLimit {
-            lookup.forEachPiece(of: slot) { id, score in
-              lineScore = score + lineScore
-              if id >= 0 { body(id) }
-              if id == unknownID { unknown += 1 }
-            }
+          let slot = lookup.slot(of: word, hash: hash)
+          if let slot, abs(lineScore) < slot.lineScoreLimit {
+            replay(slot, lookup)
           } else {
-            pending = (start, hash)
+            pending = (start, hash, slot)
             return
           }
         }
       }
-      guard let (start, hash) = pending else { break }
+      guard let (start, hash, found) = pending else { break }
       let word = UnsafeBufferPointer(start: base + start, count: i - start)
-      var slot = remembered.withLookup { $0.slot(of: word, hash: hash) }
-      if slot == nil && remembered.count < cacheLimit && word.count <= RememberedPaths.longest {
-        slot = remember(word, hash: hash, model)
-      }
-      if let slot, abs(lineScore) < slot.lineScoreLimit {
-        remembered.withLookup { lookup in
-          lookup.forEachPiece(of: slot) { id, score in
-            lineScore = score + lineScore
-            if id >= 0 { body(id) }
-            if id == unknownID { unknown += 1 }
-          }
-        }
+      if found == nil && remembered.count < cacheLimit && word.count <= RememberedPaths.longest,
+        let slot = remember(word, hash: hash, model), abs(lineScore) < slot.lineScoreLimit
+      {
+        remembered.withLookup { replay(slot, $0) }
         continue
       }
       ids.removeAll(keepingCapacity: true)
