@@ -118,7 +118,11 @@ package struct TokenTable: Sendable {
   /// The entry number of `token`, inserting it at the end (with count 0) if new.
   /// - Complexity: O(token length) expected, amortized.
   package mutating func insert(_ token: UnsafeBufferPointer<UInt8>) -> (index: Int, inserted: Bool) {
-    let hash = Self.hash(token)
+    insert(token, hash: Self.hash(token))
+  }
+
+  /// `insert(_:)` of a token whose `hash(_:)` is known.
+  private mutating func insert(_ token: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (index: Int, inserted: Bool) {
     let found = slots.withUnsafeBufferPointer { slots in
       arena.withUnsafeBufferPointer { arena in
         entries.withUnsafeBufferPointer { entries in
@@ -145,39 +149,122 @@ package struct TokenTable: Sendable {
 
   /// Counts each space-separated token of `field` (as document number `document`, 1-based), adding new ones.
   ///
-  /// The loop runs over raw pointers and leaves them only to append a new token, which is rare once the common
-  /// tokens have been seen.
+  /// Tokens are taken `countingBatchSize` at a time: the slots, entries and bytes a batch will read are asked for
+  /// first (`prefetchLookups`), then the tokens are looked up and counted in order. A table of NSMC's 792k tokens
+  /// does not fit in the cache, so a lookup of a rare token waits for memory up to three times (slot, entry,
+  /// bytes); asked for together, the misses of a batch overlap. A new token is inserted where it is met, without
+  /// ending the batch: the lookups always read the live table, and the prefetches are only hints.
   /// - Complexity: O(bytes) expected.
   package mutating func count(tokensIn field: UnsafeBufferPointer<UInt8>, document: UInt32) {
     guard let base = field.baseAddress else { return }
-    var position = 0
-    while position < field.count {
-      // Count known tokens in place; stop at the first new one.
-      position = slots.withUnsafeBufferPointer { slots in
+    withUnsafeTemporaryAllocation(of: BatchToken.self, capacity: Self.countingBatchSize) { buffer in
+      var position = 0
+      while true {
+        let n = Self.gatherTokens(of: field, from: &position, into: buffer)
+        if n == 0 { return }
+        let batch = UnsafeBufferPointer(rebasing: buffer[..<n])
+        prefetchLookups(of: batch, in: base)
+        var next = 0
+        while next < n {
+          next = countKnownTokens(batch, from: next, in: base, document: document)
+          guard next < n else { break }
+          let token = batch[next]
+          let e = insert(UnsafeBufferPointer(start: base + token.start, count: token.length), hash: token.hash).index
+          entries[e].count = 1
+          entries[e].lastDocument = document
+          entries[e].documents = 1
+          next += 1
+        }
+      }
+    }
+  }
+
+  /// Tokens gathered before any is looked up: 16 misses in flight per step of the three (slot, entry, bytes).
+  private static let countingBatchSize = 16
+
+  /// One token of a counting batch: its byte range in the field, and its hash.
+  private struct BatchToken {
+    var start: Int
+    var length: Int
+    var hash: UInt64
+  }
+
+  /// Fills `batch` with the next space-separated tokens of `field` from byte `position` on (at most its capacity)
+  /// and moves `position` past them.
+  /// - Returns: how many tokens it found; 0 at the end of `field`.
+  @inline(__always)
+  private static func gatherTokens(
+    of field: UnsafeBufferPointer<UInt8>, from position: inout Int, into batch: UnsafeMutableBufferPointer<BatchToken>
+  ) -> Int {
+    let base = field.baseAddress!
+    let n = field.count
+    var i = position
+    var k = 0
+    while k < batch.count {
+      while i < n, base[i] == 0x20 { i += 1 }
+      let start = i
+      while i < n, base[i] != 0x20 { i += 1 }
+      if i == start { break }
+      batch[k] = BatchToken(start: start, length: i - start, hash: hash(UnsafeBufferPointer(start: base + start, count: i - start)))
+      k += 1
+    }
+    position = i
+    return k
+  }
+
+  /// Asks for the memory the lookups of `batch` will read: each token's first slot; then the entry a slot with the
+  /// token's tag names; then, for tokens over 8 bytes, the bytes of that entry after its stored prefix. Each step
+  /// reads what the one before asked for, by which time the misses of the whole batch are under way.
+  @inline(__always)
+  private func prefetchLookups(of batch: UnsafeBufferPointer<BatchToken>, in field: UnsafePointer<UInt8>) {
+    slots.withUnsafeBufferPointer { slots in
+      entries.withUnsafeBufferPointer { entries in
         arena.withUnsafeBufferPointer { arena in
-          entries.withUnsafeMutableBufferPointer { entries in
-            Self.walkTokens(
-              in: field, from: position, slots: slots, arena: arena, entries: UnsafeBufferPointer(entries)
-            ) { _, entry in
-              guard let e = entry else { return false }
-              entries[e].count += 1
-              if entries[e].lastDocument != document {
-                entries[e].lastDocument = document
-                entries[e].documents += 1
-              }
-              return true
-            }
+          let mask = slots.count - 1
+          for token in batch { prefetch(slots.baseAddress! + (Int(truncatingIfNeeded: token.hash >> 32) & mask)) }
+          /// The entry the token's first slot names, if its tag is the token's (else the lookup probes further).
+          @inline(__always)
+          func candidate(_ token: BatchToken) -> Int? {
+            let value = slots[Int(truncatingIfNeeded: token.hash >> 32) & mask]
+            guard value != 0, value & 0xFFFF_FFFF_0000_0000 == token.hash & 0xFFFF_FFFF_0000_0000 else { return nil }
+            return Int(truncatingIfNeeded: value & 0xFFFF_FFFF) - 1
+          }
+          for token in batch {
+            if let e = candidate(token) { prefetch(entries.baseAddress! + e) }
+          }
+          for token in batch where token.length > 8 {
+            if let e = candidate(token) { prefetch(arena.baseAddress! + Int(entries[e].start) + 8) }
           }
         }
       }
-      guard position < field.count else { return }
-      var end = position
-      while end < field.count, base[end] != 0x20 { end += 1 }
-      let (e, _) = insert(UnsafeBufferPointer(start: base + position, count: end - position))
-      entries[e].count = 1
-      entries[e].lastDocument = document
-      entries[e].documents = 1
-      position = end
+    }
+  }
+
+  /// Counts the tokens of `batch` from index `first` on, in order, up to the first one not in the table.
+  /// - Returns: the index of that token, or `batch.count` if every token was known.
+  @inline(__always)
+  private mutating func countKnownTokens(
+    _ batch: UnsafeBufferPointer<BatchToken>, from first: Int, in field: UnsafePointer<UInt8>, document: UInt32
+  ) -> Int {
+    slots.withUnsafeBufferPointer { slots in
+      arena.withUnsafeBufferPointer { arena in
+        entries.withUnsafeMutableBufferPointer { entries in
+          for j in first..<batch.count {
+            let token = batch[j]
+            let bytes = UnsafeBufferPointer(start: field + token.start, count: token.length)
+            guard
+              let e = Self.probe(bytes, hash: token.hash, slots: slots, arena: arena, entries: UnsafeBufferPointer(entries))
+                .entry
+            else { return j }
+            entries[e].count += 1
+            if entries[e].lastDocument != document {
+              entries[e].lastDocument = document
+              entries[e].documents += 1
+            }
+          }
+          return batch.count
+        }
+      }
     }
   }
 

@@ -34,4 +34,9 @@ int mal_sgns_update(const float *hidden, float *error, float *output, size_t str
                     const float *labels, int count, float alpha, const float *sigmoid, int table_size, float range,
                     float *apply_to);
 
+/// Asks the CPU to start loading the cache line holding `address` for reading, without waiting for it: a hash
+/// table lookup can start the cache misses of several keys before it needs any of them. A hint only (no fault on
+/// any address); `static inline`, so Swift callers get the one instruction, not a call.
+static inline void mal_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
+
 #endif
