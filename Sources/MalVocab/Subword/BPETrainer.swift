@@ -282,7 +282,9 @@ public struct BPETrainer: Sendable, Hashable {
 
     // 5. Merges, over a buffer of the words made here and freed on return: with no closure around the loop, its
     // local state needs no dynamic exclusivity checks (they were 6% of the time in perf).
-    var state = PairState(pairs: pairs, pairKey: pairKey, pairCount: pairCount)
+    // Twice the pairs the words start with: the merges add pairs, and the map should seldom grow.
+    var state = PairState(counts: PairCounts(minimumCapacity: 2 * pairKey.count))
+    for p in 0..<pairKey.count { state.counts.add(pairCount[p], to: pairKey[p]) }
     pairs = PairIndex()
     pairKey = []
     pairCount = []
@@ -290,9 +292,9 @@ public struct BPETrainer: Sendable, Hashable {
     var merges: [BPEModel.Merge] = []
     var newToken: [UInt8] = []
     while table.count < vocabularySize, var top = Self.pop(&heap) {
-      let p = Int(state.pairs.value(for: top.pair)!)
-      if top.count != state.pairCount[p] {
-        top.count = state.pairCount[p]
+      let current = state.counts.count(of: top.pair)!
+      if top.count != current {
+        top.count = current
         Self.push(top, into: &heap)
         continue
       }
@@ -315,6 +317,7 @@ public struct BPETrainer: Sendable, Hashable {
       let newLength = tokenChars[made]
 
       state.updates.removeAll(keepingCapacity: true)
+      state.merged = result
       let list = Int(top.list)
       let listEnd = listStart[list] + listLength[list]
             for k in listStart[list]..<listEnd {
@@ -337,16 +340,16 @@ public struct BPETrainer: Sendable, Hashable {
                 if s == left && r + 1 < n && words[start + r + 1] == right {
                   if o > 0 {
                     let previous = words[start + o - 1]
-                    state.change(previous, left, -1, word: w, count: count)
-                    if tokenChars[Int(previous)] + newLength < maxLength { state.change(previous, result, 1, word: w, count: count) }
+                    state.lose(previous, left, count: count)
+                    if tokenChars[Int(previous)] + newLength < maxLength { state.gain(previous, result, word: w, count: count) }
                   }
                   words[start + o] = result
                   o += 1
                   r += 2
                   if r < n {
                     let next = words[start + r]
-                    state.change(right, next, -1, word: w, count: count)
-                    if tokenChars[Int(next)] + newLength < maxLength { state.change(result, next, 1, word: w, count: count) }
+                    state.lose(right, next, count: count)
+                    if tokenChars[Int(next)] + newLength < maxLength { state.gain(result, next, word: w, count: count) }
                   }
                 } else {
                   words[start + o] = s
@@ -360,19 +363,21 @@ public struct BPETrainer: Sendable, Hashable {
       state.updates.sort()
       var u = 0
       while u < state.updates.count {
-        let q = Int(state.updates[u] >> 32)
+        let gained = state.updates[u] >> 32
         let start = pool.count
         var previousWord: UInt64 = .max
-        while u < state.updates.count && Int(state.updates[u] >> 32) == q {
+        while u < state.updates.count && state.updates[u] >> 32 == gained {
           let w = state.updates[u] & 0xFFFF_FFFF
           if w != previousWord { pool.append(Int32(truncatingIfNeeded: w)) }
           previousWord = w
           u += 1
         }
-        if state.pairCount[q] > 0 {
+        let pair = state.pair(gained)
+        let count = state.counts.count(of: pair)!
+        if count > 0 {
           listStart.append(start)
           listLength.append(pool.count - start)
-          Self.push(Candidate(count: state.pairCount[q], pair: state.pairKey[q], list: Int32(listStart.count - 1)), into: &heap)
+          Self.push(Candidate(count: count, pair: pair, list: Int32(listStart.count - 1)), into: &heap)
         } else {
           pool.removeSubrange(start...)
         }
@@ -385,26 +390,40 @@ public struct BPETrainer: Sendable, Hashable {
   /// How many words ahead of the one it merges in the merge loop prefetches.
   private static let wordPrefetchDistance = 8
 
-  /// The pair counts while merging: a struct whose mutating method the merge loop calls, so that its arrays are
+  /// The pair counts while merging: a struct whose mutating methods the merge loop calls, so that its arrays are
   /// accessed with static exclusivity (a local function capturing them made perf show dynamic checks).
   private struct PairState {
-    var pairs: PairIndex
-    var pairKey: [UInt64]
-    var pairCount: [Int]
-    /// (pair number << 32 | word) for each pair a merge made (HF's where_to_update).
+    var counts: PairCounts
+    /// The token the current merge makes: every pair the merge gains has it on one side.
+    var merged: Int32 = 0
+    /// One entry for each pair a merge gained in a word (HF's where_to_update): the pair in the upper 32 bits
+    /// (`gainedPair`), the word below, so that sorted they group by pair, each pair's words in order.
     var updates: [UInt64] = []
 
-    /// Adds `delta` × `count` to the pair (a, b), creating it if new; a gain notes the word for the queue.
+    /// Takes `count` occurrences from the pair (a, b).
     @inline(__always)
-    mutating func change(_ a: Int32, _ b: Int32, _ delta: Int, word: Int32, count: Int) {
-      let key = PairIndex.key(a, b)
-      let (q, isNew) = pairs.value(for: key, inserting: Int32(pairKey.count))
-      if isNew {
-        pairKey.append(key)
-        pairCount.append(0)
-      }
-      pairCount[Int(q)] += delta * count
-      if delta > 0 { updates.append(UInt64(UInt32(q)) << 32 | UInt64(UInt32(bitPattern: word))) }
+    mutating func lose(_ a: Int32, _ b: Int32, count: Int) {
+      counts.add(-count, to: PairIndex.key(a, b))
+    }
+
+    /// Adds `count` occurrences to the pair (a, b), one of them `merged`, and notes the word for the queue.
+    @inline(__always)
+    mutating func gain(_ a: Int32, _ b: Int32, word: Int32, count: Int) {
+      counts.add(count, to: PairIndex.key(a, b))
+      updates.append(gainedPair(a, b) << 32 | UInt64(UInt32(bitPattern: word)))
+    }
+
+    /// The 32 bits that name a pair with `merged` on one side: the other id, with bit 31 set when it is the left.
+    @inline(__always)
+    private func gainedPair(_ a: Int32, _ b: Int32) -> UInt64 {
+      a == merged ? UInt64(UInt32(bitPattern: b)) : 1 << 31 | UInt64(UInt32(bitPattern: a))
+    }
+
+    /// The pair (`PairIndex.key`) that `gainedPair` named `code`.
+    @inline(__always)
+    func pair(_ code: UInt64) -> UInt64 {
+      let other = Int32(truncatingIfNeeded: code & 0x7FFF_FFFF)
+      return code & (1 << 31) == 0 ? PairIndex.key(merged, other) : PairIndex.key(other, merged)
     }
   }
 
