@@ -326,6 +326,12 @@ public struct BPETrainer: Sendable, Hashable {
               if k + Self.wordPrefetchDistance < listEnd {
                 prefetch(words.baseAddress! + Int(pool[k + Self.wordPrefetchDistance]))
               }
+              // Half as far ahead, that word is in the cache: ask for the counts its merge will change.
+              if k + Self.pairPrefetchDistance < listEnd {
+                Self.prefetchChangedPairs(
+                  ofWordAt: Int(pool[k + Self.pairPrefetchDistance]), in: words, merging: left, right, into: result,
+                  counts: state.counts)
+              }
               let w = pool[k]
               let header = Int(w)
               let count = countOfWord(words, header)
@@ -387,8 +393,40 @@ public struct BPETrainer: Sendable, Hashable {
     return (table, merges)
   }
 
-  /// How many words ahead of the one it merges in the merge loop prefetches.
+  /// How many words ahead of the one it merges the merge loop prefetches.
   private static let wordPrefetchDistance = 8
+  /// How many words ahead of the one it merges the merge loop prefetches the pair counts that word will change.
+  private static let pairPrefetchDistance = 4
+
+  /// Asks for the slots of the pair counts that merging (left, right) into `result` will change in the word whose
+  /// header is at `header`: the pairs on either side of each occurrence, lost and gained. A hint: where occurrences
+  /// overlap (`a a a`), the neighbours it names may not be the ones the merge meets.
+  @inline(__always)
+  private static func prefetchChangedPairs(
+    ofWordAt header: Int, in words: UnsafeMutableBufferPointer<Int32>, merging left: Int32, _ right: Int32,
+    into result: Int32, counts: PairCounts
+  ) {
+    let start = header + 3
+    let n = Int(words[header])
+    var r = 0
+    while r + 1 < n {
+      guard words[start + r] == left && words[start + r + 1] == right else {
+        r += 1
+        continue
+      }
+      if r > 0 {
+        let previous = words[start + r - 1]
+        counts.prefetchSlot(of: PairIndex.key(previous, left))
+        counts.prefetchSlot(of: PairIndex.key(previous, result))
+      }
+      if r + 2 < n {
+        let next = words[start + r + 2]
+        counts.prefetchSlot(of: PairIndex.key(right, next))
+        counts.prefetchSlot(of: PairIndex.key(result, next))
+      }
+      r += 2
+    }
+  }
 
   /// The pair counts while merging: a struct whose mutating methods the merge loop calls, so that its arrays are
   /// accessed with static exclusivity (a local function capturing them made perf show dynamic checks).
