@@ -362,6 +362,8 @@ struct UnigramTests {
     #expect(!valid("a,") && !valid("1a") && !valid("영a") && !valid("a▁") && !valid("영화!"))
     // Combining marks take the script before them.
     #expect(valid("e\u{301}e"))
+    // The syllable end mark of tokenize --mode jamo belongs to the Hangul around it.
+    #expect(valid("▁ㅇㅕㅇᴥㅎㅘᴥ") && !valid("ㅇㅕㅇᴥa"))
   }
 }
 
