@@ -42,6 +42,75 @@ struct SubwordTests {
     #expect(try m.decoded([0, 2, 3, 4, 5, 5, 6, 1], skippingPadding: true) == "unaffable a aa [UNK]")
   }
 
+  @Test("WordPiece's trie walk cuts every word as HF's longest-first search over characters does")
+  func wordPieceMatchesLongestFirst() throws {
+    // Pieces that share prefixes, multi-byte characters, and a token that itself starts with ##.
+    let tokens = ["[PAD]", "[UNK]", "a", "ab", "abc", "b", "영", "영화", "##a", "##b", "##bc", "##c", "##화", "##영화",
+      "##ab", "####", "#"]
+    let model = try WordPieceModel(tokens: tokens)
+    // Keys by bytes: String equality would make composed and decomposed Hangul one key.
+    let ids = Dictionary(uniqueKeysWithValues: tokens.enumerated().map { (Array($1.utf8), $0) })
+    func longestFirst(_ word: [Unicode.Scalar]) -> [Int] {
+      var start = 0
+      var cut: [Int] = []
+      while start < word.count {
+        var end = word.count
+        var found: Int?
+        while end > start && found == nil {
+          var piece = String(String.UnicodeScalarView(word[start..<end]))
+          if start > 0 { piece = "##" + piece }
+          found = ids[Array(piece.utf8)]
+          if found == nil { end -= 1 }
+        }
+        guard let found else { return [1] }
+        cut.append(found)
+        start = end
+      }
+      return cut
+    }
+    let alphabet: [Unicode.Scalar] = ["a", "b", "c", "#", "영", "화", "\u{1112}", "x"]
+    for seed in 0..<2000 {
+      var random = SegmentationRandom(seed: 5, row: seed)
+      let word = (0..<(1 + Int(random.next() % 8))).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
+      let expected = longestFirst(word)
+      let text = String(String.UnicodeScalarView(word))
+      #expect(model.pieces(of: text) == expected.map { tokens[$0] }, "seed \(seed): \(text)")
+    }
+  }
+
+  @Test("BPE and WordPiece: remembered words get the ids and unknown counts of cutting every word")
+  func rememberedPieces() throws {
+    let counts = TokenCounts(documents: SubwordParityTests.sample)
+    // Words longer than 8 bytes that share their first 8 (the slot keeps only those), and characters no piece has.
+    let words = ["the", "movie", "영화", "영화가", "영화가정말", "영화가정말로", "unbelievable", "unbelievably", "☃", "q☃z",
+      "abcdefgh", "abcdefghi", "abcdefghij", "가나다라마바사아자차"]
+    for model in [
+      // Few merges past the alphabet: most words are cut into more than the two ids a slot holds.
+      SubwordModel.bpe(try BPETrainer(vocabularySize: 500).train(counts)),
+      SubwordModel.wordPiece(try WordPieceTrainer(vocabularySize: 700).train(counts)),
+    ] {
+      var remembering = SubwordEncoder(model: model)
+      var cutting = SubwordEncoder(model: model, cacheLimit: 0)
+      // One that fills up early: later words are cut, remembered ones still answer.
+      var full = SubwordEncoder(model: model, cacheLimit: 5)
+      for seed in 0..<300 {
+        var random = SegmentationRandom(seed: 11, row: seed)
+        // Up to 40 words from 14: the same word often comes back within a batch of 16.
+        var line = (0..<(1 + Int(random.next() % 40))).map { _ in words[Int(random.next() % UInt64(words.count))] }
+          .joined(separator: random.next() % 2 == 0 ? " " : "  ")
+        var (remembered, cut, partly): ([Int32], [Int32], [Int32]) = ([], [], [])
+        let (rememberedUnknown, cutUnknown, partlyUnknown) = line.withUTF8 {
+          (remembering.appendIDs(of: $0, to: &remembered), cutting.appendIDs(of: $0, to: &cut),
+           full.appendIDs(of: $0, to: &partly))
+        }
+        #expect(remembered == cut, "\(model.kind) seed \(seed): \(line)")
+        #expect(partly == cut, "\(model.kind) seed \(seed): \(line)")
+        #expect(rememberedUnknown == cutUnknown && partlyUnknown == cutUnknown, "\(model.kind) seed \(seed)")
+        #expect(cutUnknown > 0 || !line.contains("☃"), "\(model.kind): ☃ is outside the alphabet")
+      }
+    }
+  }
+
   @Test("WordPiece training round trip: every training line decodes back to itself")
   func wordPieceRoundTrip() throws {
     let lines = SubwordParityTests.sample

@@ -168,11 +168,8 @@ public struct SubwordEncoder {
   private let bpe: BPEModel?
   private let wordPiece: WordPieceModel?
   private let unigram: UnigramModel?
-  /// Words whose pieces are remembered; no more than `cacheLimit`.
-  private var cache = TokenTable(minimumCapacity: 1 << 14)
-  private var cacheEnds: [Int32] = []
-  private var cacheIDs: [Int32] = []
-  private var cacheUnknown: [Int32] = []
+  /// Words whose ids are remembered; no more than `cacheLimit`.
+  private var rememberedPieces = RememberedPieces()
   private let cacheLimit: Int
   private var ids: [Int32] = []
   /// Each id as `encode` writes it (`decimals(count:)`).
@@ -252,28 +249,105 @@ public struct SubwordEncoder {
 
   /// Calls `body` with each piece id of the space-separated words of `field`, in order; returns the number of
   /// unknown ids.
+  ///
+  /// Words are taken `batchSize` at a time and looked up in `rememberedPieces` in order; a word not remembered is
+  /// cut and remembered where it is met, so a later word of the batch (the same word again, say) reads the live
+  /// table. Remembered words are most of the text (82 % of NSMC's, 98 % of IMDB's), and a table of 32k of them
+  /// does not stay in the cache: prefetching a batch's slots first overlaps their misses.
   private mutating func forEachID(inWordsOf field: UnsafeBufferPointer<UInt8>, _ body: (Int32) -> Void) -> Int {
     if let unigram, unigram.arithmetic == .sentencePiece { return forEachIDOfLine(field, unigram, body) }
+    guard let base = field.baseAddress else { return 0 }
     var unknown = 0
-    field.forEachSpaceSeparated { word, _ in
-      if let entry = cache.index(of: word) {
-        let start = entry == 0 ? 0 : Int(cacheEnds[entry - 1])
-        let end = Int(cacheEnds[entry])
-        unknown += Int(cacheUnknown[entry])
-        for k in start..<end { body(cacheIDs[k]) }
-        return true
+    withUnsafeTemporaryAllocation(of: BatchWord.self, capacity: Self.batchSize) { buffer in
+      var position = 0
+      while true {
+        let n = Self.gatherWords(of: field, from: &position, into: buffer)
+        if n == 0 { return }
+        let batch = UnsafeBufferPointer(rebasing: buffer[..<n])
+        rememberedPieces.withLookup { lookup in
+          for word in batch { lookup.prefetchSlot(hash: word.hash) }
+          for word in batch { lookup.prefetchBeyondSlot(hash: word.hash, length: word.length) }
+        }
+        var next = 0
+        while next < n {
+          next = replayRemembered(batch, from: next, in: base, unknown: &unknown, body)
+          guard next < n else { break }
+          unknown += cutAndRemember(batch[next], in: base, body)
+          next += 1
+        }
       }
-      ids.removeAll(keepingCapacity: true)
-      let missing = cutting(word) { encoder, word in encoder.cut(word) }
-      unknown += missing
-      for id in ids { body(id) }
-      if cache.count < cacheLimit {
-        _ = cache.insert(word)
-        cacheIDs.append(contentsOf: ids)
-        cacheEnds.append(Int32(cacheIDs.count))
-        cacheUnknown.append(Int32(missing))
+    }
+    return unknown
+  }
+
+  /// Words looked up together by `forEachID`: their first slots are asked for, then what lies beyond them, and
+  /// only then are they compared, so the cache misses of a batch overlap instead of following one another.
+  private static let batchSize = 16
+
+  /// One word of a batch: its byte range in the field, and its hash (`RememberedPaths.hash`).
+  private struct BatchWord {
+    var start: Int
+    var length: Int
+    var hash: UInt64
+  }
+
+  /// Fills `batch` with the next space-separated words of `field` from byte `position` on (at most its capacity)
+  /// and moves `position` past them.
+  /// - Returns: how many words it found; 0 at the end of `field`.
+  @inline(__always)
+  private static func gatherWords(
+    of field: UnsafeBufferPointer<UInt8>, from position: inout Int, into batch: UnsafeMutableBufferPointer<BatchWord>
+  ) -> Int {
+    let base = field.baseAddress!
+    let n = field.count
+    var i = position
+    var k = 0
+    while k < batch.count {
+      while i < n, base[i] == 0x20 { i += 1 }
+      let start = i
+      while i < n, base[i] != 0x20 { i += 1 }
+      if i == start { break }
+      let word = UnsafeBufferPointer(start: base + start, count: i - start)
+      batch[k] = BatchWord(start: start, length: i - start, hash: RememberedPaths.hash(word))
+      k += 1
+    }
+    position = i
+    return k
+  }
+
+  /// Calls `body` with the ids of the remembered words of `batch` from index `first` on, in order, up to the first
+  /// word not remembered, and adds their unknown ids to `unknown`.
+  /// - Returns: the index of that word, or `batch.count` if every word was remembered.
+  @inline(__always)
+  private func replayRemembered(
+    _ batch: UnsafeBufferPointer<BatchWord>, from first: Int, in field: UnsafePointer<UInt8>, unknown: inout Int,
+    _ body: (Int32) -> Void
+  ) -> Int {
+    rememberedPieces.withLookup { lookup in
+      for j in first..<batch.count {
+        let word = batch[j]
+        guard let slot = lookup.slot(of: UnsafeBufferPointer(start: field + word.start, count: word.length), hash: word.hash)
+        else { return j }
+        unknown += Int(slot.unknown)
+        lookup.forEachID(of: slot, body)
       }
-      return true
+      return batch.count
+    }
+  }
+
+  /// Cuts `word` (not remembered), calls `body` with its ids and remembers them while there is room.
+  /// - Returns: the number of unknown ids.
+  private mutating func cutAndRemember(_ word: BatchWord, in field: UnsafePointer<UInt8>, _ body: (Int32) -> Void)
+    -> Int
+  {
+    let bytes = UnsafeBufferPointer(start: field + word.start, count: word.length)
+    ids.removeAll(keepingCapacity: true)
+    let unknown = cutting(bytes) { encoder, word in encoder.cut(word) }
+    for id in ids { body(id) }
+    if rememberedPieces.count < cacheLimit && bytes.count <= RememberedPieces.longest
+      && ids.count <= RememberedPieces.longest
+    {
+      rememberedPieces.insert(bytes, hash: word.hash, ids: ids, unknown: unknown)
     }
     return unknown
   }

@@ -24,10 +24,11 @@ public struct WordPieceModel: Sendable {
   /// Longer words (in Unicode scalars) become the unknown token (HF's `max_input_chars_per_word`, default 100).
   public let maxInputCharactersPerWord: Int
   let table: TokenTable
-  /// Pieces that start with the prefix, by their bytes after it: looking up `##` + text without making it.
-  let continuations: TokenTable
-  let continuationIDs: [Int32]
-  let longestTokenByteCount: Int
+  /// Every piece, for the first piece of a word.
+  let starts: ByteTrie
+  /// The pieces that start with the prefix, by their bytes after it (with their own ids), for the pieces after
+  /// the first: a walk from inside a word looks for `##` + text without making it.
+  let continuingPieces: ByteTrie
 
   /// The id of the unknown token.
   public let unknownID: Int
@@ -58,16 +59,14 @@ public struct WordPieceModel: Sendable {
       throw SubwordError(.missingUnknownToken(unknownToken))
     }
     let prefix = Array(continuingSubwordPrefix.utf8)
-    var continuations = TokenTable()
-    var continuationIDs: [Int32] = []
-    var longest = 0
+    var starts: [(bytes: [UInt8], id: Int32)] = []
+    var continuing: [(bytes: [UInt8], id: Int32)] = []
     table.arena.withUnsafeBufferPointer { arena in
-      for (id, entry) in table.entries.enumerated() {
-        let bytes = UnsafeBufferPointer(rebasing: arena[Int(entry.start)..<(Int(entry.start) + Int(entry.length))])
-        longest = max(longest, bytes.count)
-        if bytes.count > prefix.count, bytes.prefix(prefix.count).elementsEqual(prefix) {
-          let rest = UnsafeBufferPointer(rebasing: bytes[prefix.count...])
-          if continuations.insert(rest).inserted { continuationIDs.append(Int32(id)) }
+      for (id, entry) in table.entries.enumerated() where entry.length > 0 {
+        let bytes = Array(arena[Int(entry.start)..<(Int(entry.start) + Int(entry.length))])
+        starts.append((bytes, Int32(id)))
+        if bytes.count > prefix.count, bytes.starts(with: prefix) {
+          continuing.append((Array(bytes[prefix.count...]), Int32(id)))
         }
       }
     }
@@ -78,9 +77,8 @@ public struct WordPieceModel: Sendable {
     self.unknownID = unknownID
     self.continuingSubwordPrefix = continuingSubwordPrefix
     self.maxInputCharactersPerWord = maxInputCharactersPerWord
-    self.continuations = continuations
-    self.continuationIDs = continuationIDs
-    self.longestTokenByteCount = longest
+    self.starts = ByteTrie(starts)
+    self.continuingPieces = ByteTrie(continuing)
   }
 
   /// The id of `token`, or `nil`.
@@ -91,10 +89,9 @@ public struct WordPieceModel: Sendable {
 
   /// Appends the piece ids of one word (UTF-8 bytes, no space) to `ids`.
   /// - Returns: 1 if the word became the unknown token, else 0.
-  /// - Complexity: O(*n*·*m*) lookups for a word of *n* bytes and a longest piece of *m* bytes.
+  /// - Complexity: O(*n*·*m*) trie steps for a word of *n* bytes and a longest piece of *m* bytes.
   @discardableResult
   func appendIDs(of word: UnsafeBufferPointer<UInt8>, to ids: inout [Int32]) -> Int {
-    guard let base = word.baseAddress else { return 0 }
     let n = word.count
     var scalars = 0
     for b in word where b & 0xC0 != 0x80 { scalars += 1 }
@@ -103,32 +100,46 @@ public struct WordPieceModel: Sendable {
       return 1
     }
     let first = ids.count
-    var start = 0
-    while start < n {
-      // Longest first; pieces longer than the longest token (with its prefix) cannot match.
-      var end = min(n, start + longestTokenByteCount)
-      while end > start && end < n && base[end] & 0xC0 == 0x80 { end -= 1 }
-      var found: Int32 = -1
-      while end > start {
-        let piece = UnsafeBufferPointer(start: base + start, count: end - start)
-        if start == 0 {
-          if let id = table.index(of: piece) { found = Int32(id) }
-        } else if let k = continuations.index(of: piece) {
-          found = continuationIDs[k]
+    let complete = starts.units.withUnsafeBufferPointer { starts in
+      continuingPieces.units.withUnsafeBufferPointer { continuing in
+        var start = 0
+        while start < n {
+          guard let (id, end) = Self.longestPiece(of: word, from: start, in: start == 0 ? starts : continuing) else {
+            return false
+          }
+          ids.append(id)
+          start = end
         }
-        if found >= 0 { break }
-        end -= 1
-        while end > start && base[end] & 0xC0 == 0x80 { end -= 1 }
+        return true
       }
-      if found < 0 {
-        ids.removeSubrange(first...)
-        ids.append(Int32(unknownID))
-        return 1
-      }
-      ids.append(found)
-      start = end
     }
-    return 0
+    if complete { return 0 }
+    ids.removeSubrange(first...)
+    ids.append(Int32(unknownID))
+    return 1
+  }
+
+  /// The id and end of the longest piece of `trie` that `word` continues with at byte `start`, or `nil` if none.
+  ///
+  /// The pieces are valid UTF-8, so each ends where a character of the (valid UTF-8) word does: the longest one
+  /// is the piece HF's longest-first search over character boundaries finds.
+  @inline(__always)
+  private static func longestPiece(
+    of word: UnsafeBufferPointer<UInt8>, from start: Int, in trie: UnsafeBufferPointer<ByteTrie.Unit>
+  ) -> (id: Int32, end: Int)? {
+    var longest: (id: Int32, end: Int)?
+    var node = 0
+    var e = start
+    while e < word.count {
+      // Every base + 255 is a unit (`ByteTrie.units`).
+      let child = Int(trie[node].base) &+ Int(word[e])
+      if trie[child].check != Int32(truncatingIfNeeded: node) { break }
+      node = child
+      e += 1
+      let id = trie[node].piece
+      if id >= 0 { longest = (id, e) }
+    }
+    return longest
   }
 
   /// The pieces of one word, as strings (for examples and tests).
