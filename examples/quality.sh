@@ -334,10 +334,10 @@ candidate() {
   fi
 }
 
-BEST_nsmc="${BEST_nsmc:-nsmc-best.sh: an ensemble of 5 BiLSTMs (words, Unigram 32k sampled, BPE 32k over jamo, BPE 16k, WordPiece 32k) and a bag of character 1-3-grams}"
+BEST_nsmc="${BEST_nsmc:-nsmc-best.sh: an ensemble of 3 BiLSTMs (words, Unigram 32k sampled, BPE 32k over jamo) and a bag of character 1-3-grams}"
 best_nsmc() {
   local c=nsmc tok="--split-particles --repeat 2"
-  ensemble_nsmc "nsmc-best.sh: an ensemble of 5 BiLSTMs (words, Unigram 32k sampled, BPE 32k over jamo, BPE 16k, WordPiece 32k) and a bag of character 1-3-grams"
+  ensemble_nsmc "nsmc-best.sh: an ensemble of 3 BiLSTMs (words, Unigram 32k sampled, BPE 32k over jamo) and a bag of character 1-3-grams"
   vectors ko128 "$c" "$tok" 128 "$CORPORA/nsmc/reviews_unlabeled.txt"
   prepare w40k "$c" "$tok" "--max-size 40000 --split-unknown" "--maxlen 48"
   candidate "$c" "nsmc-best: w2v 128 + BiLSTM(64), split-unknown 40k, maxlen 48, early stopping" w40k ko128 -- \
@@ -368,12 +368,16 @@ best_imdb() {
     --model "Embedding(30000,64,mask_zero) Bidirectional(GRU(32))" --epochs 2
 }
 
-BEST_reuters="${BEST_reuters:-NBOW: Embedding(30000,128,mask_zero) GlobalAveragePooling1D, maxlen 200}"
+BEST_reuters="${BEST_reuters:-NBOW over every word: Embedding(35k,128,mask_zero) GlobalAveragePooling1D, maxlen 1000}"
 best_reuters() {
   local c=reuters tok="--lower"
   prepare w200 "$c" "$tok" "--max-size 30000" "--maxlen 200 --truncating post"
   candidate "$c" "NBOW: Embedding(30000,128,mask_zero) GlobalAveragePooling1D, maxlen 200" w200 -- \
     --model "Embedding(30000,128,mask_zero) GlobalAveragePooling1D" --epochs 15 --lr 0.005 --batch-size 32
+  # every word of the training stories (35k) and up to 1,000 of each story's (the longest have 1,185; maxlen 200 cuts more than a tenth of them)
+  prepare wall1000 "$c" "$tok" "" "--maxlen 1000 --truncating post"
+  candidate "$c" "NBOW over every word: Embedding(35k,128,mask_zero) GlobalAveragePooling1D, maxlen 1000" wall1000 -- \
+    --model "Embedding($(wc -l < "$Q/$c/wall1000.vocab.txt"),128,mask_zero) GlobalAveragePooling1D" --epochs 15 --lr 0.005 --batch-size 32
   candidate "$c" "NBOW, maxlen 200, --balance-classes" w200 -- \
     --model "Embedding(30000,128,mask_zero) GlobalAveragePooling1D" --epochs 15 --lr 0.005 --batch-size 32 --balance-classes
   candidate "$c" "Kim CNN: Embedding(30000,64) Conv1D(128,3,relu) GlobalMaxPooling1D, maxlen 200" w200 -- \
