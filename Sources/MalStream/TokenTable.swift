@@ -157,10 +157,10 @@ package struct TokenTable: Sendable {
   /// - Complexity: O(bytes) expected.
   package mutating func count(tokensIn field: UnsafeBufferPointer<UInt8>, document: UInt32) {
     guard let base = field.baseAddress else { return }
-    withUnsafeTemporaryAllocation(of: BatchToken.self, capacity: Self.countingBatchSize) { buffer in
+    withUnsafeTemporaryAllocation(of: HashedWord.self, capacity: Self.countingBatchSize) { buffer in
       var position = 0
       while true {
-        let n = Self.gatherTokens(of: field, from: &position, into: buffer)
+        let n = field.gatherWords(from: &position, into: buffer, hash: Self.hash)
         if n == 0 { return }
         let batch = UnsafeBufferPointer(rebasing: buffer[..<n])
         prefetchLookups(of: batch, in: base)
@@ -182,41 +182,11 @@ package struct TokenTable: Sendable {
   /// Tokens gathered before any is looked up: 16 misses in flight per step of the three (slot, entry, bytes).
   private static let countingBatchSize = 16
 
-  /// One token of a counting batch: its byte range in the field, and its hash.
-  private struct BatchToken {
-    var start: Int
-    var length: Int
-    var hash: UInt64
-  }
-
-  /// Fills `batch` with the next space-separated tokens of `field` from byte `position` on (at most its capacity)
-  /// and moves `position` past them.
-  /// - Returns: how many tokens it found; 0 at the end of `field`.
-  @inline(__always)
-  private static func gatherTokens(
-    of field: UnsafeBufferPointer<UInt8>, from position: inout Int, into batch: UnsafeMutableBufferPointer<BatchToken>
-  ) -> Int {
-    let base = field.baseAddress!
-    let n = field.count
-    var i = position
-    var k = 0
-    while k < batch.count {
-      while i < n, base[i] == 0x20 { i += 1 }
-      let start = i
-      while i < n, base[i] != 0x20 { i += 1 }
-      if i == start { break }
-      batch[k] = BatchToken(start: start, length: i - start, hash: hash(UnsafeBufferPointer(start: base + start, count: i - start)))
-      k += 1
-    }
-    position = i
-    return k
-  }
-
   /// Asks for the memory the lookups of `batch` will read: each token's first slot; then the entry a slot with the
   /// token's tag names; then, for tokens over 8 bytes, the bytes of that entry after its stored prefix. Each step
   /// reads what the one before asked for, by which time the misses of the whole batch are under way.
   @inline(__always)
-  private func prefetchLookups(of batch: UnsafeBufferPointer<BatchToken>, in field: UnsafePointer<UInt8>) {
+  private func prefetchLookups(of batch: UnsafeBufferPointer<HashedWord>, in field: UnsafePointer<UInt8>) {
     slots.withUnsafeBufferPointer { slots in
       entries.withUnsafeBufferPointer { entries in
         arena.withUnsafeBufferPointer { arena in
@@ -224,7 +194,7 @@ package struct TokenTable: Sendable {
           for token in batch { prefetch(slots.baseAddress! + (Int(truncatingIfNeeded: token.hash >> 32) & mask)) }
           /// The entry the token's first slot names, if its tag is the token's (else the lookup probes further).
           @inline(__always)
-          func candidate(_ token: BatchToken) -> Int? {
+          func candidate(_ token: HashedWord) -> Int? {
             let value = slots[Int(truncatingIfNeeded: token.hash >> 32) & mask]
             guard value != 0, value & 0xFFFF_FFFF_0000_0000 == token.hash & 0xFFFF_FFFF_0000_0000 else { return nil }
             return Int(truncatingIfNeeded: value & 0xFFFF_FFFF) - 1
@@ -244,7 +214,7 @@ package struct TokenTable: Sendable {
   /// - Returns: the index of that token, or `batch.count` if every token was known.
   @inline(__always)
   private mutating func countKnownTokens(
-    _ batch: UnsafeBufferPointer<BatchToken>, from first: Int, in field: UnsafePointer<UInt8>, document: UInt32
+    _ batch: UnsafeBufferPointer<HashedWord>, from first: Int, in field: UnsafePointer<UInt8>, document: UInt32
   ) -> Int {
     slots.withUnsafeBufferPointer { slots in
       arena.withUnsafeBufferPointer { arena in

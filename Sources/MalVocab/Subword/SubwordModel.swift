@@ -258,10 +258,10 @@ public struct SubwordEncoder {
     if let unigram, unigram.arithmetic == .sentencePiece { return forEachIDOfLine(field, unigram, body) }
     guard let base = field.baseAddress else { return 0 }
     var unknown = 0
-    withUnsafeTemporaryAllocation(of: BatchWord.self, capacity: Self.batchSize) { buffer in
+    withUnsafeTemporaryAllocation(of: HashedWord.self, capacity: Self.batchSize) { buffer in
       var position = 0
       while true {
-        let n = Self.gatherWords(of: field, from: &position, into: buffer)
+        let n = field.gatherWords(from: &position, into: buffer, hash: RememberedPaths.hash)
         if n == 0 { return }
         let batch = UnsafeBufferPointer(rebasing: buffer[..<n])
         rememberedPieces.withLookup { lookup in
@@ -284,43 +284,12 @@ public struct SubwordEncoder {
   /// only then are they compared, so the cache misses of a batch overlap instead of following one another.
   private static let batchSize = 16
 
-  /// One word of a batch: its byte range in the field, and its hash (`RememberedPaths.hash`).
-  private struct BatchWord {
-    var start: Int
-    var length: Int
-    var hash: UInt64
-  }
-
-  /// Fills `batch` with the next space-separated words of `field` from byte `position` on (at most its capacity)
-  /// and moves `position` past them.
-  /// - Returns: how many words it found; 0 at the end of `field`.
-  @inline(__always)
-  private static func gatherWords(
-    of field: UnsafeBufferPointer<UInt8>, from position: inout Int, into batch: UnsafeMutableBufferPointer<BatchWord>
-  ) -> Int {
-    let base = field.baseAddress!
-    let n = field.count
-    var i = position
-    var k = 0
-    while k < batch.count {
-      while i < n, base[i] == 0x20 { i += 1 }
-      let start = i
-      while i < n, base[i] != 0x20 { i += 1 }
-      if i == start { break }
-      let word = UnsafeBufferPointer(start: base + start, count: i - start)
-      batch[k] = BatchWord(start: start, length: i - start, hash: RememberedPaths.hash(word))
-      k += 1
-    }
-    position = i
-    return k
-  }
-
   /// Calls `body` with the ids of the remembered words of `batch` from index `first` on, in order, up to the first
   /// word not remembered, and adds their unknown ids to `unknown`.
   /// - Returns: the index of that word, or `batch.count` if every word was remembered.
   @inline(__always)
   private func replayRemembered(
-    _ batch: UnsafeBufferPointer<BatchWord>, from first: Int, in field: UnsafePointer<UInt8>, unknown: inout Int,
+    _ batch: UnsafeBufferPointer<HashedWord>, from first: Int, in field: UnsafePointer<UInt8>, unknown: inout Int,
     _ body: (Int32) -> Void
   ) -> Int {
     rememberedPieces.withLookup { lookup in
@@ -337,7 +306,7 @@ public struct SubwordEncoder {
 
   /// Cuts `word` (not remembered), calls `body` with its ids and remembers them while there is room.
   /// - Returns: the number of unknown ids.
-  private mutating func cutAndRemember(_ word: BatchWord, in field: UnsafePointer<UInt8>, _ body: (Int32) -> Void)
+  private mutating func cutAndRemember(_ word: HashedWord, in field: UnsafePointer<UInt8>, _ body: (Int32) -> Void)
     -> Int
   {
     let bytes = UnsafeBufferPointer(start: field + word.start, count: word.length)
