@@ -141,7 +141,7 @@ struct UnigramTests {
       + (1...8).map { Array(repeating: UInt8(ascii: "a"), count: $0) } + [Array("가나다".utf8)]
     for (i, word) in words.enumerated() {
       word.withUnsafeBufferPointer { word in
-        let hash = RememberedPaths.hash(word)
+        let hash = RememberedWords.hash(word)
         #expect(table.withLookup { $0.slot(of: word, hash: hash) } == nil)
         let first = table.withPieces { pieces in
           let first = pieces.count
@@ -155,7 +155,7 @@ struct UnigramTests {
     for (i, word) in words.enumerated() {
       word.withUnsafeBufferPointer { word in
         table.withLookup { lookup in
-          let slot = lookup.slot(of: word, hash: RememberedPaths.hash(word))
+          let slot = lookup.slot(of: word, hash: RememberedWords.hash(word))
           #expect(slot?.lineScoreLimit == Float(i), "word \(i)")
           var ids: [Int32] = []
           if let slot { lookup.forEachPiece(of: slot) { id, _ in ids.append(id) } }

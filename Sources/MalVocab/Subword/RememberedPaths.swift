@@ -1,5 +1,3 @@
-import MalStream
-
 /// The words a `SubwordEncoder` remembers with sentencepiece's arithmetic, each with its line-independent path
 /// (`UnigramModel.appendLineIndependentPath`): an open-addressing table of 32-byte slots.
 ///
@@ -9,10 +7,10 @@ import MalStream
 /// remembered words on NSMC and IMDB — costs one slot read; `TokenTable` plus separate path arrays cost three to
 /// four cache misses a word (perf on NSMC: 23 % of the time in the table's lookups).
 struct RememberedPaths {
-  struct Slot {
+  struct Slot: RememberedWordSlot {
     /// The word's first 8 bytes, zero-padded (little-endian load).
     var prefix: UInt64 = 0
-    /// The upper 32 bits of the word's hash (`hash(_:)`), which also pick its first slot.
+    /// The upper 32 bits of the word's hash (`RememberedWords.hash(_:)`), which also pick its first slot.
     var tag: UInt32 = 0
     /// The word's byte count; 0 marks an empty slot.
     var length: UInt16 = 0
@@ -40,26 +38,16 @@ struct RememberedPaths {
     slots = Array(repeating: Slot(), count: 1024)
   }
 
-  /// The first 8 bytes of `word`, zero-padded, as a little-endian integer.
-  @inline(__always)
-  static func prefix(_ word: UnsafeBufferPointer<UInt8>) -> UInt64 {
-    guard let base = word.baseAddress else { return 0 }
-    if word.count >= 8 { return UnsafeRawPointer(base).loadUnaligned(as: UInt64.self) }
-    var value: UInt64 = 0
-    for i in 0..<word.count { value |= UInt64(base[i]) << UInt64(8 * i) }
-    return value
-  }
-
   /// Read-only lookups over raw pointers, valid only inside `withLookup`.
   struct Lookup {
     fileprivate let slots: UnsafeBufferPointer<Slot>
     fileprivate let tails: UnsafeBufferPointer<UInt8>
     fileprivate let pieces: UnsafeBufferPointer<UnigramModel.ScoredPiece>
 
-    /// The slot that holds `word` (`hash` = `RememberedPaths.hash(word)`), or `nil`.
+    /// The slot that holds `word` (`hash` = `RememberedWords.hash(word)`), or `nil`.
     @inline(__always)
     func slot(of word: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Slot? {
-      let index = RememberedPaths.probe(word, hash: hash, slots: slots, tails: tails)
+      let index = RememberedWords.probe(word, hash: hash, slots: slots, tails: tails)
       return slots[index].length == 0 ? nil : slots[index]
     }
 
@@ -85,59 +73,15 @@ struct RememberedPaths {
     }
   }
 
-  /// A 64-bit hash of `word`: `TokenTable.hash`'s mixing, with words of at most 8 bytes (most words) in one step.
-  @inline(__always)
-  static func hash(_ word: UnsafeBufferPointer<UInt8>) -> UInt64 {
-    let n = word.count
-    var h = 0x9E37_79B9_7F4A_7C15 &* UInt64(truncatingIfNeeded: n &+ 1)
-    if n <= 8 {
-      h = (h ^ prefix(word)) &* 0xBF58_476D_1CE4_E5B9
-    } else {
-      let raw = UnsafeRawPointer(word.baseAddress!)
-      var i = 0
-      while i + 8 <= n {
-        h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
-        h ^= h >> 29
-        i += 8
-      }
-      if i < n { h = (h ^ raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) &* 0x94D0_49BB_1331_11EB }
-    }
-    h = (h ^ (h >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    h = (h ^ (h >> 27)) &* 0x94D0_49BB_1331_11EB
-    return h ^ (h >> 31)
-  }
-
-  /// The index of the slot that holds `word`, or of the empty slot where it would go.
-  @inline(__always)
-  fileprivate static func probe(
-    _ word: UnsafeBufferPointer<UInt8>, hash: UInt64, slots: UnsafeBufferPointer<Slot>, tails: UnsafeBufferPointer<UInt8>
-  ) -> Int {
-    let mask = slots.count - 1
-    let tag = UInt32(truncatingIfNeeded: hash >> 32)
-    let prefix = Self.prefix(word)
-    let length = word.count
-    var index = Int(tag) & mask
-    while true {
-      let slot = slots[index]
-      if slot.length == 0 { return index }
-      if slot.tag == tag && Int(slot.length) == length && slot.prefix == prefix
-        && (length <= 8 || memoryEqual(tails.baseAddress! + Int(slot.tail), word.baseAddress! + 8, length - 8))
-      {
-        return index
-      }
-      index = (index + 1) & mask
-    }
-  }
-
   /// Remembers `word` (not yet remembered, at most `longest` bytes) with the pieces that `pieces` holds from
   /// `firstPiece` on (at most `longest` of them), which it takes over.
   mutating func insert(
     _ word: UnsafeBufferPointer<UInt8>, hash: UInt64, piecesFrom firstPiece: Int, lineScoreLimit: Float
   ) -> Slot {
     precondition(word.count <= Self.longest && pieces.count - firstPiece <= Self.longest)
-    if (count + 1) * 2 > slots.count { grow() }
+    if (count + 1) * 2 > slots.count { slots = RememberedWords.grown(slots) }
     var slot = Slot(
-      prefix: Self.prefix(word), tag: UInt32(truncatingIfNeeded: hash >> 32), length: UInt16(word.count),
+      prefix: RememberedWords.prefix(word), tag: UInt32(truncatingIfNeeded: hash >> 32), length: UInt16(word.count),
       pieceCount: UInt16(pieces.count - firstPiece), tail: UInt32(tails.count), pieces: UInt32(firstPiece),
       score: 0, lineScoreLimit: lineScoreLimit)
     if word.count > 8 { tails.append(contentsOf: UnsafeBufferPointer(rebasing: word[8...])) }
@@ -147,7 +91,7 @@ struct RememberedPaths {
       pieces.removeLast()
     }
     let index = slots.withUnsafeBufferPointer { slots in
-      tails.withUnsafeBufferPointer { tails in Self.probe(word, hash: hash, slots: slots, tails: tails) }
+      tails.withUnsafeBufferPointer { tails in RememberedWords.probe(word, hash: hash, slots: slots, tails: tails) }
     }
     slots[index] = slot
     count += 1
@@ -157,17 +101,5 @@ struct RememberedPaths {
   /// Appends pieces for `insert` to take over.
   mutating func withPieces<R>(_ body: (inout [UnigramModel.ScoredPiece]) -> R) -> R {
     body(&pieces)
-  }
-
-  private mutating func grow() {
-    let size = slots.count * 2
-    var newSlots = [Slot](repeating: Slot(), count: size)
-    let mask = size - 1
-    for slot in slots where slot.length != 0 {
-      var index = Int(slot.tag) & mask
-      while newSlots[index].length != 0 { index = (index + 1) & mask }
-      newSlots[index] = slot
-    }
-    slots = newSlots
   }
 }

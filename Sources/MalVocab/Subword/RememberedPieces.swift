@@ -9,10 +9,10 @@ import MalStream
 /// words cost one slot read; `TokenTable` plus separate id arrays cost three to five cache misses a word (perf on
 /// NSMC: 56 % of the time in `TokenTable.index(of:)`, waiting for its slot, entry and bytes).
 struct RememberedPieces {
-  struct Slot {
+  struct Slot: RememberedWordSlot {
     /// The word's first 8 bytes, zero-padded (little-endian load).
     var prefix: UInt64 = 0
-    /// The upper 32 bits of the word's hash (`RememberedPaths.hash(_:)`), which also pick its first slot.
+    /// The upper 32 bits of the word's hash (`RememberedWords.hash(_:)`), which also pick its first slot.
     var tag: UInt32 = 0
     /// The word's byte count; 0 marks an empty slot.
     var length: UInt16 = 0
@@ -46,10 +46,10 @@ struct RememberedPieces {
     fileprivate let tails: UnsafeBufferPointer<UInt8>
     fileprivate let ids: UnsafeBufferPointer<Int32>
 
-    /// The slot that holds `word` (`hash` = `RememberedPaths.hash(word)`), or `nil`.
+    /// The slot that holds `word` (`hash` = `RememberedWords.hash(word)`), or `nil`.
     @inline(__always)
     func slot(of word: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Slot? {
-      let index = RememberedPieces.probe(word, hash: hash, slots: slots, tails: tails)
+      let index = RememberedWords.probe(word, hash: hash, slots: slots, tails: tails)
       return slots[index].length == 0 ? nil : slots[index]
     }
 
@@ -94,35 +94,13 @@ struct RememberedPieces {
     }
   }
 
-  /// The index of the slot that holds `word`, or of the empty slot where it would go.
-  @inline(__always)
-  fileprivate static func probe(
-    _ word: UnsafeBufferPointer<UInt8>, hash: UInt64, slots: UnsafeBufferPointer<Slot>, tails: UnsafeBufferPointer<UInt8>
-  ) -> Int {
-    let mask = slots.count - 1
-    let tag = UInt32(truncatingIfNeeded: hash >> 32)
-    let prefix = RememberedPaths.prefix(word)
-    let length = word.count
-    var index = Int(tag) & mask
-    while true {
-      let slot = slots[index]
-      if slot.length == 0 { return index }
-      if slot.tag == tag && Int(slot.length) == length && slot.prefix == prefix
-        && (length <= 8 || memoryEqual(tails.baseAddress! + Int(slot.tail), word.baseAddress! + 8, length - 8))
-      {
-        return index
-      }
-      index = (index + 1) & mask
-    }
-  }
-
   /// Remembers `word` (not yet remembered, at most `longest` bytes) with its ids (at most `longest` of them), of
   /// which `unknown` are unknown.
   mutating func insert(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64, ids wordIDs: [Int32], unknown: Int) {
     precondition(word.count <= Self.longest && wordIDs.count <= Self.longest && ids.count + wordIDs.count <= Int32.max)
-    if (count + 1) * 2 > slots.count { grow() }
+    if (count + 1) * 2 > slots.count { slots = RememberedWords.grown(slots) }
     var slot = Slot(
-      prefix: RememberedPaths.prefix(word), tag: UInt32(truncatingIfNeeded: hash >> 32), length: UInt16(word.count),
+      prefix: RememberedWords.prefix(word), tag: UInt32(truncatingIfNeeded: hash >> 32), length: UInt16(word.count),
       idCount: UInt16(wordIDs.count), tail: UInt32(tails.count), first: 0, second: 0, unknown: UInt32(unknown))
     if word.count > 8 { tails.append(contentsOf: UnsafeBufferPointer(rebasing: word[8...])) }
     switch wordIDs.count {
@@ -136,22 +114,10 @@ struct RememberedPieces {
       ids.append(contentsOf: wordIDs)
     }
     let index = slots.withUnsafeBufferPointer { slots in
-      tails.withUnsafeBufferPointer { tails in Self.probe(word, hash: hash, slots: slots, tails: tails) }
+      tails.withUnsafeBufferPointer { tails in RememberedWords.probe(word, hash: hash, slots: slots, tails: tails) }
     }
     precondition(slots[index].length == 0, "word already remembered")
     slots[index] = slot
     count += 1
-  }
-
-  private mutating func grow() {
-    let size = slots.count * 2
-    var newSlots = [Slot](repeating: Slot(), count: size)
-    let mask = size - 1
-    for slot in slots where slot.length != 0 {
-      var index = Int(slot.tag) & mask
-      while newSlots[index].length != 0 { index = (index + 1) & mask }
-      newSlots[index] = slot
-    }
-    slots = newSlots
   }
 }

@@ -261,7 +261,7 @@ public struct SubwordEncoder {
     withUnsafeTemporaryAllocation(of: HashedWord.self, capacity: Self.batchSize) { buffer in
       var position = 0
       while true {
-        let n = field.gatherWords(from: &position, into: buffer, hash: RememberedPaths.hash)
+        let n = field.gatherWords(from: &position, into: buffer, hash: RememberedWords.hash)
         if n == 0 { return }
         let batch = UnsafeBufferPointer(rebasing: buffer[..<n])
         rememberedPieces.withLookup { lookup in
@@ -392,7 +392,7 @@ public struct SubwordEncoder {
           while i < n, base[i] != 0x20 { i += 1 }
           if i == start { return }
           let word = UnsafeBufferPointer(start: base + start, count: i - start)
-          let hash = RememberedPaths.hash(word)
+          let hash = RememberedWords.hash(word)
           let slot = lookup.slot(of: word, hash: hash)
           if let slot, abs(lineScore) < slot.lineScoreLimit {
             replay(slot, lookup)

@@ -1,0 +1,85 @@
+import MalStream
+
+/// A slot of a table of remembered words (`RememberedPaths` for Unigram `.model` files, `RememberedPieces` for
+/// the other models): it names its word by the word's first 8 bytes, the upper 32 bits of its hash (`tag`, which
+/// also picks the first slot), its byte count (0 marks an empty slot) and where bytes 8… are in the table's
+/// `tails`. What else a slot holds (a path, ids) is the table's own.
+protocol RememberedWordSlot {
+  /// An empty slot.
+  init()
+  var prefix: UInt64 { get }
+  var tag: UInt32 { get }
+  var length: UInt16 { get }
+  var tail: UInt32 { get }
+}
+
+/// The hashing, probing and growing that both tables of remembered words share: open addressing with linear
+/// probing over a power-of-two array of 32-byte slots.
+enum RememberedWords {
+  /// The first 8 bytes of `word`, zero-padded, as a little-endian integer.
+  @inline(__always)
+  static func prefix(_ word: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    guard let base = word.baseAddress else { return 0 }
+    if word.count >= 8 { return UnsafeRawPointer(base).loadUnaligned(as: UInt64.self) }
+    var value: UInt64 = 0
+    for i in 0..<word.count { value |= UInt64(base[i]) << UInt64(8 * i) }
+    return value
+  }
+
+  /// A 64-bit hash of `word`: `TokenTable.hash`'s mixing, with words of at most 8 bytes (most words) in one step.
+  @inline(__always)
+  static func hash(_ word: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    let n = word.count
+    var h = 0x9E37_79B9_7F4A_7C15 &* UInt64(truncatingIfNeeded: n &+ 1)
+    if n <= 8 {
+      h = (h ^ prefix(word)) &* 0xBF58_476D_1CE4_E5B9
+    } else {
+      let raw = UnsafeRawPointer(word.baseAddress!)
+      var i = 0
+      while i + 8 <= n {
+        h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+        h ^= h >> 29
+        i += 8
+      }
+      if i < n { h = (h ^ raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) &* 0x94D0_49BB_1331_11EB }
+    }
+    h = (h ^ (h >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    h = (h ^ (h >> 27)) &* 0x94D0_49BB_1331_11EB
+    return h ^ (h >> 31)
+  }
+
+  /// The index of the slot that holds `word` (whose `hash(_:)` is `hash`), or of the empty slot where it would go.
+  @inline(__always)
+  static func probe<Slot: RememberedWordSlot>(
+    _ word: UnsafeBufferPointer<UInt8>, hash: UInt64, slots: UnsafeBufferPointer<Slot>, tails: UnsafeBufferPointer<UInt8>
+  ) -> Int {
+    let mask = slots.count - 1
+    let tag = UInt32(truncatingIfNeeded: hash >> 32)
+    let prefix = Self.prefix(word)
+    let length = word.count
+    var index = Int(tag) & mask
+    while true {
+      let slot = slots[index]
+      if slot.length == 0 { return index }
+      if slot.tag == tag && Int(slot.length) == length && slot.prefix == prefix
+        && (length <= 8 || memoryEqual(tails.baseAddress! + Int(slot.tail), word.baseAddress! + 8, length - 8))
+      {
+        return index
+      }
+      index = (index + 1) & mask
+    }
+  }
+
+  /// `slots` rehashed into twice as many.
+  static func grown<Slot: RememberedWordSlot>(_ slots: [Slot]) -> [Slot] {
+    let size = slots.count * 2
+    var newSlots = [Slot](repeating: Slot(), count: size)
+    let mask = size - 1
+    for slot in slots where slot.length != 0 {
+      var index = Int(slot.tag) & mask
+      while newSlots[index].length != 0 { index = (index + 1) & mask }
+      newSlots[index] = slot
+    }
+    return newSlots
+  }
+}
