@@ -292,7 +292,7 @@ public struct BPETrainer: Sendable, Hashable {
     var merges: [BPEModel.Merge] = []
     var newToken: [UInt8] = []
     while table.count < vocabularySize, var top = Self.pop(&heap) {
-      let current = state.counts.count(of: top.pair)!
+      let current = state.counts.value(for: top.pair)!
       if top.count != current {
         top.count = current
         Self.push(top, into: &heap)
@@ -379,7 +379,7 @@ public struct BPETrainer: Sendable, Hashable {
           u += 1
         }
         let pair = state.pair(gained)
-        let count = state.counts.count(of: pair)!
+        let count = state.counts.value(for: pair)!
         if count > 0 {
           listStart.append(start)
           listLength.append(pool.count - start)
