@@ -168,7 +168,6 @@ public struct UnigramModel: Sendable {
     edges.removeAll(keepingCapacity: true)
     let n = appendEdges(of: word, to: &edges, scratch: &scratch)
     scratch.resetPaths(count: n + 1)
-    let unknown = Int32(unknownID)
     edges.withUnsafeBufferPointer { edges in
       scratch.best.withUnsafeMutableBufferPointer { best in
         scratch.start.withUnsafeMutableBufferPointer { start in
@@ -177,10 +176,7 @@ public struct UnigramModel: Sendable {
             for edge in edges {
               let s = Int(edge.start)
               let e = Int(edge.end)
-              let id = Int(edge.id)
-              let score = edge.id == unknown ? unknownScore
-                : kinds[id] == .userDefined ? Double(e - s) * highestScore - 0.1 : scores[id]
-              let candidate = score + best[s]
+              let candidate = score(of: edge) + best[s]
               if start[e] < 0 || candidate > best[e] {
                 best[e] = candidate
                 start[e] = Int32(s)
@@ -298,6 +294,15 @@ public struct UnigramModel: Sendable {
     }
     lineScore = scratch.bestFloat[n]
     return appendPath(byteCount: n, to: &ids, scratch: &scratch)
+  }
+
+  /// The score of `edge`'s piece with HF's arithmetic, as the Viterbi search and the sampler count it: the lowest
+  /// score minus 10 for the unknown piece, `length × max_score - 0.1` for a user-defined one (length in bytes).
+  @inline(__always)
+  func score(of edge: Edge) -> Double {
+    let id = Int(edge.id)
+    if id == unknownID { return unknownScore }
+    return kinds[id] == .userDefined ? Double(edge.end - edge.start) * highestScore - 0.1 : scores[id]
   }
 
   /// The score of `edge`'s piece with sentencepiece's arithmetic, a float: `min_score() - kUnkPenalty` for the

@@ -31,13 +31,6 @@ public struct SegmentationRandom: Sendable {
 }
 
 extension UnigramModel {
-  /// The score of the piece of `edge`, as the Viterbi search counts it (HF's arithmetic).
-  private func score(of edge: Edge) -> Double {
-    let id = Int(edge.id)
-    if id == unknownID { return unknownScore }
-    return kinds[id] == .userDefined ? Double(edge.end - edge.start) * highestScore - 0.1 : scores[id]
-  }
-
   /// Appends the ids of one segmentation of `word` drawn at random, each segmentation with probability
   /// proportional to exp(`alpha` × its score): sentencepiece's subword regularization (`SampleEncode` with
   /// `nbest_size` = -1), by forward filtering and backward sampling over the word's lattice. `alpha` near 0 makes
