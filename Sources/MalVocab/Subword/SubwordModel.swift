@@ -411,11 +411,7 @@ public struct SubwordEncoder {
         continue
       }
       ids.removeAll(keepingCapacity: true)
-      edges.removeAll(keepingCapacity: true)
-      let count = model.appendEdges(of: word, to: &edges, scratch: &unigramScratch)
-      unknown += edges.withUnsafeBufferPointer {
-        model.appendBestPath($0, byteCount: count, lineScore: &lineScore, to: &ids, scratch: &unigramScratch)
-      }
+      unknown += model.appendBestPath(of: word, lineScore: &lineScore, to: &ids, scratch: &unigramScratch)
       for id in ids { body(id) }
     }
     return unknown

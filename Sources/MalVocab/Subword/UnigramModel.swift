@@ -74,6 +74,9 @@ public struct UnigramModel: Sendable {
   let lowestNormalScore: Double
   /// sentencepiece's `max_score_`, which gives user-defined pieces their score (length × it − 0.1).
   let highestScore: Double
+  /// Each piece's score with sentencepiece's arithmetic, by id, as `floatScore(of:)` gives it for the piece's
+  /// edges: every edge of a piece is as long as the piece, so a user-defined piece's score is fixed too.
+  let floatScores: [Float]
 
   /// Makes a model from pieces by id.
   ///
@@ -117,6 +120,12 @@ public struct UnigramModel: Sendable {
     self.unknownScore = (lowestOfAll.isFinite ? lowestOfAll : 0) - Self.unknownPenalty
     self.lowestNormalScore = lowest.isFinite ? lowest : Double(Float.greatestFiniteMagnitude)
     self.highestScore = highest
+    let unknownFloatScore = Float(lowestNormalScore) - Float(Self.unknownPenalty)
+    self.floatScores = tokens.indices.map { id in
+      if id == unknownID { return unknownFloatScore }
+      if kinds[id] == .userDefined { return Float(tokens[id].utf8.count) * Float(highest) - 0.1 }
+      return Float(scores[id])
+    }
   }
 
   /// The id of `token`, or `nil`.
@@ -135,6 +144,13 @@ public struct UnigramModel: Sendable {
     var start: [Int32] = []
     var piece: [Int32] = []
     var path: [Int32] = []
+
+    /// Makes `bytes` `▁` + `word`, or `word` if it already starts with `▁` (HF's `Metaspace`).
+    mutating func mark(_ word: UnsafeBufferPointer<UInt8>) {
+      bytes.removeAll(keepingCapacity: true)
+      if !word.starts(with: UnigramModel.wordMarkBytes) { bytes.append(contentsOf: UnigramModel.wordMarkBytes) }
+      bytes.append(contentsOf: word)
+    }
 
     /// Makes `start` and `piece` hold `count` elements, `start` all -1 (no path yet).
     mutating func resetPaths(count: Int) {
@@ -228,65 +244,76 @@ public struct UnigramModel: Sendable {
     var id: Int32
   }
 
-  /// Appends the lattice of one word to `edges`, in the order the Viterbi search meets them: by start, then from
-  /// short to long, an unknown node last where no piece is one character long.
+  /// Appends the lattice of one word to `edges`, in the order the Viterbi search meets them (`forEachEdge`).
   /// - Returns: the byte count of `▁` + the word.
   func appendEdges(of word: UnsafeBufferPointer<UInt8>, to edges: inout [Edge], scratch: inout Scratch) -> Int {
-    scratch.bytes.removeAll(keepingCapacity: true)
-    if !word.starts(with: Self.wordMarkBytes) { scratch.bytes.append(contentsOf: Self.wordMarkBytes) }
-    scratch.bytes.append(contentsOf: word)
-    let n = scratch.bytes.count
-    let unknown = Int32(unknownID)
+    scratch.mark(word)
     scratch.bytes.withUnsafeBufferPointer { bytes in
-      trie.units.withUnsafeBufferPointer { units in
-        var s = 0
-        while s < n {
-          let characterLength = min(utf8Length(lead: bytes[s]), n - s)
-          var hasSingle = false
-          var node = 0
-          var e = s
-          while e < n {
-            // Every base + 255 is a unit (`ByteTrie.units`).
-            let child = Int(units[node].base) &+ Int(bytes[e])
-            if units[child].check != Int32(truncatingIfNeeded: node) { break }
-            node = child
-            e += 1
-            let id = units[node].piece
-            if id >= 0 {
-              edges.append(Edge(start: Int32(s), end: Int32(e), id: id))
-              if e - s == characterLength { hasSingle = true }
-            }
-          }
-          if !hasSingle { edges.append(Edge(start: Int32(s), end: Int32(s + characterLength), id: unknown)) }
-          s += characterLength
-        }
-      }
+      forEachEdge(in: bytes) { s, e, id in edges.append(Edge(start: Int32(s), end: Int32(e), id: id)) }
     }
-    return n
+    return scratch.bytes.count
   }
 
-  /// Appends the best path through a word's lattice with sentencepiece's arithmetic, starting from `lineScore`
-  /// (the best score of the line before the word) and leaving there the best score after it.
+  /// Calls `body` with each node of the lattice of `bytes` (`▁` + a word): its start and end (byte offsets) and
+  /// its piece, in the order the Viterbi search meets them: by start, then from short to long, an unknown node last
+  /// where no piece is one character long.
+  @inline(__always)
+  private func forEachEdge(in bytes: UnsafeBufferPointer<UInt8>, _ body: (_ start: Int, _ end: Int, _ id: Int32) -> Void) {
+    let n = bytes.count
+    let unknown = Int32(unknownID)
+    trie.units.withUnsafeBufferPointer { units in
+      var s = 0
+      while s < n {
+        let characterLength = min(utf8Length(lead: bytes[s]), n - s)
+        var hasSingle = false
+        var node = 0
+        var e = s
+        while e < n {
+          // Every base + 255 is a unit (`ByteTrie.units`).
+          let child = Int(units[node].base) &+ Int(bytes[e])
+          if units[child].check != Int32(truncatingIfNeeded: node) { break }
+          node = child
+          e += 1
+          let id = units[node].piece
+          if id >= 0 {
+            body(s, e, id)
+            if e - s == characterLength { hasSingle = true }
+          }
+        }
+        if !hasSingle { body(s, s + characterLength, unknown) }
+        s += characterLength
+      }
+    }
+  }
+
+  /// Appends the best path through the lattice of one word (UTF-8 bytes, no space) with sentencepiece's
+  /// arithmetic, starting from `lineScore` (the best score of the line before the word) and leaving there the best
+  /// score after it.
   /// - Returns: how many unknown ids were appended.
   func appendBestPath(
-    _ edges: UnsafeBufferPointer<Edge>, byteCount n: Int, lineScore: inout Float, to ids: inout [Int32],
-    scratch: inout Scratch
+    of word: UnsafeBufferPointer<UInt8>, lineScore: inout Float, to ids: inout [Int32], scratch: inout Scratch
   ) -> Int {
+    scratch.mark(word)
+    let n = scratch.bytes.count
     scratch.resetPaths(count: n + 1)
     scratch.bestFloat[0] = lineScore
-    scratch.bestFloat.withUnsafeMutableBufferPointer { best in
-      scratch.start.withUnsafeMutableBufferPointer { start in
-        scratch.piece.withUnsafeMutableBufferPointer { piece in
-          for edge in edges {
-            let s = Int(edge.start)
-            let e = Int(edge.end)
-            // `score + best_path_score_till_here` in floats, as the released library computes it (measured:
-            // with the score widened to a double, 9 of NSMC's 50,000 test lines break ties differently from it).
-            let candidate = floatScore(of: edge) + best[s]
-            if start[e] < 0 || candidate > best[e] {
-              best[e] = candidate
-              start[e] = Int32(s)
-              piece[e] = edge.id
+    floatScores.withUnsafeBufferPointer { scores in
+      scratch.bytes.withUnsafeBufferPointer { bytes in
+        scratch.bestFloat.withUnsafeMutableBufferPointer { best in
+          scratch.start.withUnsafeMutableBufferPointer { start in
+            scratch.piece.withUnsafeMutableBufferPointer { piece in
+              // The lattice is searched as it is walked: its nodes come by start, so a node's start has its best
+              // score before the node is met.
+              forEachEdge(in: bytes) { s, e, id in
+                // `score + best_path_score_till_here` in floats, as the released library computes it (measured:
+                // with the score widened to a double, 9 of NSMC's 50,000 test lines break ties differently from it).
+                let candidate = scores[Int(id)] + best[s]
+                if start[e] < 0 || candidate > best[e] {
+                  best[e] = candidate
+                  start[e] = Int32(s)
+                  piece[e] = id
+                }
+              }
             }
           }
         }
@@ -308,11 +335,7 @@ public struct UnigramModel: Sendable {
   /// The score of `edge`'s piece with sentencepiece's arithmetic, a float: `min_score() - kUnkPenalty` for the
   /// unknown piece, `length × max_score() - 0.1` for a user-defined one (length in bytes).
   @inline(__always)
-  func floatScore(of edge: Edge) -> Float {
-    if edge.id == Int32(unknownID) { return Float(lowestNormalScore) - Float(Self.unknownPenalty) }
-    if kinds[Int(edge.id)] == .userDefined { return Float(edge.end - edge.start) * Float(highestScore) - 0.1 }
-    return Float(scores[Int(edge.id)])
-  }
+  func floatScore(of edge: Edge) -> Float { floatScores[Int(edge.id)] }
 
   /// One piece of a path with sentencepiece's arithmetic: its id, or -1 for an unknown piece fused into the unknown
   /// piece before it, and its score (`floatScore(of:)`).
