@@ -422,9 +422,7 @@ public struct SubwordEncoder {
         remembered.withLookup { replay(slot, $0) }
         continue
       }
-      ids.removeAll(keepingCapacity: true)
-      unknown += held.model.appendBestPath(of: word, lineScore: &lineScore, to: &ids, scratch: &unigramScratch)
-      for id in ids { body(id) }
+      unknown += held.model.forEachIDOfBestPath(of: word, lineScore: &lineScore, scratch: &unigramScratch, body)
     }
     return unknown
   }

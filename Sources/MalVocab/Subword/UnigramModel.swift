@@ -145,11 +145,18 @@ public struct UnigramModel: Sendable {
     var piece: [Int32] = []
     var path: [Int32] = []
 
-    /// Makes `bytes` `▁` + `word`, or `word` if it already starts with `▁` (HF's `Metaspace`).
-    mutating func mark(_ word: UnsafeBufferPointer<UInt8>) {
-      bytes.removeAll(keepingCapacity: true)
-      if !word.starts(with: UnigramModel.wordMarkBytes) { bytes.append(contentsOf: UnigramModel.wordMarkBytes) }
-      bytes.append(contentsOf: word)
+    /// Makes `bytes` start with `▁` + `word`, or `word` if it already starts with `▁` (HF's `Metaspace`).
+    /// - Returns: the byte count of what `bytes` starts with.
+    mutating func mark(_ word: UnsafeBufferPointer<UInt8>) -> Int {
+      let mark = UnigramModel.wordMarkBytes
+      let markCount = word.starts(with: mark) ? 0 : mark.count
+      let n = markCount + word.count
+      if bytes.count < n { bytes = Array(repeating: 0, count: 2 * n) }
+      bytes.withUnsafeMutableBufferPointer { bytes in
+        for k in 0..<markCount { bytes[k] = mark[k] }
+        for k in 0..<word.count { bytes[markCount + k] = word[k] }
+      }
+      return n
     }
 
     /// Makes `start` and `piece` hold `count` elements, `start` all -1 (no path yet).
@@ -203,26 +210,35 @@ public struct UnigramModel: Sendable {
         }
       }
     }
-    return appendPath(byteCount: n, to: &ids, scratch: &scratch)
+    return forEachIDOfPath(byteCount: n, scratch: &scratch) { ids.append($0) }
   }
 
-  /// Appends the best path that `scratch.start` and `scratch.piece` hold, from the end back; a run of unknown
-  /// pieces becomes one (HF's `fuse_unk`, sentencepiece's merged unknowns).
-  /// - Returns: how many unknown ids were appended.
-  private func appendPath(byteCount n: Int, to ids: inout [Int32], scratch: inout Scratch) -> Int {
-    scratch.path.removeAll(keepingCapacity: true)
-    var end = n
-    while end > 0 {
-      scratch.path.append(scratch.piece[end])
-      end = Int(scratch.start[end])
+  /// Calls `body` with the ids of the best path that `scratch.start` and `scratch.piece` hold, in reading order; a
+  /// run of unknown pieces becomes one (HF's `fuse_unk`, sentencepiece's merged unknowns).
+  /// - Returns: how many unknown ids `body` got.
+  private func forEachIDOfPath(byteCount n: Int, scratch: inout Scratch, _ body: (Int32) -> Void) -> Int {
+    // A path of an n-byte word has at most n pieces.
+    if scratch.path.count < n { scratch.path = Array(repeating: 0, count: 2 * n) }
+    return scratch.start.withUnsafeBufferPointer { start in
+      scratch.piece.withUnsafeBufferPointer { piece in
+        scratch.path.withUnsafeMutableBufferPointer { path in
+          var count = 0
+          var end = n
+          while end > 0 {
+            path[count] = piece[end]
+            count += 1
+            end = Int(start[end])
+          }
+          return forEachIDFromEnd(UnsafeBufferPointer(rebasing: path[..<count]), body)
+        }
+      }
     }
-    return appendReversed(scratch.path, to: &ids)
   }
 
-  /// Appends the ids of `path`, which runs from the word's end back to its start, in reading order; a run of
-  /// unknown pieces becomes one (HF's `fuse_unk`, sentencepiece's merged unknowns).
-  /// - Returns: how many unknown ids were appended.
-  func appendReversed(_ path: [Int32], to ids: inout [Int32]) -> Int {
+  /// Calls `body` with the ids of `path`, which runs from the word's end back to its start, in reading order; a run
+  /// of unknown pieces becomes one (HF's `fuse_unk`, sentencepiece's merged unknowns).
+  /// - Returns: how many unknown ids `body` got.
+  func forEachIDFromEnd(_ path: UnsafeBufferPointer<Int32>, _ body: (Int32) -> Void) -> Int {
     let unknown = Int32(unknownID)
     var unknownCount = 0
     var previousWasUnknown = false
@@ -232,7 +248,7 @@ public struct UnigramModel: Sendable {
         unknownCount += 1
       }
       previousWasUnknown = id == unknown
-      ids.append(id)
+      body(id)
     }
     return unknownCount
   }
@@ -247,11 +263,13 @@ public struct UnigramModel: Sendable {
   /// Appends the lattice of one word to `edges`, in the order the Viterbi search meets them (`forEachEdge`).
   /// - Returns: the byte count of `▁` + the word.
   func appendEdges(of word: UnsafeBufferPointer<UInt8>, to edges: inout [Edge], scratch: inout Scratch) -> Int {
-    scratch.mark(word)
+    let n = scratch.mark(word)
     scratch.bytes.withUnsafeBufferPointer { bytes in
-      forEachEdge(in: bytes) { s, e, id in edges.append(Edge(start: Int32(s), end: Int32(e), id: id)) }
+      forEachEdge(in: UnsafeBufferPointer(rebasing: bytes[..<n])) { s, e, id in
+        edges.append(Edge(start: Int32(s), end: Int32(e), id: id))
+      }
     }
-    return scratch.bytes.count
+    return n
   }
 
   /// Calls `body` with each node of the lattice of `bytes` (`▁` + a word): its start and end (byte offsets) and
@@ -286,15 +304,14 @@ public struct UnigramModel: Sendable {
     }
   }
 
-  /// Appends the best path through the lattice of one word (UTF-8 bytes, no space) with sentencepiece's
-  /// arithmetic, starting from `lineScore` (the best score of the line before the word) and leaving there the best
-  /// score after it.
-  /// - Returns: how many unknown ids were appended.
-  func appendBestPath(
-    of word: UnsafeBufferPointer<UInt8>, lineScore: inout Float, to ids: inout [Int32], scratch: inout Scratch
+  /// Calls `body` with the ids of the best path through the lattice of one word (UTF-8 bytes, no space) with
+  /// sentencepiece's arithmetic, starting from `lineScore` (the best score of the line before the word) and leaving
+  /// there the best score after it; a run of unknown pieces is one unknown id.
+  /// - Returns: how many unknown ids `body` got.
+  func forEachIDOfBestPath(
+    of word: UnsafeBufferPointer<UInt8>, lineScore: inout Float, scratch: inout Scratch, _ body: (Int32) -> Void
   ) -> Int {
-    scratch.mark(word)
-    let n = scratch.bytes.count
+    let n = scratch.mark(word)
     scratch.resetPaths(count: n + 1)
     scratch.bestFloat[0] = lineScore
     floatScores.withUnsafeBufferPointer { scores in
@@ -304,7 +321,7 @@ public struct UnigramModel: Sendable {
             scratch.piece.withUnsafeMutableBufferPointer { piece in
               // The lattice is searched as it is walked: its nodes come by start, so a node's start has its best
               // score before the node is met.
-              forEachEdge(in: bytes) { s, e, id in
+              forEachEdge(in: UnsafeBufferPointer(rebasing: bytes[..<n])) { s, e, id in
                 // `score + best_path_score_till_here` in floats, as the released library computes it (measured:
                 // with the score widened to a double, 9 of NSMC's 50,000 test lines break ties differently from it).
                 let candidate = scores[Int(id)] + best[s]
@@ -320,7 +337,7 @@ public struct UnigramModel: Sendable {
       }
     }
     lineScore = scratch.bestFloat[n]
-    return appendPath(byteCount: n, to: &ids, scratch: &scratch)
+    return forEachIDOfPath(byteCount: n, scratch: &scratch, body)
   }
 
   /// The score of `edge`'s piece with HF's arithmetic, as the Viterbi search and the sampler count it: the lowest
@@ -347,7 +364,7 @@ public struct UnigramModel: Sendable {
   /// Appends the pieces of the best path through a word's lattice with sentencepiece's arithmetic that holds
   /// wherever the word is in a line, first piece first, a run of unknown pieces as one unknown id.
   ///
-  /// `appendBestPath` from any `lineScore` with `abs(lineScore) < lineScoreLimit` finds this path and leaves as
+  /// `forEachIDOfBestPath` from any `lineScore` with `abs(lineScore) < lineScoreLimit` finds this path and leaves as
   /// `lineScore` the path's scores added to it one by one (`lineScore = score + lineScore`). The path is the best
   /// in exact sums from 0 (doubles). In the line, each candidate at a node is a float sum of `lineScore` and at
   /// most *n* scores, each addition off by at most half an ulp of *M* = |lineScore| + Σ|score| (over the
