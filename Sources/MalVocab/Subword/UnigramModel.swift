@@ -65,9 +65,13 @@ public struct UnigramModel: Sendable {
 
   /// Every piece, for `id(for:)`.
   let table: TokenTable
-  /// The pieces text can be cut into (normal and user-defined), as a trie of their UTF-8 bytes: one walk from a
-  /// position finds every piece that starts there, as sentencepiece's and HF's tries do.
-  let trie: ByteTrie
+  /// The pieces text can be cut into (normal and user-defined), as a trie of their characters' codes: one walk
+  /// from a position finds every piece that starts there, as sentencepiece's and HF's tries do.
+  let trie: DoubleArrayTrie
+  /// The codes of the characters of the pieces in `trie`.
+  let characters: CharacterCodes
+  /// The code of `▁`.
+  let wordMarkCode: Int32
   /// The score of the unknown piece with HF's arithmetic: the lowest score of all pieces minus 10.
   let unknownScore: Double
   /// The lowest score of a normal piece: sentencepiece's `min_score_`, from which its unknown score is made.
@@ -95,7 +99,7 @@ public struct UnigramModel: Sendable {
     }
     guard let unknownID = kinds.firstIndex(of: .unknown) else { throw SubwordError(.missingUnknownToken(unknownToken)) }
     var table = TokenTable(minimumCapacity: tokens.count)
-    var trieKeys: [(bytes: [UInt8], id: Int32)] = []
+    var triePieces: [(token: String, id: Int32)] = []
     var lowest = Double.infinity
     var lowestOfAll = Double.infinity
     var highest = Double(Float.leastNormalMagnitude)
@@ -108,7 +112,7 @@ public struct UnigramModel: Sendable {
         highest = max(highest, scores[id])
       }
       guard kinds[id] == .normal || kinds[id] == .userDefined, !token.isEmpty else { continue }
-      trieKeys.append((Array(token.utf8), Int32(id)))
+      triePieces.append((token, Int32(id)))
     }
     self.tokens = tokens
     self.scores = scores
@@ -116,7 +120,12 @@ public struct UnigramModel: Sendable {
     self.specialTokens = zip(tokens, kinds).filter { $0.1 == .control || $0.1 == .unknown }.map(\.0)
     self.unknownID = unknownID
     self.table = table
-    self.trie = ByteTrie(trieKeys)
+    let characters = CharacterCodes(triePieces.map(\.token))
+    self.characters = characters
+    self.wordMarkCode = characters.code(of: "\u{2581}")
+    self.trie = DoubleArrayTrie(
+      triePieces.map { (labels: $0.token.unicodeScalars.map(characters.code(of:)), id: $0.id) },
+      labelCount: characters.count)
     self.unknownScore = (lowestOfAll.isFinite ? lowestOfAll : 0) - Self.unknownPenalty
     self.lowestNormalScore = lowest.isFinite ? lowest : Double(Float.greatestFiniteMagnitude)
     self.highestScore = highest
@@ -136,7 +145,9 @@ public struct UnigramModel: Sendable {
 
   /// Scratch space for encoding, kept between words so that encoding does not allocate.
   struct Scratch {
-    var bytes: [UInt8] = []
+    /// The codes of the characters of `▁` + the word, and where each one ends (`prepare`).
+    var codes: [Int32] = []
+    var ends: [Int32] = []
     var edges: [Edge] = []
     var best: [Double] = []
     var runnerUp: [Double] = []
@@ -144,20 +155,6 @@ public struct UnigramModel: Sendable {
     var start: [Int32] = []
     var piece: [Int32] = []
     var path: [Int32] = []
-
-    /// Makes `bytes` start with `▁` + `word`, or `word` if it already starts with `▁` (HF's `Metaspace`).
-    /// - Returns: the byte count of what `bytes` starts with.
-    mutating func mark(_ word: UnsafeBufferPointer<UInt8>) -> Int {
-      let mark = UnigramModel.wordMarkBytes
-      let markCount = word.starts(with: mark) ? 0 : mark.count
-      let n = markCount + word.count
-      if bytes.count < n { bytes = Array(repeating: 0, count: 2 * n) }
-      bytes.withUnsafeMutableBufferPointer { bytes in
-        for k in 0..<markCount { bytes[k] = mark[k] }
-        for k in 0..<word.count { bytes[markCount + k] = word[k] }
-      }
-      return n
-    }
 
     /// Makes `start` and `piece` hold `count` elements, `start` all -1 (no path yet).
     mutating func resetPaths(count: Int) {
@@ -263,43 +260,78 @@ public struct UnigramModel: Sendable {
   /// Appends the lattice of one word to `edges`, in the order the Viterbi search meets them (`forEachEdge`).
   /// - Returns: the byte count of `▁` + the word.
   func appendEdges(of word: UnsafeBufferPointer<UInt8>, to edges: inout [Edge], scratch: inout Scratch) -> Int {
-    let n = scratch.mark(word)
-    scratch.bytes.withUnsafeBufferPointer { bytes in
-      forEachEdge(in: UnsafeBufferPointer(rebasing: bytes[..<n])) { s, e, id in
-        edges.append(Edge(start: Int32(s), end: Int32(e), id: id))
+    let count = prepare(word, scratch: &scratch)
+    scratch.codes.withUnsafeBufferPointer { codes in
+      scratch.ends.withUnsafeBufferPointer { ends in
+        forEachEdge(codes: UnsafeBufferPointer(rebasing: codes[..<count]), ends: ends) { s, e, id in
+          edges.append(Edge(start: Int32(s), end: Int32(e), id: id))
+        }
       }
     }
-    return n
+    return Int(scratch.ends[count - 1])
   }
 
-  /// Calls `body` with each node of the lattice of `bytes` (`▁` + a word): its start and end (byte offsets) and
-  /// its piece, in the order the Viterbi search meets them: by start, then from short to long, an unknown node last
-  /// where no piece is one character long.
+  /// Makes `scratch.codes` and `scratch.ends` hold the code of each character of `▁` + `word` (`word` alone if it
+  /// already starts with `▁`, as HF's `Metaspace`) and the byte offset where it ends. A character is what
+  /// `utf8Length(lead:)` says, so stray and cut-off bytes are characters too, of code 0.
+  /// - Returns: the number of characters.
+  private func prepare(_ word: UnsafeBufferPointer<UInt8>, scratch: inout Scratch) -> Int {
+    let marks = !word.starts(with: Self.wordMarkBytes)
+    if scratch.codes.count < word.count + 1 {
+      scratch.codes = Array(repeating: 0, count: 2 * (word.count + 1))
+      scratch.ends = scratch.codes
+    }
+    return scratch.codes.withUnsafeMutableBufferPointer { codes in
+      scratch.ends.withUnsafeMutableBufferPointer { ends in
+        var count = 0
+        if marks {
+          codes[0] = wordMarkCode
+          ends[0] = Int32(Self.wordMarkBytes.count)
+          count = 1
+        }
+        let offset = marks ? Self.wordMarkBytes.count : 0
+        var s = 0
+        while s < word.count {
+          let length = min(utf8Length(lead: word[s]), word.count - s)
+          codes[count] = characters.code(of: word, at: s, length: length)
+          s += length
+          ends[count] = Int32(offset + s)
+          count += 1
+        }
+        return count
+      }
+    }
+  }
+
+  /// Calls `body` with each node of the lattice of the characters with `codes` that end at `ends` (`prepare`): its
+  /// start and end (byte offsets) and its piece, in the order the Viterbi search meets them: by start, then from
+  /// short to long, an unknown node last where no piece is one character long.
   @inline(__always)
-  private func forEachEdge(in bytes: UnsafeBufferPointer<UInt8>, _ body: (_ start: Int, _ end: Int, _ id: Int32) -> Void) {
-    let n = bytes.count
+  private func forEachEdge(
+    codes: UnsafeBufferPointer<Int32>, ends: UnsafeBufferPointer<Int32>,
+    _ body: (_ start: Int, _ end: Int, _ id: Int32) -> Void
+  ) {
     let unknown = Int32(unknownID)
+    let count = codes.count
     trie.units.withUnsafeBufferPointer { units in
-      var s = 0
-      while s < n {
-        let characterLength = min(utf8Length(lead: bytes[s]), n - s)
+      for first in 0..<count {
+        let s = first == 0 ? 0 : Int(ends[first - 1])
         var hasSingle = false
         var node = 0
-        var e = s
-        while e < n {
-          // Every base + 255 is a unit (`ByteTrie.units`).
-          let child = Int(units[node].base) &+ Int(bytes[e])
+        var next = first
+        while next < count {
+          // Every base + labelCount - 1 is a unit (`DoubleArrayTrie.units`); no piece has code 0.
+          let child = Int(units[node].base) &+ Int(codes[next])
           if units[child].check != Int32(truncatingIfNeeded: node) { break }
           node = child
-          e += 1
+          next += 1
           let id = units[node].piece
           if id >= 0 {
-            body(s, e, id)
-            if e - s == characterLength { hasSingle = true }
+            body(s, Int(ends[next - 1]), id)
+            if next == first + 1 { hasSingle = true }
           }
         }
-        if !hasSingle { body(s, s + characterLength, unknown) }
-        s += characterLength
+        if !hasSingle { body(s, Int(ends[first]), unknown) }
       }
     }
   }
@@ -311,24 +343,27 @@ public struct UnigramModel: Sendable {
   func forEachIDOfBestPath(
     of word: UnsafeBufferPointer<UInt8>, lineScore: inout Float, scratch: inout Scratch, _ body: (Int32) -> Void
   ) -> Int {
-    let n = scratch.mark(word)
+    let count = prepare(word, scratch: &scratch)
+    let n = Int(scratch.ends[count - 1])
     scratch.resetPaths(count: n + 1)
     scratch.bestFloat[0] = lineScore
     floatScores.withUnsafeBufferPointer { scores in
-      scratch.bytes.withUnsafeBufferPointer { bytes in
-        scratch.bestFloat.withUnsafeMutableBufferPointer { best in
-          scratch.start.withUnsafeMutableBufferPointer { start in
-            scratch.piece.withUnsafeMutableBufferPointer { piece in
-              // The lattice is searched as it is walked: its nodes come by start, so a node's start has its best
-              // score before the node is met.
-              forEachEdge(in: UnsafeBufferPointer(rebasing: bytes[..<n])) { s, e, id in
-                // `score + best_path_score_till_here` in floats, as the released library computes it (measured:
-                // with the score widened to a double, 9 of NSMC's 50,000 test lines break ties differently from it).
-                let candidate = scores[Int(id)] + best[s]
-                if start[e] < 0 || candidate > best[e] {
-                  best[e] = candidate
-                  start[e] = Int32(s)
-                  piece[e] = id
+      scratch.codes.withUnsafeBufferPointer { codes in
+        scratch.ends.withUnsafeBufferPointer { ends in
+          scratch.bestFloat.withUnsafeMutableBufferPointer { best in
+            scratch.start.withUnsafeMutableBufferPointer { start in
+              scratch.piece.withUnsafeMutableBufferPointer { piece in
+                // The lattice is searched as it is walked: its nodes come by start, so a node's start has its
+                // best score before the node is met.
+                forEachEdge(codes: UnsafeBufferPointer(rebasing: codes[..<count]), ends: ends) { s, e, id in
+                  // `score + best_path_score_till_here` in floats, as the released library computes it (measured:
+                  // with the score widened to a double, 9 of NSMC's 50,000 test lines break ties differently).
+                  let candidate = scores[Int(id)] + best[s]
+                  if start[e] < 0 || candidate > best[e] {
+                    best[e] = candidate
+                    start[e] = Int32(s)
+                    piece[e] = id
+                  }
                 }
               }
             }
