@@ -151,7 +151,6 @@ public struct UnigramModel: Sendable {
     var edges: [Edge] = []
     var best: [Double] = []
     var runnerUp: [Double] = []
-    var bestFloat: [Float] = []
     var start: [Int32] = []
     var piece: [Int32] = []
     var path: [Int32] = []
@@ -161,9 +160,6 @@ public struct UnigramModel: Sendable {
       if start.count < count {
         start = Array(repeating: -1, count: 2 * count)
         piece = start
-        best = Array(repeating: 0, count: 2 * count)
-        runnerUp = best
-        bestFloat = Array(repeating: 0, count: 2 * count)
       }
       start.withUnsafeMutableBufferPointer { start in
         for i in 0..<count { start[i] = -1 }
@@ -181,31 +177,8 @@ public struct UnigramModel: Sendable {
   /// - Complexity: O(*n*·*m*) trie steps for a word of *n* characters and a longest piece of *m* characters.
   @discardableResult
   func appendIDs(of word: UnsafeBufferPointer<UInt8>, to ids: inout [Int32], scratch: inout Scratch) -> Int {
-    // The edges live in the scratch between words; moved out while `appendEdges` uses the rest of it.
-    var edges: [Edge] = []
-    swap(&edges, &scratch.edges)
-    defer { swap(&edges, &scratch.edges) }
-    edges.removeAll(keepingCapacity: true)
-    let n = appendEdges(of: word, to: &edges, scratch: &scratch)
-    scratch.resetPaths(count: n + 1)
-    edges.withUnsafeBufferPointer { edges in
-      scratch.best.withUnsafeMutableBufferPointer { best in
-        scratch.start.withUnsafeMutableBufferPointer { start in
-          scratch.piece.withUnsafeMutableBufferPointer { piece in
-            best[0] = 0
-            for edge in edges {
-              let s = Int(edge.start)
-              let e = Int(edge.end)
-              let candidate = score(of: edge) + best[s]
-              if start[e] < 0 || candidate > best[e] {
-                best[e] = candidate
-                start[e] = Int32(s)
-                piece[e] = edge.id
-              }
-            }
-          }
-        }
-      }
+    let n = searchLattice(of: word, from: 0.0, scratch: &scratch) { s, e, id in
+      score(of: Edge(start: Int32(s), end: Int32(e), id: id))
     }
     return forEachIDOfPath(byteCount: n, scratch: &scratch) { ids.append($0) }
   }
@@ -336,34 +309,33 @@ public struct UnigramModel: Sendable {
     }
   }
 
-  /// Calls `body` with the ids of the best path through the lattice of one word (UTF-8 bytes, no space) with
-  /// sentencepiece's arithmetic, starting from `lineScore` (the best score of the line before the word) and leaving
-  /// there the best score after it; a run of unknown pieces is one unknown id.
-  /// - Returns: how many unknown ids `body` got.
-  func forEachIDOfBestPath(
-    of word: UnsafeBufferPointer<UInt8>, lineScore: inout Float, scratch: inout Scratch, _ body: (Int32) -> Void
+  /// The Viterbi search over the lattice of one word (UTF-8 bytes, no space), run while the trie is walked: each
+  /// node's score comes from `score`, added to the best score of its start in `Score`'s arithmetic, and a node
+  /// replaces the best path to its end only if it scores more, so ties go to the node met first. Leaves in `scratch.best` each byte offset's best score from `first` at offset 0 (a `Float`
+  /// score held exactly as a `Double`), and the best path in `scratch.start` and `scratch.piece`.
+  /// - Returns: the byte count of `▁` + the word.
+  @inline(__always)
+  private func searchLattice<Score: BinaryFloatingPoint>(
+    of word: UnsafeBufferPointer<UInt8>, from first: Score, scratch: inout Scratch,
+    score: (_ start: Int, _ end: Int, _ id: Int32) -> Score
   ) -> Int {
     let count = prepare(word, scratch: &scratch)
     let n = Int(scratch.ends[count - 1])
     scratch.resetPaths(count: n + 1)
-    scratch.bestFloat[0] = lineScore
-    floatScores.withUnsafeBufferPointer { scores in
-      scratch.codes.withUnsafeBufferPointer { codes in
-        scratch.ends.withUnsafeBufferPointer { ends in
-          scratch.bestFloat.withUnsafeMutableBufferPointer { best in
-            scratch.start.withUnsafeMutableBufferPointer { start in
-              scratch.piece.withUnsafeMutableBufferPointer { piece in
-                // The lattice is searched as it is walked: its nodes come by start, so a node's start has its
-                // best score before the node is met.
-                forEachEdge(codes: UnsafeBufferPointer(rebasing: codes[..<count]), ends: ends) { s, e, id in
-                  // `score + best_path_score_till_here` in floats, as the released library computes it (measured:
-                  // with the score widened to a double, 9 of NSMC's 50,000 test lines break ties differently).
-                  let candidate = scores[Int(id)] + best[s]
-                  if start[e] < 0 || candidate > best[e] {
-                    best[e] = candidate
-                    start[e] = Int32(s)
-                    piece[e] = id
-                  }
+    if scratch.best.count < n + 1 { scratch.best = Array(repeating: 0, count: 2 * (n + 1)) }
+    scratch.best[0] = Double(first)
+    scratch.best.withUnsafeMutableBufferPointer { best in
+      scratch.start.withUnsafeMutableBufferPointer { start in
+        scratch.piece.withUnsafeMutableBufferPointer { piece in
+          scratch.codes.withUnsafeBufferPointer { codes in
+            scratch.ends.withUnsafeBufferPointer { ends in
+              // The nodes come by start, so a node's start has its best score before the node is met.
+              forEachEdge(codes: UnsafeBufferPointer(rebasing: codes[..<count]), ends: ends) { s, e, id in
+                let candidate = score(s, e, id) + Score(best[s])
+                if start[e] < 0 || candidate > Score(best[e]) {
+                  best[e] = Double(candidate)
+                  start[e] = Int32(s)
+                  piece[e] = id
                 }
               }
             }
@@ -371,7 +343,22 @@ public struct UnigramModel: Sendable {
         }
       }
     }
-    lineScore = scratch.bestFloat[n]
+    return n
+  }
+
+  /// Calls `body` with the ids of the best path through the lattice of one word (UTF-8 bytes, no space) with
+  /// sentencepiece's arithmetic, starting from `lineScore` (the best score of the line before the word) and leaving
+  /// there the best score after it; a run of unknown pieces is one unknown id.
+  /// - Returns: how many unknown ids `body` got.
+  func forEachIDOfBestPath(
+    of word: UnsafeBufferPointer<UInt8>, lineScore: inout Float, scratch: inout Scratch, _ body: (Int32) -> Void
+  ) -> Int {
+    let n = floatScores.withUnsafeBufferPointer { scores in
+      // `score + best_path_score_till_here` in floats, as the released library computes it (measured: with the
+      // score widened to a double, 9 of NSMC's 50,000 test lines break ties differently from it).
+      searchLattice(of: word, from: lineScore, scratch: &scratch) { _, _, id in scores[Int(id)] }
+    }
+    lineScore = Float(scratch.best[n])
     return forEachIDOfPath(byteCount: n, scratch: &scratch, body)
   }
 
@@ -412,6 +399,8 @@ public struct UnigramModel: Sendable {
     _ edges: UnsafeBufferPointer<Edge>, byteCount n: Int, to pieces: inout [ScoredPiece], scratch: inout Scratch
   ) -> Double {
     scratch.resetPaths(count: n + 1)
+    if scratch.best.count < n + 1 { scratch.best = Array(repeating: 0, count: 2 * (n + 1)) }
+    if scratch.runnerUp.count < n + 1 { scratch.runnerUp = Array(repeating: 0, count: 2 * (n + 1)) }
     // Σ|score| over the lattice: no sum along a path goes further from 0.
     var scoreBound = 0.0
     scratch.best.withUnsafeMutableBufferPointer { best in
