@@ -32,6 +32,44 @@ struct UnigramTests {
     #expect(try subword.decoded([0, 5, 6], skippingPadding: true) == "영화가")
   }
 
+  @Test("bytes that are no character's UTF-8 are unknown characters: stray, cut off, or between pieces", arguments: [
+    UnigramModel.Arithmetic.huggingFace, .sentencePiece,
+  ])
+  func viterbiOverInvalidUTF8(_ arithmetic: UnigramModel.Arithmetic) throws {
+    var encoder = SubwordEncoder(model: .unigram(try Self.handMade(arithmetic: arithmetic)))
+    func ids(_ bytes: [UInt8]) -> [Int32] {
+      var ids: [Int32] = []
+      bytes.withUnsafeBufferPointer { _ = encoder.appendIDs(of: $0, to: &ids) }
+      return ids
+    }
+    let (young, hwa, ga): ([UInt8], [UInt8], [UInt8]) = (Array("영".utf8), Array("화".utf8), Array("가".utf8))
+    #expect(ids(young + [0x80] + hwa) == [7, 1, 4])            // ▁영 [UNK] 화
+    #expect(ids(ga + young.dropLast()) == [2, 6, 1])           // ▁ 가 [UNK]: 영 cut off
+    #expect(ids(young.dropLast() + hwa) == [2, 1])             // ▁ [UNK]: 영's lead byte takes 화's with it
+    #expect(ids([0xF8, 0x80, 0x80, 0x80] + ga) == [2, 1, 6])   // ▁ [UNK] 가
+  }
+
+  @Test("character codes: the set's characters 1, 2, … in scalar order; 0 for others and for bytes no character has")
+  func characterCodes() {
+    let codes = CharacterCodes(["영화", "a", "😀", "é"])
+    #expect(codes.count == 6)
+    func code(_ bytes: [UInt8]) -> Int32 {
+      bytes.withUnsafeBufferPointer { codes.code(of: $0, at: 0, length: min(utf8Length(lead: $0[0]), $0.count)) }
+    }
+    let cases: [(bytes: [UInt8], code: Int32)] = [
+      (Array("a".utf8), 1), (Array("é".utf8), 2), (Array("영".utf8), 3), (Array("화".utf8), 4), (Array("😀".utf8), 5),
+      (Array("b".utf8), 0), (Array("가".utf8), 0),
+      ([0xC1, 0xA1], 0),                          // "a" overlong
+      ([0xE0, 0x83, 0xA9], 0),                    // "é" overlong
+      ([0xF0, 0x80, 0xAC, 0x81], 0),              // U+0B01 overlong in 4 bytes
+      (Array("영".utf8.dropLast()), 0),           // cut off
+      ([0x80], 0), ([0xEC, 0x41, 0x81], 0),       // stray continuation byte, no continuation byte
+      ([0xF8, 0x9F, 0x98, 0x80], 0),              // lead byte of 5 bytes, over "😀"'s continuation bytes
+      ([0xED, 0xA0, 0x80], 0),                    // a surrogate
+    ]
+    for c in cases { #expect(code(c.bytes) == c.code, "\(c.bytes)") }
+  }
+
   @Test("a remembered word keeps its whole count of unknown ids, beyond 255", arguments: [
     UnigramModel.Arithmetic.huggingFace, .sentencePiece,
   ])
@@ -103,7 +141,7 @@ struct UnigramTests {
     }
   }
 
-  @Test("the byte trie finds every string inserted, with its id, and no other")
+  @Test("the double-array trie of bytes finds every string inserted, with its id, and no other")
   func byteTrie() {
     var random = SegmentationRandom(seed: 3, row: 0)
     // Short strings over a few bytes share many prefixes; some are Hangul and other multi-byte characters.
@@ -116,7 +154,7 @@ struct UnigramTests {
       let bytes = randomString()
       if ids[bytes] == nil { ids[bytes] = Int32(ids.count) }
     }
-    let trie = ByteTrie(ids.map { ($0.key, $0.value) })
+    let trie = DoubleArrayTrie(ids.map { ($0.key, $0.value) })
     func find(_ bytes: [UInt8]) -> Int32? {
       var node = 0
       for byte in bytes {

@@ -65,15 +65,22 @@ public struct UnigramModel: Sendable {
 
   /// Every piece, for `id(for:)`.
   let table: TokenTable
-  /// The pieces text can be cut into (normal and user-defined), as a trie of their UTF-8 bytes: one walk from a
-  /// position finds every piece that starts there, as sentencepiece's and HF's tries do.
-  let trie: ByteTrie
+  /// The pieces text can be cut into (normal and user-defined), as a trie of their characters' codes: one walk
+  /// from a position finds every piece that starts there, as sentencepiece's and HF's tries do.
+  let trie: DoubleArrayTrie
+  /// The codes of the characters of the pieces in `trie`.
+  let characters: CharacterCodes
+  /// The code of `▁`.
+  let wordMarkCode: Int32
   /// The score of the unknown piece with HF's arithmetic: the lowest score of all pieces minus 10.
   let unknownScore: Double
   /// The lowest score of a normal piece: sentencepiece's `min_score_`, from which its unknown score is made.
   let lowestNormalScore: Double
   /// sentencepiece's `max_score_`, which gives user-defined pieces their score (length × it − 0.1).
   let highestScore: Double
+  /// Each piece's score with sentencepiece's arithmetic, by id, as `floatScore(of:)` gives it for the piece's
+  /// edges: every edge of a piece is as long as the piece, so a user-defined piece's score is fixed too.
+  let floatScores: [Float]
 
   /// Makes a model from pieces by id.
   ///
@@ -92,7 +99,7 @@ public struct UnigramModel: Sendable {
     }
     guard let unknownID = kinds.firstIndex(of: .unknown) else { throw SubwordError(.missingUnknownToken(unknownToken)) }
     var table = TokenTable(minimumCapacity: tokens.count)
-    var trieKeys: [(bytes: [UInt8], id: Int32)] = []
+    var triePieces: [(token: String, id: Int32)] = []
     var lowest = Double.infinity
     var lowestOfAll = Double.infinity
     var highest = Double(Float.leastNormalMagnitude)
@@ -105,7 +112,7 @@ public struct UnigramModel: Sendable {
         highest = max(highest, scores[id])
       }
       guard kinds[id] == .normal || kinds[id] == .userDefined, !token.isEmpty else { continue }
-      trieKeys.append((Array(token.utf8), Int32(id)))
+      triePieces.append((token, Int32(id)))
     }
     self.tokens = tokens
     self.scores = scores
@@ -113,10 +120,21 @@ public struct UnigramModel: Sendable {
     self.specialTokens = zip(tokens, kinds).filter { $0.1 == .control || $0.1 == .unknown }.map(\.0)
     self.unknownID = unknownID
     self.table = table
-    self.trie = ByteTrie(trieKeys)
+    let characters = CharacterCodes(triePieces.map(\.token))
+    self.characters = characters
+    self.wordMarkCode = characters.code(of: "\u{2581}")
+    self.trie = DoubleArrayTrie(
+      triePieces.map { (labels: $0.token.unicodeScalars.map(characters.code(of:)), id: $0.id) },
+      labelCount: characters.count)
     self.unknownScore = (lowestOfAll.isFinite ? lowestOfAll : 0) - Self.unknownPenalty
     self.lowestNormalScore = lowest.isFinite ? lowest : Double(Float.greatestFiniteMagnitude)
     self.highestScore = highest
+    let unknownFloatScore = Float(lowestNormalScore) - Float(Self.unknownPenalty)
+    self.floatScores = tokens.indices.map { id in
+      if id == unknownID { return unknownFloatScore }
+      if kinds[id] == .userDefined { return Float(tokens[id].utf8.count) * Float(highest) - 0.1 }
+      return Float(scores[id])
+    }
   }
 
   /// The id of `token`, or `nil`.
@@ -127,11 +145,12 @@ public struct UnigramModel: Sendable {
 
   /// Scratch space for encoding, kept between words so that encoding does not allocate.
   struct Scratch {
-    var bytes: [UInt8] = []
+    /// The codes of the characters of `▁` + the word, and where each one ends (`prepare`).
+    var codes: [Int32] = []
+    var ends: [Int32] = []
     var edges: [Edge] = []
     var best: [Double] = []
     var runnerUp: [Double] = []
-    var bestFloat: [Float] = []
     var start: [Int32] = []
     var piece: [Int32] = []
     var path: [Int32] = []
@@ -141,9 +160,6 @@ public struct UnigramModel: Sendable {
       if start.count < count {
         start = Array(repeating: -1, count: 2 * count)
         piece = start
-        best = Array(repeating: 0, count: 2 * count)
-        runnerUp = best
-        bestFloat = Array(repeating: 0, count: 2 * count)
       }
       start.withUnsafeMutableBufferPointer { start in
         for i in 0..<count { start[i] = -1 }
@@ -161,52 +177,38 @@ public struct UnigramModel: Sendable {
   /// - Complexity: O(*n*·*m*) trie steps for a word of *n* characters and a longest piece of *m* characters.
   @discardableResult
   func appendIDs(of word: UnsafeBufferPointer<UInt8>, to ids: inout [Int32], scratch: inout Scratch) -> Int {
-    // The edges live in the scratch between words; moved out while `appendEdges` uses the rest of it.
-    var edges: [Edge] = []
-    swap(&edges, &scratch.edges)
-    defer { swap(&edges, &scratch.edges) }
-    edges.removeAll(keepingCapacity: true)
-    let n = appendEdges(of: word, to: &edges, scratch: &scratch)
-    scratch.resetPaths(count: n + 1)
-    edges.withUnsafeBufferPointer { edges in
-      scratch.best.withUnsafeMutableBufferPointer { best in
-        scratch.start.withUnsafeMutableBufferPointer { start in
-          scratch.piece.withUnsafeMutableBufferPointer { piece in
-            best[0] = 0
-            for edge in edges {
-              let s = Int(edge.start)
-              let e = Int(edge.end)
-              let candidate = score(of: edge) + best[s]
-              if start[e] < 0 || candidate > best[e] {
-                best[e] = candidate
-                start[e] = Int32(s)
-                piece[e] = edge.id
-              }
-            }
+    let n = searchLattice(of: word, from: 0.0, scratch: &scratch) { s, e, id in
+      score(of: Edge(start: Int32(s), end: Int32(e), id: id))
+    }
+    return forEachIDOfPath(byteCount: n, scratch: &scratch) { ids.append($0) }
+  }
+
+  /// Calls `body` with the ids of the best path that `scratch.start` and `scratch.piece` hold, in reading order; a
+  /// run of unknown pieces becomes one (HF's `fuse_unk`, sentencepiece's merged unknowns).
+  /// - Returns: how many unknown ids `body` got.
+  private func forEachIDOfPath(byteCount n: Int, scratch: inout Scratch, _ body: (Int32) -> Void) -> Int {
+    // A path of an n-byte word has at most n pieces.
+    if scratch.path.count < n { scratch.path = Array(repeating: 0, count: 2 * n) }
+    return scratch.start.withUnsafeBufferPointer { start in
+      scratch.piece.withUnsafeBufferPointer { piece in
+        scratch.path.withUnsafeMutableBufferPointer { path in
+          var count = 0
+          var end = n
+          while end > 0 {
+            path[count] = piece[end]
+            count += 1
+            end = Int(start[end])
           }
+          return forEachIDFromEnd(UnsafeBufferPointer(rebasing: path[..<count]), body)
         }
       }
     }
-    return appendPath(byteCount: n, to: &ids, scratch: &scratch)
   }
 
-  /// Appends the best path that `scratch.start` and `scratch.piece` hold, from the end back; a run of unknown
-  /// pieces becomes one (HF's `fuse_unk`, sentencepiece's merged unknowns).
-  /// - Returns: how many unknown ids were appended.
-  private func appendPath(byteCount n: Int, to ids: inout [Int32], scratch: inout Scratch) -> Int {
-    scratch.path.removeAll(keepingCapacity: true)
-    var end = n
-    while end > 0 {
-      scratch.path.append(scratch.piece[end])
-      end = Int(scratch.start[end])
-    }
-    return appendReversed(scratch.path, to: &ids)
-  }
-
-  /// Appends the ids of `path`, which runs from the word's end back to its start, in reading order; a run of
-  /// unknown pieces becomes one (HF's `fuse_unk`, sentencepiece's merged unknowns).
-  /// - Returns: how many unknown ids were appended.
-  func appendReversed(_ path: [Int32], to ids: inout [Int32]) -> Int {
+  /// Calls `body` with the ids of `path`, which runs from the word's end back to its start, in reading order; a run
+  /// of unknown pieces becomes one (HF's `fuse_unk`, sentencepiece's merged unknowns).
+  /// - Returns: how many unknown ids `body` got.
+  func forEachIDFromEnd(_ path: UnsafeBufferPointer<Int32>, _ body: (Int32) -> Void) -> Int {
     let unknown = Int32(unknownID)
     var unknownCount = 0
     var previousWasUnknown = false
@@ -216,7 +218,7 @@ public struct UnigramModel: Sendable {
         unknownCount += 1
       }
       previousWasUnknown = id == unknown
-      ids.append(id)
+      body(id)
     }
     return unknownCount
   }
@@ -228,72 +230,136 @@ public struct UnigramModel: Sendable {
     var id: Int32
   }
 
-  /// Appends the lattice of one word to `edges`, in the order the Viterbi search meets them: by start, then from
-  /// short to long, an unknown node last where no piece is one character long.
+  /// Appends the lattice of one word to `edges`, in the order the Viterbi search meets them (`forEachEdge`).
   /// - Returns: the byte count of `▁` + the word.
   func appendEdges(of word: UnsafeBufferPointer<UInt8>, to edges: inout [Edge], scratch: inout Scratch) -> Int {
-    scratch.bytes.removeAll(keepingCapacity: true)
-    if !word.starts(with: Self.wordMarkBytes) { scratch.bytes.append(contentsOf: Self.wordMarkBytes) }
-    scratch.bytes.append(contentsOf: word)
-    let n = scratch.bytes.count
-    let unknown = Int32(unknownID)
-    scratch.bytes.withUnsafeBufferPointer { bytes in
-      trie.units.withUnsafeBufferPointer { units in
+    let count = prepare(word, scratch: &scratch)
+    scratch.codes.withUnsafeBufferPointer { codes in
+      scratch.ends.withUnsafeBufferPointer { ends in
+        forEachEdge(codes: UnsafeBufferPointer(rebasing: codes[..<count]), ends: ends) { s, e, id in
+          edges.append(Edge(start: Int32(s), end: Int32(e), id: id))
+        }
+      }
+    }
+    return Int(scratch.ends[count - 1])
+  }
+
+  /// Makes `scratch.codes` and `scratch.ends` hold the code of each character of `▁` + `word` (`word` alone if it
+  /// already starts with `▁`, as HF's `Metaspace`) and the byte offset where it ends. A character is what
+  /// `utf8Length(lead:)` says, so stray and cut-off bytes are characters too, of code 0.
+  /// - Returns: the number of characters.
+  private func prepare(_ word: UnsafeBufferPointer<UInt8>, scratch: inout Scratch) -> Int {
+    let marks = !word.starts(with: Self.wordMarkBytes)
+    if scratch.codes.count < word.count + 1 {
+      scratch.codes = Array(repeating: 0, count: 2 * (word.count + 1))
+      scratch.ends = scratch.codes
+    }
+    return scratch.codes.withUnsafeMutableBufferPointer { codes in
+      scratch.ends.withUnsafeMutableBufferPointer { ends in
+        var count = 0
+        if marks {
+          codes[0] = wordMarkCode
+          ends[0] = Int32(Self.wordMarkBytes.count)
+          count = 1
+        }
+        let offset = marks ? Self.wordMarkBytes.count : 0
         var s = 0
-        while s < n {
-          let characterLength = min(utf8Length(lead: bytes[s]), n - s)
-          var hasSingle = false
-          var node = 0
-          var e = s
-          while e < n {
-            // Every base + 255 is a unit (`ByteTrie.units`).
-            let child = Int(units[node].base) &+ Int(bytes[e])
-            if units[child].check != Int32(truncatingIfNeeded: node) { break }
-            node = child
-            e += 1
-            let id = units[node].piece
-            if id >= 0 {
-              edges.append(Edge(start: Int32(s), end: Int32(e), id: id))
-              if e - s == characterLength { hasSingle = true }
+        while s < word.count {
+          let length = min(utf8Length(lead: word[s]), word.count - s)
+          codes[count] = characters.code(of: word, at: s, length: length)
+          s += length
+          ends[count] = Int32(offset + s)
+          count += 1
+        }
+        return count
+      }
+    }
+  }
+
+  /// Calls `body` with each node of the lattice of the characters with `codes` that end at `ends` (`prepare`): its
+  /// start and end (byte offsets) and its piece, in the order the Viterbi search meets them: by start, then from
+  /// short to long, an unknown node last where no piece is one character long.
+  @inline(__always)
+  private func forEachEdge(
+    codes: UnsafeBufferPointer<Int32>, ends: UnsafeBufferPointer<Int32>,
+    _ body: (_ start: Int, _ end: Int, _ id: Int32) -> Void
+  ) {
+    let unknown = Int32(unknownID)
+    let count = codes.count
+    trie.units.withUnsafeBufferPointer { units in
+      for first in 0..<count {
+        let s = first == 0 ? 0 : Int(ends[first - 1])
+        var hasSingle = false
+        var node = 0
+        var next = first
+        while next < count {
+          // Every base + labelCount - 1 is a unit (`DoubleArrayTrie.units`); no piece has code 0.
+          let child = Int(units[node].base) &+ Int(codes[next])
+          if units[child].check != Int32(truncatingIfNeeded: node) { break }
+          node = child
+          next += 1
+          let id = units[node].piece
+          if id >= 0 {
+            body(s, Int(ends[next - 1]), id)
+            if next == first + 1 { hasSingle = true }
+          }
+        }
+        if !hasSingle { body(s, Int(ends[first]), unknown) }
+      }
+    }
+  }
+
+  /// The Viterbi search over the lattice of one word (UTF-8 bytes, no space), run while the trie is walked: each
+  /// node's score comes from `score`, added to the best score of its start in `Score`'s arithmetic, and a node
+  /// replaces the best path to its end only if it scores more, so ties go to the node met first. Leaves in `scratch.best` each byte offset's best score from `first` at offset 0 (a `Float`
+  /// score held exactly as a `Double`), and the best path in `scratch.start` and `scratch.piece`.
+  /// - Returns: the byte count of `▁` + the word.
+  @inline(__always)
+  private func searchLattice<Score: BinaryFloatingPoint>(
+    of word: UnsafeBufferPointer<UInt8>, from first: Score, scratch: inout Scratch,
+    score: (_ start: Int, _ end: Int, _ id: Int32) -> Score
+  ) -> Int {
+    let count = prepare(word, scratch: &scratch)
+    let n = Int(scratch.ends[count - 1])
+    scratch.resetPaths(count: n + 1)
+    if scratch.best.count < n + 1 { scratch.best = Array(repeating: 0, count: 2 * (n + 1)) }
+    scratch.best[0] = Double(first)
+    scratch.best.withUnsafeMutableBufferPointer { best in
+      scratch.start.withUnsafeMutableBufferPointer { start in
+        scratch.piece.withUnsafeMutableBufferPointer { piece in
+          scratch.codes.withUnsafeBufferPointer { codes in
+            scratch.ends.withUnsafeBufferPointer { ends in
+              // The nodes come by start, so a node's start has its best score before the node is met.
+              forEachEdge(codes: UnsafeBufferPointer(rebasing: codes[..<count]), ends: ends) { s, e, id in
+                let candidate = score(s, e, id) + Score(best[s])
+                if start[e] < 0 || candidate > Score(best[e]) {
+                  best[e] = Double(candidate)
+                  start[e] = Int32(s)
+                  piece[e] = id
+                }
+              }
             }
           }
-          if !hasSingle { edges.append(Edge(start: Int32(s), end: Int32(s + characterLength), id: unknown)) }
-          s += characterLength
         }
       }
     }
     return n
   }
 
-  /// Appends the best path through a word's lattice with sentencepiece's arithmetic, starting from `lineScore`
-  /// (the best score of the line before the word) and leaving there the best score after it.
-  /// - Returns: how many unknown ids were appended.
-  func appendBestPath(
-    _ edges: UnsafeBufferPointer<Edge>, byteCount n: Int, lineScore: inout Float, to ids: inout [Int32],
-    scratch: inout Scratch
+  /// Calls `body` with the ids of the best path through the lattice of one word (UTF-8 bytes, no space) with
+  /// sentencepiece's arithmetic, starting from `lineScore` (the best score of the line before the word) and leaving
+  /// there the best score after it; a run of unknown pieces is one unknown id.
+  /// - Returns: how many unknown ids `body` got.
+  func forEachIDOfBestPath(
+    of word: UnsafeBufferPointer<UInt8>, lineScore: inout Float, scratch: inout Scratch, _ body: (Int32) -> Void
   ) -> Int {
-    scratch.resetPaths(count: n + 1)
-    scratch.bestFloat[0] = lineScore
-    scratch.bestFloat.withUnsafeMutableBufferPointer { best in
-      scratch.start.withUnsafeMutableBufferPointer { start in
-        scratch.piece.withUnsafeMutableBufferPointer { piece in
-          for edge in edges {
-            let s = Int(edge.start)
-            let e = Int(edge.end)
-            // `score + best_path_score_till_here` in floats, as the released library computes it (measured:
-            // with the score widened to a double, 9 of NSMC's 50,000 test lines break ties differently from it).
-            let candidate = floatScore(of: edge) + best[s]
-            if start[e] < 0 || candidate > best[e] {
-              best[e] = candidate
-              start[e] = Int32(s)
-              piece[e] = edge.id
-            }
-          }
-        }
-      }
+    let n = floatScores.withUnsafeBufferPointer { scores in
+      // `score + best_path_score_till_here` in floats, as the released library computes it (measured: with the
+      // score widened to a double, 9 of NSMC's 50,000 test lines break ties differently from it).
+      searchLattice(of: word, from: lineScore, scratch: &scratch) { _, _, id in scores[Int(id)] }
     }
-    lineScore = scratch.bestFloat[n]
-    return appendPath(byteCount: n, to: &ids, scratch: &scratch)
+    lineScore = Float(scratch.best[n])
+    return forEachIDOfPath(byteCount: n, scratch: &scratch, body)
   }
 
   /// The score of `edge`'s piece with HF's arithmetic, as the Viterbi search and the sampler count it: the lowest
@@ -308,11 +374,7 @@ public struct UnigramModel: Sendable {
   /// The score of `edge`'s piece with sentencepiece's arithmetic, a float: `min_score() - kUnkPenalty` for the
   /// unknown piece, `length × max_score() - 0.1` for a user-defined one (length in bytes).
   @inline(__always)
-  func floatScore(of edge: Edge) -> Float {
-    if edge.id == Int32(unknownID) { return Float(lowestNormalScore) - Float(Self.unknownPenalty) }
-    if kinds[Int(edge.id)] == .userDefined { return Float(edge.end - edge.start) * Float(highestScore) - 0.1 }
-    return Float(scores[Int(edge.id)])
-  }
+  func floatScore(of edge: Edge) -> Float { floatScores[Int(edge.id)] }
 
   /// One piece of a path with sentencepiece's arithmetic: its id, or -1 for an unknown piece fused into the unknown
   /// piece before it, and its score (`floatScore(of:)`).
@@ -324,7 +386,7 @@ public struct UnigramModel: Sendable {
   /// Appends the pieces of the best path through a word's lattice with sentencepiece's arithmetic that holds
   /// wherever the word is in a line, first piece first, a run of unknown pieces as one unknown id.
   ///
-  /// `appendBestPath` from any `lineScore` with `abs(lineScore) < lineScoreLimit` finds this path and leaves as
+  /// `forEachIDOfBestPath` from any `lineScore` with `abs(lineScore) < lineScoreLimit` finds this path and leaves as
   /// `lineScore` the path's scores added to it one by one (`lineScore = score + lineScore`). The path is the best
   /// in exact sums from 0 (doubles). In the line, each candidate at a node is a float sum of `lineScore` and at
   /// most *n* scores, each addition off by at most half an ulp of *M* = |lineScore| + Σ|score| (over the
@@ -337,6 +399,8 @@ public struct UnigramModel: Sendable {
     _ edges: UnsafeBufferPointer<Edge>, byteCount n: Int, to pieces: inout [ScoredPiece], scratch: inout Scratch
   ) -> Double {
     scratch.resetPaths(count: n + 1)
+    if scratch.best.count < n + 1 { scratch.best = Array(repeating: 0, count: 2 * (n + 1)) }
+    if scratch.runnerUp.count < n + 1 { scratch.runnerUp = Array(repeating: 0, count: 2 * (n + 1)) }
     // Σ|score| over the lattice: no sum along a path goes further from 0.
     var scoreBound = 0.0
     scratch.best.withUnsafeMutableBufferPointer { best in

@@ -74,7 +74,7 @@ extension UnigramModel {
       scratch.path.append(edge.id)
       end = Int(edge.start)
     }
-    return appendReversed(scratch.path, to: &ids)
+    return scratch.path.withUnsafeBufferPointer { forEachIDFromEnd($0) { ids.append($0) } }
   }
 }
 

@@ -25,10 +25,10 @@ public struct WordPieceModel: Sendable {
   public let maxInputCharactersPerWord: Int
   let table: TokenTable
   /// Every piece, for the first piece of a word.
-  let starts: ByteTrie
+  let starts: DoubleArrayTrie
   /// The pieces that start with the prefix, by their bytes after it (with their own ids), for the pieces after
   /// the first: a walk from inside a word looks for `##` + text without making it.
-  let continuingPieces: ByteTrie
+  let continuingPieces: DoubleArrayTrie
 
   /// The id of the unknown token.
   public let unknownID: Int
@@ -59,8 +59,8 @@ public struct WordPieceModel: Sendable {
       throw SubwordError(.missingUnknownToken(unknownToken))
     }
     let prefix = Array(continuingSubwordPrefix.utf8)
-    var starts: [(bytes: [UInt8], id: Int32)] = []
-    var continuing: [(bytes: [UInt8], id: Int32)] = []
+    var starts: [(labels: [UInt8], id: Int32)] = []
+    var continuing: [(labels: [UInt8], id: Int32)] = []
     table.arena.withUnsafeBufferPointer { arena in
       for (id, entry) in table.entries.enumerated() where entry.length > 0 {
         let bytes = Array(arena[Int(entry.start)..<(Int(entry.start) + Int(entry.length))])
@@ -77,8 +77,8 @@ public struct WordPieceModel: Sendable {
     self.unknownID = unknownID
     self.continuingSubwordPrefix = continuingSubwordPrefix
     self.maxInputCharactersPerWord = maxInputCharactersPerWord
-    self.starts = ByteTrie(starts)
-    self.continuingPieces = ByteTrie(continuing)
+    self.starts = DoubleArrayTrie(starts)
+    self.continuingPieces = DoubleArrayTrie(continuing)
   }
 
   /// The id of `token`, or `nil`.
@@ -125,13 +125,13 @@ public struct WordPieceModel: Sendable {
   /// is the piece HF's longest-first search over character boundaries finds.
   @inline(__always)
   private static func longestPiece(
-    of word: UnsafeBufferPointer<UInt8>, from start: Int, in trie: UnsafeBufferPointer<ByteTrie.Unit>
+    of word: UnsafeBufferPointer<UInt8>, from start: Int, in trie: UnsafeBufferPointer<DoubleArrayTrie.Unit>
   ) -> (id: Int32, end: Int)? {
     var longest: (id: Int32, end: Int)?
     var node = 0
     var e = start
     while e < word.count {
-      // Every base + 255 is a unit (`ByteTrie.units`).
+      // Every base + 255 is a unit (`DoubleArrayTrie.units`).
       let child = Int(trie[node].base) &+ Int(word[e])
       if trie[child].check != Int32(truncatingIfNeeded: node) { break }
       node = child
