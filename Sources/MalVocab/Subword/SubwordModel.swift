@@ -184,6 +184,8 @@ public struct SubwordEncoder {
   /// With sentencepiece's arithmetic a word's pieces depend on the line before it: the encoder remembers each
   /// word's line-independent path instead (`UnigramModel.appendLineIndependentPath`).
   private var remembered = RememberedPaths()
+  /// The words `remembered` has seen once: it admits a word on its second sighting.
+  private var sightings: WordSightings
   private var edges: [UnigramModel.Edge] = []
   /// Whether words are decomposed (NFD) before they are cut, and the buffers that does it in.
   private let decomposes: Bool
@@ -191,10 +193,12 @@ public struct SubwordEncoder {
   private var decompositionScalars: [Int32] = []
 
   /// - Parameter cacheLimit: the most distinct words whose pieces are kept (the first ones seen, which in text
-  ///   are mostly the frequent ones; the others are cut again each time).
+  ///   are mostly the frequent ones; with a sentencepiece `.model`, the first ones seen twice; the others are cut
+  ///   again each time).
   public init(model: SubwordModel, cacheLimit: Int = 1 << 15) {
     self.model = model
     self.cacheLimit = cacheLimit
+    sightings = WordSightings(limit: cacheLimit)
     if case .bpe(let m) = model { bpe = m } else { bpe = nil }
     if case .wordPiece(let m) = model { wordPiece = m } else { wordPiece = nil }
     if case .unigram(let m) = model { unigram = m } else { unigram = nil }
@@ -417,7 +421,7 @@ public struct SubwordEncoder {
       guard let (start, hash, found) = pending else { break }
       let word = UnsafeBufferPointer(start: base + start, count: i - start)
       if found == nil && remembered.count < cacheLimit && word.count <= RememberedPaths.longest,
-        let slot = remember(word, hash: hash, held), abs(lineScore) < slot.lineScoreLimit
+        sightings.see(hash: hash), let slot = remember(word, hash: hash, held), abs(lineScore) < slot.lineScoreLimit
       {
         remembered.withLookup { replay(slot, $0) }
         continue
