@@ -79,21 +79,16 @@ struct RememberedPaths {
     _ word: UnsafeBufferPointer<UInt8>, hash: UInt64, piecesFrom firstPiece: Int, lineScoreLimit: Float
   ) -> Slot {
     precondition(word.count <= Self.longest && pieces.count - firstPiece <= Self.longest)
-    if (count + 1) * 2 > slots.count { slots = RememberedWords.grown(slots) }
     var slot = Slot(
       prefix: RememberedWords.prefix(word), tag: UInt32(truncatingIfNeeded: hash >> 32), length: UInt16(word.count),
       pieceCount: UInt16(pieces.count - firstPiece), tail: UInt32(tails.count), pieces: UInt32(firstPiece),
       score: 0, lineScoreLimit: lineScoreLimit)
-    if word.count > 8 { tails.append(contentsOf: UnsafeBufferPointer(rebasing: word[8...])) }
     if slot.pieceCount == 1 {
       slot.pieces = UInt32(bitPattern: pieces[firstPiece].id)
       slot.score = pieces[firstPiece].score
       pieces.removeLast()
     }
-    let index = slots.withUnsafeBufferPointer { slots in
-      tails.withUnsafeBufferPointer { tails in RememberedWords.probe(word, hash: hash, slots: slots, tails: tails) }
-    }
-    slots[index] = slot
+    RememberedWords.store(slot, of: word, hash: hash, count: count, slots: &slots, tails: &tails)
     count += 1
     return slot
   }

@@ -98,11 +98,9 @@ struct RememberedPieces {
   /// which `unknown` are unknown.
   mutating func insert(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64, ids wordIDs: [Int32], unknown: Int) {
     precondition(word.count <= Self.longest && wordIDs.count <= Self.longest && ids.count + wordIDs.count <= Int32.max)
-    if (count + 1) * 2 > slots.count { slots = RememberedWords.grown(slots) }
     var slot = Slot(
       prefix: RememberedWords.prefix(word), tag: UInt32(truncatingIfNeeded: hash >> 32), length: UInt16(word.count),
       idCount: UInt16(wordIDs.count), tail: UInt32(tails.count), first: 0, second: 0, unknown: UInt32(unknown))
-    if word.count > 8 { tails.append(contentsOf: UnsafeBufferPointer(rebasing: word[8...])) }
     switch wordIDs.count {
     case 0: break
     case 1: slot.first = wordIDs[0]
@@ -113,11 +111,7 @@ struct RememberedPieces {
       slot.first = Int32(ids.count)
       ids.append(contentsOf: wordIDs)
     }
-    let index = slots.withUnsafeBufferPointer { slots in
-      tails.withUnsafeBufferPointer { tails in RememberedWords.probe(word, hash: hash, slots: slots, tails: tails) }
-    }
-    precondition(slots[index].length == 0, "word already remembered")
-    slots[index] = slot
+    RememberedWords.store(slot, of: word, hash: hash, count: count, slots: &slots, tails: &tails)
     count += 1
   }
 }

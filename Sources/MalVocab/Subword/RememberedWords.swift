@@ -70,6 +70,22 @@ enum RememberedWords {
     }
   }
 
+  /// Puts `slot`, the slot of `word` (not yet in `slots`; its `hash(_:)` is `hash`, its `tail` is `tails.count`),
+  /// into `slots`, which hold `count` words and grow to keep at most half of them full, and bytes 8… of `word` into
+  /// `tails`.
+  static func store<Slot: RememberedWordSlot>(
+    _ slot: Slot, of word: UnsafeBufferPointer<UInt8>, hash: UInt64, count: Int, slots: inout [Slot],
+    tails: inout [UInt8]
+  ) {
+    if (count + 1) * 2 > slots.count { slots = grown(slots) }
+    if word.count > 8 { tails.append(contentsOf: UnsafeBufferPointer(rebasing: word[8...])) }
+    let index = slots.withUnsafeBufferPointer { slots in
+      tails.withUnsafeBufferPointer { tails in probe(word, hash: hash, slots: slots, tails: tails) }
+    }
+    precondition(slots[index].length == 0, "word already remembered")
+    slots[index] = slot
+  }
+
   /// `slots` rehashed into twice as many.
   static func grown<Slot: RememberedWordSlot>(_ slots: [Slot]) -> [Slot] {
     let size = slots.count * 2

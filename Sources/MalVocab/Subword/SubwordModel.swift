@@ -184,7 +184,7 @@ public struct SubwordEncoder {
   /// With sentencepiece's arithmetic a word's pieces depend on the line before it: the encoder remembers each
   /// word's line-independent path instead (`UnigramModel.appendLineIndependentPath`).
   private var remembered = RememberedPaths()
-  /// The words `remembered` has seen once: it admits a word on its second sighting.
+  /// The words `remembered` has seen once: it admits a word on its second sighting (with sentencepiece's arithmetic).
   private var sightings: WordSightings
   private var edges: [UnigramModel.Edge] = []
   /// Whether words are decomposed (NFD) before they are cut, and the buffers that does it in.
@@ -198,11 +198,12 @@ public struct SubwordEncoder {
   public init(model: SubwordModel, cacheLimit: Int = 1 << 15) {
     self.model = model
     self.cacheLimit = cacheLimit
-    sightings = WordSightings(limit: cacheLimit)
     if case .bpe(let m) = model { bpe = m } else { bpe = nil }
     if case .wordPiece(let m) = model { wordPiece = m } else { wordPiece = nil }
     if case .unigram(let m) = model { unigram = m } else { unigram = nil }
     lineModel = unigram.flatMap { $0.arithmetic == .sentencePiece ? HeldModel($0) : nil }
+    // Only `forEachIDOfLine` (a `.model`'s arithmetic) admits words by sightings: the others keep the smallest set.
+    sightings = WordSightings(limit: lineModel == nil ? 0 : cacheLimit)
     decomposes = model.decomposesText
     idDecimals = Self.decimals(count: model.tokens.count)
   }
