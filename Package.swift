@@ -50,7 +50,7 @@ let package = Package(
     .testTarget(name: "MalCLITests", dependencies: ["MalCLI", "MalModel", "MalRecurrent", "MalStream", "MalTensor", "MalTestSupport"], exclude: ["Golden", "BadInput"]),
     // Recurrent core (issue 6): tensors over OpenBLAS, Keras-exact layers, benchmark.
     .target(name: "MalTensor", dependencies: ["CBLAS", "CMalKernels"]),
-    .target(name: "MalRecurrent", dependencies: ["MalTensor", "MalStream"]),
+    .target(name: "MalRecurrent", dependencies: ["MalTensor", "MalStream", "CMalKernels"]),
     // The model file as a library: a model trained by the CLI classifies raw text from Swift (issue 12).
     .target(
       name: "MalModel",

@@ -89,12 +89,14 @@ private func writeToStandardError(_ bytes: UnsafeBufferPointer<UInt8>) {
   }
 }
 
-/// `x` with exactly `digits` decimals, rounded half away from zero: `fixed(0.41234, 4)` → `"0.4123"`.
+/// `x` with exactly `digits` decimals, rounded half away from zero: `fixed(0.41234, 4)` → `"0.4123"`. Values too
+/// large for that (a diverging loss, 1e30) and non-finite ones are written as Swift prints them (`1e+30`, `inf`).
 func fixed(_ x: Double, _ digits: Int) -> String {
   guard x.isFinite else { return String(x) }
   var scale = 1.0
   for _ in 0..<digits { scale *= 10 }
   let scaled = (abs(x) * scale).rounded()
+  guard scaled < 0x1p53 else { return String(x) }
   let whole = Int(scaled / scale)
   let fraction = Int(scaled - Double(whole) * scale)
   var fractionText = String(fraction)

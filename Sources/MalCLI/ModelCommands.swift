@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ArgumentParser
 import MalModel
 import MalRecurrent
@@ -34,6 +39,9 @@ struct SummaryCommand: ParsableCommand {
         text += trained.file.model.summary(timeSteps: trained.maxlen).joined(separator: "\n")
         text += " Labels: \(trained.labels.joined(separator: ", "))\n"
         if trained.encoding != .ids { text += " Input: ids as \(trained.encoding.name) features\n" }
+        if let loss = trained.network.loss {
+          text += " Loss: \(loss.name)\(loss.takesProbabilities ? "" : " (outputs scores, not probabilities)")\n"
+        }
         if let preprocessing = trained.preprocessing { text += " Preprocessing: \(pipelineDescription(preprocessing))\n" }
         if let training = trained.file.metadata["mal.training"] { text += " Training: \(training)\n" }
       }
@@ -141,7 +149,9 @@ struct PredictCommand: ParsableCommand {
       is written as it came, followed by two tab-separated columns: `probability` — for two classes the \
       probability of the second class (the label listed last by mal summary), for more classes the \
       probability of the predicted one — with 6 decimals (--digits), and `label`, the predicted label (named \
-      `predicted` when the input already has a `label` column). With --top K (more than two classes) a column \
+      `predicted` when the input already has a `label` column). A model trained with --loss squared_hinge \
+      outputs scores instead: the column is `score`, the margin of the second class (decided at 0) or the \
+      predicted one's. With --top K (more than two classes) a column \
       `top` lists the K likeliest labels as label:probability; --all adds one column p_LABEL per class. A TSV \
       header gets the column names.
 
@@ -204,7 +214,7 @@ struct PredictCommand: ParsableCommand {
           var probabilities = Tensor(shape: [0], scalars: [])
           if rows > 0 {
             probabilities = try classifier.predict(batch, rows: rows, layout: layout)
-            classes = Sequential.predictedClasses(probabilities, binary: binary)
+            classes = Sequential.predictedClasses(probabilities, binary: binary, threshold: classifier.decisionThreshold)
           }
           let width = probabilities.shape.last ?? 1
           var k = 0
@@ -242,7 +252,7 @@ struct PredictCommand: ParsableCommand {
           out.append(header)
           // The predicted label's column is `label`, or `predicted` when the input already has a `label` column.
           let names = String(decoding: header, as: UTF8.self).split(separator: "\t", omittingEmptySubsequences: false)
-          var added = ["probability", names.contains("label") ? "predicted" : "label"]
+          var added = [classifier.outputsProbabilities ? "probability" : "score", names.contains("label") ? "predicted" : "label"]
           if top > 0 { added.append("top") }
           if all { added += labels.map { "p_\($0)" } }
           out.append("\t" + added.joined(separator: "\t") + "\n")
@@ -400,7 +410,7 @@ struct EvaluateCommand: ParsableCommand {
         targets: Tensor(shape: binary ? [labels.count, 1] : [labels.count], scalars: labels.map(Float.init)),
         predictions: probabilities)
       let meanLoss = loss.scalars.reduce(0.0) { $0 + Double($1) } / Double(labels.count)
-      let predicted = Sequential.predictedClasses(probabilities, binary: binary)
+      let predicted = Sequential.predictedClasses(probabilities, binary: binary, threshold: classifier.decisionThreshold)
       if summary {
         let part = EvaluationSummary(
           labels: labels, predicted: predicted, classCount: names.count, losses: loss.scalars,
@@ -411,7 +421,10 @@ struct EvaluateCommand: ParsableCommand {
       let report = ClassificationReport(
         labels: labels, predicted: predicted, classCount: names.count,
         scores: binary ? probabilities.scalars : nil)
-      let atK = PrecisionAtK(labels: labels, probabilities: probabilities.scalars, classCount: names.count, k: k)
+      // A binary hinge model's scores decide at 0; σ(score) ranks the two classes as the score does and decides at 0.5.
+      let ranked = binary && !classifier.outputsProbabilities
+        ? probabilities.scalars.map { 1 / (1 + expf(-$0)) } : probabilities.scalars
+      let atK = PrecisionAtK(labels: labels, probabilities: ranked, classCount: names.count, k: k)
       try writeStandardOutput(
         json
           ? jsonText(report, atK: atK, names: names, loss: meanLoss)

@@ -47,21 +47,28 @@ struct ModelDefinition {
     }
   }
 
-  /// The head the labels need: Dense(1, sigmoid) for two classes, Dense(classes, softmax) for more.
-  static func head(classCount: Int) -> LayerConfiguration {
+  /// The head the labels need: Dense(1, sigmoid) for two classes, Dense(classes, softmax) for more; with the
+  /// squared hinge, the same units with no activation (scores).
+  static func head(classCount: Int, loss: Loss? = nil) -> LayerConfiguration {
     var head = LayerConfiguration(className: "Dense")
     head.units = classCount == 2 ? 1 : classCount
-    head.activation = classCount == 2 ? "sigmoid" : "softmax"
+    head.activation = loss == .squaredHinge ? "linear" : classCount == 2 ? "sigmoid" : "softmax"
     return head
   }
 
+  /// The layers that take ids and may only come first.
+  static let idLayers: Set<String> = ["Embedding", "TFIDF"]
+
   /// Completes a spec's layers: picks the input encoding (an Embedding first takes ids; otherwise --one-hot or
   /// --scalar-input must say how ids become features) and checks or appends the head.
-  init(spec layers: [LayerConfiguration], oneHot: Bool, scalarInput: Bool, vocabularySize: Int, classCount: Int) throws {
+  init(
+    spec layers: [LayerConfiguration], oneHot: Bool, scalarInput: Bool, vocabularySize: Int, classCount: Int,
+    loss: Loss? = nil
+  ) throws {
     var layers = layers
-    if layers.first?.className == "Embedding" {
+    if let first = layers.first?.className, Self.idLayers.contains(first) {
       if oneHot || scalarInput {
-        throw ValidationError("--model starts with an Embedding, which takes ids: drop --one-hot / --scalar-input")
+        throw ValidationError("--model starts with \(first == "Embedding" ? "an Embedding" : "TFIDF"), which takes ids: drop --one-hot / --scalar-input")
       }
       encoding = .ids
     } else if oneHot {
@@ -72,10 +79,23 @@ struct ModelDefinition {
       throw ValidationError(
         "--model starts with \(layers.first?.className ?? "nothing"), not an Embedding: say how ids become its input with --one-hot or --scalar-input, or start with Embedding(\(vocabularySize),128)")
     }
-    if layers.contains(where: { $0.className == "Embedding" && $0 != layers.first }) {
-      throw ValidationError("--model: an Embedding can only be the first layer")
+    if let later = layers.dropFirst().first(where: { Self.idLayers.contains($0.className) }) {
+      throw ValidationError("--model: \(later.className == "Embedding" ? "an Embedding" : "TFIDF") can only be the first layer")
     }
-    let head = Self.head(classCount: classCount)
+    let head = Self.head(classCount: classCount, loss: loss)
+    if loss == .squaredHinge {
+      if let last = layers.last, last.className == "Dense", last.activation == "sigmoid" || last.activation == "softmax" {
+        throw ValidationError(
+          "--model ends with Dense(\(last.units ?? 0), \(last.activation ?? "")), but --loss squared_hinge scores a head without an activation: end with Dense(\(head.units!)) or leave the head out and mal adds it")
+      }
+      if let last = layers.last, last.className == "Dense", last.units == head.units, (last.activation ?? "linear") == "linear" {
+        self.layers = layers
+        return
+      }
+      layers.append(head)
+      self.layers = layers
+      return
+    }
     if let last = layers.last, last.className == "Dense", last.activation == "sigmoid" || last.activation == "softmax" {
       let fits = last.units == head.units || (classCount == 2 && last.units == 2 && last.activation == "softmax")
       guard fits else {
@@ -93,7 +113,7 @@ struct ModelDefinition {
   init(
     arch: Architecture, units: Int, layerCount: Int, embeddingDim: Int, maskZero: Bool, oneHot: Bool,
     scalarInput: Bool, dense: [Int], dropout: Float, recurrentDropout: Float, merge: Bidirectional.MergeMode,
-    bptt: Int?, vocabularySize: Int, classCount: Int
+    bptt: Int?, vocabularySize: Int, classCount: Int, loss: Loss? = nil
   ) {
     var layers: [LayerConfiguration] = []
     if oneHot {
@@ -136,12 +156,12 @@ struct ModelDefinition {
       layer.activation = "relu"
       layers.append(layer)
     }
-    layers.append(Self.head(classCount: classCount))
+    layers.append(Self.head(classCount: classCount, loss: loss))
     self.layers = layers
   }
 
-  /// The Embedding's rows, when the model starts with one.
-  var embeddingRows: Int? { layers.first?.className == "Embedding" ? layers.first?.inputDimension : nil }
+  /// The ids the first layer takes, when it is an Embedding or TFIDF.
+  var embeddingRows: Int? { layers.first.map { Self.idLayers.contains($0.className) } == true ? layers.first?.inputDimension : nil }
 
   /// Builds the model with fresh weights from `seed`.
   func build(seed: UInt64) throws -> Sequential {

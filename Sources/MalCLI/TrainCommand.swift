@@ -14,6 +14,15 @@ import Darwin
 
 extension LearningRateSchedule.Decay: ExpressibleByArgument {}
 
+/// The losses `--loss` offers.
+enum LossName: String, ExpressibleByArgument, CaseIterable {
+  case crossentropy
+  case squaredHinge = "squared_hinge"
+
+  /// The loss to store in the model (`nil`: the cross-entropy that fits the head).
+  var loss: Loss? { self == .squaredHinge ? .squaredHinge : nil }
+}
+
 enum OptimizerName: String, ExpressibleByArgument, CaseIterable {
   case adam, sgd, rmsprop
 }
@@ -127,6 +136,12 @@ struct TrainCommand: ParsableCommand {
   @Option(parsing: .unconditional, help: ArgumentHelp("Raise the learning rate linearly from 0 to --lr over the first N steps (batches).", valueName: "N"))
   var warmupSteps = 0
 
+  @Option(help: "crossentropy (binary for two classes, sparse categorical for more; the head ends in sigmoid or softmax) or squared_hinge (Keras squared_hinge, one margin per class against the rest; the head has no activation and the model outputs scores, as a linear SVM's).")
+  var loss: LossName = .crossentropy
+
+  @Option(parsing: .unconditional, help: ArgumentHelp("Add λ·Σw² of every Dense kernel to the loss (Keras kernel_regularizer=l2(λ) on each Dense layer), e.g. 1e-6 for a linear model over TFIDF bags.", valueName: "λ"))
+  var kernelL2: Float = 0
+
   @Option(parsing: .unconditional, help: ArgumentHelp("Move the targets towards the uniform distribution by this much (Keras label_smoothing), e.g. 0.1.", valueName: "ε"))
   var labelSmoothing: Float = 0
 
@@ -201,6 +216,11 @@ struct TrainCommand: ParsableCommand {
     if let clipnorm, !(clipnorm > 0) { throw ValidationError("--clipnorm must be positive") }
     if warmupSteps < 0 { throw ValidationError("--warmup-steps must be at least 0, got \(warmupSteps)") }
     if !(0..<1).contains(labelSmoothing) { throw ValidationError("--label-smoothing must be in [0, 1)") }
+    if labelSmoothing > 0 && loss == .squaredHinge {
+      throw ValidationError("--label-smoothing moves probabilities; --loss squared_hinge trains scores: choose one")
+    }
+    if resume != nil && loss != .crossentropy { throw ValidationError("--resume takes the loss from its file; drop --loss") }
+    if !(kernelL2 >= 0 && kernelL2.isFinite) { throw ValidationError("--kernel-l2 must be 0 or more, got \(kernelL2)") }
     if !(weightDecay >= 0 && weightDecay < 1) { throw ValidationError("--weight-decay must be in [0, 1)") }
     if weightDecay > 0 && optimizer != .adam { throw ValidationError("--weight-decay needs --optimizer adam (AdamW)") }
     if freeze && embedding == nil { throw ValidationError("--freeze needs --embedding") }
@@ -240,6 +260,10 @@ struct TrainCommand: ParsableCommand {
     net.configureThreads(threads)
     var (training, validationExamples) = try examples(rows, classes: classes, encoding: encoding, file: input)
       .split(validationFraction: validationSplit)
+    if resumed == nil, let tfidf = net.layers.first as? TFIDF {
+      // Keras's adapt: the document frequencies of the training rows (not the validation rows).
+      tfidf.adapt(ids: training.inputs, rows: training.count, timeSteps: training.timeSteps)
+    }
     if let validation {
       validationExamples = try validationRows(validation, like: rows, classes: classes, net: net, encoding: encoding)
     }
@@ -253,6 +277,7 @@ struct TrainCommand: ParsableCommand {
     options.shuffleSeed = seed
     options.earlyStoppingPatience = earlyStopping
     options.labelSmoothing = labelSmoothing
+    options.kernelL2 = kernelL2
     if balanceClasses { options.classWeights = Sequential.balancedClassWeights(labels: training.labels, classes: classes.count) }
     if lrSchedule != .constant || warmupSteps > 0 {
       let batches = (training.count + batchSize - 1) / batchSize

@@ -186,13 +186,13 @@ extension TrainCommand {
     if let model {
       definition = try ModelDefinition(
         spec: try ModelDefinition.layers(fromSpec: model), oneHot: oneHot, scalarInput: scalarInput,
-        vocabularySize: vocabularySize, classCount: classCount)
+        vocabularySize: vocabularySize, classCount: classCount, loss: loss.loss)
     } else {
       definition = ModelDefinition(
         arch: arch, units: units, layerCount: layers, embeddingDim: pretrained?.dimension ?? embeddingDim,
         maskZero: maskZero, oneHot: oneHot, scalarInput: scalarInput, dense: dense, dropout: dropout,
         recurrentDropout: recurrentDropout, merge: merge, bptt: bptt, vocabularySize: vocabularySize,
-        classCount: classCount)
+        classCount: classCount, loss: loss.loss)
     }
     do {
       try ModelConfiguration(name: "sequential", input: definition.encoding.featureShape, layers: definition.layers)
@@ -200,7 +200,9 @@ extension TrainCommand {
     } catch {
       throw try sizeError(error, definition: definition, vocabularySize: vocabularySize, largestId: largestId)
     }
-    return (try definition.build(seed: seed), definition.encoding)
+    let network = try definition.build(seed: seed)
+    network.loss = loss.loss
+    return (network, definition.encoding)
   }
 
   /// `error` as the flag (or the id in the rows) that asked for weights too large for the memory budget: whichever of
@@ -334,6 +336,7 @@ extension TrainCommand {
     if labelSmoothing > 0 { extra.append(JSONMember(key: "label_smoothing", value: .number(Double("\(labelSmoothing)") ?? 0))) }
     if balanceClasses { extra.append(JSONMember(key: "class_weight", value: .string("balanced"))) }
     if weightDecay > 0 { extra.append(JSONMember(key: "weight_decay", value: .number(Double("\(weightDecay)") ?? 0))) }
+    if kernelL2 > 0 { extra.append(JSONMember(key: "kernel_l2", value: .number(Double("\(kernelL2)") ?? 0))) }
     let rate = scheduled ? (lr ?? (name == .sgd ? 0.01 : 0.001)) : optimizer.learningRate
     return JSONValue.object([
       JSONMember(key: "arch", value: kept("arch", model == nil ? .string(arch.rawValue) : .null)),

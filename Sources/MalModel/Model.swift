@@ -101,7 +101,7 @@ public final class Model: Sendable {
     let binary = classifier.hasBinaryHead
     let probabilities = try classifier.predict(ids, rows: rows, layout: layout)
     let width = probabilities.shape.last ?? 1
-    let classes = Sequential.predictedClasses(probabilities, binary: binary)
+    let classes = Sequential.predictedClasses(probabilities, binary: binary, threshold: classifier.decisionThreshold)
     return (0..<rows).map { row in
       let scores: [Float]
       if binary {

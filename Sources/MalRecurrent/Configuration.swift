@@ -101,6 +101,12 @@ public struct LayerConfiguration: Codable, Sendable, Hashable {
       className = "GlobalAveragePooling1D"
     case is GlobalMaxPooling1D:
       className = "GlobalMaxPooling1D"
+    case let tfidf as TFIDF:
+      className = "TFIDF"
+      inputDimension = tfidf.inputDimension
+      trainable = nil  // its one weight is never trained
+    case is UnitNormalization:
+      className = "UnitNormalization"
     default:
       return nil
     }
@@ -174,6 +180,12 @@ public struct LayerConfiguration: Codable, Sendable, Hashable {
       return GlobalAveragePooling1D(name: name)
     case "GlobalMaxPooling1D":
       return GlobalMaxPooling1D(name: name)
+    case "TFIDF":
+      let input = try need(inputDimension, "inputDimension")
+      try check(input >= 1, "inputDimension must be ≥ 1")
+      return TFIDF(inputDimension: input, name: name)
+    case "UnitNormalization":
+      return UnitNormalization(name: name)
     default:
       throw ModelError(.invalidConfiguration("unknown layer class \(className)"))
     }
@@ -188,12 +200,16 @@ public struct ModelConfiguration: Codable, Sendable, Hashable {
   public var input: FeatureShape
   /// The layers, first to last.
   public var layers: [LayerConfiguration]
+  /// Keras's name of the loss the model trains with, when it is not the cross-entropy that fits the head
+  /// (`squared_hinge`); `nil` otherwise.
+  public var loss: String?
 
   /// Makes a configuration.
-  public init(name: String, input: FeatureShape, layers: [LayerConfiguration]) {
+  public init(name: String, input: FeatureShape, layers: [LayerConfiguration], loss: String? = nil) {
     self.name = name
     self.input = input
     self.layers = layers
+    self.loss = loss
   }
 }
 
@@ -206,7 +222,7 @@ extension Sequential {
         preconditionFailure("configuration: \(type(of: layer)) has no LayerConfiguration")
       }
       return configuration
-    })
+    }, loss: loss?.name)
   }
 
   /// Rebuilds a model from its architecture with fresh weights from `seed`; load trained
@@ -216,6 +232,12 @@ extension Sequential {
     var layers: [any Layer] = []
     for layer in configuration.layers { layers.append(try layer.makeLayer()) }
     try self.init(name: configuration.name, input: configuration.input, layers: layers, seed: seed)
+    if let name = configuration.loss {
+      guard let loss = Loss(name: name) else {
+        throw ModelError(.invalidConfiguration("unknown loss \(name): this mal trains with squared_hinge or the cross-entropy that fits the head"))
+      }
+      self.loss = loss
+    }
     for (layer, configuration) in zip(self.layers, configuration.layers) where configuration.trainable == false {
       for parameter in layer.parameters { parameter.isTrainable = false }
     }
@@ -282,6 +304,13 @@ extension ModelConfiguration {
         size.outputFeatures = units
         size.floats = MemoryBudget.byteCount([features, units])
         size.stepFloats = units
+      case "TFIDF":
+        // One vector of inputDimension values per row, counted per step like the layers after it.
+        let input = max(0, layer.inputDimension ?? 0)
+        size.inputFeatures = input
+        size.outputFeatures = input
+        size.floats = input
+        size.stepFloats = input
       case "Conv1D":
         let count = max(0, layer.filters ?? 0), window = max(0, layer.kernelSize ?? 0)
         size.outputFeatures = count

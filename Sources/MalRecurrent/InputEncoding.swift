@@ -27,7 +27,7 @@ public enum InputEncoding: Sendable, Hashable {
   /// number, or a network that does not start with an Embedding).
   public func idLimit(of network: Sequential) -> Int? {
     switch self {
-    case .ids: (network.layers.first as? Embedding)?.inputDimension
+    case .ids: (network.layers.first as? Embedding)?.inputDimension ?? (network.layers.first as? TFIDF)?.inputDimension
     case .oneHot(let depth): depth
     case .scalar: nil
     }

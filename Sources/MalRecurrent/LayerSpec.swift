@@ -16,7 +16,8 @@
 /// | `Dense` | units, activation (default linear) | use_bias |
 /// | `Conv1D` | filters, kernel_size, activation (default linear) | padding (valid, same), strides, use_bias |
 /// | `Dropout` | rate | |
-/// | `GlobalAveragePooling1D`, `GlobalMaxPooling1D` | | |
+/// | `GlobalAveragePooling1D`, `GlobalMaxPooling1D`, `UnitNormalization` | | |
+/// | `TFIDF` | input_dim | |
 ///
 /// Every layer also takes `name=…`. Errors name the character column of the problem.
 public enum LayerSpec {
@@ -37,7 +38,7 @@ public enum LayerSpec {
   /// The layer classes `parse` knows.
   public static let classNames = [
     "Embedding", "SimpleRNN", "LSTM", "GRU", "Bidirectional", "Dense", "Conv1D", "Dropout",
-    "GlobalAveragePooling1D", "GlobalMaxPooling1D",
+    "GlobalAveragePooling1D", "GlobalMaxPooling1D", "TFIDF", "UnitNormalization",
   ]
 
   private enum Value {
@@ -164,6 +165,8 @@ public enum LayerSpec {
         positions = ["units", "activation"]; flags = ["use_bias"]; options = ["units", "activation", "use_bias"]
       case "Dropout":
         positions = ["rate"]; flags = []; options = ["rate"]
+      case "TFIDF":
+        positions = ["input_dim"]; flags = []; options = ["input_dim"]
       case "Conv1D":
         positions = ["filters", "kernel_size", "activation"]; flags = ["use_bias"]
         options = ["filters", "kernel_size", "activation", "padding", "strides", "use_bias"]
@@ -281,6 +284,7 @@ public enum LayerSpec {
     case "Dense": "Dense(24,relu)"
     case "Dropout": "Dropout(0.5)"
     case "Conv1D": "Conv1D(128,5,relu)"
+    case "TFIDF": "TFIDF(20000)"
     default: "\(className)(64)"
     }
   }

@@ -26,13 +26,43 @@ public enum Loss: Sendable, Hashable {
   /// Keras `SparseCategoricalCrossentropy`: `p` clipped, then `-log(p[y] / Σ p)`; from
   /// logits `logsumexp(z) - z[y]`.
   case sparseCategoricalCrossentropy(fromLogits: Bool = false)
+  /// Keras `SquaredHinge`: `max(1 - t·z, 0)²` averaged over the last axis, for scores `z` (a linear head) and
+  /// targets `t` of -1 or 1; targets of 0 count as -1, as Keras turns 0/1 labels into -1/1. Class indices
+  /// `[batch]` (one score per class) stand for one-hot rows, so each class is one margin against the rest.
+  case squaredHinge
 
   /// ε = 1e-7 as Float32 (1.0000000116860974e-07).
   public static let epsilon: Float = 1e-7
 
+  /// Keras's name of the loss (`model.compile(loss=…)`).
+  public var name: String {
+    switch self {
+    case .binaryCrossentropy: "binary_crossentropy"
+    case .categoricalCrossentropy: "categorical_crossentropy"
+    case .sparseCategoricalCrossentropy: "sparse_categorical_crossentropy"
+    case .squaredHinge: "squared_hinge"
+    }
+  }
+
+  /// The loss Keras names `name` (`squared_hinge`, `binary_crossentropy`, …), from probabilities.
+  public init?(name: String) {
+    switch name {
+    case "binary_crossentropy": self = .binaryCrossentropy()
+    case "categorical_crossentropy": self = .categoricalCrossentropy()
+    case "sparse_categorical_crossentropy": self = .sparseCategoricalCrossentropy()
+    case "squared_hinge": self = .squaredHinge
+    default: return nil
+    }
+  }
+
+  /// Whether the model's outputs are probabilities (a cross-entropy) rather than scores (a hinge), so a binary
+  /// head decides at 0.5 rather than at 0.
+  public var takesProbabilities: Bool { self != .squaredHinge }
+
   var fromLogits: Bool {
     switch self {
     case .binaryCrossentropy(let l), .categoricalCrossentropy(let l), .sparseCategoricalCrossentropy(let l): l
+    case .squaredHinge: false
     }
   }
 
@@ -41,6 +71,7 @@ public enum Loss: Sendable, Hashable {
     case .binaryCrossentropy: .binaryCrossentropy(fromLogits: true)
     case .categoricalCrossentropy: .categoricalCrossentropy(fromLogits: true)
     case .sparseCategoricalCrossentropy: .sparseCategoricalCrossentropy(fromLogits: true)
+    case .squaredHinge: .squaredHinge
     }
   }
 
@@ -71,7 +102,11 @@ public enum Loss: Sendable, Hashable {
     }
     let rows = predictions.count / classes
     let sparse: Bool
-    if case .sparseCategoricalCrossentropy = self { sparse = true } else { sparse = false }
+    switch self {
+    case .sparseCategoricalCrossentropy: sparse = true
+    case .squaredHinge: sparse = classes > 1 && targets.shape != predictions.shape
+    default: sparse = false
+    }
     let expected = sparse ? Array(predictions.shape.dropLast()) : predictions.shape
     // Keras also accepts sparse targets with a trailing axis of 1.
     guard targets.shape == expected || (sparse && targets.shape == expected + [1]) else {
@@ -142,6 +177,21 @@ public enum Loss: Sendable, Hashable {
             gradient!.scalars[base + j] = (targetSum * expf(p[base + j] - lse) - t[base + j]) * scale
           }
         }
+      case .squaredHinge:
+        let label = sparse ? t[r] : 0
+        if sparse {
+          guard label >= 0, label < Float(classes), label == label.rounded() else {
+            throw ModelError(.labelOutOfRange(label: label, classes: classes))
+          }
+        }
+        var sum: Float = 0
+        for j in 0..<classes {
+          let target: Float = sparse ? (Float(j) == label ? 1 : -1) : (t[base + j] == 0 ? -1 : t[base + j])
+          let margin = max(1 - target * p[base + j], 0)
+          sum += margin * margin
+          if gradient != nil { gradient!.scalars[base + j] = -2 * target * margin * scale / Float(classes) }
+        }
+        losses[r] = sum / Float(classes)
       case .sparseCategoricalCrossentropy(let fromLogits):
         let label = t[r]
         guard label >= 0, label < Float(classes), label == label.rounded() else {

@@ -1,3 +1,4 @@
+import CMalKernels
 import Dispatch
 import MalTensor
 
@@ -54,7 +55,10 @@ func parallelChunks(count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
     let shared = UncheckedSendable(body)
     DispatchQueue.concurrentPerform(iterations: parts) { part in
       let lower = count * part / parts, upper = count * (part + 1) / parts
+      // The worker threads compute as the training thread does (`fit` flushes denormals to zero).
+      let saved = mal_denormals_flush()
       shared.value(lower..<upper)
+      mal_denormals_restore(saved)
     }
   }
 }

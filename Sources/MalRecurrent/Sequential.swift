@@ -34,6 +34,9 @@ public final class Sequential {
   public private(set) var lastOutput: Tensor?
   /// The number of threads set by `configureThreads(_:strategy:)` (1 by default).
   public internal(set) var threadCount = 1
+  /// The loss the model is trained with, when it is not the cross-entropy that fits its head (`classificationLoss`):
+  /// `.squaredHinge` makes the outputs scores rather than probabilities. Stored in the configuration.
+  public var loss: Loss?
 
   /// Names and builds the layers.
   /// - Throws: `ModelError.Reason.invalidConfiguration` when a layer cannot follow the one before.
@@ -157,7 +160,7 @@ public final class Sequential {
     lastOutput = predictions
     var value: Float
     var gradient: Tensor?
-    if !loss.fromLogits, let dense = outputLogitsLayer {
+    if loss.takesProbabilities, !loss.fromLogits, let dense = outputLogitsLayer {
       var (losses, g) = try loss.withLogits().evaluate(targets: targets, predictions: dense.logits, wantGradient: true)
       Self.weigh(&losses, gradient: &g!, by: sampleWeights)
       value = Self.applyMask(mask, to: &losses, gradient: &g!)
@@ -211,13 +214,35 @@ public final class Sequential {
   /// One training step on a batch: forward, loss, backward through time, optimizer update
   /// (on the model's `threadCount` threads). Returns the batch's loss before the update.
   /// - Throws: as `computeGradients(inputs:targets:loss:training:)`.
+  /// - Parameter kernelL2: λ of an L2 penalty `λ·Σw²` on every Dense layer's kernel (Keras
+  ///   `kernel_regularizer=l2(λ)`), added to the loss and its gradient; 0 for none.
   @discardableResult
   public func trainStep(
-    inputs: Tensor, targets: Tensor, loss: Loss, optimizer: any Optimizer, sampleWeights: [Float]? = nil
+    inputs: Tensor, targets: Tensor, loss: Loss, optimizer: any Optimizer, sampleWeights: [Float]? = nil,
+    kernelL2: Float = 0
   ) throws(ModelError) -> Float {
-    let value = try computeGradients(inputs: inputs, targets: targets, loss: loss, sampleWeights: sampleWeights)
+    var value = try computeGradients(inputs: inputs, targets: targets, loss: loss, sampleWeights: sampleWeights)
+    if kernelL2 > 0 { value += addKernelPenalty(kernelL2) }
     optimizer.threadCount = threadCount
     optimizer.apply(to: parameters.filter(\.isTrainable))
     return value
+  }
+
+  /// Adds `2λw` to the gradient of every trainable Dense kernel and returns the penalty `λ·Σw²`.
+  func addKernelPenalty(_ lambda: Float) -> Float {
+    var penalty = 0.0
+    for layer in layers {
+      guard let dense = layer as? Dense else { continue }
+      for parameter in dense.parameters where parameter.name == "kernel" && parameter.isTrainable {
+        let w = parameter.storage.pointer, g = parameter.gradientStorage.pointer
+        var sum: Float = 0
+        for i in 0..<parameter.count {
+          sum += w[i] * w[i]
+          g[i] += 2 * lambda * w[i]
+        }
+        penalty += Double(sum)
+      }
+    }
+    return Float(Double(lambda) * penalty)
   }
 }

@@ -1,3 +1,4 @@
+import CMalKernels
 import MalTensor
 
 #if canImport(Glibc)
@@ -76,6 +77,8 @@ public struct TrainingOptions: Sendable, Hashable {
   public var labelSmoothing: Float = 0
   /// A weight per class (Keras `class_weight`): each training row's loss counts its class's weight times.
   public var classWeights: [Float]? = nil
+  /// λ of an L2 penalty on every Dense kernel (Keras `kernel_regularizer=l2(λ)`); 0 for none.
+  public var kernelL2: Float = 0
 
   public init() {}
 }
@@ -120,11 +123,14 @@ extension Sequential {
   /// Whether the head is one sigmoid unit (binary labels) rather than one unit per class.
   public var hasBinaryHead: Bool { output == .vector(features: 1) }
 
-  /// The loss that fits the head: binary cross-entropy for one sigmoid unit, sparse categorical
-  /// cross-entropy for a softmax over classes (as the Keras tutorials pick them).
+  /// The loss the model trains with: `loss` when set, else the one that fits the head — binary cross-entropy for
+  /// one sigmoid unit, sparse categorical cross-entropy for a softmax over classes (as the Keras tutorials pick them).
   public var classificationLoss: Loss {
-    hasBinaryHead ? .binaryCrossentropy() : .sparseCategoricalCrossentropy()
+    loss ?? (hasBinaryHead ? .binaryCrossentropy() : .sparseCategoricalCrossentropy())
   }
+
+  /// Where a binary head's output decides for the second class: 0.5 for probabilities, 0 for hinge scores.
+  public var decisionThreshold: Float { classificationLoss.takesProbabilities ? 0.5 : 0 }
 
   /// Trains on `training` (and reports on `validation` after each epoch), like Keras's `fit`.
   ///
@@ -139,6 +145,10 @@ extension Sequential {
     progress: (TrainingProgress) -> Bool = { _ in true },
     epochFinished: (EpochResult) -> Bool = { _ in true }
   ) throws(ModelError) -> [EpochResult] {
+    // Denormal floats (Adam's moments of weights that stopped moving, weights an L2 penalty shrinks) are 10-100
+    // times slower to compute with; TensorFlow trains with them flushed to zero, and so does this thread.
+    let savedFloatingPointMode = mal_denormals_flush()
+    defer { mal_denormals_restore(savedFloatingPointMode) }
     let loss = classificationLoss
     let binary = hasBinaryHead
     var order = Array(0..<training.count)
@@ -170,12 +180,16 @@ extension Sequential {
         if let schedule = options.schedule { optimizer.learningRate = schedule.rate(atStep: optimizer.iterations) }
         let weights = options.classWeights.map { w in rows.map { w[training.labels[$0]] } }
         let value = try trainStep(
-          inputs: inputs, targets: targets, loss: stepLoss, optimizer: optimizer, sampleWeights: weights)
+          inputs: inputs, targets: targets, loss: stepLoss, optimizer: optimizer, sampleWeights: weights,
+          kernelL2: options.kernelL2)
         guard value.isFinite else {
           throw ModelError(.invalidConfiguration("the loss became \(value.isNaN ? "NaN" : "infinite") at epoch \(epoch), batch \(b + 1); lower --lr or set --clipnorm"))
         }
         lossSum += Double(value) * Double(rows.count)
-        if let output = lastOutput { correct += Self.correctCount(output, rows: rows, labels: training.labels, binary: binary) }
+        if let output = lastOutput {
+          correct += Self.correctCount(
+            output, rows: rows, labels: training.labels, binary: binary, threshold: decisionThreshold)
+        }
         seen += rows.count
         let report = TrainingProgress(
           epoch: epoch, epochs: options.epochs, batch: b + 1, batches: batches, loss: lossSum / Double(seen),
@@ -219,7 +233,7 @@ extension Sequential {
   /// `targets` with label smoothing `smoothing` and the loss to use with them: binary targets moved towards 1/2;
   /// class indices made one-hot rows moved towards 1/`classes`, for categorical cross-entropy.
   static func smoothed(_ targets: Tensor, loss: Loss, binary: Bool, classes: Int, smoothing: Float) -> (Tensor, Loss) {
-    guard smoothing > 0 else { return (targets, loss) }
+    guard smoothing > 0, loss.takesProbabilities else { return (targets, loss) }
     if binary {
       return (Tensor(shape: targets.shape, scalars: targets.scalars.map { $0 * (1 - smoothing) + smoothing / 2 }), loss)
     }
@@ -251,25 +265,29 @@ extension Sequential {
     let value = try classificationLoss.perSample(
       targets: examples.targets(rows: all, binary: hasBinaryHead), predictions: probabilities)
     let total = value.scalars.reduce(0.0) { $0 + Double($1) }
-    let correct = Self.correctCount(probabilities, rows: all, labels: examples.labels, binary: hasBinaryHead)
+    let correct = Self.correctCount(
+      probabilities, rows: all, labels: examples.labels, binary: hasBinaryHead, threshold: decisionThreshold)
     return (total / Double(max(examples.count, 1)), Double(correct) / Double(max(examples.count, 1)))
   }
 
-  /// The predicted class of each row of `probabilities`: 1 where p ≥ 0.5 for a binary head, else the argmax.
-  public static func predictedClasses(_ probabilities: Tensor, binary: Bool) -> [Int] {
+  /// The predicted class of each row of `probabilities` (or hinge scores): 1 where the output ≥ `threshold` for a
+  /// binary head (0.5 for probabilities, 0 for scores: `decisionThreshold`), else the argmax.
+  public static func predictedClasses(_ probabilities: Tensor, binary: Bool, threshold: Float = 0.5) -> [Int] {
     let width = probabilities.shape.last ?? 1
     let rows = probabilities.count / max(width, 1)
     return (0..<rows).map { r in
-      if binary { return probabilities.scalars[r] >= 0.5 ? 1 : 0 }
+      if binary { return probabilities.scalars[r] >= threshold ? 1 : 0 }
       var best = 0
       for j in 1..<width where probabilities.scalars[r * width + j] > probabilities.scalars[r * width + best] { best = j }
       return best
     }
   }
 
-  static func correctCount(_ probabilities: Tensor, rows: ArraySlice<Int>, labels: [Int], binary: Bool) -> Int {
+  static func correctCount(
+    _ probabilities: Tensor, rows: ArraySlice<Int>, labels: [Int], binary: Bool, threshold: Float
+  ) -> Int {
     guard probabilities.count > 0 else { return 0 }
-    let predicted = predictedClasses(probabilities, binary: binary)
+    let predicted = predictedClasses(probabilities, binary: binary, threshold: threshold)
     return zip(predicted, rows).reduce(0) { $0 + ($1.0 == labels[$1.1] ? 1 : 0) }
   }
 }

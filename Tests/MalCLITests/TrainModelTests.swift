@@ -40,7 +40,7 @@ struct TrainModelTests {
     (["--one-hot", "--vocab-size", "150"], "Corpora/sample-ko-ids.tsv:229:1: error: id 194 is too large for the model's input (150 one-hot columns, ids 0–149); raise --vocab-size or cap the vocabulary (mal vocab --max-size)\n", 65),
     (["--model", "Embedding(195,8) Dense(4,tanhh)"], "train: error: --model: column 26: Dense activation must be one of linear, relu, sigmoid, softmax, tanh, found 'tanhh'\n", 64),
         // The batch whose loss first becomes NaN depends on the host's BLAS kernels (2 on some, 3 on others).
-    (["--lr", "1e30", "--optimizer", "sgd"], "train: error: the loss became NaN at epoch 1, batch ", 65),
+    (["--lr", "1e38", "--optimizer", "sgd"], "train: error: the loss became NaN at epoch 1, batch ", 65),
   ])
   func badDefinitions(_ flags: [String], _ stderr: String, _ status: Int32) throws {
     let folder = TemporaryFolder()

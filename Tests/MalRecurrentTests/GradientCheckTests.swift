@@ -84,6 +84,12 @@ let gradientCheckCases: [GradientCheckCase] = [
                     layers: { [LSTM(units: 3), Dense(units: 3, activation: .tanh), Dense(units: 1)] },
                     inputs: randomTensor([3, 5, 3], seed: 9), targets: binaryTargets,
                     loss: .binaryCrossentropy(fromLogits: true)),
+  GradientCheckCase(name: "TFIDF → UnitNormalization → Dense linear, squared hinge over class indices", input: .tokens,
+                    layers: { [TFIDF(inputDimension: 8), UnitNormalization(), Dense(units: 3)] },
+                    inputs: prePadded, targets: Tensor(shape: [3], scalars: [2, 0, 1]), loss: .squaredHinge),
+  GradientCheckCase(name: "LSTM → UnitNormalization → Dense linear, squared hinge on 0/1 labels", input: .sequence(features: 3),
+                    layers: { [LSTM(units: 4), UnitNormalization(), Dense(units: 1)] },
+                    inputs: randomTensor([3, 5, 3], seed: 12), targets: binaryTargets, loss: .squaredHinge),
 ]
 
 // Tolerance: the model runs in Float32. The loss (≈ 0.7) carries a rounding error of a few
@@ -101,7 +107,7 @@ struct GradientCheckTests {
     let model = try Sequential(input: c.input, layers: c.layers(), seed: 11)
     _ = try model.computeGradients(inputs: c.inputs, targets: c.targets, loss: c.loss, training: false)
     let analytic = model.parameters.map(\.gradient)
-    for (index, parameter) in model.parameters.enumerated() {
+    for (index, parameter) in model.parameters.enumerated() where parameter.isTrainable {
       let original = parameter.value
       // At most 40 elements per weight, spread over the whole tensor.
       let stride = max(1, parameter.count / 40)

@@ -36,7 +36,7 @@ struct LayerSpecTests {
   }
 
   @Test("mistakes name the column and what was expected", arguments: [
-    ("Embeding(10,4)", "column 1: unknown layer 'Embeding'; expected one of Embedding, SimpleRNN, LSTM, GRU, Bidirectional, Dense, Conv1D, Dropout, GlobalAveragePooling1D, GlobalMaxPooling1D"),
+    ("Embeding(10,4)", "column 1: unknown layer 'Embeding'; expected one of Embedding, SimpleRNN, LSTM, GRU, Bidirectional, Dense, Conv1D, Dropout, GlobalAveragePooling1D, GlobalMaxPooling1D, TFIDF, UnitNormalization"),
     ("LSTM(64", "column 8: expected ')' to close LSTM("),
     ("LSTM(64) Dense()", "column 10: Dense needs units, e.g. Dense(24,relu)"),
     ("LSTM(0)", "column 6: units must be a whole number ≥ 1, found '0'"),

@@ -1,0 +1,148 @@
+import MalTensor
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Turns each row of token ids into one TF-IDF vector (Keras `IntegerLookup(output_mode="tf_idf")` over ids that are
+/// already indices): `[batch, time]` → `[batch, inputDimension]`, where column `j` is the number of times id `j`
+/// occurs in the row times `idf[j]`. Id 0, the padding, counts nowhere.
+///
+/// The weight `idf` (`[inputDimension]`, not trained) starts at 1, so the layer gives plain counts until `adapt`
+/// sets it from the training rows as Keras's `adapt` does: `idf[j] = ln(1 + documents / (1 + df[j]))`, `df[j]` the
+/// rows that hold id `j`. A bag of words loses word order: the layer suits linear models (`TFIDF` →
+/// `UnitNormalization` → `Dense`), as scikit-learn's `TfidfVectorizer` + `LinearSVC` are.
+///
+///     let tfidf = TFIDF(inputDimension: 35_419)
+///     tfidf.adapt(ids: trainingIDs, rows: rows, timeSteps: 1000)   // after the model is built
+public final class TFIDF: Layer {
+  public var name: String
+  public var baseName: String { "tfidf" }
+  /// The number of distinct ids (vocabulary size, padding included): the output's width.
+  public let inputDimension: Int
+  public private(set) var parameters: [Parameter] = []
+
+  /// Makes the layer; see the type's description.
+  /// - Precondition: `inputDimension >= 1`.
+  public init(inputDimension: Int, name: String = "") {
+    precondition(inputDimension >= 1, "TFIDF: inputDimension must be ≥ 1")
+    self.inputDimension = inputDimension
+    self.name = name
+  }
+
+  public func build(input: FeatureShape, random: inout RandomSource) throws(ModelError) -> FeatureShape {
+    guard input == .tokens else {
+      throw ModelError(.invalidConfiguration("TFIDF takes token ids [batch, time], not \(input)"))
+    }
+    if name.isEmpty { name = baseName }
+    let idf = Parameter(
+      name: "idf", path: "\(name)/idf", value: Tensor(shape: [inputDimension], scalars: [Float](repeating: 1, count: inputDimension)))
+    idf.isTrainable = false
+    parameters = [idf]
+    return .vector(features: inputDimension)
+  }
+
+  /// Sets `idf` from `rows` rows of `timeSteps` ids each (row-major; the training rows): `ln(1 + rows / (1 + df))`.
+  /// - Precondition: the layer is built and every id is below `inputDimension`.
+  public func adapt<C: Collection<Float>>(ids: C, rows: Int, timeSteps: Int) where C.Index == Int {
+    precondition(!parameters.isEmpty, "TFIDF: build the model before adapting")
+    var documents = [Int](repeating: 0, count: inputDimension)
+    var lastRow = [Int](repeating: -1, count: inputDimension)
+    var start = ids.startIndex
+    for row in 0..<rows {
+      for offset in 0..<timeSteps {
+        let id = Int(ids[start + offset])
+        if id > 0 && lastRow[id] != row {
+          lastRow[id] = row
+          documents[id] += 1
+        }
+      }
+      start += timeSteps
+    }
+    let value = parameters[0].value
+    var idf = value
+    for j in 0..<inputDimension { idf.scalars[j] = Float(log(1 + Double(rows) / Double(1 + documents[j]))) }
+    try! parameters[0].assign(idf)
+  }
+
+  public func forward(_ input: Tensor, mask: Tensor?, training: Bool) throws(ModelError) -> LayerOutput {
+    let (batch, time, _) = try dimensions(of: input, shape: .tokens, what: "\(name) input")
+    let idf = parameters[0].value.scalars
+    var output = Tensor(shape: [batch, inputDimension])
+    for b in 0..<batch {
+      for t in 0..<time {
+        let value = input.scalars[b * time + t]
+        guard value >= 0, value < Float(inputDimension), value == value.rounded() else {
+          throw ModelError(.idOutOfRange(id: value, inputDimension: inputDimension))
+        }
+        let id = Int(value)
+        if id > 0 { output.scalars[b * inputDimension + id] += idf[id] }
+      }
+    }
+    return LayerOutput(output: output, mask: nil)
+  }
+
+  /// Ids have no gradient.
+  public func backward(_ outputGradient: Tensor) -> Tensor? { nil }
+}
+
+/// Scales each example to length 1 (Keras `UnitNormalization()`, over the last axis): `x / sqrt(max(Σx², 1e-12))`.
+/// `[batch, features]` or `[batch, time, features]` → the same shape.
+public final class UnitNormalization: Layer {
+  public var name: String
+  public var baseName: String { "unit_normalization" }
+  public var parameters: [Parameter] { [] }
+  /// The smallest squared length divided by (Keras's `epsilon`).
+  public static let epsilon: Float = 1e-12
+  private var inputShape: FeatureShape = .vector(features: 1)
+  private var output: Tensor = Tensor(shape: [0])
+  private var inverseNorms: [Float] = []
+  private var clamped: [Bool] = []
+
+  /// Makes the layer.
+  public init(name: String = "") { self.name = name }
+
+  public func build(input: FeatureShape, random: inout RandomSource) throws(ModelError) -> FeatureShape {
+    guard input != .tokens else {
+      throw ModelError(.invalidConfiguration("UnitNormalization takes vectors or sequences of features, not token ids"))
+    }
+    if name.isEmpty { name = baseName }
+    inputShape = input
+    return input
+  }
+
+  public func forward(_ input: Tensor, mask: Tensor?, training: Bool) throws(ModelError) -> LayerOutput {
+    let (_, _, features) = try dimensions(of: input, shape: inputShape, what: "\(name) input")
+    let examples = input.count / max(features, 1)
+    var result = input
+    inverseNorms = [Float](repeating: 0, count: examples)
+    clamped = [Bool](repeating: false, count: examples)
+    for e in 0..<examples {
+      var sum: Float = 0
+      for j in 0..<features { sum += input.scalars[e * features + j] * input.scalars[e * features + j] }
+      clamped[e] = sum < Self.epsilon
+      let inverse = 1 / max(sum, Self.epsilon).squareRoot()
+      inverseNorms[e] = inverse
+      for j in 0..<features { result.scalars[e * features + j] *= inverse }
+    }
+    output = result
+    return LayerOutput(output: result, mask: mask)
+  }
+
+  /// `dx = (g - y (y·g)) / |x|`; where the length was clamped to `sqrt(ε)`, `dx = g / sqrt(ε)`.
+  public func backward(_ outputGradient: Tensor) -> Tensor? {
+    let features = inputShape.features
+    var dx = outputGradient
+    for e in 0..<inverseNorms.count {
+      let base = e * features
+      var dot: Float = 0
+      if !clamped[e] { for j in 0..<features { dot += output.scalars[base + j] * outputGradient.scalars[base + j] } }
+      for j in 0..<features {
+        dx.scalars[base + j] = (outputGradient.scalars[base + j] - output.scalars[base + j] * dot) * inverseNorms[e]
+      }
+    }
+    return dx
+  }
+}

@@ -1,0 +1,111 @@
+import MalTensor
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+@testable import MalRecurrent
+
+/// The pieces of a linear model over TF-IDF bags (scikit-learn's `TfidfVectorizer` + `LinearSVC`, in Keras terms
+/// `IntegerLookup(output_mode="tf_idf")` → `UnitNormalization` → `Dense` trained with `squared_hinge` and an L2
+/// kernel penalty): exact values from the formulas.
+@Suite("Linear models over TF-IDF bags")
+struct LinearModelTests {
+  @Test("squared hinge: Keras's mean over classes of max(1 - t·z, 0)², 0/1 labels as -1/1")
+  func squaredHingeValues() throws {
+    // Binary: t = 1, z = 0.25 → 0.75² = 0.5625; t = 0 → -1, z = 0.5 → 1.5² = 2.25; t = 1, z = 2 → 0.
+    let binary = try Loss.squaredHinge.perSample(
+      targets: Tensor(shape: [3, 1], scalars: [1, 0, 1]), predictions: Tensor(shape: [3, 1], scalars: [0.25, 0.5, 2]))
+    #expect(binary.scalars == [0.5625, 2.25, 0])
+    // Class indices stand for one-hot rows: row 0 is class 2 of 3, scores (0.5, -2, 0.5):
+    // (max(1 + 0.5, 0)² + max(1 - 2, 0)² + max(1 - 0.5, 0)²) / 3 = (2.25 + 0 + 0.25) / 3.
+    let sparse = try Loss.squaredHinge.perSample(
+      targets: Tensor(shape: [1], scalars: [2]), predictions: Tensor(shape: [1, 3], scalars: [0.5, -2, 0.5]))
+    let dense = try Loss.squaredHinge.perSample(
+      targets: Tensor(shape: [1, 3], scalars: [-1, -1, 1]), predictions: Tensor(shape: [1, 3], scalars: [0.5, -2, 0.5]))
+    #expect(abs(sparse.scalars[0] - 2.5 / 3) < 1e-7)
+    #expect(sparse.scalars == dense.scalars)
+    #expect(Loss(name: "squared_hinge") == .squaredHinge && Loss.squaredHinge.name == "squared_hinge")
+    #expect(throws: ModelError.self) {
+      try Loss.squaredHinge.perSample(targets: Tensor(shape: [1], scalars: [3]), predictions: Tensor(shape: [1, 3]))
+    }
+  }
+
+  @Test("TFIDF counts each id times ln(1 + rows / (1 + df)) fitted on the rows; padding counts nowhere")
+  func tfidfValues() throws {
+    let layer = TFIDF(inputDimension: 5)
+    var random = RandomSource(seed: 1)
+    #expect(try layer.build(input: .tokens, random: &random) == .vector(features: 5))
+    func run(_ ids: Tensor) throws -> Tensor { try layer.forward(ids, mask: nil, training: false).output }
+    let rows: [Float] = [0, 1, 1, 2,  0, 0, 3, 1,  4, 4, 4, 4]
+    let input = Tensor(shape: [3, 4], scalars: rows)
+    // Before adapting, idf is 1: plain counts.
+    #expect(try run(input).scalars == [0, 2, 1, 0, 0,  0, 1, 0, 1, 0,  0, 0, 0, 0, 4])
+    layer.adapt(ids: rows, rows: 3, timeSteps: 4)
+    // df: id 1 in 2 rows, ids 2, 3 and 4 in 1, id 0 is padding (never counted).
+    let documents: [Double] = [1, 3, 2, 2, 2]  // 1 + df; id 0 never counts, so its idf is ln(1 + 3)
+    let idf: [Float] = documents.map { Float(log(1 + 3.0 / $0)) }
+    #expect(layer.parameters[0].value.scalars == idf)
+    #expect(!layer.parameters[0].isTrainable)
+    let out = try run(input).scalars
+    #expect(out == [0, 2 * idf[1], idf[2], 0, 0,  0, idf[1], 0, idf[3], 0,  0, 0, 0, 0, 4 * idf[4]])
+    #expect(throws: ModelError.self) { try run(Tensor(shape: [1, 2], scalars: [1, 5])) }
+  }
+
+  @Test("UnitNormalization scales each example to length 1 and leaves a zero vector at zero")
+  func unitNormalization() throws {
+    let layer = UnitNormalization()
+    var random = RandomSource(seed: 1)
+    _ = try layer.build(input: .vector(features: 2), random: &random)
+    let out = try layer.forward(Tensor(shape: [2, 2], scalars: [3, 4, 0, 0]), mask: nil, training: false).output
+    #expect(out.scalars == [0.6, 0.8, 0, 0])
+    #expect(throws: ModelError.self) { try layer.build(input: .tokens, random: &random) }
+  }
+
+  @Test("an L2 kernel penalty adds λ·Σw² of the Dense kernels to the loss and 2λw to their gradients")
+  func kernelPenalty() throws {
+    func model() throws -> Sequential {
+      try Sequential(input: .vector(features: 3), layers: [Dense(units: 2, activation: .relu), Dense(units: 1)], seed: 4)
+    }
+    let inputs = randomTensor([4, 3], seed: 2)
+    let targets = Tensor(shape: [4, 1], scalars: [1, 0, 0, 1])
+    let plain = try model(), penalized = try model()
+    let base = try plain.computeGradients(inputs: inputs, targets: targets, loss: .squaredHinge)
+    let value = try penalized.computeGradients(inputs: inputs, targets: targets, loss: .squaredHinge)
+    let lambda: Float = 0.01
+    let penalty = penalized.addKernelPenalty(lambda)
+    let kernels = penalized.parameters.filter { $0.name == "kernel" }
+    let squares = kernels.reduce(Float(0)) { sum, k in sum + k.value.scalars.reduce(0) { $0 + $1 * $1 } }
+    #expect(value == base)
+    #expect(abs(penalty - lambda * squares) <= 1e-6 * penalty)
+    for (p, q) in zip(plain.parameters, penalized.parameters) {
+      let expected = p.name == "kernel"
+        ? zip(p.gradient.scalars, p.value.scalars).map { $0 + 2 * lambda * $1 } : p.gradient.scalars
+      #expect(q.gradient.scalars == expected, "\(q.path)")
+    }
+  }
+
+  @Test("a TFIDF → UnitNormalization → Dense model with the squared hinge is stored and read back")
+  func roundTrip() throws {
+    let model = try Sequential(input: .tokens, layers: [TFIDF(inputDimension: 8), UnitNormalization(), Dense(units: 3)], seed: 2)
+    model.loss = .squaredHinge
+    (model.layers[0] as! TFIDF).adapt(ids: prePadded.scalars, rows: 3, timeSteps: 6)
+    let contents = try ModelFile(model: model).safeTensors()
+    let copy = try ModelFile(contents, file: "m.safetensors").model
+    #expect(copy.loss == .squaredHinge && copy.classificationLoss == .squaredHinge && copy.decisionThreshold == 0)
+    #expect(copy.configuration == model.configuration)
+    let ids = Tensor(shape: [2, 6], scalars: [0, 0, 1, 2, 3, 5,  4, 4, 4, 4, 4, 1])
+    #expect(try copy.predict(ids).scalars == model.predict(ids).scalars)
+    #expect(copy.parameters[0].value.scalars == model.parameters[0].value.scalars)
+  }
+
+  @Test("scores decide a binary head at 0, probabilities at 0.5")
+  func thresholds() {
+    let outputs = Tensor(shape: [3, 1], scalars: [-0.2, 0.2, 0.7])
+    #expect(Sequential.predictedClasses(outputs, binary: true, threshold: 0) == [0, 1, 1])
+    #expect(Sequential.predictedClasses(outputs, binary: true) == [0, 0, 1])
+  }
+}
