@@ -106,7 +106,7 @@ public final class Model: Sendable {
       let scores: [Float]
       if binary {
         let p = probabilities.scalars[row]
-        scores = [1 - p, p]
+        scores = classifier.outputsProbabilities ? [1 - p, p] : [-p, p]
       } else {
         scores = Array(probabilities.scalars[(row * width)..<((row + 1) * width)])
       }
@@ -121,9 +121,10 @@ public struct Prediction: Sendable, Hashable {
   public var label: String
   /// Its index in `Model.labels`.
   public var classIndex: Int
-  /// Every class's probability, in the order of `Model.labels`.
+  /// Every class's probability, in the order of `Model.labels`. A model trained with `--loss squared_hinge` gives
+  /// scores instead (margins, decided at 0; for two classes the second class's score `s` as `[-s, s]`).
   public var probabilities: [Float]
 
-  /// The probability of the predicted label.
+  /// The probability (or score) of the predicted label.
   public var probability: Float { probabilities[classIndex] }
 }

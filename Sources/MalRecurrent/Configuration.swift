@@ -258,6 +258,9 @@ public struct LayerWeightSize: Sendable, Hashable {
   public var floats: Int?
   /// Floats it keeps per example and time step while running: its output, and a recurrent layer's gates.
   public var stepFloats: Int
+  /// Floats it keeps per example whatever the steps: the output of a layer that runs on one vector per example
+  /// (after `TFIDF`, a pooling or a recurrent layer that returns its last output), and `TFIDF`'s own.
+  public var rowFloats = 0
 }
 
 extension ModelConfiguration {
@@ -270,6 +273,7 @@ extension ModelConfiguration {
   public var weightSizes: [LayerWeightSize] {
     var features = input.features
     var sizes: [LayerWeightSize] = []
+    var perExample = input.isVector  // the layers run on one vector per example, not on every step
     for layer in layers {
       let units = max(0, layer.units ?? 0)
       func recurrentFloats(_ cell: LayerConfiguration, input: Int) -> Int? {
@@ -320,6 +324,16 @@ extension ModelConfiguration {
       default:
         break
       }
+      if perExample || layer.className == "TFIDF" {
+        size.rowFloats = size.stepFloats
+        size.stepFloats = 0
+      }
+      switch layer.className {
+      case "TFIDF", "GlobalAveragePooling1D", "GlobalMaxPooling1D": perExample = true
+      case "SimpleRNN", "LSTM", "GRU": perExample = perExample || layer.returnSequences != true
+      case "Bidirectional": perExample = perExample || layer.layer?.first?.returnSequences != true
+      default: break
+      }
       features = size.outputFeatures
       sizes.append(size)
     }
@@ -343,27 +357,37 @@ extension ModelConfiguration {
     steps: Int, rows: Int = 1, for what: String, budget: MemoryBudget = .standard,
     location: ErrorLocation = .command, kind: ErrorKind = .badData
   ) throws(SizeLimitError) {
-    var perStep = 0
-    for size in weightSizes {
-      let (sum, overflow) = perStep.addingReportingOverflow(size.stepFloats)
-      perStep = overflow ? .max : sum
-    }
+    let (perStep, perRow) = activationFloats
+    let perExample = MemoryBudget.byteCount([max(0, steps), perStep]).map { $0.addingReportingOverflow(perRow) }
+    let floats = perExample.flatMap { $0.overflow ? nil : $0.partialValue } ?? .max
     try budget.check(
-      [rows, max(0, steps), perStep], bytesPerElement: 4,
-      for: "\(what): \(rows) row\(rows == 1 ? "" : "s") of \(steps) steps × \(perStep) activations",
+      [rows, floats], bytesPerElement: 4,
+      for: "\(what): \(rows) row\(rows == 1 ? "" : "s") of \(steps) steps × \(perStep) activations\(perRow > 0 ? " + \(perRow) per row" : "")",
       location: location, kind: kind)
+  }
+
+  /// The floats running the model keeps per example and step, and per example whatever the steps
+  /// (`LayerWeightSize.stepFloats` and `rowFloats` summed; `.max` where a sum overflows).
+  var activationFloats: (perStep: Int, perRow: Int) {
+    var perStep = 0, perRow = 0
+    for size in weightSizes {
+      let (step, stepOverflow) = perStep.addingReportingOverflow(size.stepFloats)
+      perStep = stepOverflow ? .max : step
+      let (row, rowOverflow) = perRow.addingReportingOverflow(size.rowFloats)
+      perRow = rowOverflow ? .max : row
+    }
+    return (perStep, perRow)
   }
 
   /// How many rows of `steps` time steps a batch may hold so that running it stays within `budget`: at most
   /// `limit`, at least 1 (one row is checked on its own when the model is read).
   public func batchRows(steps: Int, limit: Int = 256, budget: MemoryBudget = .standard) -> Int {
-    var perStep = 0
-    for size in weightSizes {
-      let (sum, overflow) = perStep.addingReportingOverflow(size.stepFloats)
-      perStep = overflow ? .max : sum
-    }
-    guard let perRow = MemoryBudget.byteCount([max(1, steps), max(1, perStep)], bytesPerElement: 4) else { return 1 }
-    return max(1, min(limit, budget.bytes / perRow))
+    let (perStep, perRow) = activationFloats
+    guard let stepBytes = MemoryBudget.byteCount([max(1, steps), max(1, perStep)], bytesPerElement: 4),
+      let rowBytes = MemoryBudget.byteCount([perRow], bytesPerElement: 4)
+    else { return 1 }
+    let (bytes, overflow) = stepBytes.addingReportingOverflow(rowBytes)
+    return overflow ? 1 : max(1, min(limit, budget.bytes / bytes))
   }
 
   /// The floats of every layer's embedding table and kernels together (`nil` if that overflows an `Int`).

@@ -27,6 +27,8 @@ public final class Dense: Layer {
   private let preActivation = FloatBuffer()
   private let outputBuffer = FloatBuffer()
   private var outputShape: [Int] = []
+  /// The last forward pass's input when it came as sparse rows (`forward(bags:)`); `nil` after a dense one.
+  private var sparseInput: SparseRows?
 
   /// Makes a dense layer; see the type's description.
   /// - Precondition: `units` ≥ 1.
@@ -54,7 +56,42 @@ public final class Dense: Layer {
   /// The pre-activation values `x · kernel + bias` of the last forward pass, shaped as its output.
   public var logits: Tensor { preActivation.tensor(shape: outputShape) }
 
+  /// The forward pass over sparse rows (a `TFIDF` bag): `x · kernel + bias` from the kernel rows of the non-zero
+  /// columns only, the same numbers as `forward` on the dense rows up to the order of the sums. `backward` then
+  /// gives the kernel gradient of those rows and no input gradient (an empty tensor).
+  func forward(bags: SparseRows) throws(ModelError) -> LayerOutput {
+    guard bags.columns == inputFeatures else {
+      throw ModelError(.shapeMismatch(what: "\(name) input", expected: [-1, inputFeatures], found: [bags.rows, bags.columns]))
+    }
+    rows = bags.rows
+    sparseInput = bags
+    input = Tensor(shape: [0])
+    outputShape = [rows, units]
+    preActivation.reserve(rows * units)
+    outputBuffer.reserve(rows * units)
+    let z = preActivation.pointer
+    let w = parameters[0].storage.pointer
+    if useBias {
+      let b = parameters[1].storage.pointer
+      for r in 0..<rows { (z + r * units).update(from: b, count: units) }
+    } else {
+      z.update(repeating: 0, count: rows * units)
+    }
+    for r in 0..<rows {
+      let zr = z + r * units
+      for k in bags.offsets[r]..<bags.offsets[r + 1] {
+        let v = bags.values[k], wk = w + Int(bags.indices[k]) * units
+        for j in 0..<units { zr[j] += v * wk[j] }
+      }
+    }
+    let y = outputBuffer.pointer
+    y.update(from: z, count: rows * units)
+    activation.apply(y, rows: rows, width: units)
+    return LayerOutput(output: outputBuffer.tensor(shape: outputShape), mask: nil)
+  }
+
   public func forward(_ input: Tensor, mask: Tensor?, training: Bool) throws(ModelError) -> LayerOutput {
+    sparseInput = nil
     guard input.rank >= 2, input.shape.last == inputFeatures else {
       throw ModelError(.shapeMismatch(what: "\(name) input", expected: [-1, inputFeatures], found: input.shape))
     }
@@ -89,6 +126,7 @@ public final class Dense: Layer {
 
   /// Backward pass from the gradient with respect to the pre-activation values (the logits).
   func backward(preActivationGradient g: Tensor) -> Tensor {
+    if let bags = sparseInput { return backward(preActivationGradient: g, bags: bags) }
     var dx = Tensor(shape: input.shape)
     g.scalars.withUnsafeBufferPointer { dzBuffer in
       let dz = dzBuffer.baseAddress!
@@ -108,6 +146,28 @@ public final class Dense: Layer {
       }
     }
     return dx
+  }
+
+  /// The kernel gradient of sparse rows: `x[r, c] · dz[r]` summed into kernel row `c`, zeros elsewhere.
+  private func backward(preActivationGradient g: Tensor, bags: SparseRows) -> Tensor {
+    let dw = parameters[0].gradientStorage.pointer
+    dw.update(repeating: 0, count: inputFeatures * units)
+    g.scalars.withUnsafeBufferPointer { dzBuffer in
+      let dz = dzBuffer.baseAddress!
+      for r in 0..<rows {
+        let dzr = dz + r * units
+        for k in bags.offsets[r]..<bags.offsets[r + 1] {
+          let v = bags.values[k], row = dw + Int(bags.indices[k]) * units
+          for j in 0..<units { row[j] += v * dzr[j] }
+        }
+      }
+      if useBias {
+        let gb = parameters[1].gradientStorage.pointer
+        gb.update(repeating: 0, count: units)
+        for r in 0..<rows { for j in 0..<units { gb[j] += dz[r * units + j] } }
+      }
+    }
+    return Tensor(shape: [0])
   }
 }
 

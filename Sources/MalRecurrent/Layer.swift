@@ -9,6 +9,9 @@ public enum FeatureShape: Sendable, Hashable, Codable {
   /// One vector per example, `[batch, features]`.
   case vector(features: Int)
 
+  /// Whether it is one vector per example (no time axis).
+  var isVector: Bool { if case .vector = self { true } else { false } }
+
   var features: Int {
     switch self {
     case .tokens: 1

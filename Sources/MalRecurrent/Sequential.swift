@@ -126,12 +126,28 @@ public final class Sequential {
         remaining = layers.dropFirst(2)
       }
     }
+    // A bag of words into a Dense layer (`TFIDF [UnitNormalization] Dense`): the Dense layer reads the bags as sparse
+    // rows, so a batch costs its rows' ids, not rows × vocabulary; no gradient flows below the Dense layer.
+    if let end = sparseBagEnd, let tfidf = layers[0] as? TFIDF, let dense = layers[end] as? Dense {
+      let bags = try tfidf.bags(inputs, normalized: end == 2)
+      value = try dense.forward(bags: bags).output
+      remaining = layers[(end + 1)...]
+    }
     for layer in remaining {
       let result = try layer.forward(value, mask: mask, training: training)
       value = result.output
       mask = result.mask
     }
     return LayerOutput(output: value, mask: mask)
+  }
+
+  /// The index of the Dense layer that reads `TFIDF`'s bags as sparse rows (`TFIDF Dense` or `TFIDF
+  /// UnitNormalization Dense`); `nil` for other models. Backward passes stop at it.
+  var sparseBagEnd: Int? {
+    guard layers.first is TFIDF else { return nil }
+    if layers.count >= 2, layers[1] is Dense { return 1 }
+    if layers.count >= 3, layers[1] is UnitNormalization, layers[2] is Dense { return 2 }
+    return nil
   }
 
   /// Whether the output layer hands its logits to a cross-entropy loss, as Keras's sigmoid and
@@ -165,7 +181,7 @@ public final class Sequential {
       Self.weigh(&losses, gradient: &g!, by: sampleWeights)
       value = Self.applyMask(mask, to: &losses, gradient: &g!)
       gradient = dense.backward(preActivationGradient: g!)
-      for layer in layers.dropLast().reversed() {
+      for layer in layers[(sparseBagEnd ?? 0)...].dropLast().reversed() {
         guard let g = gradient else { break }
         gradient = layer.backward(g)
       }
@@ -174,7 +190,7 @@ public final class Sequential {
       Self.weigh(&losses, gradient: &g!, by: sampleWeights)
       value = Self.applyMask(mask, to: &losses, gradient: &g!)
       gradient = g
-      for layer in layers.reversed() {
+      for layer in layers[(sparseBagEnd ?? 0)...].reversed() {
         guard let g = gradient else { break }
         gradient = layer.backward(g)
       }

@@ -23,6 +23,8 @@ public final class TFIDF: Layer {
   /// The number of distinct ids (vocabulary size, padding included): the output's width.
   public let inputDimension: Int
   public private(set) var parameters: [Parameter] = []
+  /// Per id, where its value went in the row `bags` is filling (-1: nowhere yet); all -1 between calls.
+  private var slots: [Int32] = []
 
   /// Makes the layer; see the type's description.
   /// - Precondition: `inputDimension >= 1`.
@@ -86,6 +88,61 @@ public final class TFIDF: Layer {
 
   /// Ids have no gradient.
   public func backward(_ outputGradient: Tensor) -> Tensor? { nil }
+
+  /// Each row's TF-IDF vector in sparse form: the ids it holds (in order of first occurrence) and their values,
+  /// the same numbers `forward` writes into a dense row. What a `Dense` after the layer multiplies.
+  /// - Parameter normalized: divide each row by its length, as a `UnitNormalization` after the layer would.
+  /// - Throws: `ModelError` for an id that is not an integer in `0..<inputDimension`.
+  func bags(_ input: Tensor, normalized: Bool) throws(ModelError) -> SparseRows {
+    let (batch, time, _) = try dimensions(of: input, shape: .tokens, what: "\(name) input")
+    if slots.count != inputDimension { slots = [Int32](repeating: -1, count: inputDimension) }
+    var rows = SparseRows(rows: batch, columns: inputDimension)
+    rows.offsets.reserveCapacity(batch + 1)
+    let idf = parameters[0].storage.pointer
+    for b in 0..<batch {
+      let start = rows.indices.count
+      for t in 0..<time {
+        let value = input.scalars[b * time + t]
+        guard value >= 0, value < Float(inputDimension), value == value.rounded() else {
+          throw ModelError(.idOutOfRange(id: value, inputDimension: inputDimension))
+        }
+        let id = Int(value)
+        guard id > 0 else { continue }
+        let slot = Int(slots[id])
+        if slot >= start {
+          rows.values[slot] += idf[id]
+        } else {
+          slots[id] = Int32(rows.indices.count)
+          rows.indices.append(Int32(id))
+          rows.values.append(idf[id])
+        }
+      }
+      if normalized {
+        var sum: Float = 0
+        for k in start..<rows.indices.count { sum += rows.values[k] * rows.values[k] }
+        let inverse = 1 / max(sum, UnitNormalization.epsilon).squareRoot()
+        for k in start..<rows.indices.count { rows.values[k] *= inverse }
+      }
+      rows.offsets.append(rows.indices.count)
+    }
+    for id in rows.indices { slots[Int(id)] = -1 }
+    return rows
+  }
+}
+
+/// Rows of a matrix with few non-zero values: row `r` holds `values[offsets[r]..<offsets[r + 1]]` at the columns
+/// `indices[…]` (compressed sparse rows).
+struct SparseRows {
+  var rows: Int
+  var columns: Int
+  var offsets: [Int] = [0]
+  var indices: [Int32] = []
+  var values: [Float] = []
+
+  init(rows: Int, columns: Int) {
+    self.rows = rows
+    self.columns = columns
+  }
 }
 
 /// Scales each example to length 1 (Keras `UnitNormalization()`, over the last axis): `x / sqrt(max(Σx², 1e-12))`.

@@ -34,7 +34,7 @@ struct MemoryLimitTests {
     ErrorCase(
       id: "train: a batch's activations",
       arguments: ["train", "-o", "$DIR/m.mal", "--max-memory", "1M", "--batch-size", "64", "$DIR/rows.tsv"],
-      message: "train: error: --batch-size 64: 64 rows of 200 steps × 769 activations would take 37.5 MiB; the memory budget is 1.0 MiB (--max-memory)\n",
+      message: "train: error: --batch-size 64: 64 rows of 200 steps × 768 activations + 1 per row would take 37.5 MiB; the memory budget is 1.0 MiB (--max-memory)\n",
       status: 65),
     ErrorCase(
       id: "train: the rows themselves",

@@ -46,7 +46,7 @@ struct SizeLimitTests {
     ErrorCase(
       id: "a model file whose maxlen is 2^40",
       arguments: ["predict", "$DIR/long-rows.mal", data],
-      message: "$DIR/long-rows.mal: error: its mal.maxlen 1099511627776: 1 row of 1099511627776 steps × 25 activations would take 100.0 TiB; \(budget)\n",
+      message: "$DIR/long-rows.mal: error: its mal.maxlen 1099511627776: 1 row of 1099511627776 steps × 24 activations + 1 per row would take 96.0 TiB; \(budget)\n",
       status: 65),
     ErrorCase(
       id: "pad --npy --maxlen 10^12",
@@ -94,7 +94,7 @@ struct SizeLimitTests {
     #expect(result.stdout == "yo\t0.8944\nno\t0.0000\n")
   }
 
-  /// A real model (Embedding 10 × 4, LSTM 4, Dense 1: 25 activations a step) whose `mal.maxlen` says 2^40.
+  /// A real model (Embedding 10 × 4, LSTM 4: 24 activations a step, and Dense 1: one a row) whose `mal.maxlen` says 2^40.
   static func longRowsModel() throws -> ModelFile {
     let model = try Sequential(input: .tokens, layers: [
       Embedding(inputDimension: 10, outputDimension: 4), LSTM(units: 4), Dense(units: 1, activation: .sigmoid),

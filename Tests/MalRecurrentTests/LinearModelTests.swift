@@ -1,3 +1,4 @@
+import MalStream
 import MalTensor
 import Testing
 
@@ -102,10 +103,52 @@ struct LinearModelTests {
     #expect(copy.parameters[0].value.scalars == model.parameters[0].value.scalars)
   }
 
+  @Test("TFIDF → Dense reads the bags as sparse rows: the outputs and gradients of the dense path", arguments: [true, false])
+  func sparseEqualsDense(normalized: Bool) throws {
+    func layers(_ between: [any Layer]) -> [any Layer] {
+      [TFIDF(inputDimension: 8)] + (normalized ? [UnitNormalization()] : []) + between
+        + [Dense(units: 4, activation: .relu), Dense(units: 3)]
+    }
+    let sparse = try Sequential(input: .tokens, layers: layers([]), seed: 3)
+    let dense = try Sequential(input: .tokens, layers: layers([Dropout(rate: 0)]), seed: 3)  // no shortcut
+    #expect(sparse.sparseBagEnd == (normalized ? 2 : 1) && dense.sparseBagEnd == nil)
+    (sparse.layers[0] as! TFIDF).adapt(ids: postPadded.scalars, rows: 3, timeSteps: 6)
+    try dense.setWeights(sparse.weights())
+    let targets = Tensor(shape: [3], scalars: [2, 0, 1])
+    let a = try sparse.computeGradients(inputs: postPadded, targets: targets, loss: .squaredHinge)
+    let b = try dense.computeGradients(inputs: postPadded, targets: targets, loss: .squaredHinge)
+    #expect(abs(a - b) <= 1e-6)
+    for (p, q) in zip(sparse.parameters, dense.parameters) where p.isTrainable {
+      for (x, y) in zip(p.gradient.scalars, q.gradient.scalars) { #expect(abs(x - y) <= 1e-6, "\(p.path)") }
+    }
+    let ids = Tensor(shape: [2, 6], scalars: [0, 0, 1, 1, 7, 3,  0, 0, 0, 0, 0, 0])
+    for (x, y) in zip(try sparse.predict(ids).scalars, try dense.predict(ids).scalars) { #expect(abs(x - y) <= 1e-6) }
+  }
+
   @Test("scores decide a binary head at 0, probabilities at 0.5")
   func thresholds() {
     let outputs = Tensor(shape: [3, 1], scalars: [-0.2, 0.2, 0.7])
     #expect(Sequential.predictedClasses(outputs, binary: true, threshold: 0) == [0, 1, 1])
     #expect(Sequential.predictedClasses(outputs, binary: true) == [0, 0, 1])
+  }
+}
+
+@Suite("Activation budget of bag models")
+struct BagBudgetTests {
+  @Test("a TFIDF bag and the layers after it count once per row, not once per step")
+  func perRow() throws {
+    let configuration = ModelConfiguration(
+      name: "sequential", input: .tokens, layers: try LayerSpec.parse("TFIDF(300000) UnitNormalization Dense(52)"))
+    let (perStep, perRow) = configuration.activationFloats
+    #expect(perStep == 0)
+    #expect(perRow == 300_000 + 300_000 + 52)
+    // 2,000 ids a row cost what 1 id does: 600,052 floats, 2.4 MB a row; 1 GiB holds 447 rows, so the limit of 256.
+    let budget = MemoryBudget(bytes: 1 << 30)
+    #expect(configuration.batchRows(steps: 2000, budget: budget) == 256)
+    #expect(configuration.batchRows(steps: 2000, budget: MemoryBudget(bytes: 24_000_000)) == 9)
+    // A recurrent model keeps every step's gates, and its head's output once per row.
+    let recurrent = ModelConfiguration(
+      name: "sequential", input: .tokens, layers: try LayerSpec.parse("Embedding(10,4) LSTM(4) Dense(1)"))
+    #expect(recurrent.activationFloats == (perStep: 4 + 4 * 5, perRow: 1))
   }
 }
