@@ -245,7 +245,9 @@ extension TrainCommand {
   ) throws {
     if let limit = encoding.idLimit(of: net), rows.largestId >= limit {
       throw InputError(
-        .idTooLargeForModel(id: rows.largestId, inputSize: limit, embedding: encoding == .ids),
+        .idTooLargeForModel(
+          id: rows.largestId, inputSize: limit,
+          what: encoding != .ids ? "one-hot columns" : net.layers.first is TFIDF ? "TFIDF columns" : "Embedding rows"),
         at: SourcePosition(file: file, line: rows.largestIdLine, column: 1))
     }
     if let vocabulary, rows.largestId >= vocabulary.count {

@@ -49,12 +49,7 @@ public final class Embedding: Layer {
     let (batch, time, _) = try dimensions(of: input, shape: .tokens, what: "\(name) input")
     ids.removeAll(keepingCapacity: true)
     ids.reserveCapacity(batch * time)
-    for value in input.scalars {
-      guard value >= 0, value < Float(inputDimension), value == value.rounded() else {
-        throw ModelError(.idOutOfRange(id: value, inputDimension: inputDimension))
-      }
-      ids.append(Int32(value))
-    }
+    for value in input.scalars { ids.append(Int32(try tokenID(value, below: inputDimension))) }
     var newMask = mask
     if maskZero {
       var m = Tensor(shape: [batch, time])

@@ -106,6 +106,15 @@ public enum Activation: String, Sendable, Hashable, CaseIterable {
   }
 }
 
+/// The token id `value` holds (ids travel as Float).
+/// - Throws: `ModelError.Reason.idOutOfRange` unless it is a whole number in `0..<limit`.
+func tokenID(_ value: Float, below limit: Int) throws(ModelError) -> Int {
+  guard value >= 0, value < Float(limit), value == value.rounded() else {
+    throw ModelError(.idOutOfRange(id: value, inputDimension: limit))
+  }
+  return Int(value)
+}
+
 /// Checks that `tensor` is `[batch, time, features]` (or `[batch, features]` when
 /// `sequence` is false) and returns (batch, time, features), time being 1 for vectors.
 func dimensions(of tensor: Tensor, shape: FeatureShape, what: String) throws(ModelError) -> (Int, Int, Int) {

@@ -70,17 +70,11 @@ public final class TFIDF: Layer {
   }
 
   public func forward(_ input: Tensor, mask: Tensor?, training: Bool) throws(ModelError) -> LayerOutput {
-    let (batch, time, _) = try dimensions(of: input, shape: .tokens, what: "\(name) input")
-    let idf = parameters[0].value.scalars
-    var output = Tensor(shape: [batch, inputDimension])
-    for b in 0..<batch {
-      for t in 0..<time {
-        let value = input.scalars[b * time + t]
-        guard value >= 0, value < Float(inputDimension), value == value.rounded() else {
-          throw ModelError(.idOutOfRange(id: value, inputDimension: inputDimension))
-        }
-        let id = Int(value)
-        if id > 0 { output.scalars[b * inputDimension + id] += idf[id] }
+    let rows = try bags(input, normalized: false)
+    var output = Tensor(shape: [rows.rows, inputDimension])
+    for r in 0..<rows.rows {
+      for k in rows.offsets[r]..<rows.offsets[r + 1] {
+        output.scalars[r * inputDimension + Int(rows.indices[k])] = rows.values[k]
       }
     }
     return LayerOutput(output: output, mask: nil)
@@ -102,11 +96,7 @@ public final class TFIDF: Layer {
     for b in 0..<batch {
       let start = rows.indices.count
       for t in 0..<time {
-        let value = input.scalars[b * time + t]
-        guard value >= 0, value < Float(inputDimension), value == value.rounded() else {
-          throw ModelError(.idOutOfRange(id: value, inputDimension: inputDimension))
-        }
-        let id = Int(value)
+        let id = try tokenID(input.scalars[b * time + t], below: inputDimension)
         guard id > 0 else { continue }
         let slot = Int(slots[id])
         if slot >= start {

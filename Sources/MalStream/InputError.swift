@@ -101,8 +101,9 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
     case rowLengthNotModel(expected: Int, found: Int)
     /// Rows of another length than the model was trained on.
     case rowsLengthNotModel(found: Int, trained: Int)
-    /// An id at or above the model's input size: `inputSize` Embedding rows (`embedding`) or one-hot columns.
-    case idTooLargeForModel(id: Int, inputSize: Int, embedding: Bool)
+    /// An id at or above the model's input size: `inputSize` of `what` (`Embedding rows`, `one-hot columns`,
+    /// `TFIDF columns`).
+    case idTooLargeForModel(id: Int, inputSize: Int, what: String)
     /// An id so large that a model with an input for it would not fit the memory budget; `message` says by how much.
     case idNeedsTooLargeModel(id: Int, message: String)
     /// An id above 2^24, the largest that a model's 32-bit float input holds exactly.
@@ -277,8 +278,8 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
         return "expected \(expected) ids, as the model was trained with, found \(found); pad with mal pad --maxlen \(expected)"
       case .rowsLengthNotModel(let found, let trained):
         return "the rows have \(found) ids but the model was trained on \(trained); pad with mal pad --maxlen \(trained)"
-      case .idTooLargeForModel(let id, let inputSize, let embedding):
-        return "id \(id) is too large for the model's input (\(inputSize) \(embedding ? "Embedding rows" : "one-hot columns"), ids 0–\(inputSize - 1)); raise --vocab-size or cap the vocabulary (mal vocab --max-size)"
+      case .idTooLargeForModel(let id, let inputSize, let what):
+        return "id \(id) is too large for the model's input (\(inputSize) \(what), ids 0–\(inputSize - 1)); raise --vocab-size or cap the vocabulary (mal vocab --max-size)"
       case .idNeedsTooLargeModel(let id, let message):
         return "id \(id) sets the model's input size (largest id + 1): \(message); renumber the ids (mal vocab) or set --vocab-size"
       case .idTooLargeForFloat(let id):

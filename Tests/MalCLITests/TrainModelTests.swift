@@ -39,6 +39,11 @@ struct TrainModelTests {
     (["--model", "Embedding(100,8) LSTM(8)"], "Corpora/sample-ko-ids.tsv:229:1: error: id 194 is too large for the model's input (100 Embedding rows, ids 0–99); raise --vocab-size or cap the vocabulary (mal vocab --max-size)\n", 65),
     (["--one-hot", "--vocab-size", "150"], "Corpora/sample-ko-ids.tsv:229:1: error: id 194 is too large for the model's input (150 one-hot columns, ids 0–149); raise --vocab-size or cap the vocabulary (mal vocab --max-size)\n", 65),
     (["--model", "Embedding(195,8) Dense(4,tanhh)"], "train: error: --model: column 26: Dense activation must be one of linear, relu, sigmoid, softmax, tanh, found 'tanhh'\n", 64),
+    (["--model", "TFIDF(150)"], "Corpora/sample-ko-ids.tsv:229:1: error: id 194 is too large for the model's input (150 TFIDF columns, ids 0–149); raise --vocab-size or cap the vocabulary (mal vocab --max-size)\n", 65),
+    (["--model", "Embedding(195,8) TFIDF(195)"], "train: error: --model: TFIDF can only be the first layer\n", 64),
+    (["--model", "TFIDF(195) Dense(1,sigmoid)", "--loss", "squared_hinge"], "train: error: --model ends with Dense(1, sigmoid), but --loss squared_hinge scores a head without an activation: end with Dense(1) or leave the head out and mal adds it\n", 64),
+    (["--loss", "squared_hinge", "--label-smoothing", "0.1"], "Error: --label-smoothing moves probabilities; --loss squared_hinge trains scores: choose one\n", 64),
+    (["--kernel-l2", "-1"], "Error: --kernel-l2 must be 0 or more, got -1.0\n", 64),
         // The batch whose loss first becomes NaN depends on the host's BLAS kernels (2 on some, 3 on others).
     (["--lr", "1e38", "--optimizer", "sgd"], "train: error: the loss became NaN at epoch 1, batch ", 65),
   ])
@@ -48,6 +53,42 @@ struct TrainModelTests {
     #expect(result.stderr.contains(stderr), "\(result)")
     #expect(result.status == status)
     #expect(folder.contents.isEmpty)
+  }
+
+  @Test("a linear SVM over TF-IDF bags takes raw text, writes scores decided at 0, and joins no probability ensemble")
+  func linearModel() throws {
+    let folder = TemporaryFolder()
+    let model = folder.path + "/linear.safetensors"
+    let trained = try Mal.run([
+      "train", "-o", model, "--vocab", Self.vocab, "--split-particles", "--repeat", "2",
+      "--model", "TFIDF(195) UnitNormalization", "--loss", "squared_hinge", "--kernel-l2", "1e-6", "--lr", "0.01",
+      "--epochs", "5", "--threads", "1", Self.ids,
+    ])
+    #expect(trained.status == 0, "\(trained)")
+    let predicted = try Mal.run(["predict", model, "Corpora/sample-ko.tsv"])
+    let rows = predicted.rows.split(separator: "\n").dropFirst()
+    #expect(predicted.rows.hasPrefix("id\tdocument\tlabel\tscore\tpredicted\n"), "\(predicted)")
+    #expect(rows.count == 240)
+    // Each row's label is its score's side of 0; on its own training rows the model is nearly always right.
+    var right = 0
+    for row in rows {
+      let fields = row.split(separator: "\t", omittingEmptySubsequences: false)
+      let score = Double(fields[3])!, label = fields[4]
+      #expect(label == (score >= 0 ? "1" : "0"), "\(row)")
+      if label == fields[2] { right += 1 }
+    }
+    #expect(right >= 230)
+    let evaluation = try Mal.run(["evaluate", model, "Corpora/sample-ko.tsv"])
+    #expect(evaluation.stdout.hasPrefix("rows 240  loss 0."), "\(evaluation)")
+    #expect(evaluation.stdout.contains("accuracy \(String(format: "%.4f", Double(right) / 240))"), "\(evaluation)")
+    let summary = try Mal.run(["summary", model])
+    #expect(summary.stdout.contains(" Loss: squared_hinge (outputs scores, not probabilities)\n"))
+    let other = folder.path + "/bilstm.safetensors"
+    #expect(try Mal.run(["train", "-o", other, "--vocab", Self.vocab, "--split-particles", "--repeat", "2", "--units", "4",
+                         "--epochs", "1", "--threads", "1", Self.ids]).status == 0)
+    let joined = try Mal.run(["ensemble", model, other, "-o", folder.path + "/e.safetensors"])
+    #expect(joined.status != 0)
+    #expect(joined.stderr.contains("outputs squared-hinge scores and \(model) probabilities") || joined.stderr.contains("outputs probabilities and \(model) squared-hinge scores"), "\(joined)")
   }
 
   @Test("with --vocab the model takes raw text: the same probabilities as the ids it was trained on")
