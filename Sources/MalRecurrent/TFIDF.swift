@@ -110,7 +110,7 @@ public final class TFIDF: Layer {
       if normalized {
         var sum: Float = 0
         for k in start..<rows.indices.count { sum += rows.values[k] * rows.values[k] }
-        let inverse = 1 / max(sum, UnitNormalization.epsilon).squareRoot()
+        let inverse = 1 / max(sum.squareRoot(), UnitNormalization.epsilon)
         for k in start..<rows.indices.count { rows.values[k] *= inverse }
       }
       rows.offsets.append(rows.indices.count)
@@ -135,13 +135,13 @@ struct SparseRows {
   }
 }
 
-/// Scales each example to length 1 (Keras `UnitNormalization()`, over the last axis): `x / sqrt(max(Σx², 1e-12))`.
+/// Scales each example to length 1 (Keras `UnitNormalization()`, over the last axis): `x / max(|x|, 1e-12)`.
 /// `[batch, features]` or `[batch, time, features]` → the same shape.
 public final class UnitNormalization: Layer {
   public var name: String
   public var baseName: String { "unit_normalization" }
   public var parameters: [Parameter] { [] }
-  /// The smallest squared length divided by (Keras's `epsilon`).
+  /// The smallest length divided by (Keras's `epsilon`).
   public static let epsilon: Float = 1e-12
   private var inputShape: FeatureShape = .vector(features: 1)
   private var output: Tensor = Tensor(shape: [0])
@@ -169,8 +169,9 @@ public final class UnitNormalization: Layer {
     for e in 0..<examples {
       var sum: Float = 0
       for j in 0..<features { sum += input.scalars[e * features + j] * input.scalars[e * features + j] }
-      clamped[e] = sum < Self.epsilon
-      let inverse = 1 / max(sum, Self.epsilon).squareRoot()
+      let norm = sum.squareRoot()
+      clamped[e] = norm < Self.epsilon
+      let inverse = 1 / max(norm, Self.epsilon)
       inverseNorms[e] = inverse
       for j in 0..<features { result.scalars[e * features + j] *= inverse }
     }
@@ -178,7 +179,7 @@ public final class UnitNormalization: Layer {
     return LayerOutput(output: result, mask: mask)
   }
 
-  /// `dx = (g - y (y·g)) / |x|`; where the length was clamped to `sqrt(ε)`, `dx = g / sqrt(ε)`.
+  /// `dx = (g - y (y·g)) / |x|`; where the length was clamped to ε, `dx = g / ε`.
   public func backward(_ outputGradient: Tensor) -> Tensor? {
     let features = inputShape.features
     var dx = outputGradient

@@ -1,4 +1,6 @@
+import Foundation
 import MalStream
+import MalTestSupport
 import MalTensor
 import Testing
 
@@ -150,5 +152,76 @@ struct BagBudgetTests {
     let recurrent = ModelConfiguration(
       name: "sequential", input: .tokens, layers: try LayerSpec.parse("Embedding(10,4) LSTM(4) Dense(1)"))
     #expect(recurrent.activationFloats == (perStep: 4 + 4 * 5, perRow: 1))
+  }
+}
+
+/// The same pieces against Keras 3 (`Fixtures/linear-models.json`, made by `Fixtures/linear_models.py` with the
+/// Keras of the shared fixtures' generation, 3.15 with TensorFlow 2.21).
+@Suite("Linear-model pieces as Keras computes them")
+struct LinearModelKerasTests {
+  static var fixture: [String: Any] {
+    let path = SharedData.repositoryRoot.path + "/Tests/MalRecurrentTests/Fixtures/linear-models.json"
+    guard let data = FileManager.default.contents(atPath: path),
+      let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+    else { preconditionFailure("cannot read \(path)") }
+    return object
+  }
+  static func floats(_ value: Any?) -> [Float] { (value as? [NSNumber] ?? []).map(\.floatValue) }
+  static func close(_ a: [Float], _ b: [Float], _ tolerance: Float = 1e-6) -> Bool {
+    a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
+  }
+
+  @Test("SquaredHinge: each row's loss and the gradient of the mean, from 0/1 targets and from class indices")
+  func squaredHinge() throws {
+    let cases = Self.fixture["squared_hinge"] as! [[String: Any]]
+    #expect(cases.count == 2)
+    for c in cases {
+      let shape = c["shape"] as! [Int]
+      let scores = Tensor(shape: shape, scalars: Self.floats(c["scores"]))
+      var targets = Tensor(shape: shape, scalars: Self.floats(c["targets"]))
+      if let labels = c["labels"] as? [Int] { targets = Tensor(shape: [labels.count], scalars: labels.map(Float.init)) }
+      let (perRow, gradient) = try Loss.squaredHinge.evaluate(targets: targets, predictions: scores, wantGradient: true)
+      #expect(Self.close(perRow, Self.floats(c["per_row"])), "\(c["name"]!): \(perRow)")
+      #expect(Self.close(gradient!.scalars, Self.floats(c["gradient"])), "\(c["name"]!): \(gradient!.scalars)")
+    }
+  }
+
+  @Test("UnitNormalization: outputs and input gradients, a zero row included")
+  func unitNormalization() throws {
+    let c = Self.fixture["unit_normalization"] as! [String: Any]
+    let shape = c["shape"] as! [Int]
+    let layer = UnitNormalization()
+    var random = RandomSource(seed: 1)
+    _ = try layer.build(input: .vector(features: shape[1]), random: &random)
+    let y = try layer.forward(Tensor(shape: shape, scalars: Self.floats(c["inputs"])), mask: nil, training: false).output
+    #expect(Self.close(y.scalars, Self.floats(c["outputs"])))
+    let dx = layer.backward(Tensor(shape: shape, scalars: Self.floats(c["r"])))!
+    #expect(Self.close(dx.scalars, Self.floats(c["gradient"]), 1e-5), "\(dx.scalars)")
+  }
+
+  @Test("TFIDF: Keras's IntegerLookup tf_idf after adapt, id for id")
+  func tfidf() throws {
+    let c = Self.fixture["tf_idf"] as! [String: Any]
+    let shape = c["shape"] as! [Int], ids = c["ids"] as! Int
+    let rows = (c["rows"] as! [Int]).map(Float.init)
+    let layer = TFIDF(inputDimension: ids)
+    var random = RandomSource(seed: 1)
+    _ = try layer.build(input: .tokens, random: &random)
+    layer.adapt(ids: rows, rows: shape[0], timeSteps: shape[1])
+    // Keras gives the mask token (Mal's padding, id 0) no weight; Mal never reads idf[0].
+    #expect(Self.close(Array(layer.parameters[0].value.scalars.dropFirst()), Array(Self.floats(c["idf"]).dropFirst())))
+    let out = try layer.forward(Tensor(shape: shape, scalars: rows), mask: nil, training: false).output
+    let expected = (c["outputs"] as! [[NSNumber]]).flatMap { $0.map(\.floatValue) }
+    #expect(Self.close(out.scalars, expected))
+  }
+
+  @Test("the L2 kernel regularizer: λ·Σw²")
+  func l2() throws {
+    let c = Self.fixture["l2"] as! [String: Any]
+    let kernel = Self.floats(c["kernel"])
+    let model = try Sequential(input: .vector(features: 4), layers: [Dense(units: 3, useBias: false)], seed: 1)
+    try model.setWeights([Tensor(shape: [4, 3], scalars: kernel)])
+    let penalty = model.addKernelPenalty((c["lambda"] as! NSNumber).floatValue)
+    #expect(abs(penalty - (c["penalty"] as! NSNumber).floatValue) <= 1e-6)
   }
 }
