@@ -423,6 +423,9 @@ best_sarcasm() {
   local bilstm="--vocab-size 20000 --arch bilstm --units 32 --embedding-dim 64 --dense 24 --mask-zero --epochs 5 --early-stopping 1 --batch-size 32"
   candidate "$c" "NBOW over 1-3-grams: Embedding(all,64,mask_zero) GlobalAveragePooling1D, early stopping" s3 -- \
     --model "Embedding($(wc -l < "$Q/$c/s3.vocab.txt"),64,mask_zero) GlobalAveragePooling1D" --epochs 10 --lr 0.005 --early-stopping 1
+  candidate "$c" "linear SVM over TF-IDF of 1-3-grams: TFIDF(all) UnitNormalization, squared hinge, L2 1e-6, 10 epochs cosine" s3 -- \
+    --model "TFIDF($(wc -l < "$Q/$c/s3.vocab.txt")) UnitNormalization" --loss squared_hinge --kernel-l2 1e-6 \
+    --lr 0.01 --lr-schedule cosine --epochs 10
   ensemble "$c" "ensemble: BiLSTM(32) Dense(24) + NBOW over 1-3-grams" "w40 :: $bilstm" "s3 :: $nbow3"
   ensemble "$c" "ensemble: BiLSTM(32) Dense(24) + NBOW over 1-3-grams + NBOW over 1-2-grams" "w40 :: $bilstm" "s3 :: $nbow3" "s2 :: $nbow2"
 }
