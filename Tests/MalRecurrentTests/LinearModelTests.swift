@@ -127,6 +127,18 @@ struct LinearModelTests {
     for (x, y) in zip(try sparse.predict(ids).scalars, try dense.predict(ids).scalars) { #expect(abs(x - y) <= 1e-6) }
   }
 
+  @Test("a stored loss this mal does not know is an error naming it")
+  func unknownLoss() throws {
+    var configuration = try Sequential(input: .vector(features: 2), layers: [Dense(units: 1)]).configuration
+    configuration.loss = "hinge"
+    #expect(throws: ModelError(.invalidConfiguration(
+      "unknown loss hinge: this mal trains with squared_hinge or the cross-entropy that fits the head"))) {
+      try Sequential(configuration: configuration)
+    }
+    configuration.loss = "squared_hinge"
+    #expect(try Sequential(configuration: configuration).loss == .squaredHinge)
+  }
+
   @Test("scores decide a binary head at 0, probabilities at 0.5")
   func thresholds() {
     let outputs = Tensor(shape: [3, 1], scalars: [-0.2, 0.2, 0.7])
