@@ -142,13 +142,17 @@ struct TokenizeCommandTests {
     let folder = TemporaryFolder()
     try FileManager.default.createSymbolicLink(atPath: folder.path + "/mal", withDestinationPath: Mal.executable)
     var ran = 0
-    // Examples that train or join models write m.safetensors, m2.safetensors, e.safetensors (and v.txt) in the
-    // repository folder, where they run; they are removed after.
-    defer {
-      for file in ["m.safetensors", "m2.safetensors", "e.safetensors", "v.txt"] {
-        try? FileManager.default.removeItem(atPath: SharedData.repositoryRoot.appendingPathComponent(file).path)
-      }
+    // Examples that train or join models write m.safetensors, m2.safetensors, e.safetensors and v.txt where they
+    // run: a scratch folder that sees the samples as Corpora/ and the shared corpora as ../shared/corpora, so
+    // nothing lands in (or is removed from) the repository.
+    let scratch = TemporaryFolder()
+    let work = scratch.path + "/work"
+    for path in [work, scratch.path + "/shared"] {
+      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
+    try FileManager.default.createSymbolicLink(
+      atPath: work + "/Corpora", withDestinationPath: SharedData.repositoryRoot.appendingPathComponent("Corpora").path)
+    try FileManager.default.createSymbolicLink(atPath: scratch.path + "/shared/corpora", withDestinationPath: SharedData.corpora)
     for command in [[], ["tokenize"], ["detokenize"], ["train"], ["predict"], ["evaluate"], ["summary"], ["ensemble"]] {
       let help = try Mal.run(command + ["--help"]).stdout
       // An example may go on over lines that end in a backslash, as in a shell.
@@ -162,7 +166,7 @@ struct TokenizeCommandTests {
           continue
         }
         let result = try Mal.run(
-          ["-o", "pipefail", "-c", example], executable: "/bin/bash",
+          ["-o", "pipefail", "-c", example], executable: "/bin/bash", directory: work,
           environment: ["PATH": folder.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")])
         if example.contains("mal train") || example.hasPrefix("mal ensemble") {
           // Training reports on standard error and writes only its model file; ensemble writes only its file.
