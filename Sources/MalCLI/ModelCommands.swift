@@ -151,7 +151,7 @@ struct PredictCommand: ParsableCommand {
       probability of the predicted one — with 6 decimals (--digits), and `label`, the predicted label (named \
       `predicted` when the input already has a `label` column). A model trained with --loss squared_hinge \
       outputs scores instead: the column is `score`, the margin of the second class (decided at 0) or the \
-      predicted one's. With --top K (more than two classes) a column \
+      predicted one's, and --all names its columns score_LABEL. With --top K (more than two classes) a column \
       `top` lists the K likeliest labels as label:probability; --all adds one column p_LABEL per class. A TSV \
       header gets the column names.
 
@@ -254,7 +254,7 @@ struct PredictCommand: ParsableCommand {
           let names = String(decoding: header, as: UTF8.self).split(separator: "\t", omittingEmptySubsequences: false)
           var added = [classifier.outputsProbabilities ? "probability" : "score", names.contains("label") ? "predicted" : "label"]
           if top > 0 { added.append("top") }
-          if all { added += labels.map { "p_\($0)" } }
+          if all { added += labels.map { (classifier.outputsProbabilities ? "p_" : "score_") + $0 } }
           out.append("\t" + added.joined(separator: "\t") + "\n")
         }) { record in
           if record.isBlank {

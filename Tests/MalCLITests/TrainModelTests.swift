@@ -78,6 +78,8 @@ struct TrainModelTests {
       if label == fields[2] { right += 1 }
     }
     #expect(right >= 230)
+    let all = try Mal.run(["predict", model, "--all", "Corpora/sample-ko.tsv"])
+    #expect(all.rows.hasPrefix("id\tdocument\tlabel\tscore\tpredicted\tscore_0\tscore_1\n"), "\(all)")
     let evaluation = try Mal.run(["evaluate", model, "Corpora/sample-ko.tsv"])
     #expect(evaluation.stdout.hasPrefix("rows 240  loss 0."), "\(evaluation)")
     #expect(evaluation.stdout.contains("accuracy \(String(format: "%.4f", Double(right) / 240))"), "\(evaluation)")
