@@ -143,16 +143,9 @@ struct TokenizeCommandTests {
     try FileManager.default.createSymbolicLink(atPath: folder.path + "/mal", withDestinationPath: Mal.executable)
     var ran = 0
     // Examples that train or join models write m.safetensors, m2.safetensors, e.safetensors and v.txt where they
-    // run: a scratch folder that sees the samples as Corpora/ and the shared corpora as ../shared/corpora, so
-    // nothing lands in (or is removed from) the repository.
-    let scratch = TemporaryFolder()
-    let work = scratch.path + "/work"
-    for path in [work, scratch.path + "/shared"] {
-      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    try FileManager.default.createSymbolicLink(
-      atPath: work + "/Corpora", withDestinationPath: SharedData.repositoryRoot.appendingPathComponent("Corpora").path)
-    try FileManager.default.createSymbolicLink(atPath: scratch.path + "/shared/corpora", withDestinationPath: SharedData.corpora)
+    // run: a scratch folder, so nothing lands in (or is removed from) the repository.
+    let (scratch, work) = try exampleFolder()
+    defer { withExtendedLifetime(scratch) {} }
     for command in [[], ["tokenize"], ["detokenize"], ["train"], ["predict"], ["evaluate"], ["summary"], ["ensemble"]] {
       let help = try Mal.run(command + ["--help"]).stdout
       // An example may go on over lines that end in a backslash, as in a shell.
@@ -273,16 +266,9 @@ struct ReadmeTests {
     for name in ["mal", "tokenize", "detokenize", "vocab", "pad", "encode", "train", "predict", "evaluate", "summary", "ensemble", "word2vec"] {
       try FileManager.default.createSymbolicLink(atPath: folder.path + "/" + name, withDestinationPath: Mal.executable)
     }
-    // Examples run in a scratch folder that sees the samples as Corpora/ and the shared corpora as
-    // ../shared/corpora, so the files they write stay out of the repository.
-    let scratch = TemporaryFolder()
-    let work = scratch.path + "/work"
-    for folder in [work, scratch.path + "/shared"] {
-      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    }
-    try FileManager.default.createSymbolicLink(
-      atPath: work + "/Corpora", withDestinationPath: SharedData.repositoryRoot.appendingPathComponent("Corpora").path)
-    try FileManager.default.createSymbolicLink(atPath: scratch.path + "/shared/corpora", withDestinationPath: SharedData.corpora)
+    // Examples run in a scratch folder, so the files they write stay out of the repository.
+    let (scratch, work) = try exampleFolder()
+    defer { withExtendedLifetime(scratch) {} }
     let examples = try Self.examples(page)
     #expect(examples.count >= (page == "README.md" ? 8 : 1))
     for (command, output) in examples {
@@ -297,4 +283,18 @@ struct ReadmeTests {
       #expect(result.stdout == output, "\(page): \(command)")
     }
   }
+}
+
+/// A scratch folder for examples written to run in the repository: its `work` folder sees the samples as
+/// `Corpora/` and the shared corpora as `../shared/corpora`. Keep the folder alive while the examples run.
+func exampleFolder() throws -> (scratch: TemporaryFolder, work: String) {
+  let scratch = TemporaryFolder()
+  let work = scratch.path + "/work"
+  for path in [work, scratch.path + "/shared"] {
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+  }
+  try FileManager.default.createSymbolicLink(
+    atPath: work + "/Corpora", withDestinationPath: SharedData.repositoryRoot.appendingPathComponent("Corpora").path)
+  try FileManager.default.createSymbolicLink(atPath: scratch.path + "/shared/corpora", withDestinationPath: SharedData.corpora)
+  return (scratch, work)
 }
