@@ -56,6 +56,11 @@ struct ModelDefinition {
     return head
   }
 
+  /// Whether `layer` is a Dense layer of `units` units without an activation: the squared hinge's head.
+  static func isLinearHead(units: Int?) -> (LayerConfiguration) -> Bool {
+    { $0.className == "Dense" && $0.units == units && ($0.activation ?? "linear") == "linear" }
+  }
+
   /// The layers that take ids and may only come first.
   static let idLayers: Set<String> = ["Embedding", "TFIDF"]
 
@@ -83,26 +88,17 @@ struct ModelDefinition {
       throw ValidationError("--model: \(later.className == "Embedding" ? "an Embedding" : "TFIDF") can only be the first layer")
     }
     let head = Self.head(classCount: classCount, loss: loss)
-    if loss == .squaredHinge {
-      if let last = layers.last, last.className == "Dense", last.activation == "sigmoid" || last.activation == "softmax" {
+    if let last = layers.last, last.className == "Dense", last.activation == "sigmoid" || last.activation == "softmax" {
+      if loss == .squaredHinge {
         throw ValidationError(
           "--model ends with Dense(\(last.units ?? 0), \(last.activation ?? "")), but --loss squared_hinge scores a head without an activation: end with Dense(\(head.units!)) or leave the head out and mal adds it")
       }
-      if let last = layers.last, last.className == "Dense", last.units == head.units, (last.activation ?? "linear") == "linear" {
-        self.layers = layers
-        return
-      }
-      layers.append(head)
-      self.layers = layers
-      return
-    }
-    if let last = layers.last, last.className == "Dense", last.activation == "sigmoid" || last.activation == "softmax" {
       let fits = last.units == head.units || (classCount == 2 && last.units == 2 && last.activation == "softmax")
       guard fits else {
         throw ValidationError(
           "--model ends with Dense(\(last.units ?? 0), \(last.activation ?? "")) but the labels have \(classCount) classes: end with Dense(\(head.units!), \(head.activation!)) or leave the head out and mal adds it")
       }
-    } else {
+    } else if !(loss == .squaredHinge && layers.last.map(Self.isLinearHead(units: head.units)) == true) {
       layers.append(head)
     }
     self.layers = layers

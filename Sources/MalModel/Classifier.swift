@@ -31,7 +31,7 @@ public struct Classifier {
   /// Where a binary head's output decides for the second class: 0.5 for probabilities, 0 for hinge scores.
   public var decisionThreshold: Float { members[0].network.decisionThreshold }
   /// Whether the outputs are probabilities (a cross-entropy head) rather than scores (`squared_hinge`).
-  public var outputsProbabilities: Bool { classificationLoss.takesProbabilities }
+  public var outputsProbabilities: Bool { members[0].network.outputsProbabilities }
   /// Whether every member stores its preprocessing, so the classifier takes raw text.
   public var takesRawText: Bool { members[0].preprocessing != nil }
   /// The ids every member's input takes (`nil`: any number).

@@ -61,10 +61,8 @@ public struct Ensemble {
         throw fail(
           "ends in \(head(model)) and \(first.source) in \(head(first.model)): the members' heads must be of one kind")
       }
-      if model.network.classificationLoss.takesProbabilities != first.model.network.classificationLoss.takesProbabilities {
-        func outputs(_ m: TrainedModel) -> String {
-          m.network.classificationLoss.takesProbabilities ? "probabilities" : "squared-hinge scores"
-        }
+      if model.network.outputsProbabilities != first.model.network.outputsProbabilities {
+        func outputs(_ m: TrainedModel) -> String { m.network.outputsProbabilities ? "probabilities" : "squared-hinge scores" }
         throw fail(
           "outputs \(outputs(model)) and \(first.source) \(outputs(first.model)): an ensemble averages one kind of output")
       }

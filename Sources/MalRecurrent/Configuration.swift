@@ -309,12 +309,13 @@ extension ModelConfiguration {
         size.floats = MemoryBudget.byteCount([features, units])
         size.stepFloats = units
       case "TFIDF":
-        // One vector of inputDimension values per row, counted per step like the layers after it.
+        // One vector of inputDimension values per row, whatever the steps.
         let input = max(0, layer.inputDimension ?? 0)
         size.inputFeatures = input
         size.outputFeatures = input
         size.floats = input
-        size.stepFloats = input
+        size.stepFloats = 0
+        size.rowFloats = input
       case "Conv1D":
         let count = max(0, layer.filters ?? 0), window = max(0, layer.kernelSize ?? 0)
         size.outputFeatures = count
@@ -324,7 +325,7 @@ extension ModelConfiguration {
       default:
         break
       }
-      if perExample || layer.className == "TFIDF" {
+      if perExample {
         size.rowFloats = size.stepFloats
         size.stepFloats = 0
       }

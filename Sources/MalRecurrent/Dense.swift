@@ -71,12 +71,7 @@ public final class Dense: Layer {
     outputBuffer.reserve(rows * units)
     let z = preActivation.pointer
     let w = parameters[0].storage.pointer
-    if useBias {
-      let b = parameters[1].storage.pointer
-      for r in 0..<rows { (z + r * units).update(from: b, count: units) }
-    } else {
-      z.update(repeating: 0, count: rows * units)
-    }
+    startPreActivation(z)
     for r in 0..<rows {
       let zr = z + r * units
       for k in bags.offsets[r]..<bags.offsets[r + 1] {
@@ -84,10 +79,7 @@ public final class Dense: Layer {
         for j in 0..<units { zr[j] += v * wk[j] }
       }
     }
-    let y = outputBuffer.pointer
-    y.update(from: z, count: rows * units)
-    activation.apply(y, rows: rows, width: units)
-    return LayerOutput(output: outputBuffer.tensor(shape: outputShape), mask: nil)
+    return activate(mask: nil)
   }
 
   public func forward(_ input: Tensor, mask: Tensor?, training: Bool) throws(ModelError) -> LayerOutput {
@@ -101,19 +93,13 @@ public final class Dense: Layer {
     preActivation.reserve(rows * units)
     outputBuffer.reserve(rows * units)
     let z = preActivation.pointer
-    if useBias {
-      let b = parameters[1].storage.pointer
-      for r in 0..<rows { (z + r * units).update(from: b, count: units) }
-    }
+    startPreActivation(z)
     input.scalars.withUnsafeBufferPointer { x in
       BLAS.gemm(m: rows, n: units, k: inputFeatures, a: x.baseAddress!, lda: inputFeatures,
                 b: parameters[0].storage.pointer, ldb: units,
                 beta: useBias ? 1 : 0, c: z, ldc: units)
     }
-    let y = outputBuffer.pointer
-    y.update(from: z, count: rows * units)
-    activation.apply(y, rows: rows, width: units)
-    return LayerOutput(output: outputBuffer.tensor(shape: outputShape), mask: mask)
+    return activate(mask: mask)
   }
 
   public func backward(_ outputGradient: Tensor) -> Tensor? {
@@ -134,11 +120,7 @@ public final class Dense: Layer {
         BLAS.gemm(m: inputFeatures, n: units, k: rows, a: x.baseAddress!, lda: inputFeatures, transposeA: true,
                   b: dz, ldb: units, c: parameters[0].gradientStorage.pointer, ldc: units)
       }
-      if useBias {
-        let gb = parameters[1].gradientStorage.pointer
-        gb.update(repeating: 0, count: units)
-        for r in 0..<rows { for j in 0..<units { gb[j] += dz[r * units + j] } }
-      }
+      storeBiasGradient(dz)
       dx.scalars.withUnsafeMutableBufferPointer { dxBuffer in
         BLAS.gemm(m: rows, n: inputFeatures, k: units, a: dz, lda: units,
                   b: parameters[0].storage.pointer, ldb: units, transposeB: true,
@@ -161,13 +143,33 @@ public final class Dense: Layer {
           for j in 0..<units { row[j] += v * dzr[j] }
         }
       }
-      if useBias {
-        let gb = parameters[1].gradientStorage.pointer
-        gb.update(repeating: 0, count: units)
-        for r in 0..<rows { for j in 0..<units { gb[j] += dz[r * units + j] } }
-      }
+      storeBiasGradient(dz)
     }
     return Tensor(shape: [0])
+  }
+
+  /// Starts each of the `rows` pre-activation rows at `z` as the bias, or as zeros without one; the input's products
+  /// are added to them.
+  private func startPreActivation(_ z: UnsafeMutablePointer<Float>) {
+    guard useBias else { z.update(repeating: 0, count: rows * units); return }
+    let b = parameters[1].storage.pointer
+    for r in 0..<rows { (z + r * units).update(from: b, count: units) }
+  }
+
+  /// The output of the pre-activation values: the activation applied to a copy of them.
+  private func activate(mask: Tensor?) -> LayerOutput {
+    let y = outputBuffer.pointer
+    y.update(from: preActivation.pointer, count: rows * units)
+    activation.apply(y, rows: rows, width: units)
+    return LayerOutput(output: outputBuffer.tensor(shape: outputShape), mask: mask)
+  }
+
+  /// The bias gradient: `dz` (`rows × units`) summed over the rows.
+  private func storeBiasGradient(_ dz: UnsafePointer<Float>) {
+    guard useBias else { return }
+    let gb = parameters[1].gradientStorage.pointer
+    gb.update(repeating: 0, count: units)
+    for r in 0..<rows { for j in 0..<units { gb[j] += dz[r * units + j] } }
   }
 }
 

@@ -119,6 +119,11 @@ public enum Loss: Sendable, Hashable {
     let p = predictions.scalars, t = targets.scalars
     for r in 0..<rows {
       let base = r * classes
+      // A sparse target is a class index: checked once, for either loss that reads one.
+      let label = sparse ? t[r] : 0
+      if sparse, !(label >= 0 && label < Float(classes) && label == label.rounded()) {
+        throw ModelError(.labelOutOfRange(label: label, classes: classes))
+      }
       switch self {
       case .binaryCrossentropy(fromLogits: false):
         var sum: Float = 0
@@ -178,12 +183,6 @@ public enum Loss: Sendable, Hashable {
           }
         }
       case .squaredHinge:
-        let label = sparse ? t[r] : 0
-        if sparse {
-          guard label >= 0, label < Float(classes), label == label.rounded() else {
-            throw ModelError(.labelOutOfRange(label: label, classes: classes))
-          }
-        }
         var sum: Float = 0
         for j in 0..<classes {
           let target: Float = sparse ? (Float(j) == label ? 1 : -1) : (t[base + j] == 0 ? -1 : t[base + j])
@@ -193,10 +192,6 @@ public enum Loss: Sendable, Hashable {
         }
         losses[r] = sum / Float(classes)
       case .sparseCategoricalCrossentropy(let fromLogits):
-        let label = t[r]
-        guard label >= 0, label < Float(classes), label == label.rounded() else {
-          throw ModelError(.labelOutOfRange(label: label, classes: classes))
-        }
         let y = Int(label)
         if fromLogits {
           var maximum = -Float.infinity

@@ -63,8 +63,7 @@ public final class TFIDF: Layer {
       }
       start += timeSteps
     }
-    let value = parameters[0].value
-    var idf = value
+    var idf = parameters[0].value
     for j in 0..<inputDimension { idf.scalars[j] = Float(log(1 + Double(rows) / Double(1 + documents[j]))) }
     try! parameters[0].assign(idf)
   }
@@ -110,7 +109,7 @@ public final class TFIDF: Layer {
       if normalized {
         var sum: Float = 0
         for k in start..<rows.indices.count { sum += rows.values[k] * rows.values[k] }
-        let inverse = 1 / max(sum.squareRoot(), UnitNormalization.epsilon)
+        let inverse = UnitNormalization.inverseLength(squaredLength: sum)
         for k in start..<rows.indices.count { rows.values[k] *= inverse }
       }
       rows.offsets.append(rows.indices.count)
@@ -151,6 +150,9 @@ public final class UnitNormalization: Layer {
   /// Makes the layer.
   public init(name: String = "") { self.name = name }
 
+  /// What a vector whose squared length is `squaredLength` is multiplied by: `1 / max(|x|, ε)`.
+  static func inverseLength(squaredLength: Float) -> Float { 1 / max(squaredLength.squareRoot(), epsilon) }
+
   public func build(input: FeatureShape, random: inout RandomSource) throws(ModelError) -> FeatureShape {
     guard input != .tokens else {
       throw ModelError(.invalidConfiguration("UnitNormalization takes vectors or sequences of features, not token ids"))
@@ -169,9 +171,8 @@ public final class UnitNormalization: Layer {
     for e in 0..<examples {
       var sum: Float = 0
       for j in 0..<features { sum += input.scalars[e * features + j] * input.scalars[e * features + j] }
-      let norm = sum.squareRoot()
-      clamped[e] = norm < Self.epsilon
-      let inverse = 1 / max(norm, Self.epsilon)
+      clamped[e] = sum.squareRoot() < Self.epsilon
+      let inverse = Self.inverseLength(squaredLength: sum)
       inverseNorms[e] = inverse
       for j in 0..<features { result.scalars[e * features + j] *= inverse }
     }

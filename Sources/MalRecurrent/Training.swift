@@ -129,8 +129,11 @@ extension Sequential {
     loss ?? (hasBinaryHead ? .binaryCrossentropy() : .sparseCategoricalCrossentropy())
   }
 
+  /// Whether the outputs are probabilities (a cross-entropy) rather than scores (`squared_hinge`).
+  public var outputsProbabilities: Bool { classificationLoss.takesProbabilities }
+
   /// Where a binary head's output decides for the second class: 0.5 for probabilities, 0 for hinge scores.
-  public var decisionThreshold: Float { classificationLoss.takesProbabilities ? 0.5 : 0 }
+  public var decisionThreshold: Float { outputsProbabilities ? 0.5 : 0 }
 
   /// Trains on `training` (and reports on `validation` after each epoch), like Keras's `fit`.
   ///

@@ -155,12 +155,13 @@ public struct UnigramModel: Sendable {
     var piece: [Int32] = []
     var path: [Int32] = []
 
-    /// Makes `start` and `piece` hold `count` elements, `start` all -1 (no path yet).
+    /// Makes `start`, `piece` and `best` hold `count` elements, `start` all -1 (no path yet).
     mutating func resetPaths(count: Int) {
       if start.count < count {
         start = Array(repeating: -1, count: 2 * count)
         piece = start
       }
+      if best.count < count { best = Array(repeating: 0, count: 2 * count) }
       start.withUnsafeMutableBufferPointer { start in
         for i in 0..<count { start[i] = -1 }
       }
@@ -322,7 +323,6 @@ public struct UnigramModel: Sendable {
     let count = prepare(word, scratch: &scratch)
     let n = Int(scratch.ends[count - 1])
     scratch.resetPaths(count: n + 1)
-    if scratch.best.count < n + 1 { scratch.best = Array(repeating: 0, count: 2 * (n + 1)) }
     scratch.best[0] = Double(first)
     scratch.best.withUnsafeMutableBufferPointer { best in
       scratch.start.withUnsafeMutableBufferPointer { start in
@@ -399,7 +399,6 @@ public struct UnigramModel: Sendable {
     _ edges: UnsafeBufferPointer<Edge>, byteCount n: Int, to pieces: inout [ScoredPiece], scratch: inout Scratch
   ) -> Double {
     scratch.resetPaths(count: n + 1)
-    if scratch.best.count < n + 1 { scratch.best = Array(repeating: 0, count: 2 * (n + 1)) }
     if scratch.runnerUp.count < n + 1 { scratch.runnerUp = Array(repeating: 0, count: 2 * (n + 1)) }
     // Σ|score| over the lattice: no sum along a path goes further from 0.
     var scoreBound = 0.0
