@@ -35,9 +35,7 @@ public final class Embedding: Layer {
   }
 
   public func build(input: FeatureShape, random: inout RandomSource) throws(ModelError) -> FeatureShape {
-    guard input == .tokens else {
-      throw ModelError(.invalidConfiguration("Embedding takes token ids [batch, time], not \(input)"))
-    }
+    try requireTokens(input, layer: "Embedding")
     if name.isEmpty { name = baseName }
     let value = initializer.tensor(shape: [inputDimension, outputDimension], random: &random)
     parameters = [Parameter(name: "embeddings", path: "\(name)/embeddings", value: value)]

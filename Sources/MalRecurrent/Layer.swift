@@ -106,6 +106,14 @@ public enum Activation: String, Sendable, Hashable, CaseIterable {
   }
 }
 
+/// Checks that a layer that reads ids (`Embedding`, `TFIDF`) is built on token ids.
+/// - Throws: `ModelError.Reason.invalidConfiguration` naming `layer` and the shape it got.
+func requireTokens(_ input: FeatureShape, layer: String) throws(ModelError) {
+  guard input == .tokens else {
+    throw ModelError(.invalidConfiguration("\(layer) takes token ids [batch, time], not \(input)"))
+  }
+}
+
 /// The token id `value` holds (ids travel as Float).
 /// - Throws: `ModelError.Reason.idOutOfRange` unless it is a whole number in `0..<limit`.
 func tokenID(_ value: Float, below limit: Int) throws(ModelError) -> Int {

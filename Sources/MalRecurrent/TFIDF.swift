@@ -35,9 +35,7 @@ public final class TFIDF: Layer {
   }
 
   public func build(input: FeatureShape, random: inout RandomSource) throws(ModelError) -> FeatureShape {
-    guard input == .tokens else {
-      throw ModelError(.invalidConfiguration("TFIDF takes token ids [batch, time], not \(input)"))
-    }
+    try requireTokens(input, layer: "TFIDF")
     if name.isEmpty { name = baseName }
     let idf = Parameter(
       name: "idf", path: "\(name)/idf", value: Tensor(shape: [inputDimension], scalars: [Float](repeating: 1, count: inputDimension)))
