@@ -24,7 +24,7 @@ enum LossName: String, ExpressibleByArgument, CaseIterable {
 }
 
 enum OptimizerName: String, ExpressibleByArgument, CaseIterable {
-  case adam, sgd, rmsprop
+  case adam, sgd, rmsprop, newton
 }
 
 struct TrainCommand: ParsableCommand {
@@ -121,7 +121,7 @@ struct TrainCommand: ParsableCommand {
   @Option(parsing: .unconditional, help: "Rows per training step.")
   var batchSize = 64
 
-  @Option(help: "adam, sgd or rmsprop, with Keras's defaults.")
+  @Option(help: "adam, sgd or rmsprop, with Keras's defaults; or newton, for a linear model over TFIDF bags with --loss squared_hinge and --kernel-l2: Newton's method on all rows at once, to the exact minimum (liblinear's L2-loss SVM), in place of epochs.")
   var optimizer: OptimizerName = .adam
 
   @Option(parsing: .unconditional, help: "Learning rate (default: Keras's, 0.001 for adam and rmsprop, 0.01 for sgd).")
@@ -229,6 +229,20 @@ struct TrainCommand: ParsableCommand {
       throw ValidationError("--mask-zero and --embedding need an Embedding layer; drop --one-hot / --scalar-input")
     }
     if resume != nil && model != nil { throw ValidationError("--resume takes the architecture from its file; drop --model") }
+    if optimizer == .newton {
+      // The solver finds the minimum itself: no steps, rates or epochs to set.
+      let stepFlags: [(String, Bool)] = [
+        ("--epochs", epochs != 2), ("--batch-size", batchSize != 64), ("--lr", lr != nil), ("--clipnorm", clipnorm != nil),
+        ("--lr-schedule", lrSchedule != .constant), ("--warmup-steps", warmupSteps > 0), ("--weight-decay", weightDecay > 0),
+        ("--early-stopping", earlyStopping != nil), ("--checkpoint", checkpoint != nil), ("--resume", resume != nil),
+      ]
+      if let (flag, _) = stepFlags.first(where: \.1) {
+        throw ValidationError("\(flag) is for the step-by-step optimizers; --optimizer newton solves to the minimum in one pass: drop \(flag)")
+      }
+      guard kernelL2 > 0 else {
+        throw ValidationError("--optimizer newton needs --kernel-l2 λ > 0 (e.g. 1e-6): without a penalty the minimum may not exist")
+      }
+    }
     try refuseSharedOutputs([("-o", modelPath), ("--checkpoint", checkpoint), ("--history", history), ("--plot", plot)])
   }
 
@@ -270,7 +284,11 @@ struct TrainCommand: ParsableCommand {
     if let pretrained { try load(pretrained, into: net) }
 
     let optimizerName = resumed?.training?["optimizer"]?.string.flatMap(OptimizerName.init(rawValue:)) ?? self.optimizer
-    let optimizer = makeOptimizer(optimizerName)
+    if optimizerName == .newton, let refusal = net.exactFitRefusal {
+      throw ValidationError("--optimizer newton trains \(refusal); use adam for other models")
+    }
+    // The newton solver needs no optimizer: it solves for the minimum directly.
+    let optimizer = optimizerName == .newton ? nil : makeOptimizer(optimizerName)
     var options = TrainingOptions()
     options.epochs = epochs
     options.batchSize = batchSize
@@ -282,11 +300,11 @@ struct TrainCommand: ParsableCommand {
     if lrSchedule != .constant || warmupSteps > 0 {
       let batches = (training.count + batchSize - 1) / batchSize
       options.schedule = LearningRateSchedule(
-        decay: lrSchedule, peak: optimizer.learningRate, warmupSteps: warmupSteps, totalSteps: batches * epochs)
+        decay: lrSchedule, peak: optimizer!.learningRate, warmupSteps: warmupSteps, totalSteps: batches * epochs)
     }
     if let resumed {
       options.firstEpoch = resumed.epochsDone
-      try resumed.file.restore(optimizer, iterations: resumed.iterations)
+      try resumed.file.restore(optimizer!, iterations: resumed.iterations)
       guard options.firstEpoch < epochs else {
         throw ValidationError("\(resume!) has already trained \(options.firstEpoch) epochs; ask for more with --epochs")
       }
@@ -302,7 +320,7 @@ struct TrainCommand: ParsableCommand {
           resumed: resumed, epochsDone: finished.count, complete: complete,
           optimizer: optimizer, name: optimizerName, rows: training.count),
         history: finished, provenance: rows.provenance ?? resumed?.provenance)
-      return trained.modelFile(optimizerState: withOptimizer ? ModelFile.state(of: optimizer, for: net) : [])
+      return trained.modelFile(optimizerState: withOptimizer ? optimizer.map { ModelFile.state(of: $0, for: net) } ?? [] : [])
     }
     func saveCheckpoint(complete: Bool) throws {
       guard let checkpoint else { return }
@@ -315,23 +333,31 @@ struct TrainCommand: ParsableCommand {
     let progressBar = isatty(2) != 0
     var checkpointError: (any Error)? = nil
     var lastDrawn = 0.0
-    _ = try net.fit(
-      training, validation: validationExamples.count > 0 ? validationExamples : nil, optimizer: optimizer,
-      options: options,
-      progress: { p in
-        // At most ten redraws a second: a fast epoch must not flood the terminal.
-        if progressBar && p.batch < p.batches && (p.batch == 1 || p.seconds - lastDrawn >= 0.1) {
-          lastDrawn = p.seconds
-          Diagnostics.write("\r" + progressLine(p))
-        }
-        return !InterruptCleanup.isStopRequested
-      },
-      epochFinished: { r in
-        finished.append(r)
-        Diagnostics.write((progressBar ? "\r\u{1B}[K" : "") + epochLine(r) + "\n")
-        do { try saveCheckpoint(complete: true) } catch { checkpointError = error; return false }
-        return true
-      })
+    if optimizerName == .newton {
+      let result = try net.fitExactly(
+        training, validation: validationExamples.count > 0 ? validationExamples : nil, kernelL2: kernelL2,
+        classWeights: options.classWeights)
+      finished.append(result)
+      Diagnostics.write(epochLine(result) + "\n")
+    } else {
+      _ = try net.fit(
+        training, validation: validationExamples.count > 0 ? validationExamples : nil, optimizer: optimizer!,
+        options: options,
+        progress: { p in
+          // At most ten redraws a second: a fast epoch must not flood the terminal.
+          if progressBar && p.batch < p.batches && (p.batch == 1 || p.seconds - lastDrawn >= 0.1) {
+            lastDrawn = p.seconds
+            Diagnostics.write("\r" + progressLine(p))
+          }
+          return !InterruptCleanup.isStopRequested
+        },
+        epochFinished: { r in
+          finished.append(r)
+          Diagnostics.write((progressBar ? "\r\u{1B}[K" : "") + epochLine(r) + "\n")
+          do { try saveCheckpoint(complete: true) } catch { checkpointError = error; return false }
+          return true
+        })
+    }
     if let checkpointError { throw checkpointError }
     let stopped = InterruptCleanup.isStopRequested
     if stopped {

@@ -53,6 +53,9 @@ extension TrainCommand {
     if let name = training["optimizer"], name.string.flatMap(OptimizerName.init(rawValue:)) == nil {
       throw damaged("names the optimizer \(name.encoded), which mal does not know")
     }
+    if training["optimizer"]?.string == OptimizerName.newton.rawValue {
+      throw FileContentError(file: path, message: "was solved by --optimizer newton, which has no epochs to continue: train it again")
+    }
     if let maxlen = resumed.maxlen, rows.timeSteps != maxlen {
       throw FileContentError(
         file: input,
@@ -312,12 +315,14 @@ extension TrainCommand {
   }
 
   /// The optimizer with Keras's defaults and `--lr`, `--clipnorm`.
-  func makeOptimizer(_ name: OptimizerName) -> any Optimizer {
+  /// The step-by-step optimizer of that name (`nil` for newton, which needs none).
+  func makeOptimizer(_ name: OptimizerName) -> (any Optimizer)? {
     let clipping = clipnorm.map { GradientClipping.norm($0) } ?? .none
     switch name {
     case .adam: return Adam(learningRate: lr ?? 0.001, clipping: clipping, weightDecay: weightDecay)
     case .sgd: return SGD(learningRate: lr ?? 0.01, clipping: clipping)
     case .rmsprop: return RMSprop(learningRate: lr ?? 0.001, clipping: clipping)
+    case .newton: return nil
     }
   }
 
@@ -325,7 +330,7 @@ extension TrainCommand {
   /// A resumed model keeps how it was first built (arch, model, embedding), so that a resumed run writes the same
   /// bytes as one run.
   func trainingJSON(
-    resumed: TrainedModel?, epochsDone: Int, complete: Bool, optimizer: any Optimizer, name: OptimizerName, rows: Int
+    resumed: TrainedModel?, epochsDone: Int, complete: Bool, optimizer: (any Optimizer)?, name: OptimizerName, rows: Int
   ) -> JSONValue {
     func kept(_ key: String, _ value: JSONValue) -> JSONValue { resumed.map { $0.training?[key] ?? .null } ?? value }
     // What only some runs set is written only when set, so other runs' files stay as they were.
@@ -339,16 +344,17 @@ extension TrainCommand {
     if balanceClasses { extra.append(JSONMember(key: "class_weight", value: .string("balanced"))) }
     if weightDecay > 0 { extra.append(JSONMember(key: "weight_decay", value: .number(Double("\(weightDecay)") ?? 0))) }
     if kernelL2 > 0 { extra.append(JSONMember(key: "kernel_l2", value: .number(Double("\(kernelL2)") ?? 0))) }
-    let rate = scheduled ? (lr ?? (name == .sgd ? 0.01 : 0.001)) : optimizer.learningRate
+    // newton has no steps and no rate: 0 steps, rate null.
+    let rate = optimizer.map { scheduled ? (lr ?? (name == .sgd ? 0.01 : 0.001)) : $0.learningRate }
     return JSONValue.object([
       JSONMember(key: "arch", value: kept("arch", model == nil ? .string(arch.rawValue) : .null)),
       JSONMember(key: "model", value: kept("model", model.map { .string($0) } ?? .null)),
       JSONMember(key: "epochs", value: .number(Double(epochsDone))),
       JSONMember(key: "complete", value: .bool(complete)),
-      JSONMember(key: "iterations", value: .number(Double(optimizer.iterations))),
+      JSONMember(key: "iterations", value: .number(Double(optimizer?.iterations ?? 0))),
       JSONMember(key: "batch_size", value: .number(Double(batchSize))),
       JSONMember(key: "optimizer", value: .string(name.rawValue)),
-      JSONMember(key: "learning_rate", value: .number(Double("\(rate)") ?? 0)),
+      JSONMember(key: "learning_rate", value: rate.map { .number(Double("\($0)") ?? 0) } ?? .null),
       JSONMember(key: "seed", value: .number(Double(seed))),
       JSONMember(key: "rows", value: .number(Double(rows))),
       JSONMember(key: "embedding", value: kept("embedding", embedding.map { .string($0) } ?? .null)),

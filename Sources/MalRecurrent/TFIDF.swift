@@ -12,7 +12,8 @@ import Darwin
 ///
 /// The weight `idf` (`[inputDimension]`, not trained) starts at 1, so the layer gives plain counts until `adapt`
 /// sets it from the training rows as Keras's `adapt` does: `idf[j] = ln(1 + documents / (1 + df[j]))`, `df[j]` the
-/// rows that hold id `j`. A bag of words loses word order: the layer suits linear models (`TFIDF` →
+/// rows that hold id `j`; an id they never hold (the vocabulary's `[UNK]`, as a rule) gets the mean idf of the others,
+/// as Keras's out-of-vocabulary column does. A bag of words loses word order: the layer suits linear models (`TFIDF` →
 /// `UnitNormalization` → `Dense`), as scikit-learn's `TfidfVectorizer` + `LinearSVC` are.
 ///
 ///     let tfidf = TFIDF(inputDimension: 35_419)
@@ -44,7 +45,8 @@ public final class TFIDF: Layer {
     return .vector(features: inputDimension)
   }
 
-  /// Sets `idf` from `rows` rows of `timeSteps` ids each (row-major; the training rows): `ln(1 + rows / (1 + df))`.
+  /// Sets `idf` from `rows` rows of `timeSteps` ids each (row-major; the training rows): `ln(1 + rows / (1 + df))`,
+  /// and the mean of those for ids with `df` 0.
   /// - Precondition: the layer is built and every id is below `inputDimension`.
   public func adapt<C: Collection<Float>>(ids: C, rows: Int, timeSteps: Int) where C.Index == Int {
     precondition(!parameters.isEmpty, "TFIDF: build the model before adapting")
@@ -63,6 +65,11 @@ public final class TFIDF: Layer {
     }
     var idf = parameters[0].value
     for j in 0..<inputDimension { idf.scalars[j] = Float(log(1 + Double(rows) / Double(1 + documents[j]))) }
+    // An id the training rows never hold is, to Keras, out of the vocabulary: its column's idf is the mean idf of
+    // the ids they do hold (Keras's OOV weight), not the largest weight of all.
+    let seen = (1..<inputDimension).filter { documents[$0] > 0 }
+    let mean = seen.isEmpty ? 0 : seen.reduce(0.0) { $0 + Double(idf.scalars[$1]) } / Double(seen.count)
+    for j in 1..<inputDimension where documents[j] == 0 { idf.scalars[j] = Float(mean) }
     try! parameters[0].assign(idf)
   }
 
