@@ -139,8 +139,11 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "crossentropy (binary for two classes, sparse categorical for more; the head ends in sigmoid or softmax) or squared_hinge (Keras squared_hinge, one margin per class against the rest; the head has no activation and the model outputs scores, as a linear SVM's).")
   var loss: LossName = .crossentropy
 
-  @Option(parsing: .unconditional, help: ArgumentHelp("Add λ·Σw² of every Dense kernel to the loss (Keras kernel_regularizer=l2(λ) on each Dense layer), e.g. 1e-6 for a linear model over TFIDF bags.", valueName: "λ"))
-  var kernelL2: Float = 0
+  @Option(parsing: .unconditional, help: ArgumentHelp("Add λ·Σw² of every Dense kernel to the loss (Keras kernel_regularizer=l2(λ) on each Dense layer), e.g. 1e-6 for a linear model over TFIDF bags; with --cross-validate, several λ separated by commas to choose from.", valueName: "λ"))
+  var kernelL2: Penalties = Penalties(values: [0])
+
+  @Option(parsing: .unconditional, help: ArgumentHelp("With --optimizer newton: choose --kernel-l2 among its values by K-fold cross-validation of the training rows (stratified, seeded by --seed; scikit-learn's GridSearchCV), then train on all of them with the best.", valueName: "K"))
+  var crossValidate: Int?
 
   @Option(parsing: .unconditional, help: ArgumentHelp("Move the targets towards the uniform distribution by this much (Keras label_smoothing), e.g. 0.1.", valueName: "ε"))
   var labelSmoothing: Float = 0
@@ -220,7 +223,17 @@ struct TrainCommand: ParsableCommand {
       throw ValidationError("--label-smoothing moves probabilities; --loss squared_hinge trains scores: choose one")
     }
     if resume != nil && loss != .crossentropy { throw ValidationError("--resume takes the loss from its file; drop --loss") }
-    if !(kernelL2 >= 0 && kernelL2.isFinite) { throw ValidationError("--kernel-l2 must be 0 or more, got \(kernelL2)") }
+    if let bad = kernelL2.values.first(where: { !($0 >= 0 && $0.isFinite) }) {
+      throw ValidationError("--kernel-l2 must be 0 or more, got \(bad)")
+    }
+    if let crossValidate {
+      guard crossValidate >= 2 else { throw ValidationError("--cross-validate must be at least 2 folds, got \(crossValidate)") }
+      guard optimizer == .newton else {
+        throw ValidationError("--cross-validate needs --optimizer newton, which solves each fold exactly; other optimizers validate with --validation-split")
+      }
+    } else if kernelL2.values.count > 1 {
+      throw ValidationError("--kernel-l2 takes several values only with --cross-validate K, which chooses among them")
+    }
     if !(weightDecay >= 0 && weightDecay < 1) { throw ValidationError("--weight-decay must be in [0, 1)") }
     if weightDecay > 0 && optimizer != .adam { throw ValidationError("--weight-decay needs --optimizer adam (AdamW)") }
     if freeze && embedding == nil { throw ValidationError("--freeze needs --embedding") }
@@ -239,7 +252,7 @@ struct TrainCommand: ParsableCommand {
       if let (flag, _) = stepFlags.first(where: \.1) {
         throw ValidationError("\(flag) is for the step-by-step optimizers; --optimizer newton solves to the minimum in one pass: drop \(flag)")
       }
-      guard kernelL2 > 0 else {
+      guard kernelL2.values.allSatisfy({ $0 > 0 }) else {
         throw ValidationError("--optimizer newton needs --kernel-l2 λ > 0 (e.g. 1e-6): without a penalty the minimum may not exist")
       }
     }
@@ -295,7 +308,30 @@ struct TrainCommand: ParsableCommand {
     options.shuffleSeed = seed
     options.earlyStoppingPatience = earlyStopping
     options.labelSmoothing = labelSmoothing
-    options.kernelL2 = kernelL2
+    var lambda = kernelL2.values[0]
+    var crossValidation: JSONValue? = nil
+    if let crossValidate {
+      guard crossValidate <= training.count else {
+        throw ValidationError("--cross-validate \(crossValidate) needs at least \(crossValidate) training rows, got \(training.count)")
+      }
+      let weights = balanceClasses ? Sequential.balancedClassWeights(labels: training.labels, classes: classes.count) : nil
+      let accuracies = try net.crossValidateExactly(
+        training, folds: crossValidate, kernelL2: kernelL2.values, classWeights: weights, seed: seed)
+      // The best mean accuracy; of equal ones, the strongest penalty (the simplest model).
+      let best = kernelL2.values.indices.max { a, b in
+        accuracies[a] != accuracies[b] ? accuracies[a] < accuracies[b] : kernelL2.values[a] > kernelL2.values[b]
+      }!
+      lambda = kernelL2.values[best]
+      for (value, accuracy) in zip(kernelL2.values, accuracies) {
+        Diagnostics.write("train: \(crossValidate)-fold cross-validation: --kernel-l2 \(value)  accuracy \(fixed(accuracy, 4))\(value == lambda ? "  (chosen)" : "")\n")
+      }
+      crossValidation = .object([
+        JSONMember(key: "folds", value: .number(Double(crossValidate))),
+        JSONMember(key: "kernel_l2", value: .array(kernelL2.values.map { .number(Double("\($0)") ?? 0) })),
+        JSONMember(key: "accuracy", value: .array(accuracies.map { .number($0) })),
+      ])
+    }
+    options.kernelL2 = lambda
     if balanceClasses { options.classWeights = Sequential.balancedClassWeights(labels: training.labels, classes: classes.count) }
     if lrSchedule != .constant || warmupSteps > 0 {
       let batches = (training.count + batchSize - 1) / batchSize
@@ -318,7 +354,8 @@ struct TrainCommand: ParsableCommand {
         network: net, labels: classes, maxlen: rows.timeSteps, encoding: encoding, preprocessing: preprocessing,
         training: trainingJSON(
           resumed: resumed, epochsDone: finished.count, complete: complete,
-          optimizer: optimizer, name: optimizerName, rows: training.count),
+          optimizer: optimizer, name: optimizerName, rows: training.count, kernelL2: lambda,
+          crossValidation: crossValidation),
         history: finished, provenance: rows.provenance ?? resumed?.provenance)
       return trained.modelFile(optimizerState: withOptimizer ? optimizer.map { ModelFile.state(of: $0, for: net) } ?? [] : [])
     }
@@ -335,10 +372,10 @@ struct TrainCommand: ParsableCommand {
     var lastDrawn = 0.0
     if optimizerName == .newton {
       let result = try net.fitExactly(
-        training, validation: validationExamples.count > 0 ? validationExamples : nil, kernelL2: kernelL2,
+        training, validation: validationExamples.count > 0 ? validationExamples : nil, kernelL2: lambda,
         classWeights: options.classWeights)
       finished.append(result)
-      Diagnostics.write(epochLine(result) + "\n")
+      Diagnostics.write(epochLine(result, solved: true) + "\n")
     } else {
       _ = try net.fit(
         training, validation: validationExamples.count > 0 ? validationExamples : nil, optimizer: optimizer!,
@@ -370,8 +407,9 @@ struct TrainCommand: ParsableCommand {
   }
 
   /// One epoch's line on standard error.
-  func epochLine(_ r: EpochResult) -> String {
-    var line = "epoch \(r.epoch)/\(epochs)  loss \(fixed(r.loss, 4))  accuracy \(fixed(r.accuracy, 4))"
+  /// - Parameter solved: the newton solver's one pass, not an epoch.
+  func epochLine(_ r: EpochResult, solved: Bool = false) -> String {
+    var line = (solved ? "newton: minimum found" : "epoch \(r.epoch)/\(epochs)") + "  loss \(fixed(r.loss, 4))  accuracy \(fixed(r.accuracy, 4))"
     if let vl = r.validationLoss, let va = r.validationAccuracy { line += "  val_loss \(fixed(vl, 4))  val_accuracy \(fixed(va, 4))" }
     return line + "  \(fixed(r.seconds, 1)) s  \(Sequential.grouped(Int(r.samplesPerSecond.rounded()))) samples/s"
   }
@@ -385,6 +423,21 @@ struct TrainCommand: ParsableCommand {
     let etaText = eta >= 60 ? "\(Int(eta) / 60):\(String(format2: Int(eta) % 60))" : "\(Int(eta.rounded())) s"
     return "epoch \(p.epoch)/\(p.epochs) [\(bar)] \(p.batch)/\(p.batches)  ETA \(etaText)  loss \(fixed(p.loss, 4))  accuracy \(fixed(p.accuracy, 4))\u{1B}[K"
   }
+}
+
+/// `--kernel-l2`'s values: one λ, or several separated by commas for --cross-validate to choose from.
+struct Penalties: ExpressibleByArgument {
+  var values: [Float]
+
+  init(values: [Float]) { self.values = values }
+
+  init?(argument: String) {
+    let parts = argument.split(separator: ",", omittingEmptySubsequences: false).map { Float(String($0.filter { $0 != " " })) }
+    guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { return nil }
+    values = parts.map { $0! }
+  }
+
+  var defaultValueDescription: String { values.map { "\($0)" }.joined(separator: ",") }
 }
 
 extension String {

@@ -330,7 +330,8 @@ extension TrainCommand {
   /// A resumed model keeps how it was first built (arch, model, embedding), so that a resumed run writes the same
   /// bytes as one run.
   func trainingJSON(
-    resumed: TrainedModel?, epochsDone: Int, complete: Bool, optimizer: (any Optimizer)?, name: OptimizerName, rows: Int
+    resumed: TrainedModel?, epochsDone: Int, complete: Bool, optimizer: (any Optimizer)?, name: OptimizerName, rows: Int,
+    kernelL2: Float, crossValidation: JSONValue?
   ) -> JSONValue {
     func kept(_ key: String, _ value: JSONValue) -> JSONValue { resumed.map { $0.training?[key] ?? .null } ?? value }
     // What only some runs set is written only when set, so other runs' files stay as they were.
@@ -344,6 +345,7 @@ extension TrainCommand {
     if balanceClasses { extra.append(JSONMember(key: "class_weight", value: .string("balanced"))) }
     if weightDecay > 0 { extra.append(JSONMember(key: "weight_decay", value: .number(Double("\(weightDecay)") ?? 0))) }
     if kernelL2 > 0 { extra.append(JSONMember(key: "kernel_l2", value: .number(Double("\(kernelL2)") ?? 0))) }
+    if let crossValidation { extra.append(JSONMember(key: "cross_validation", value: crossValidation)) }
     // newton has no steps and no rate: 0 steps, rate null.
     let rate = optimizer.map { scheduled ? (lr ?? (name == .sgd ? 0.01 : 0.001)) : $0.learningRate }
     return JSONValue.object([

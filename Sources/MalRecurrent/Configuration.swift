@@ -36,6 +36,10 @@ public struct LayerConfiguration: Codable, Sendable, Hashable {
   public var kernelSize: Int?
   public var strides: Int?
   public var padding: String?
+  /// `TFIDF`: count each id `1 + ln(count)` times (scikit-learn's `sublinear_tf`), and give ids the training rows
+  /// never hold no weight (scikit-learn's vocabulary leaves unseen words out) instead of Keras's mean idf.
+  public var sublinearTF: Bool?
+  public var ignoreUnseen: Bool?
   /// The wrapped layer of a `Bidirectional` (one element).
   public var layer: [LayerConfiguration]?
   /// `false` when every weight of the layer is frozen (Keras `trainable=False`, e.g. a pretrained embedding kept
@@ -104,6 +108,8 @@ public struct LayerConfiguration: Codable, Sendable, Hashable {
     case let tfidf as TFIDF:
       className = "TFIDF"
       inputDimension = tfidf.inputDimension
+      sublinearTF = tfidf.sublinearTF ? true : nil
+      ignoreUnseen = tfidf.ignoreUnseen ? true : nil
       trainable = nil  // its one weight is never trained
     case is UnitNormalization:
       className = "UnitNormalization"
@@ -183,7 +189,7 @@ public struct LayerConfiguration: Codable, Sendable, Hashable {
     case "TFIDF":
       let input = try need(inputDimension, "inputDimension")
       try check(input >= 1, "inputDimension must be ≥ 1")
-      return TFIDF(inputDimension: input, name: name)
+      return TFIDF(inputDimension: input, sublinearTF: sublinearTF ?? false, ignoreUnseen: ignoreUnseen ?? false, name: name)
     case "UnitNormalization":
       return UnitNormalization(name: name)
     default:

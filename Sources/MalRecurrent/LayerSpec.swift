@@ -17,7 +17,7 @@
 /// | `Conv1D` | filters, kernel_size, activation (default linear) | padding (valid, same), strides, use_bias |
 /// | `Dropout` | rate | |
 /// | `GlobalAveragePooling1D`, `GlobalMaxPooling1D`, `UnitNormalization` | | |
-/// | `TFIDF` | input_dim | |
+/// | `TFIDF` | input_dim | sublinear_tf, ignore_unseen |
 ///
 /// Every layer also takes `name=…`. Errors name the character column of the problem.
 public enum LayerSpec {
@@ -166,7 +166,7 @@ public enum LayerSpec {
       case "Dropout":
         positions = ["rate"]; flags = []; options = ["rate"]
       case "TFIDF":
-        positions = ["input_dim"]; flags = []; options = ["input_dim"]
+        positions = ["input_dim"]; flags = ["sublinear_tf", "ignore_unseen"]; options = ["input_dim", "sublinear_tf", "ignore_unseen"]
       case "Conv1D":
         positions = ["filters", "kernel_size", "activation"]; flags = ["use_bias"]
         options = ["filters", "kernel_size", "activation", "padding", "strides", "use_bias"]
@@ -257,6 +257,8 @@ public enum LayerSpec {
       case "use_bias": config.useBias = try bool()
       case "unit_forget_bias": config.unitForgetBias = try bool()
       case "reset_after": config.resetAfter = try bool()
+      case "sublinear_tf": config.sublinearTF = try bool()
+      case "ignore_unseen": config.ignoreUnseen = try bool()
       case "dropout": config.dropout = try rate()
       case "recurrent_dropout": config.recurrentDropout = try rate()
       case "rate": config.rate = try rate()

@@ -74,6 +74,26 @@ struct SquaredHingeNewton {
   }
 }
 
+extension SquaredHingeNewton.Solution {
+  /// The class of each of `rows` under this kernel and bias: the unit of the highest score, or for one unit 1 where
+  /// its score is ≥ 0.
+  func predictedClasses(_ rows: SparseRows) -> [Int] {
+    let units = bias.count
+    var scores = [Float](repeating: 0, count: units)
+    return (0..<rows.rows).map { r in
+      for j in 0..<units { scores[j] = bias[j] }
+      for k in rows.offsets[r]..<rows.offsets[r + 1] {
+        let v = rows.values[k], base = Int(rows.indices[k]) * units
+        for j in 0..<units { scores[j] += v * kernel[base + j] }
+      }
+      if units == 1 { return scores[0] >= 0 ? 1 : 0 }
+      var best = 0
+      for j in 1..<units where scores[j] > scores[best] { best = j }
+      return best
+    }
+  }
+}
+
 /// One output unit's problem, `Σᵢ cᵢ max(0, 1 − sᵢ(xᵢ·w + b))² + μ|w|²` with `μ = λ·N·K` (F scaled by N·K, the same
 /// minimizer), and the buffers its Newton iterations reuse (one set per thread).
 private final class UnitProblem {
@@ -267,11 +287,11 @@ extension Sequential {
   /// Whether `fitExactly` can train this model: `TFIDF [UnitNormalization] Dense(K)` with no activation, trained
   /// with the squared hinge. `nil` when it can, else what is missing.
   public var exactFitRefusal: String? {
-    guard let end = sparseBagEnd, end == layers.count - 1, let dense = layers[end] as? Dense,
-          dense.activation == .linear else {
+    guard let end = sparseBagEnd, end == layers.count - 1, let dense = layers[end] as? Dense else {
       return "a linear model over TF-IDF bags: TFIDF(V) [UnitNormalization] and a Dense head without activation"
     }
     guard classificationLoss == .squaredHinge else { return "the squared hinge loss (--loss squared_hinge)" }
+    guard dense.activation == .linear else { return "a Dense head without activation" }
     return nil
   }
 
@@ -308,6 +328,52 @@ extension Sequential {
       (result.validationLoss, result.validationAccuracy) = try evaluateLoss(validation)
     }
     return result
+  }
+
+  /// K-fold cross-validation of `fitExactly` over penalties: the mean accuracy, over `folds` folds of `training`,
+  /// of each λ in `kernelL2`. The folds are stratified (each class's rows, shuffled by `seed`, dealt in turn), and
+  /// in each fold the `TFIDF` layer is adapted on the other folds' rows only, as a scikit-learn pipeline refits its
+  /// vectorizer. Afterwards the layer is adapted on all of `training` again; the weights are left as they were.
+  /// - Precondition: `folds` ≥ 2 and at most the number of rows; `kernelL2` not empty, each λ > 0.
+  /// - Throws: as `fitExactly`.
+  public func crossValidateExactly(
+    _ training: Examples, folds: Int, kernelL2: [Float], classWeights: [Float]? = nil, seed: UInt64
+  ) throws(ModelError) -> [Double] {
+    precondition(folds >= 2 && folds <= training.count && !kernelL2.isEmpty, "crossValidateExactly: bad folds or penalties")
+    if let refusal = exactFitRefusal { throw ModelError(.invalidConfiguration("the newton solver needs \(refusal)")) }
+    let end = sparseBagEnd!
+    let tfidf = layers[0] as! TFIDF, dense = layers[end] as! Dense
+    // Stratified folds: each class's rows in a seeded random order, dealt to the folds in turn.
+    var random = RandomSource(seed: seed)
+    var fold = [Int](repeating: 0, count: training.count)
+    var next = 0
+    for label in Set(training.labels).sorted() {
+      var rows = training.labels.indices.filter { training.labels[$0] == label }
+      for i in stride(from: rows.count - 1, to: 0, by: -1) { rows.swapAt(i, Int(random.next() % UInt64(i + 1))) }
+      for row in rows {
+        fold[row] = next
+        next = (next + 1) % folds
+      }
+    }
+    var accuracies = [Double](repeating: 0, count: kernelL2.count)
+    for f in 0..<folds {
+      let inside = training.subset(fold.indices.filter { fold[$0] != f })
+      let held = training.subset(fold.indices.filter { fold[$0] == f })
+      tfidf.adapt(ids: inside.inputs, rows: inside.count, timeSteps: inside.timeSteps)
+      let insideRows = try bags(of: inside, tfidf: tfidf, normalized: end == 2)
+      let heldRows = try bags(of: held, tfidf: tfidf, normalized: end == 2)
+      for (c, lambda) in kernelL2.enumerated() {
+        let solution = SquaredHingeNewton(
+          rows: insideRows, labels: inside.labels, units: dense.units, lambda: Double(lambda), useBias: dense.useBias,
+          rowWeights: classWeights.map { w in inside.labels.map { w[$0] } }
+        ).solve(threads: threadCount)
+        let predicted = solution.predictedClasses(heldRows)
+        let correct = zip(predicted, held.labels).filter { $0 == $1 }.count
+        accuracies[c] += Double(correct) / Double(max(held.count, 1)) / Double(folds)
+      }
+    }
+    tfidf.adapt(ids: training.inputs, rows: training.count, timeSteps: training.timeSteps)
+    return accuracies
   }
 
   /// The TF-IDF bags of every row of `examples`, a few thousand rows at a time.

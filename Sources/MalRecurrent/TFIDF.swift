@@ -13,7 +13,11 @@ import Darwin
 /// The weight `idf` (`[inputDimension]`, not trained) starts at 1, so the layer gives plain counts until `adapt`
 /// sets it from the training rows as Keras's `adapt` does: `idf[j] = ln(1 + documents / (1 + df[j]))`, `df[j]` the
 /// rows that hold id `j`; an id they never hold (the vocabulary's `[UNK]`, as a rule) gets the mean idf of the others,
-/// as Keras's out-of-vocabulary column does. A bag of words loses word order: the layer suits linear models (`TFIDF` →
+/// as Keras's out-of-vocabulary column does.
+///
+/// Two options make it scikit-learn's `TfidfVectorizer` instead: `sublinearTF` counts `1 + ln(n)` for an id that
+/// occurs n times (`sublinear_tf=True`), and `ignoreUnseen` gives ids the training rows never hold an idf of 0 (the
+/// vectorizer's vocabulary leaves unseen words out), in the layer string `TFIDF(V, sublinear_tf, ignore_unseen)`. A bag of words loses word order: the layer suits linear models (`TFIDF` →
 /// `UnitNormalization` → `Dense`), as scikit-learn's `TfidfVectorizer` + `LinearSVC` are.
 ///
 ///     let tfidf = TFIDF(inputDimension: 35_419)
@@ -23,15 +27,22 @@ public final class TFIDF: Layer {
   public var baseName: String { "tfidf" }
   /// The number of distinct ids (vocabulary size, padding included): the output's width.
   public let inputDimension: Int
+  /// Count an id that occurs `n` times in a row as `1 + ln(n)` (scikit-learn's `sublinear_tf`), not `n`.
+  public let sublinearTF: Bool
+  /// Give ids the training rows never hold an idf of 0, so they count nowhere (as words outside scikit-learn's
+  /// `TfidfVectorizer` vocabulary), instead of Keras's mean idf.
+  public let ignoreUnseen: Bool
   public private(set) var parameters: [Parameter] = []
   /// Per id, where its value went in the row `bags` is filling (-1: nowhere yet); all -1 between calls.
   private var slots: [Int32] = []
 
   /// Makes the layer; see the type's description.
   /// - Precondition: `inputDimension >= 1`.
-  public init(inputDimension: Int, name: String = "") {
+  public init(inputDimension: Int, sublinearTF: Bool = false, ignoreUnseen: Bool = false, name: String = "") {
     precondition(inputDimension >= 1, "TFIDF: inputDimension must be ≥ 1")
     self.inputDimension = inputDimension
+    self.sublinearTF = sublinearTF
+    self.ignoreUnseen = ignoreUnseen
     self.name = name
   }
 
@@ -69,7 +80,7 @@ public final class TFIDF: Layer {
     // the ids they do hold (Keras's OOV weight), not the largest weight of all.
     let seen = (1..<inputDimension).filter { documents[$0] > 0 }
     let mean = seen.isEmpty ? 0 : seen.reduce(0.0) { $0 + Double(idf.scalars[$1]) } / Double(seen.count)
-    for j in 1..<inputDimension where documents[j] == 0 { idf.scalars[j] = Float(mean) }
+    for j in 1..<inputDimension where documents[j] == 0 { idf.scalars[j] = ignoreUnseen ? 0 : Float(mean) }
     try! parameters[0].assign(idf)
   }
 
@@ -104,12 +115,17 @@ public final class TFIDF: Layer {
         guard id > 0 else { continue }
         let slot = Int(slots[id])
         if slot >= start {
-          rows.values[slot] += idf[id]
+          rows.values[slot] += 1
         } else {
           slots[id] = Int32(rows.indices.count)
           rows.indices.append(Int32(id))
-          rows.values.append(idf[id])
+          rows.values.append(1)
         }
+      }
+      // Counts, then times the idf (as Keras's tf_idf).
+      for k in start..<rows.indices.count {
+        let count = rows.values[k]
+        rows.values[k] = (sublinearTF ? 1 + log(count) : count) * idf[Int(rows.indices[k])]
       }
       if normalized {
         var sum: Float = 0

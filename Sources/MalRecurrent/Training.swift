@@ -42,6 +42,14 @@ public struct Examples: Sendable, Hashable {
     )
   }
 
+  /// The rows at `indices`, in that order.
+  public func subset(_ indices: [Int]) -> Examples {
+    var rows: [Float] = []
+    rows.reserveCapacity(indices.count * timeSteps)
+    for i in indices { rows += inputs[(i * timeSteps)..<((i + 1) * timeSteps)] }
+    return Examples(inputs: rows, labels: indices.map { labels[$0] }, timeSteps: timeSteps, encoding: encoding)
+  }
+
   /// The model inputs of the given rows, encoded by `encoding`.
   func inputs(rows: ArraySlice<Int>) -> Tensor {
     var scalars = [Float](repeating: 0, count: rows.count * timeSteps)
