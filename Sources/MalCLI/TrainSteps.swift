@@ -354,7 +354,7 @@ extension TrainCommand {
       JSONMember(key: "epochs", value: .number(Double(epochsDone))),
       JSONMember(key: "complete", value: .bool(complete)),
       JSONMember(key: "iterations", value: .number(Double(optimizer?.iterations ?? 0))),
-      JSONMember(key: "batch_size", value: .number(Double(batchSize))),
+      JSONMember(key: "batch_size", value: optimizer == nil ? .null : .number(Double(batchSize))),
       JSONMember(key: "optimizer", value: .string(name.rawValue)),
       JSONMember(key: "learning_rate", value: rate.map { .number(Double("\($0)") ?? 0) } ?? .null),
       JSONMember(key: "seed", value: .number(Double(seed))),

@@ -93,6 +93,49 @@ struct TrainModelTests {
     #expect(joined.stderr.contains("outputs squared-hinge scores and \(model) probabilities") || joined.stderr.contains("outputs probabilities and \(model) squared-hinge scores"), "\(joined)")
   }
 
+  @Test("--optimizer newton solves the linear model; --cross-validate chooses its penalty and records the choice")
+  func newtonSolver() throws {
+    let folder = TemporaryFolder()
+    let model = folder.path + "/linear.safetensors"
+    let common = ["--vocab", Self.vocab, "--split-particles", "--repeat", "2", "--model", "TFIDF(195, sublinear_tf, ignore_unseen) UnitNormalization",
+                  "--loss", "squared_hinge", "--optimizer", "newton", "--threads", "1"]
+    let trained = try Mal.run(["train", "-o", model] + common + ["--kernel-l2", "1e-4,1e-2,1", "--cross-validate", "3", Self.ids])
+    #expect(trained.status == 0, "\(trained)")
+    let lines = trained.stderr.split(separator: "\n").filter { $0.contains("3-fold cross-validation") }
+    #expect(lines.count == 3 && lines.filter { $0.hasSuffix("(chosen)") }.count == 1, "\(trained.stderr)")
+    #expect(trained.stderr.contains("newton: minimum found  loss "), "\(trained.stderr)")
+    // The sample's reviews are separable: the weakest penalty scores best in every fold.
+    #expect(lines[0].hasSuffix("--kernel-l2 0.0001  accuracy 1.0000  (chosen)"), "\(trained.stderr)")
+    let summary = try Mal.run(["summary", model])
+    #expect(summary.stdout.contains("\"optimizer\":\"newton\",\"learning_rate\":null,"), "\(summary)")
+    #expect(summary.stdout.contains("\"kernel_l2\":0.0001,\"cross_validation\":{\"folds\":3,\"kernel_l2\":[0.0001,0.01,1],\"accuracy\":[1,"), "\(summary)")
+    let evaluation = try Mal.run(["evaluate", model, "Corpora/sample-ko.tsv"])
+    #expect(evaluation.status == 0 && evaluation.stdout.hasPrefix("rows 240  loss 0."), "\(evaluation)")
+    // The same command gives the same file.
+    let again = folder.path + "/again.safetensors"
+    #expect(try Mal.run(["train", "-o", again] + common + ["--kernel-l2", "1e-4,1e-2,1", "--cross-validate", "3", Self.ids]).status == 0)
+    #expect(FileManager.default.contents(atPath: model) == FileManager.default.contents(atPath: again))
+    // What does not apply to the solver is refused before any work, with the reason.
+    for (extra, message) in [
+      (["--kernel-l2", "1e-4", "--epochs", "5"], "--epochs is for the step-by-step optimizers"),
+      (["--kernel-l2", "1e-4,1e-2"], "--kernel-l2 takes several values only with --cross-validate"),
+      (["--kernel-l2", "0"], "--optimizer newton needs --kernel-l2 λ > 0"),
+      (["--kernel-l2", "1e-4", "--cross-validate", "1"], "--cross-validate must be at least 2 folds"),
+    ] {
+      let refused = try Mal.run(["train", "-o", folder.path + "/x.safetensors"] + common + extra + [Self.ids])
+      #expect(refused.status != 0 && refused.stderr.contains(message), "\(extra): \(refused)")
+      #expect(!FileManager.default.fileExists(atPath: folder.path + "/x.safetensors"))
+    }
+    let resumed = try Mal.run(["train", "-o", folder.path + "/x.safetensors", "--resume", model, "--epochs", "3", Self.ids])
+    #expect(resumed.status != 0 && resumed.stderr.contains("was solved by --optimizer newton, which has no epochs to continue"), "\(resumed)")
+    let adam = try Mal.run(["train", "-o", folder.path + "/x.safetensors", "--vocab", Self.vocab, "--split-particles", "--repeat", "2",
+                            "--kernel-l2", "1e-4,1e-2", "--cross-validate", "3", Self.ids])
+    #expect(adam.status != 0 && adam.stderr.contains("--cross-validate needs --optimizer newton"), "\(adam)")
+    let recurrent = try Mal.run(["train", "-o", folder.path + "/x.safetensors", "--vocab", Self.vocab, "--split-particles", "--repeat", "2",
+                                 "--optimizer", "newton", "--kernel-l2", "1e-4", "--loss", "squared_hinge", Self.ids])
+    #expect(recurrent.status != 0 && recurrent.stderr.contains("--optimizer newton trains a linear model over TF-IDF bags"), "\(recurrent)")
+  }
+
   @Test("with --vocab the model takes raw text: the same probabilities as the ids it was trained on")
   func rawText() throws {
     let folder = TemporaryFolder()

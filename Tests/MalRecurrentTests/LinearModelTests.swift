@@ -227,6 +227,20 @@ struct LinearModelKerasTests {
     #expect(Self.close(out.scalars, expected))
   }
 
+  @Test("TFIDF: an id the adapted rows never hold weighs Keras's OOV idf, the mean of the others")
+  func unseen() throws {
+    let c = Self.fixture["tf_idf"] as! [String: Any]
+    let shape = c["shape"] as! [Int], unseen = c["unseen"] as! [String: Any]
+    let layer = TFIDF(inputDimension: 10)
+    var random = RandomSource(seed: 1)
+    _ = try layer.build(input: .tokens, random: &random)
+    layer.adapt(ids: (c["rows"] as! [Int]).map(Float.init), rows: shape[0], timeSteps: shape[1])
+    #expect(Self.close([layer.parameters[0].value.scalars[9]], [(unseen["oov_idf"] as! NSNumber).floatValue]))
+    let row = (unseen["row"] as! [Int]).map(Float.init)
+    let out = try layer.forward(Tensor(shape: [1, row.count], scalars: row), mask: nil, training: false).output.scalars
+    #expect(Self.close([out[9], out[1]], [(unseen["oov_value"] as! NSNumber).floatValue, (unseen["id_1_value"] as! NSNumber).floatValue]))
+  }
+
   @Test("the L2 kernel regularizer: λ·Σw²")
   func l2() throws {
     let c = Self.fixture["l2"] as! [String: Any]

@@ -1,5 +1,6 @@
 """Keras reference values for the pieces of a linear model over TF-IDF bags (Tests/MalRecurrentTests/LinearModelTests):
-SquaredHinge, UnitNormalization, IntegerLookup(output_mode="tf_idf") after adapt, and the L2 kernel regularizer.
+SquaredHinge, UnitNormalization, IntegerLookup(output_mode="tf_idf") after adapt (an unseen id's OOV weight too), and
+the L2 kernel regularizer.
 
 Run from the repository root with the venv that Scripts/lib/reference.sh makes (tensorflow-cpu, keras 3):
     Scripts/.venv/bin/python Tests/MalRecurrentTests/Fixtures/linear_models.py > Tests/MalRecurrentTests/Fixtures/linear-models.json
@@ -66,6 +67,14 @@ out["tf_idf"] = {
     "rows": [int(v) for v in rows.ravel()], "shape": list(rows.shape), "ids": 8,
     "idf": [0.0] + [float(weights[by_id[i]]) for i in range(1, 8)],
     "outputs": [[0.0] + [float(encoded[row, by_id[i]]) for i in range(1, 8)] for row in range(rows.shape[0])],
+}
+# An id the adapted rows never hold (9, twice) goes to Keras's OOV column, whose idf is the mean of the others.
+unseen = np.array([[9, 9, 1, 0, 0]], np.int64)
+oov_column = vocabulary.index(-1)
+encoded_unseen = np.asarray(lookup(unseen))
+out["tf_idf"]["unseen"] = {
+    "row": [int(v) for v in unseen.ravel()], "oov_idf": float(weights[oov_column]),
+    "oov_value": float(encoded_unseen[0, oov_column]), "id_1_value": float(encoded_unseen[0, by_id[1]]),
 }
 
 # The L2 kernel regularizer: λ Σ w².
