@@ -78,4 +78,14 @@ public enum UnfinishedFiles {
       unlink(table.paths + slot * (pathCapacity + 1))
     }
   }
+
+  /// Removes the registered files whose paths start with `prefix` (NUL-terminated): `removeAll()` kept to one
+  /// folder, so that tests running side by side in one process leave each other's files alone. Async-signal-safe.
+  public static func removeAll(startingWith prefix: UnsafePointer<CChar>) {
+    let length = strlen(prefix)
+    for slot in 0..<capacity where table.states[slot].load(ordering: .acquiring) == ready {
+      let path = table.paths + slot * (pathCapacity + 1)
+      if strncmp(path, prefix, length) == 0 { unlink(path) }
+    }
+  }
 }

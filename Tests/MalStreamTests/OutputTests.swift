@@ -47,24 +47,30 @@ struct OutputTests {
     #expect(throws: FileError.self) { try AtomicFile(path: folder.path + "/no/such/dir/x.txt") }
   }
 
+  /// The folder whose files the SIGUSR2 handler of `registerRacingSignal` removes (a handler captures nothing).
+  nonisolated(unsafe) static var signalFolder: UnsafeMutablePointer<CChar>? = nil
+
+  // These tests empty the table only under their own folder (`removeAll(startingWith:)`): the whole table holds the
+  // unfinished files of every test running beside them in this process.
   @Test("every unfinished AtomicFile is in the table an interrupt handler empties; a finished one is not")
   func registersUnfinishedFiles() throws {
     UnfinishedFiles.prepare()
     let file = try AtomicFile(path: folder.path + "/v.json")
     #expect(folder.contents.count == 1)
-    UnfinishedFiles.removeAll()
+    UnfinishedFiles.removeAll(startingWith: folder.path + "/")
     #expect(folder.contents.isEmpty)
     file.discard()
     let finished = try AtomicFile(path: folder.path + "/w.txt")
     try finished.commit()
-    UnfinishedFiles.removeAll()
+    UnfinishedFiles.removeAll(startingWith: folder.path + "/")
     #expect(folder.contents == ["w.txt"])
   }
 
   @Test("register and unregister racing a signal whose handler empties the table neither hang nor crash")
   func registerRacingSignal() throws {
     UnfinishedFiles.prepare()
-    signal(SIGUSR2) { _ in UnfinishedFiles.removeAll() }
+    Self.signalFolder = strdup(folder.path + "/")
+    signal(SIGUSR2) { _ in if let folder = OutputTests.signalFolder { UnfinishedFiles.removeAll(startingWith: folder) } }
     // Test threads (dispatch workers) block signals: let this one take SIGUSR2 while the test runs.
     var set = sigset_t(), old = sigset_t()
     sigemptyset(&set)
