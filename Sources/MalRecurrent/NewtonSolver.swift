@@ -25,7 +25,9 @@ struct SquaredHingeNewton {
   var useBias: Bool
   /// One weight per row (Keras `sample_weight`), or `nil` for 1 each.
   var rowWeights: [Float]?
-  /// Stop when the gradient's length is this fraction of its length at the start.
+  /// Where to start (a solution of the same rows under another λ: the minimum moves little); `nil` starts at 0.
+  var start: Solution? = nil
+  /// Stop when the gradient's length is this fraction of its length at zero weights.
   var tolerance = 1e-6
   var maxIterations = 100
 
@@ -206,14 +208,25 @@ private final class UnitProblem {
   }
 
   func solve(unit k: Int) -> (weights: [Double], bias: Double, objective: Double, iterations: Int) {
-    for i in 0..<n {
-      let positive = problem.units == 1 ? problem.labels[i] == 1 : problem.labels[i] == k
-      signs[i] = positive ? 1 : -1
-      scores[i] = 0
-    }
-    for j in 0..<features { weights[j] = 0 }
+    let units = problem.units
     var bias = 0.0
+    for j in 0..<features { weights[j] = 0 }
+    if let start = problem.start {
+      for j in 0..<features { weights[j] = Double(start.kernel[j * units + k]) }
+      bias = Double(start.bias[k])
+    }
+    // The stopping rule is relative to the gradient at zero weights, wherever the solver starts.
     var firstLength = 0.0
+    for i in 0..<n {
+      let positive = units == 1 ? problem.labels[i] == 1 : problem.labels[i] == k
+      signs[i] = positive ? 1 : -1
+      // At zero every row is inside the margin: the gradient is 2 Σ cᵢ(0 − sᵢ) x̃ᵢ.
+      add(row: i, times: -2 * rowWeights[i] * signs[i], to: gradient)
+      firstLength += useBias ? -2 * rowWeights[i] * signs[i] : 0
+      scores[i] = (problem.start == nil ? 0 : dot(row: i, weights)) + bias
+    }
+    firstLength = (Self.dot(gradient, gradient) + firstLength * firstLength).squareRoot()
+    for j in 0..<features { gradient[j] = 0 }
     var iteration = 0
     var value = 0.0
     while true {
@@ -232,7 +245,6 @@ private final class UnitProblem {
       }
       if !useBias { biasGradient = 0 }
       let length = (Self.dot(gradient, gradient) + biasGradient * biasGradient).squareRoot()
-      if iteration == 0 { firstLength = length }
       if length <= problem.tolerance * firstLength || length == 0 || iteration >= problem.maxIterations { break }
       iteration += 1
 
@@ -362,11 +374,14 @@ extension Sequential {
       tfidf.adapt(ids: inside.inputs, rows: inside.count, timeSteps: inside.timeSteps)
       let insideRows = try bags(of: inside, tfidf: tfidf, normalized: end == 2)
       let heldRows = try bags(of: held, tfidf: tfidf, normalized: end == 2)
-      for (c, lambda) in kernelL2.enumerated() {
+      // From the strongest penalty to the weakest, each solve starting at the one before.
+      var previous: SquaredHingeNewton.Solution? = nil
+      for c in kernelL2.indices.sorted(by: { kernelL2[$0] > kernelL2[$1] }) {
         let solution = SquaredHingeNewton(
-          rows: insideRows, labels: inside.labels, units: dense.units, lambda: Double(lambda), useBias: dense.useBias,
-          rowWeights: classWeights.map { w in inside.labels.map { w[$0] } }
+          rows: insideRows, labels: inside.labels, units: dense.units, lambda: Double(kernelL2[c]), useBias: dense.useBias,
+          rowWeights: classWeights.map { w in inside.labels.map { w[$0] } }, start: previous
         ).solve(threads: threadCount)
+        previous = solution
         let predicted = solution.predictedClasses(heldRows)
         let correct = zip(predicted, held.labels).filter { $0 == $1 }.count
         accuracies[c] += Double(correct) / Double(max(held.count, 1)) / Double(folds)
