@@ -43,27 +43,35 @@ struct SquaredHingeNewton {
 
   func solve(threads: Int) -> Solution {
     let features = rows.columns
-    var kernel = [Float](repeating: 0, count: features * units)
-    var bias = [Float](repeating: 0, count: units)
-    var objectives = [Double](repeating: 0, count: units)
-    var iterations = [Int](repeating: 0, count: units)
+    func zeros<T: Numeric>(_ count: Int, _: T.Type) -> UnsafeMutableBufferPointer<T> {
+      let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
+      buffer.initialize(repeating: 0)
+      return buffer
+    }
+    let kernel = zeros(features * units, Float.self), bias = zeros(units, Float.self)
+    let objectives = zeros(units, Double.self), iterations = zeros(units, Int.self)
+    defer {
+      kernel.deallocate()
+      bias.deallocate()
+      objectives.deallocate()
+      iterations.deallocate()
+    }
     let workers = max(1, min(threads, units))
-    kernel.withUnsafeMutableBufferPointer { kernelBuffer in
-      bias.withUnsafeMutableBufferPointer { biasBuffer in
-        objectives.withUnsafeMutableBufferPointer { objectiveBuffer in
-          iterations.withUnsafeMutableBufferPointer { iterationBuffer in
-            // Each worker writes only its own units' column of the kernel and their entries of the other buffers.
-            let shared = UncheckedSendable((kernelBuffer, biasBuffer, objectiveBuffer, iterationBuffer))
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-              let (kernel, bias, objectives, iterations) = shared.value
-              let unit = UnitProblem(self)
-              for k in stride(from: worker, to: units, by: workers) {
-                let result = unit.solve(unit: k)
-                for j in 0..<features { kernel[j * units + k] = Float(result.weights[j]) }
-                bias[k] = Float(result.bias)
-                objectives[k] = result.objective
-                iterations[k] = result.iterations
-              }
+    rows.offsets.withUnsafeBufferPointer { offsets in
+      rows.indices.withUnsafeBufferPointer { indices in
+        rows.values.withUnsafeBufferPointer { values in
+          // The rows are only read; each worker writes only its own units' column of the kernel and their entries
+          // of the other buffers.
+          let shared = UncheckedSendable((offsets, indices, values, kernel, bias, objectives, iterations))
+          DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let (offsets, indices, values, kernel, bias, objectives, iterations) = shared.value
+            let unit = UnitProblem(self, offsets: offsets, indices: indices, values: values)
+            for k in stride(from: worker, to: units, by: workers) {
+              let result = unit.solve(unit: k)
+              for j in 0..<features { kernel[j * units + k] = Float(result.weights[j]) }
+              bias[k] = Float(result.bias)
+              objectives[k] = result.objective
+              iterations[k] = result.iterations
             }
           }
         }
@@ -72,7 +80,7 @@ struct SquaredHingeNewton {
     // Each unit's objective was Σᵢ wᵢ max(0, ·)² + λ·N·K·|Wₖ|²: divide by N·K for the mean loss `fit` reports.
     let scale = Double(max(labels.count, 1) * units)
     return Solution(
-      kernel: kernel, bias: bias, iterations: iterations.max() ?? 0, objective: objectives.reduce(0, +) / scale)
+      kernel: Array(kernel), bias: Array(bias), iterations: iterations.max() ?? 0, objective: objectives.reduce(0, +) / scale)
   }
 }
 
@@ -104,7 +112,7 @@ private final class UnitProblem {
   let n: Int
   let features: Int
   let useBias: Bool
-  // The rows, as raw pointers into the problem's arrays (alive as long as `problem`).
+  // The rows, as pointers into the problem's arrays, valid while `solve(threads:)` runs.
   let offsets: UnsafeBufferPointer<Int>
   let indices: UnsafeBufferPointer<Int32>
   let values: UnsafeBufferPointer<Float>
@@ -124,20 +132,18 @@ private final class UnitProblem {
   /// The rows inside the margin (`sᵢ·scoreᵢ < 1`), where the loss is quadratic.
   var active: [Int] = []
 
-  init(_ problem: SquaredHingeNewton) {
+  init(
+    _ problem: SquaredHingeNewton, offsets: UnsafeBufferPointer<Int>, indices: UnsafeBufferPointer<Int32>,
+    values: UnsafeBufferPointer<Float>
+  ) {
     self.problem = problem
     n = problem.labels.count
     features = problem.rows.columns
     useBias = problem.useBias
     mu = problem.lambda * Double(n) * Double(problem.units)
-    func copy<T>(_ array: [T]) -> UnsafeBufferPointer<T> {
-      let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: array.count)
-      _ = buffer.initialize(from: array)
-      return UnsafeBufferPointer(buffer)
-    }
-    offsets = copy(problem.rows.offsets)
-    indices = copy(problem.rows.indices)
-    values = copy(problem.rows.values)
+    self.offsets = offsets
+    self.indices = indices
+    self.values = values
     func zeros(_ count: Int) -> UnsafeMutableBufferPointer<Double> {
       let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: count)
       buffer.initialize(repeating: 0)
@@ -160,9 +166,6 @@ private final class UnitProblem {
     for buffer in [rowWeights, signs, scores, rowValues, weights, gradient, direction, residual, conjugate, product] {
       buffer.deallocate()
     }
-    offsets.deallocate()
-    indices.deallocate()
-    values.deallocate()
   }
 
   /// `xᵢ·v` for the sparse row `i`.
