@@ -53,6 +53,9 @@ struct TrainCommand: ParsableCommand {
           --epochs 5 --validation-split 0.2 Corpora/sample-ko-ids.tsv
         mal train -o m.safetensors --vocab Corpora/sample-ko-vocab.txt \\
           --split-particles --repeat 2 Corpora/sample-ko-ids.tsv
+        mal train -o svm.safetensors --loss squared_hinge \\
+          --model "TFIDF(195, sublinear_tf) UnitNormalization" --optimizer newton \\
+          --kernel-l2 1e-4,1e-3 --cross-validate 3 Corpora/sample-ko-ids.tsv
       """)
 
   @OptionGroup var stream: InputOptions
