@@ -311,29 +311,7 @@ struct TrainCommand: ParsableCommand {
     options.shuffleSeed = seed
     options.earlyStoppingPatience = earlyStopping
     options.labelSmoothing = labelSmoothing
-    var lambda = kernelL2.values[0]
-    var crossValidation: JSONValue? = nil
-    if let crossValidate {
-      guard crossValidate <= training.count else {
-        throw ValidationError("--cross-validate \(crossValidate) needs at least \(crossValidate) training rows, got \(training.count)")
-      }
-      let weights = balanceClasses ? Sequential.balancedClassWeights(labels: training.labels, classes: classes.count) : nil
-      let accuracies = try net.crossValidateExactly(
-        training, folds: crossValidate, kernelL2: kernelL2.values, classWeights: weights, seed: seed)
-      // The best mean accuracy; of equal ones, the strongest penalty (the simplest model).
-      let best = kernelL2.values.indices.max { a, b in
-        accuracies[a] != accuracies[b] ? accuracies[a] < accuracies[b] : kernelL2.values[a] > kernelL2.values[b]
-      }!
-      lambda = kernelL2.values[best]
-      for (value, accuracy) in zip(kernelL2.values, accuracies) {
-        Diagnostics.write("train: \(crossValidate)-fold cross-validation: --kernel-l2 \(value)  accuracy \(fixed(accuracy, 4))\(value == lambda ? "  (chosen)" : "")\n")
-      }
-      crossValidation = .object([
-        JSONMember(key: "folds", value: .number(Double(crossValidate))),
-        JSONMember(key: "kernel_l2", value: .array(kernelL2.values.map { .number(Double("\($0)") ?? 0) })),
-        JSONMember(key: "accuracy", value: .array(accuracies.map { .number($0) })),
-      ])
-    }
+    let (lambda, crossValidation) = try penalty(for: net, training: training, classCount: classes.count)
     options.kernelL2 = lambda
     if balanceClasses { options.classWeights = Sequential.balancedClassWeights(labels: training.labels, classes: classes.count) }
     if lrSchedule != .constant || warmupSteps > 0 {

@@ -315,6 +315,32 @@ extension TrainCommand {
   }
 
   /// The optimizer with Keras's defaults and `--lr`, `--clipnorm`.
+  /// λ of the kernel penalty: `--kernel-l2`'s one value, or with `--cross-validate K` the best of its values by
+  /// K-fold cross-validation of `training` (reported on standard error and returned as `mal.training`'s record).
+  func penalty(for net: Sequential, training: Examples, classCount: Int) throws -> (Float, JSONValue?) {
+    guard let crossValidate else { return (kernelL2.values[0], nil) }
+    guard crossValidate <= training.count else {
+      throw ValidationError("--cross-validate \(crossValidate) needs at least \(crossValidate) training rows, got \(training.count)")
+    }
+    let weights = balanceClasses ? Sequential.balancedClassWeights(labels: training.labels, classes: classCount) : nil
+    let values = kernelL2.values
+    let accuracies = try net.crossValidateExactly(
+      training, folds: crossValidate, kernelL2: values, classWeights: weights, seed: seed)
+    // The best mean accuracy; of equal ones, the strongest penalty (the simplest model).
+    let best = values.indices.max { a, b in
+      accuracies[a] != accuracies[b] ? accuracies[a] < accuracies[b] : values[a] > values[b]
+    }!
+    for (c, (value, accuracy)) in zip(values, accuracies).enumerated() {
+      Diagnostics.write("train: \(crossValidate)-fold cross-validation: --kernel-l2 \(value)  accuracy \(fixed(accuracy, 4))\(c == best ? "  (chosen)" : "")\n")
+    }
+    let record = JSONValue.object([
+      JSONMember(key: "folds", value: .number(Double(crossValidate))),
+      JSONMember(key: "kernel_l2", value: .array(values.map { .number(Double("\($0)") ?? 0) })),
+      JSONMember(key: "accuracy", value: .array(accuracies.map { .number($0) })),
+    ])
+    return (values[best], record)
+  }
+
   /// The step-by-step optimizer of that name (`nil` for newton, which needs none).
   func makeOptimizer(_ name: OptimizerName) -> (any Optimizer)? {
     let clipping = clipnorm.map { GradientClipping.norm($0) } ?? .none
