@@ -2,7 +2,7 @@
 # NSMC (Korean movie reviews): Mal's best pipeline, end to end, timed — raw text in, one model file that takes raw
 # text out, test accuracy on the 50,000 test reviews.
 #
-#   examples/nsmc-best.sh                                   (548-665 s on 2 quiet cores: 0.8893-0.8904 over 4 seeds; docs/experiments.md)
+#   examples/nsmc-best.sh                                   (548-702 s on 2 quiet cores: 0.8893-0.8904 over 5 seeds; docs/experiments.md)
 #   MEMBERS="bpe:16000 bpe:32000:modejamo unigram:32000:sample" examples/nsmc-best.sh   subword pieces only (458 s)
 #   MEMBERS=words examples/nsmc-best.sh                     one model: the word-level recipe alone (about 3 minutes)
 #
