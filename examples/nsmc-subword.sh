@@ -18,6 +18,7 @@
 # 4. mal evaluate on ratings_test.txt as raw text.
 # Corpora: $MAL_CORPORA (default ../shared/corpora); working files in $OUT (default examples/out/nsmc-KIND-SIZE).
 # EPOCHS (default 3) and VECTOR_EPOCHS (5) shorten training; SEED (1) seeds word2vec, train and the sampled cuts;
+# HOLDOUT=0 trains on all 150,000 training reviews for EPOCHS epochs, with none held out (no early stopping);
 # MAL=path uses that binary (no build) and EVALUATE=0 skips step 4 (what nsmc-best.sh does for its members).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,18 +53,25 @@ pieces=$(now)
 vectors=$(now)
 # 3. The literal pipeline; the rows' #mal line names the pieces file, which train stores in the model.
 if [ -z "${SAMPLE:-}" ]; then
+  hold=(--validation-split 0.1 --early-stopping 1)
+  [ "${HOLDOUT:-1}" = 0 ] && hold=()
   "$mal" tokenize "${tok[@]}" < "$corpora/nsmc/ratings_train.txt" \
     | "$mal" vocab --load "$out/pieces.json" \
     | "$mal" pad --maxlen "$maxlen" \
     | "$mal" train -o "$out/nsmc.safetensors" \
-        --embedding "$out/pieces.vec" --mask-zero --epochs "${EPOCHS:-3}" --validation-split 0.1 --early-stopping 1 \
+        --embedding "$out/pieces.vec" --mask-zero --epochs "${EPOCHS:-3}" ${hold[@]+"${hold[@]}"} \
         --threads "$threads" --seed "${SEED:-1}"
 else
   # Subword regularization (Unigram): the first 135,000 training reviews cut the best way plus COPIES more times at
   # random (vocab --sample SAMPLE --seed k); the last 15,000, cut the best way, are the validation rows.
+  # (HOLDOUT=0: all 150,000 cut both ways, none held out.)
   "$mal" tokenize "${tok[@]}" < "$corpora/nsmc/ratings_train.txt" > "$out/train.tok"
-  sed -n '1,135002p' "$out/train.tok" > "$out/fit.tok"  # the #mal line, the header, 135,000 rows
-  { sed -n '1,2p' "$out/train.tok"; tail -n 15000 "$out/train.tok"; } > "$out/held.tok"
+  if [ "${HOLDOUT:-1}" = 0 ]; then
+    cp "$out/train.tok" "$out/fit.tok"
+  else
+    sed -n '1,135002p' "$out/train.tok" > "$out/fit.tok"  # the #mal line, the header, 135,000 rows
+    { sed -n '1,2p' "$out/train.tok"; tail -n 15000 "$out/train.tok"; } > "$out/held.tok"
+  fi
   {
     "$mal" vocab --load "$out/pieces.json" < "$out/fit.tok"
     for k in $(seq "${COPIES:-1}"); do
@@ -71,9 +79,13 @@ else
         | tail -n +3
     done
   } | "$mal" pad --maxlen "$maxlen" > "$out/fit.pad"
-  "$mal" vocab --load "$out/pieces.json" < "$out/held.tok" | "$mal" pad --maxlen "$maxlen" > "$out/held.pad"
+  hold=()
+  if [ "${HOLDOUT:-1}" != 0 ]; then
+    "$mal" vocab --load "$out/pieces.json" < "$out/held.tok" | "$mal" pad --maxlen "$maxlen" > "$out/held.pad"
+    hold=(--validation "$out/held.pad" --early-stopping 1)
+  fi
   "$mal" train -o "$out/nsmc.safetensors" --embedding "$out/pieces.vec" --mask-zero --epochs "${EPOCHS:-3}" \
-    --validation "$out/held.pad" --early-stopping 1 --threads "$threads" --seed "${SEED:-1}" < "$out/fit.pad"
+    ${hold[@]+"${hold[@]}"} --threads "$threads" --seed "${SEED:-1}" < "$out/fit.pad"
 fi
 trained=$(now)
 # 4. Raw test reviews in (EVALUATE=0 skips it: nsmc-best.sh scores the ensemble instead).

@@ -116,19 +116,11 @@ private final class UnitProblem {
   let offsets: UnsafeBufferPointer<Int>
   let indices: UnsafeBufferPointer<Int32>
   let values: UnsafeBufferPointer<Float>
-  /// Each row's weight cᵢ.
-  let rowWeights: UnsafeMutableBufferPointer<Double>
-  let signs: UnsafeMutableBufferPointer<Double>
-  /// `xᵢ·w + b` of every row.
-  let scores: UnsafeMutableBufferPointer<Double>
-  /// Per row, `xᵢ·d + d_b` during the line search.
-  let rowValues: UnsafeMutableBufferPointer<Double>
-  let weights: UnsafeMutableBufferPointer<Double>
-  let gradient: UnsafeMutableBufferPointer<Double>
-  let direction: UnsafeMutableBufferPointer<Double>
-  let residual: UnsafeMutableBufferPointer<Double>
-  let conjugate: UnsafeMutableBufferPointer<Double>
-  let product: UnsafeMutableBufferPointer<Double>
+  /// Per row: its weight cᵢ, its sign sᵢ, its score `xᵢ·w + b`, and `xᵢ·d + d_b` during the line search.
+  let rowWeights, signs, scores, rowValues: UnsafeMutableBufferPointer<Double>
+  /// Per feature: the weights, the gradient, the Newton direction, and conjugate gradients' residual, search
+  /// direction and Hessian product.
+  let weights, gradient, direction, residual, conjugate, product: UnsafeMutableBufferPointer<Double>
   /// The rows inside the margin (`sᵢ·scoreᵢ < 1`), where the loss is quadratic.
   var active: [Int] = []
 
