@@ -266,8 +266,9 @@ record_ensemble() {
   tail -1 "$RESULTS" >&2
 }
 
-# examples/nsmc-best.sh's ensemble as a candidate: its members hold out the last 10% of the training rows (the dev
-# split) and it scores the ensemble on them, so MODE=dev reads that score and MODE=test runs mal evaluate on test.
+# examples/nsmc-best.sh's ensemble as a candidate: with HOLDOUT=1 its members hold out the last 10% of the training
+# rows (the dev split) and it scores the ensemble on them, which MODE=dev reads; MODE=test runs the script's default
+# (every member on all the training rows, for the epochs early stopping kept) and mal evaluate on test.
 ensemble_nsmc() {
   local c=nsmc label="$1" seed s l0 l1 start train_s eval_s chosen="BEST_nsmc"
   if [[ "$MODE" == dev && -n "${ONLY:-}" && "$label" != *"$ONLY"* ]]; then return; fi
@@ -276,13 +277,16 @@ ensemble_nsmc() {
     s="$Q/$c/ensemble-seed$seed"
     say "$c best ($MODE), seed $seed: $label"
     l0="$(load)"
-    OUT="$s" SEED="$seed" THREADS="$THREADS" MAL_CORPORA="$CORPORA" examples/nsmc-best.sh > "$s.log" 2>&1 \
-      || { cat "$s.log" >&2; return 1; }
+    # MODE=dev: the members hold out the last 15,000 training reviews and the script scores the ensemble on them;
+    # MODE=test: the script's default, every member trained on all the training reviews.
+    HOLDOUT="$([[ "$MODE" == dev ]] && echo 1 || echo 0)" OUT="$s" SEED="$seed" THREADS="$THREADS" MAL_CORPORA="$CORPORA" \
+      examples/nsmc-best.sh > "$s.log" 2>&1 || { cat "$s.log" >&2; return 1; }
     l1="$(load)"
     # the members' training (word vectors included), as the script reports it
     train_s=$(sed -n 's/.* trained in \([0-9]*\) s;.*/\1/p' "$s.log")
     local dev
     dev=$(sed -n 's/^held-out training reviews: rows [0-9,]*  loss [0-9.]*  accuracy \([0-9.]*\).*/\1/p' "$s.log")
+    dev="${dev:-null}"
     record_ensemble "$c" "$label" "$seed" "$s" "$s/nsmc.safetensors" "$train_s" "$dev" "$l0" "$l1"
   done
 }
