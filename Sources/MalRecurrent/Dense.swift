@@ -70,15 +70,8 @@ public final class Dense: Layer {
     preActivation.reserve(rows * units)
     outputBuffer.reserve(rows * units)
     let z = preActivation.pointer
-    let w = parameters[0].storage.pointer
     startPreActivation(z)
-    for r in 0..<rows {
-      let zr = z + r * units
-      for k in bags.offsets[r]..<bags.offsets[r + 1] {
-        let v = bags.values[k], wk = w + Int(bags.indices[k]) * units
-        for j in 0..<units { zr[j] += v * wk[j] }
-      }
-    }
+    bags.addProduct(parameters[0].storage.pointer, width: units, into: z)
     return activate(mask: nil)
   }
 

@@ -85,22 +85,16 @@ struct SquaredHingeNewton {
 }
 
 extension SquaredHingeNewton.Solution {
-  /// The class of each of `rows` under this kernel and bias: the unit of the highest score, or for one unit 1 where
-  /// its score is ≥ 0.
+  /// The class of each of `rows` under this kernel and bias, decided as the model decides (`predictedClasses`, scores
+  /// at 0).
   func predictedClasses(_ rows: SparseRows) -> [Int] {
     let units = bias.count
-    var scores = [Float](repeating: 0, count: units)
-    return (0..<rows.rows).map { r in
-      for j in 0..<units { scores[j] = bias[j] }
-      for k in rows.offsets[r]..<rows.offsets[r + 1] {
-        let v = rows.values[k], base = Int(rows.indices[k]) * units
-        for j in 0..<units { scores[j] += v * kernel[base + j] }
-      }
-      if units == 1 { return scores[0] >= 0 ? 1 : 0 }
-      var best = 0
-      for j in 1..<units where scores[j] > scores[best] { best = j }
-      return best
+    var scores = [Float](repeating: 0, count: rows.rows * units)
+    scores.withUnsafeMutableBufferPointer { z in
+      for r in 0..<rows.rows { (z.baseAddress! + r * units).update(from: bias, count: units) }
+      kernel.withUnsafeBufferPointer { w in rows.addProduct(w.baseAddress!, width: units, into: z.baseAddress!) }
     }
+    return Sequential.predictedClasses(Tensor(shape: [rows.rows, units], scalars: scores), binary: units == 1, threshold: 0)
   }
 }
 
@@ -326,7 +320,9 @@ extension Sequential {
     let solution = solver.solve(threads: threadCount)
     try! dense.parameters[0].assign(Tensor(shape: [rows.columns, dense.units], scalars: solution.kernel))
     if dense.useBias { try! dense.parameters[1].assign(Tensor(shape: [dense.units], scalars: solution.bias)) }
-    let (_, accuracy) = try evaluateLoss(training)
+    // The bags are at hand: the training accuracy from them, as `evaluateLoss` would find it by a second pass.
+    let correct = zip(solution.predictedClasses(rows), training.labels).filter { $0 == $1 }.count
+    let accuracy = Double(correct) / Double(max(training.count, 1))
     let seconds = monotonicSeconds() - start
     var result = EpochResult(
       epoch: 1, loss: solution.objective, accuracy: accuracy, seconds: seconds,
@@ -356,7 +352,7 @@ extension Sequential {
     var next = 0
     for label in Set(training.labels).sorted() {
       var rows = training.labels.indices.filter { training.labels[$0] == label }
-      for i in stride(from: rows.count - 1, to: 0, by: -1) { rows.swapAt(i, Int(random.next() % UInt64(i + 1))) }
+      rows.shuffle(seededBy: &random)
       for row in rows {
         fold[row] = next
         next = (next + 1) % folds

@@ -17,8 +17,10 @@ import Darwin
 ///
 /// Two options make it scikit-learn's `TfidfVectorizer` instead: `sublinearTF` counts `1 + ln(n)` for an id that
 /// occurs n times (`sublinear_tf=True`), and `ignoreUnseen` gives ids the training rows never hold an idf of 0 (the
-/// vectorizer's vocabulary leaves unseen words out), in the layer string `TFIDF(V, sublinear_tf, ignore_unseen)`. A bag of words loses word order: the layer suits linear models (`TFIDF` →
-/// `UnitNormalization` → `Dense`), as scikit-learn's `TfidfVectorizer` + `LinearSVC` are.
+/// vectorizer's vocabulary leaves unseen words out), in the layer string `TFIDF(V, sublinear_tf, ignore_unseen)`.
+///
+/// A bag of words loses word order: the layer suits linear models (`TFIDF` → `UnitNormalization` → `Dense`), as
+/// scikit-learn's `TfidfVectorizer` + `LinearSVC` are.
 ///
 ///     let tfidf = TFIDF(inputDimension: 35_419)
 ///     tfidf.adapt(ids: trainingIDs, rows: rows, timeSteps: 1000)   // after the model is built
@@ -152,6 +154,18 @@ struct SparseRows {
   init(rows: Int, columns: Int) {
     self.rows = rows
     self.columns = columns
+  }
+
+  /// `z += self · w`: adds to each row of `z` (`rows × width`) its values times the rows of `w` (`columns × width`)
+  /// at its columns, in the order the row holds them.
+  func addProduct(_ w: UnsafePointer<Float>, width: Int, into z: UnsafeMutablePointer<Float>) {
+    for r in 0..<rows {
+      let zr = z + r * width
+      for k in offsets[r]..<offsets[r + 1] {
+        let v = values[k], wk = w + Int(indices[k]) * width
+        for j in 0..<width { zr[j] += v * wk[j] }
+      }
+    }
   }
 }
 

@@ -170,10 +170,7 @@ extension Sequential {
     let batches = (training.count + options.batchSize - 1) / options.batchSize
     func shuffle() {
       guard options.shuffleSeed != nil else { return }
-      for i in stride(from: order.count - 1, to: 0, by: -1) {
-        let j = Int(random.next() % UInt64(i + 1))
-        order.swapAt(i, j)
-      }
+      order.shuffle(seededBy: &random)
     }
     for _ in 0..<options.firstEpoch { shuffle() }
     for epoch in (options.firstEpoch + 1)...max(options.firstEpoch + 1, options.epochs) {
@@ -300,6 +297,14 @@ extension Sequential {
     guard probabilities.count > 0 else { return 0 }
     let predicted = predictedClasses(probabilities, binary: binary, threshold: threshold)
     return zip(predicted, rows).reduce(0) { $0 + ($1.0 == labels[$1.1] ? 1 : 0) }
+  }
+}
+
+extension Array {
+  /// Fisher–Yates with `random`'s own draws, so the order depends on the seed alone (not on the standard library's
+  /// shuffle, which may change between Swift versions).
+  mutating func shuffle(seededBy random: inout RandomSource) {
+    for i in stride(from: count - 1, to: 0, by: -1) { swapAt(i, Int(random.next() % UInt64(i + 1))) }
   }
 }
 
