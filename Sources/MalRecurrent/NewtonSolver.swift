@@ -96,6 +96,12 @@ extension SquaredHingeNewton.Solution {
     }
     return Sequential.predictedClasses(Tensor(shape: [rows.rows, units], scalars: scores), binary: units == 1, threshold: 0)
   }
+
+  /// The fraction of `rows` whose predicted class is their label.
+  func accuracy(_ rows: SparseRows, labels: [Int]) -> Double {
+    let correct = zip(predictedClasses(rows), labels).filter { $0 == $1 }.count
+    return Double(correct) / Double(max(labels.count, 1))
+  }
 }
 
 /// One output unit's problem, `Σᵢ cᵢ max(0, 1 − sᵢ(xᵢ·w + b))² + μ|w|²` with `μ = λ·N·K` (F scaled by N·K, the same
@@ -321,8 +327,7 @@ extension Sequential {
     try! dense.parameters[0].assign(Tensor(shape: [rows.columns, dense.units], scalars: solution.kernel))
     if dense.useBias { try! dense.parameters[1].assign(Tensor(shape: [dense.units], scalars: solution.bias)) }
     // The bags are at hand: the training accuracy from them, as `evaluateLoss` would find it by a second pass.
-    let correct = zip(solution.predictedClasses(rows), training.labels).filter { $0 == $1 }.count
-    let accuracy = Double(correct) / Double(max(training.count, 1))
+    let accuracy = solution.accuracy(rows, labels: training.labels)
     let seconds = monotonicSeconds() - start
     var result = EpochResult(
       epoch: 1, loss: solution.objective, accuracy: accuracy, seconds: seconds,
@@ -373,9 +378,7 @@ extension Sequential {
           rowWeights: classWeights.map { w in inside.labels.map { w[$0] } }, start: previous
         ).solve(threads: threadCount)
         previous = solution
-        let predicted = solution.predictedClasses(heldRows)
-        let correct = zip(predicted, held.labels).filter { $0 == $1 }.count
-        accuracies[c] += Double(correct) / Double(max(held.count, 1)) / Double(folds)
+        accuracies[c] += solution.accuracy(heldRows, labels: held.labels) / Double(folds)
       }
     }
     tfidf.adapt(ids: training.inputs, rows: training.count, timeSteps: training.timeSteps)
